@@ -1,0 +1,44 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""The one in-memory record of a demonstration, shared by collection, bags and training."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Episode:
+    """A demonstration at the policy rate.
+
+    Args:
+        observations: ``(T + 1, obs_dim)`` float32, ``observations[t]`` seen before
+            ``actions[t]``; the last row is the state after the final action.
+        actions: ``(T, act_dim)`` float32 (PushT: target pusher xy in metres).
+        task: the task name (PushT: a named goal pose).
+        seed: the reset seed that produced it, if known.
+        success: whether the episode met the task's success criterion.
+        timestamps: optional ``(T + 1,)`` seconds from the episode start.
+    """
+
+    observations: np.ndarray
+    actions: np.ndarray
+    task: str
+    seed: int | None = None
+    success: bool = True
+    timestamps: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        self.observations = np.asarray(self.observations, np.float32)
+        self.actions = np.asarray(self.actions, np.float32)
+        if self.observations.ndim != 2 or self.actions.ndim != 2:
+            raise ValueError(f'{self.observations.shape=} and {self.actions.shape=} must be 2-D')
+        if len(self.observations) != len(self.actions) + 1:
+            raise ValueError(
+                f'need one more observation than actions: {self.observations.shape=} '
+                f'{self.actions.shape=}')
+
+    def __len__(self) -> int:
+        return len(self.actions)
