@@ -1,0 +1,53 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""The ``lwd`` command (also ``python -m lwd_ros``).
+
+Subcommands live in their own modules, each exposing ``add_arguments(parser)`` and
+``run(args) -> int``. Modules are imported only when their command runs, so ``lwd launch``
+never pays for importing torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from typing import Sequence
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    'collect': ('lwd_ros.data.collect', 'collect MPC expert demonstrations into a Minari dataset'),
+    'render': ('lwd_ros.evaluation.render', 'render episodes to MP4/GIF and a trajectory PNG'),
+    'train': ('lwd_ros.training.cli', 'train the LWD VAE + latent diffusion (or a baseline)'),
+    'eval': ('lwd_ros.evaluation.cli', 'closed-loop evaluation without ROS'),
+    'export': ('lwd_ros.export.cli', 'export the generator to ONNX'),
+    'bag2dataset': ('lwd_ros.data.bag2dataset', 'convert rosbag2 recordings to a dataset'),
+    'launch': ('lwd_ros.ros.bringup', 'start a node graph without ros2 launch'),
+}
+
+
+def _usage() -> str:
+    width = max(map(len, COMMANDS))
+    rows = '\n'.join(f'  {name:<{width}}  {text}' for name, (_, text) in COMMANDS.items())
+    return f'usage: lwd <command> [options]\n\ncommands:\n{rows}\n\n`lwd <command> -h` for help.'
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ('-h', '--help'):
+        print(_usage())
+        return 0 if argv else 2
+    name, rest = argv[0], argv[1:]
+    if name not in COMMANDS:
+        print(f'lwd: unknown command {name!r}\n\n{_usage()}', file=sys.stderr)
+        return 2
+    module = importlib.import_module(COMMANDS[name][0])
+    parser = argparse.ArgumentParser(prog=f'lwd {name}', description=COMMANDS[name][1])
+    module.add_arguments(parser)
+    args = parser.parse_args(rest)
+    logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
+    return int(module.run(args) or 0)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
