@@ -10,10 +10,10 @@ never pays for importing torch.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 import importlib
 import logging
 import sys
-from typing import Sequence
 
 COMMANDS: dict[str, tuple[str, str]] = {
     'collect': ('lwd_ros.data.collect', 'collect MPC expert demonstrations into a Minari dataset'),

@@ -8,12 +8,13 @@ dataclasses are built recursively so a YAML section maps to a config class.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 import dataclasses
 import os
+from pathlib import Path
 import sys
 import typing
-from pathlib import Path
-from typing import Any, Mapping, Sequence, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 
@@ -21,7 +22,7 @@ T = TypeVar('T')
 
 
 def share_dir() -> Path:
-    """Locate ``share/lwd_ros`` (config, launch, models): ament prefixes, this env, or the checkout.
+    """Locate ``share/lwd_ros`` (config, launch, models) in ament prefixes, env or checkout.
 
     Why this order: a colcon/distro install registers its prefix in ``AMENT_PREFIX_PATH``; a
     pip install puts data files under ``sys.prefix``; a source checkout has them at its root.
@@ -71,7 +72,8 @@ def from_dict(cls: type[T], data: Mapping[str, Any], where: str = '') -> T:
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - names)
     if unknown:
-        raise ValueError(f'{where or cls.__name__}: unknown keys {unknown}; valid: {sorted(names)}')
+        raise ValueError(
+            f'{where or cls.__name__}: unknown keys {unknown}; valid: {sorted(names)}')
     kwargs = {k: _coerce(hints[k], v, f'{where}.{k}' if where else k) for k, v in data.items()}
     return cls(**kwargs)
 

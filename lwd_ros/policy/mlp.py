@@ -13,7 +13,7 @@ and gets raw action targets out.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -58,13 +58,15 @@ def check_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:
     return sizes
 
 
-def split_layers(layer_sizes: Sequence[int], flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+def split_layers(layer_sizes: Sequence[int],
+                 flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """View a flat weight vector as ``[(W_l, b_l), ...]`` (no copies)."""
     sizes = check_layer_sizes(layer_sizes)
     flat = np.asarray(flat)
     if flat.ndim != 1 or flat.size != num_params(sizes):
         raise ValueError(
-            f'expected {num_params(sizes)} weights for layer_sizes {sizes}, got shape {flat.shape}')
+            f'expected {num_params(sizes)} weights for layer_sizes {sizes}, '
+            f'got shape {flat.shape}')
     layers, start = [], 0
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         w = flat[start:start + fan_in * fan_out].reshape(fan_out, fan_in)

@@ -1,0 +1,43 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""Shared fixtures: per-test ROS isolation and the repo layout."""
+
+import itertools
+import os
+from pathlib import Path
+import sys
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+_domains = itertools.count()
+
+
+def _next_domain_id() -> int:
+    # 1..200: inside the range every RMW accepts on Linux; pid spreads concurrent runs apart.
+    return 1 + (os.getpid() * 37 + next(_domains)) % 200
+
+
+@pytest.fixture
+def ros_env(monkeypatch):
+    """Environment for ROS processes of one test: own domain, localhost-only discovery."""
+    monkeypatch.setenv('ROS_DOMAIN_ID', str(_next_domain_id()))
+    monkeypatch.setenv('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
+    pythonpath = os.pathsep.join([str(REPO), os.environ.get('PYTHONPATH', '')])
+    monkeypatch.setenv('PYTHONPATH', pythonpath)
+    return dict(os.environ)
+
+
+@pytest.fixture
+def rclpy_context(ros_env):
+    """An initialised rclpy context on this test's domain, shut down afterwards."""
+    rclpy = pytest.importorskip('rclpy')
+    context = rclpy.Context()
+    rclpy.init(context=context, domain_id=int(ros_env['ROS_DOMAIN_ID']))
+    yield context
+    context.try_shutdown()
+
+
+@pytest.fixture
+def python():
+    return sys.executable
