@@ -41,7 +41,7 @@ case "${1:-all}" in
   lock)
     tmp=$(mktemp -d); "$PY" -m venv "$tmp/v"
     "$tmp/v/bin/pip" install -q -r requirements.in
-    "$tmp/v/bin/pip" freeze | sed 's/^torch==\(.*\)+cpu$/torch==\1/' > requirements.txt
+    "$tmp/v/bin/python" scripts/freeze.py > requirements.txt
     rm -rf "$tmp"; log "requirements.txt re-locked" ;;
   system) system_packages ;;
   venv) system_packages; venv ;;

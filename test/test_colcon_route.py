@@ -8,9 +8,8 @@ import shutil
 import subprocess
 import sys
 
-import pytest
-
 from conftest import REPO
+import pytest
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ from pathlib import Path
 from conftest import REPO
 import pytest
 
-PY_ROOTS = ['lwd_ros', 'test', 'bench', 'launch', 'setup.py']
+PY_ROOTS = ['lwd_ros', 'test', 'bench', 'launch', 'scripts', 'setup.py']
 HEADER = ('# Copyright 2026 lwd_ros contributors', '# SPDX-License-Identifier: Apache-2.0')
 
 

@@ -6,10 +6,10 @@ import subprocess
 import time
 
 from conftest import REPO
-from lwd_ros.msg import PolicyWeights, TaskSwitch
 import numpy as np
 import pytest
 
+from lwd_ros.msg import PolicyWeights, TaskSwitch
 from lwd_ros.policy.mlp import MlpPolicy, num_params
 from lwd_ros.ros.convert import InvalidPolicy, fill_policy_msg, policy_from_msg, weights_array
 
