@@ -17,6 +17,7 @@ np_inc=$("$py" -c 'import numpy; print(numpy.get_include())')
 
 export CMAKE_PREFIX_PATH="$VIRTUAL_ENV" AMENT_PREFIX_PATH="$VIRTUAL_ENV"
 build="$here/build/pip-msgs"
+mkdir -p "$build"
 cmake -S "$here" -B "$build" -DCMAKE_INSTALL_PREFIX="$VIRTUAL_ENV" \
   -DPython3_EXECUTABLE="$py" -DBUILD_TESTING=OFF -Wno-dev > "$build.log" 2>&1 \
   || { tail -40 "$build.log"; exit 1; }
