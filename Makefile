@@ -29,7 +29,7 @@ demo: setup
 	$(BIN)/lwd launch pusht_sim --headless --episodes 1 --video outputs/demo.mp4
 
 lint: setup
-	$(BIN)/ruff check --line-length 99 lwd_ros test bench launch setup.py
+	$(BIN)/ruff check .
 
 test: setup lint
 	$(BIN)/python -m pytest -q test

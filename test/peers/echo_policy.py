@@ -4,10 +4,10 @@
 
 import sys
 
-from lwd_ros.msg import PolicyWeights
 import rclpy
 from rclpy.executors import ExternalShutdownException
 
+from lwd_ros.msg import PolicyWeights
 from lwd_ros.ros.qos import LATCHED
 
 

@@ -1,0 +1,182 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""mujoco_bridge: PushT in MuJoCo behind the ros2_control topic contract.
+
+Publishes   /joint_states (sensor_msgs/JointState), /pusht/object_pose (PoseStamped),
+            /pusht/episode (lwd_ros/EpisodeStatus, every policy step), /clock (if enabled)
+Subscribes  /forward_position_controller/commands (std_msgs/Float64MultiArray),
+            /lwd/task (lwd_ros/TaskSwitch, latched)
+Services    /pusht/reset (lwd_ros/ResetEpisode)
+
+Physics advances in real time times ``real_time_factor``; with ``publish_clock`` the bridge
+owns ROS time so nodes with ``use_sim_time`` follow the simulation at any speed.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from builtin_interfaces.msg import Time
+from geometry_msgs.msg import PoseStamped
+import rclpy
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rosgraph_msgs.msg import Clock
+from sensor_msgs.msg import JointState
+from std_msgs.msg import Float64MultiArray
+
+from lwd_ros.control.observation import quaternion_from_yaw
+from lwd_ros.msg import EpisodeStatus, TaskSwitch
+from lwd_ros.ros.qos import LATCHED, RELIABLE, SENSOR
+from lwd_ros.sim.runner import RunnerConfig, SimRunner
+from lwd_ros.sim.video import EpisodeVideo
+from lwd_ros.srv import ResetEpisode
+
+
+def _stamp(seconds: float) -> Time:
+    sec = int(seconds)
+    return Time(sec=sec, nanosec=int(round((seconds - sec) * 1e9)))
+
+
+class MujocoBridge(Node):
+
+    def __init__(self):
+        super().__init__('mujoco_bridge')
+        defaults = RunnerConfig()
+        self.declare_parameter('env_config', defaults.env_config)
+        self.declare_parameter('seed', defaults.seed)
+        self.declare_parameter('task', defaults.task)
+        self.declare_parameter('command_timeout', defaults.command_timeout)
+        self.declare_parameter('command_period', defaults.command_period)
+        self.declare_parameter('auto_reset', defaults.auto_reset)
+        self.declare_parameter('max_episodes', defaults.max_episodes)
+        self.declare_parameter('real_time_factor', 1.0)
+        self.declare_parameter('physics_steps_per_tick', 1)
+        self.declare_parameter('publish_clock', True)
+        self.declare_parameter('frame_id', 'world')
+        self.declare_parameter('video_path', '')
+        self.declare_parameter('video_size', 256)
+        p = self.get_parameter
+        self.runner = SimRunner(RunnerConfig(**{
+            k: p(k).value for k in ('env_config', 'seed', 'task', 'command_timeout',
+                                    'command_period', 'auto_reset', 'max_episodes')}))
+        self.frame_id = p('frame_id').value
+        self.steps_per_tick = max(1, p('physics_steps_per_tick').value)
+        rtf = p('real_time_factor').value
+        self.video_size = p('video_size').value
+        self.video = (EpisodeVideo(p('video_path').value, 1.0 / self.runner.env.config.control_dt)
+                      if p('video_path').value else None)
+        if rtf <= 0:
+            raise ValueError(f'real_time_factor must be positive, got {rtf}')
+
+        self.joint_pub = self.create_publisher(JointState, '/joint_states', SENSOR)
+        self.pose_pub = self.create_publisher(PoseStamped, '/pusht/object_pose', SENSOR)
+        self.status_pub = self.create_publisher(EpisodeStatus, '/pusht/episode', RELIABLE)
+        self.clock_pub = (self.create_publisher(Clock, '/clock', 10)
+                          if p('publish_clock').value else None)
+        self.create_subscription(Float64MultiArray, '/forward_position_controller/commands',
+                                 self.on_command, SENSOR)
+        self.create_subscription(TaskSwitch, '/lwd/task', self.on_task, LATCHED)
+        self.create_service(ResetEpisode, '/pusht/reset', self.on_reset)
+
+        self.runner.reset()
+        self.publish_state(status=True)
+        dt = self.runner.sim.model.opt.timestep * self.steps_per_tick / rtf
+        self.create_timer(dt, self.on_tick)
+        self.get_logger().info(
+            f'PushT sim at {rtf:g}x real time, tasks {list(self.runner.tasks)}, '
+            f'episode 1 seed {self.runner.state.seed} task {self.runner.state.task!r}')
+
+    def on_command(self, msg: Float64MultiArray) -> None:
+        problem = self.runner.command(msg.data)
+        if problem:
+            self.get_logger().warn(problem, throttle_duration_sec=1.0)
+
+    def on_task(self, msg: TaskSwitch) -> None:
+        try:
+            self.runner.set_task(msg.task)
+        except ValueError as e:
+            self.get_logger().error(str(e))
+            return
+        self.get_logger().info(f'goal moved to task {msg.task!r}')
+
+    def on_reset(self, request: ResetEpisode.Request, response: ResetEpisode.Response):
+        try:
+            state = self.runner.reset(request.seed, request.task or None)
+        except ValueError as e:
+            response.success, response.message = False, str(e)
+            return response
+        self.publish_state(status=True)
+        response.success, response.episode = True, state.episode
+        response.message = f'episode {state.episode} seed {state.seed} task {state.task}'
+        return response
+
+    def on_tick(self) -> None:
+        runner = self.runner
+        if runner.state.done:
+            if runner.finished or not runner.config.auto_reset:
+                return
+            runner.reset()
+            self.publish_state(status=True)
+            return
+        policy_step = False
+        for _ in range(self.steps_per_tick):
+            policy_step |= runner.step()
+        if runner.stale:
+            self.get_logger().warn('no fresh command: holding the last target',
+                                   throttle_duration_sec=2.0)
+        self.publish_state(status=policy_step)
+        s = runner.state
+        if self.video and policy_step:
+            self.video.add(runner.sim.render(self.video_size, self.video_size))
+        if s.done:
+            if self.video:
+                path = self.video.finish(s.episode)
+                self.get_logger().info(f'wrote {path}')
+            self.get_logger().info(
+                f'episode {s.episode} (seed {s.seed}, task {s.task}) '
+                f'{"SUCCESS" if s.success else "timeout"} after {s.step} steps, '
+                f'max coverage {s.max_coverage:.3f}')
+
+    def publish_state(self, status: bool) -> None:
+        sim = self.runner.sim
+        stamp = _stamp(sim.time) if self.clock_pub else self.get_clock().now().to_msg()
+        if self.clock_pub:
+            self.clock_pub.publish(Clock(clock=stamp))
+        joints = JointState(name=list(sim.JOINT_NAMES),
+                            position=sim.joint_positions().tolist(),
+                            velocity=sim.joint_velocities().tolist())
+        joints.header.stamp = stamp
+        self.joint_pub.publish(joints)
+        x, y, yaw = sim.block_pose()
+        pose = PoseStamped()
+        pose.header.stamp, pose.header.frame_id = stamp, self.frame_id
+        pose.pose.position.x, pose.pose.position.y = float(x), float(y)
+        q = pose.pose.orientation
+        q.x, q.y, q.z, q.w = quaternion_from_yaw(float(yaw))
+        self.pose_pub.publish(pose)
+        if status:
+            s = self.runner.state
+            msg = EpisodeStatus(episode=s.episode, seed=s.seed, task=s.task, step=s.step,
+                                coverage=float(s.coverage), max_coverage=float(s.max_coverage),
+                                success=bool(s.success), done=bool(s.done))
+            msg.header.stamp, msg.header.frame_id = stamp, self.frame_id
+            self.status_pub.publish(msg)
+
+
+def main(args=None) -> int:
+    rclpy.init(args=args)
+    node = MujocoBridge()
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.runner.sim.close()
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

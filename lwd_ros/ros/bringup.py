@@ -1,0 +1,185 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""``lwd launch GRAPH [name:=value ...]``: the launch files' node graph without ``ros2 launch``.
+
+Starts the graph's nodes (``lwd_ros.ros.graphs``) as processes with the same params file and
+the same argument -> parameter mapping as ``launch/*.launch.py``, prefixes their output with
+the node name, watches ``/pusht/episode`` to print episode outcomes, and stops everything on
+Ctrl-C, when a node dies, or after ``episodes:=N`` episodes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from lwd_ros.config import share_dir
+from lwd_ros.ros.graphs import GRAPHS, Graph
+
+
+def parse_launch_args(graph: Graph, items: list[str]) -> dict[str, str]:
+    """``name:=value`` strings -> values for every argument (defaults filled in)."""
+    values = {a.name: a.default for a in graph.arguments}
+    for item in items:
+        name, sep, value = item.partition(':=')
+        if not sep or name not in values:
+            valid = ', '.join(f'{a.name}:={a.default or "..."}' for a in graph.arguments)
+            raise ValueError(f'bad launch argument {item!r}; valid: {valid}')
+        values[name] = value
+    return values
+
+
+def _typed(value: str, default: str) -> str:
+    """Give a value the ROS type of its default, as a params file would (2 -> 2.0 for a double)."""
+    if '.' in default and value.lstrip('-').isdigit():
+        return f'{value}.0'
+    return value
+
+
+def node_commands(graph: Graph, values: dict[str, str]) -> dict[str, list[str]]:
+    """The command line of every node of the graph."""
+    params = share_dir() / 'config' / graph.params_file
+    commands = {}
+    for spec in graph.nodes:
+        cmd = [sys.executable, '-m', f'lwd_ros.nodes.{spec.executable}', '--ros-args',
+               '-r', f'__node:={spec.executable}', '--params-file', str(params)]
+        for arg in graph.arguments:
+            value = values[arg.name]
+            for node, param in arg.sets:
+                if node == spec.executable and value != '':
+                    cmd += ['-p', f'{param}:={_typed(value, arg.default)}']
+            for node, topic in arg.remaps:
+                if node == spec.executable and value != topic:
+                    cmd += ['-r', f'{topic}:={value}']
+        if spec.sim_time and 'use_sim_time' in values:
+            cmd += ['-p', f'use_sim_time:={values["use_sim_time"]}']
+        commands[spec.executable] = cmd
+    return commands
+
+
+def _pump(name: str, stream, lock: threading.Lock) -> None:
+    for line in iter(stream.readline, ''):
+        with lock:
+            sys.stdout.write(f'[{name}] {line}')
+            sys.stdout.flush()
+
+
+class EpisodeWatcher:
+    """Listens to /pusht/episode in this process and records finished episodes."""
+
+    def __init__(self):
+        import rclpy
+        from rclpy.executors import SingleThreadedExecutor
+
+        from lwd_ros.msg import EpisodeStatus
+        from lwd_ros.ros.qos import RELIABLE
+        self._rclpy = rclpy
+        self.context = rclpy.Context()
+        rclpy.init(context=self.context)
+        self.node = rclpy.create_node('lwd_launch_watcher', context=self.context)
+        self.node.create_subscription(EpisodeStatus, '/pusht/episode', self._on_status, RELIABLE)
+        self.executor = SingleThreadedExecutor(context=self.context)
+        self.executor.add_node(self.node)
+        self.finished: list[dict] = []
+
+    def _on_status(self, msg) -> None:
+        if msg.done and all(e['episode'] != msg.episode for e in self.finished):
+            self.finished.append({'episode': msg.episode, 'seed': msg.seed, 'task': msg.task,
+                                  'success': bool(msg.success), 'steps': msg.step,
+                                  'max_coverage': round(float(msg.max_coverage), 4)})
+            print(f'[lwd launch] episode {msg.episode} seed {msg.seed} task {msg.task}: '
+                  f'{"SUCCESS" if msg.success else "no success"} in {msg.step} steps, '
+                  f'max coverage {msg.max_coverage:.3f}', flush=True)
+
+    def spin_once(self, timeout: float) -> None:
+        self.executor.spin_once(timeout_sec=timeout)
+
+    def close(self) -> None:
+        self.node.destroy_node()
+        self.context.try_shutdown()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('graph', choices=sorted(GRAPHS), help='which node graph')
+    parser.add_argument('launch_args', nargs='*', metavar='name:=value',
+                        help='launch arguments, as for ros2 launch (see --show-args)')
+    parser.add_argument('--show-args', action='store_true', help='list arguments and exit')
+    parser.add_argument('--timeout', type=float, default=0.0,
+                        help='stop after this many seconds (0: never)')
+    parser.add_argument('--json', type=Path, help='write finished episodes here')
+
+
+def run(args: argparse.Namespace) -> int:
+    graph = GRAPHS[args.graph]
+    if args.show_args:
+        for a in graph.arguments:
+            print(f'{a.name}:={a.default!r}\n    {a.description}')
+        return 0
+    try:
+        values = parse_launch_args(graph, args.launch_args)
+    except ValueError as e:
+        print(f'lwd launch: {e}', file=sys.stderr)
+        return 2
+    episodes = int(values.get('episodes', '0') or 0)
+    env = dict(os.environ)
+    env.setdefault('MUJOCO_GL', 'egl')
+    env.setdefault('PYTHONUNBUFFERED', '1')
+    lock = threading.Lock()
+    procs: dict[str, subprocess.Popen] = {}
+    for name, cmd in node_commands(graph, values).items():
+        procs[name] = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, text=True,
+                                       start_new_session=True)
+        threading.Thread(target=_pump, args=(name, procs[name].stdout, lock),
+                         daemon=True).start()
+    watcher = EpisodeWatcher()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    deadline = time.monotonic() + args.timeout if args.timeout > 0 else float('inf')
+    rc = 0
+    try:
+        while not stop.is_set() and time.monotonic() < deadline:
+            watcher.spin_once(0.1)
+            dead = {n: p.returncode for n, p in procs.items() if p.poll() is not None}
+            if dead:
+                print(f'[lwd launch] node exited: {dead}; stopping the graph', flush=True)
+                rc = 1 if any(dead.values()) else 0
+                break
+            if episodes and len(watcher.finished) >= episodes:
+                break
+    finally:
+        _stop_all(procs)
+        watcher.close()
+    done = watcher.finished
+    if done:
+        rate = sum(e['success'] for e in done) / len(done)
+        print(f'[lwd launch] {len(done)} episodes, success rate {rate:.2f}', flush=True)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({'graph': args.graph, 'args': values,
+                                         'episodes': done}, indent=2))
+    if episodes and len(done) < episodes and rc == 0:
+        rc = 1  # asked for episodes that never finished
+    return rc
+
+
+def _stop_all(procs: dict[str, subprocess.Popen], grace: float = 10.0) -> None:
+    """SIGINT (clean rclpy shutdown, videos flushed), then SIGTERM, then SIGKILL."""
+    for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, 3.0), (signal.SIGKILL, 3.0)):
+        alive = [p for p in procs.values() if p.poll() is None]
+        for p in alive:
+            p.send_signal(sig)
+        end = time.monotonic() + wait
+        for p in alive:
+            try:
+                p.wait(max(0.0, end - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass

@@ -1,0 +1,85 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""The node graphs, declared once for ``launch/*.launch.py`` and ``lwd launch`` alike.
+
+A launch file turns a ``Graph`` into launch_ros ``Node`` actions; ``lwd launch`` starts the
+same executables with the same params file and overrides on machines without ``ros2 launch``.
+Pure data (no rclpy, no launch imports), so tests can check every graph without ROS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A launch argument: its default and the node parameters it sets."""
+
+    name: str
+    default: str
+    description: str
+    sets: tuple[tuple[str, str], ...] = ()  # (node, parameter) pairs it sets
+    remaps: tuple[tuple[str, str], ...] = ()  # (node, topic) pairs it renames
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    executable: str
+    sim_time: bool = True  # follows /clock when use_sim_time; the controller stays on wall time
+
+
+@dataclass(frozen=True)
+class Graph:
+    params_file: str  # under share/lwd_ros/config
+    nodes: tuple[NodeSpec, ...]
+    arguments: tuple[Argument, ...] = field(default=())
+
+    def argument(self, name: str) -> Argument:
+        return next(a for a in self.arguments if a.name == name)
+
+
+_TASK = Argument('task', 'classic', 'initial task (PushT goal pose name)',
+                 (('mujoco_bridge', 'task'), ('policy_generator', 'task')))
+_CHECKPOINT = Argument('checkpoint', 'models/pusht',
+                       'LWD checkpoint dir (torch) or ONNX export dir',
+                       (('policy_generator', 'checkpoint'),))
+_HORIZON = Argument('action_horizon', '8', 'policy steps between generations',
+                    (('policy_generator', 'action_horizon'),))
+_RATE = Argument('control_rate', '1000.0', 'controller loop rate, Hz',
+                 (('lwd_controller', 'control_rate'),))
+_SIM_TIME = Argument('use_sim_time', 'true', 'follow the bridge /clock (sim graphs)')
+_RTF = Argument('real_time_factor', '1.0', 'sim speed relative to wall time',
+                (('mujoco_bridge', 'real_time_factor'),))
+_SEED = Argument('seed', '0', 'seed of the first episode', (('mujoco_bridge', 'seed'),))
+_EPISODES = Argument('episodes', '0', 'stop the sim after this many episodes (0: never)',
+                     (('mujoco_bridge', 'max_episodes'),))
+_VIDEO = Argument('video', '', 'write episode videos here (.mp4/.gif; empty: none)',
+                  (('mujoco_bridge', 'video_path'),))
+
+GRAPHS: dict[str, Graph] = {
+    # Simulation: bridge + generator + controller.
+    'pusht_sim': Graph(
+        params_file='pusht_sim.yaml',
+        nodes=(NodeSpec('mujoco_bridge'), NodeSpec('policy_generator'),
+               NodeSpec('lwd_controller', sim_time=False)),
+        arguments=(_CHECKPOINT, _TASK, _HORIZON, _RATE, _SIM_TIME, _RTF, _SEED, _EPISODES,
+                   _VIDEO)),
+    # Hardware: ros2_control's joint_state_broadcaster and forward_command_controller provide
+    # /joint_states and consume the commands; a mocap/camera node publishes the object pose.
+    'pusht_hardware': Graph(
+        params_file='pusht_hardware.yaml',
+        nodes=(NodeSpec('policy_generator', sim_time=False),
+               NodeSpec('lwd_controller', sim_time=False)),
+        arguments=(_CHECKPOINT,
+                   Argument('task', 'classic', 'initial task', (('policy_generator', 'task'),)),
+                   _HORIZON, _RATE,
+                   Argument('object_pose_topic', '/pusht/object_pose',
+                            'PoseStamped source of the object (mocap, camera)',
+                            remaps=(('policy_generator', '/pusht/object_pose'),
+                                    ('lwd_controller', '/pusht/object_pose'))),
+                   Argument('command_topic', '/forward_position_controller/commands',
+                            'Float64MultiArray command topic of the position controller',
+                            remaps=(('lwd_controller',
+                                     '/forward_position_controller/commands'),)))),
+}

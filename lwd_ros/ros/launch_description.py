@@ -1,0 +1,33 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""Build a ROS 2 ``LaunchDescription`` from a ``Graph`` (used by ``launch/*.launch.py``)."""
+
+from __future__ import annotations
+
+from launch.actions import DeclareLaunchArgument
+from launch.substitutions import LaunchConfiguration, PathJoinSubstitution
+from launch_ros.actions import Node
+from launch_ros.substitutions import FindPackageShare
+
+from launch import LaunchDescription
+from lwd_ros.ros.graphs import GRAPHS
+
+
+def graph_launch_description(name: str) -> LaunchDescription:
+    """Declare the graph's arguments and start its nodes with the shared params file."""
+    graph = GRAPHS[name]
+    params_file = PathJoinSubstitution([FindPackageShare('lwd_ros'), 'config', graph.params_file])
+    actions = [DeclareLaunchArgument(a.name, default_value=a.default, description=a.description)
+               for a in graph.arguments]
+    names = {a.name for a in graph.arguments}
+    for spec in graph.nodes:
+        overrides = {param: LaunchConfiguration(a.name) for a in graph.arguments
+                     for node, param in a.sets if node == spec.executable}
+        if spec.sim_time and 'use_sim_time' in names:
+            overrides['use_sim_time'] = LaunchConfiguration('use_sim_time')
+        remaps = [(topic, LaunchConfiguration(a.name)) for a in graph.arguments
+                  for node, topic in a.remaps if node == spec.executable]
+        actions.append(Node(package='lwd_ros', executable=spec.executable, name=spec.executable,
+                            output='screen', parameters=[params_file, overrides],
+                            remappings=remaps))
+    return LaunchDescription(actions)

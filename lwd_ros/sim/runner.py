@@ -1,0 +1,143 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""Episode logic of the sim bridge: commands in, physics steps, episode status out.
+
+The bridge node only moves data between topics and this object, so the behaviour a robot
+user relies on (what happens to a NaN command, when an episode ends, which seed comes next)
+is testable without ROS. Initial states come from ``PushTEnv.reset(seed)``, so an episode
+driven through ROS starts exactly where ``lwd eval`` starts for the same seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lwd_ros.config import load_config
+from lwd_ros.envs.pusht import PushTEnv
+from lwd_ros.envs.pusht_sim import PushTConfig
+
+
+@dataclass
+class RunnerConfig:
+    """What the bridge does between commands.
+
+    Args:
+        env_config: PushT YAML (physics, tasks); relative paths resolve to shipped configs.
+        seed: seed of the first episode; each automatic reset takes the next one.
+        task: initial task (goal pose name).
+        command_timeout: sim seconds after which a silent command stream is reported stale
+            (the last target is kept: a position servo holds still).
+        command_period: sim seconds between command samples; 0 applies the newest command
+            every physics step, ``0.1`` reproduces ``PushTEnv``'s 10 Hz zero-order hold.
+        auto_reset: start the next episode when one ends.
+        max_episodes: stop after this many episodes (0: run forever).
+    """
+
+    env_config: str = 'config/pusht_env.yaml'
+    seed: int = 0
+    task: str = 'classic'
+    command_timeout: float = 0.5
+    command_period: float = 0.0
+    auto_reset: bool = True
+    max_episodes: int = 0
+
+    def __post_init__(self):
+        if self.command_timeout <= 0 or self.command_period < 0 or self.max_episodes < 0:
+            raise ValueError(f'{self.command_timeout=} must be > 0, {self.command_period=} and '
+                             f'{self.max_episodes=} >= 0')
+
+
+@dataclass
+class EpisodeState:
+    episode: int = 0
+    seed: int = 0
+    task: str = ''
+    step: int = 0
+    coverage: float = 0.0
+    max_coverage: float = 0.0
+    success: bool = False
+    done: bool = False
+
+
+class SimRunner:
+    """Steps ``PushTEnv``'s simulator one physics step at a time, holding the newest command."""
+
+    def __init__(self, config: RunnerConfig):
+        self.config = config
+        self.env = PushTEnv(config=load_config(PushTConfig, config.env_config))
+        self.sim = self.env.sim
+        self.frame_skip = self.env.config.frame_skip
+        self.max_steps = self.env.config.max_episode_steps
+        self.state = EpisodeState(seed=config.seed - 1, task=self.env._check_task(config.task))
+        self._pending: np.ndarray | None = None
+        self._command_time = 0.0
+        self._next_sample = 0.0
+        self._physics_steps = 0
+        self.stale = False
+
+    @property
+    def tasks(self) -> tuple[str, ...]:
+        return self.env.tasks
+
+    @property
+    def sim_time(self) -> float:
+        return self.sim.time
+
+    @property
+    def finished(self) -> bool:
+        """All ``max_episodes`` episodes are done."""
+        n = self.config.max_episodes
+        return n > 0 and self.state.episode >= n and self.state.done
+
+    def reset(self, seed: int | None = None, task: str | None = None) -> EpisodeState:
+        """Start a new episode (next seed by default); raises ValueError on an unknown task."""
+        task = self.env._check_task(task or self.state.task)
+        seed = self.state.seed + 1 if seed is None or seed < 0 else int(seed)
+        _, info = self.env.reset(seed=seed, options={'task': task})
+        self.state = EpisodeState(episode=self.state.episode + 1, seed=seed, task=task,
+                                  coverage=info['coverage'], max_coverage=info['coverage'])
+        self._pending, self._physics_steps, self._next_sample = None, 0, 0.0
+        self._command_time, self.stale = self.sim.time, False
+        return self.state
+
+    def set_task(self, task: str) -> None:
+        """Move the goal mid-episode (a task switch); raises ValueError naming valid tasks."""
+        self.state.task = self.env._check_task(task)
+        self.env._task = task
+        self.sim.set_goal(self.env.config.tasks[task])
+
+    def command(self, target) -> str | None:
+        """Queue a pusher target; returns why it was ignored or clamped, None if taken as is."""
+        target = np.asarray(target, np.float64).ravel()
+        if target.shape != (2,):
+            return f'command needs 2 entries (one per joint), got {target.size}; ignored'
+        if not np.isfinite(target).all():
+            return f'command {target.tolist()} is not finite; ignored'
+        low, high = self.env.action_space.low, self.env.action_space.high
+        clipped = np.clip(target, low, high)
+        self._pending, self._command_time = clipped, self.sim.time
+        if not np.array_equal(clipped, target):
+            return f'command {target.tolist()} outside [{low.tolist()}, {high.tolist()}]; clamped'
+        return None
+
+    def step(self) -> bool:
+        """Advance one physics step; True when that ended a policy step (fresh status)."""
+        if self.state.done:
+            return False
+        if self._pending is not None and self.sim.time + 1e-9 >= self._next_sample:
+            self.sim.set_target(self._pending)
+            self._next_sample = self.sim.time + self.config.command_period
+        self.stale = self.sim.time - self._command_time > self.config.command_timeout
+        self.sim.step_physics(1)
+        self._physics_steps += 1
+        if self._physics_steps % self.frame_skip:
+            return False
+        s = self.state
+        s.step += 1
+        s.coverage = self.sim.coverage()
+        s.max_coverage = max(s.max_coverage, s.coverage)
+        s.success = s.coverage > self.env.config.success_threshold
+        s.done = s.success or s.step >= self.max_steps
+        return True

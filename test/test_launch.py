@@ -1,0 +1,120 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""Launch files and ``lwd launch`` describe the same, valid node graphs.
+
+``launch``/``launch_ros`` are not on PyPI, so the launch files are executed against recording
+stand-ins of the few launch classes they use; where a ROS distro provides the real ones the
+last test builds the real LaunchDescription as well.
+"""
+
+import ast
+import re
+import sys
+import types
+
+from conftest import REPO
+import pytest
+import yaml
+
+from lwd_ros.ros.bringup import node_commands, parse_launch_args
+from lwd_ros.ros.graphs import GRAPHS
+
+NODES = set((REPO / 'resource' / 'nodes.txt').read_text().split())
+LAUNCH_FILES = sorted((REPO / 'launch').glob('*.launch.py'))
+
+
+def _declared_parameters(executable):
+    source = (REPO / 'lwd_ros' / 'nodes' / f'{executable}.py').read_text()
+    return set(re.findall(r"declare_parameter\(\s*'(\w+)'", source)) | {'use_sim_time'}
+
+
+@pytest.mark.parametrize('name', sorted(GRAPHS))
+def test_graph_nodes_params_and_arguments_exist(name):
+    graph = GRAPHS[name]
+    params = yaml.safe_load((REPO / 'config' / graph.params_file).read_text())
+    executables = {n.executable for n in graph.nodes}
+    assert executables <= NODES
+    assert set(params) == executables, 'params file sections must be exactly the graph nodes'
+    for node, section in params.items():
+        unknown = set(section['ros__parameters']) - _declared_parameters(node)
+        assert not unknown, f'{graph.params_file}: {node} does not declare {unknown}'
+    for arg in graph.arguments:
+        for node, param in arg.sets:
+            assert node in executables and param in _declared_parameters(node), (arg, node)
+
+
+@pytest.mark.parametrize('name', sorted(GRAPHS))
+def test_bringup_commands_use_shared_params_and_overrides(name):
+    graph = GRAPHS[name]
+    arg = graph.argument('task')
+    values = parse_launch_args(graph, ['task:=goal_left'])
+    commands = node_commands(graph, values)
+    assert set(commands) == {n.executable for n in graph.nodes}
+    for node, param in arg.sets:
+        cmd = commands[node]
+        assert cmd[cmd.index('--params-file') + 1].endswith(f'config/{graph.params_file}')
+        assert f'{param}:=goal_left' in cmd
+    with pytest.raises(ValueError, match='valid'):
+        parse_launch_args(graph, ['no_such_arg:=1'])
+
+
+def test_bringup_types_values_like_the_defaults():
+    graph = GRAPHS['pusht_sim']
+    cmds = node_commands(graph, parse_launch_args(graph, ['real_time_factor:=3']))
+    assert 'real_time_factor:=3.0' in cmds['mujoco_bridge']
+
+
+def _install_launch_stand_ins(monkeypatch):
+    """Minimal recording versions of the launch classes the launch files use."""
+    made = []
+
+    def record(kind):
+        def factory(*args, **kwargs):
+            made.append((kind, args, kwargs))
+            return (kind, args, kwargs)
+        return factory
+    modules = {
+        'launch': {'LaunchDescription': record('LaunchDescription')},
+        'launch.actions': {'DeclareLaunchArgument': record('DeclareLaunchArgument')},
+        'launch.substitutions': {'LaunchConfiguration': record('LaunchConfiguration'),
+                                 'PathJoinSubstitution': record('PathJoinSubstitution')},
+        'launch_ros.actions': {'Node': record('Node')},
+        'launch_ros.substitutions': {'FindPackageShare': record('FindPackageShare')},
+        'launch_ros': {},
+    }
+    for name, attrs in modules.items():
+        monkeypatch.setitem(sys.modules, name, types.SimpleNamespace(**attrs))
+    monkeypatch.delitem(sys.modules, 'lwd_ros.ros.launch_description', raising=False)
+    return made
+
+
+@pytest.mark.parametrize('path', LAUNCH_FILES, ids=lambda p: p.name)
+def test_launch_file_builds_the_graph(path, monkeypatch):
+    tree = ast.parse(path.read_text())
+    graph_names = [c.args[0].value for c in ast.walk(tree) if isinstance(c, ast.Call)
+                   and getattr(c.func, 'id', '') == 'graph_launch_description']
+    assert len(graph_names) == 1 and graph_names[0] in GRAPHS
+    graph = GRAPHS[graph_names[0]]
+    made = _install_launch_stand_ins(monkeypatch)
+    namespace = {}
+    exec(compile(path.read_text(), str(path), 'exec'), namespace)
+    namespace['generate_launch_description']()
+    nodes = [kw for kind, _, kw in made if kind == 'Node']
+    assert [n['executable'] for n in nodes] == [s.executable for s in graph.nodes]
+    assert all(n['package'] == 'lwd_ros' for n in nodes)
+    declared = [a[0] for kind, a, _ in made if kind == 'DeclareLaunchArgument']
+    assert declared == [a.name for a in graph.arguments]
+    for node in nodes:
+        overrides = node['parameters'][1]
+        expected = {p for a in graph.arguments for n, p in a.sets if n == node['executable']}
+        assert expected <= set(overrides)
+
+
+def test_launch_files_with_real_launch_ros():
+    pytest.importorskip('launch_ros')
+    from launch_ros.actions import Node
+    for path in LAUNCH_FILES:
+        namespace = {}
+        exec(compile(path.read_text(), str(path), 'exec'), namespace)
+        description = namespace['generate_launch_description']()
+        assert any(isinstance(e, Node) for e in description.entities)
