@@ -111,7 +111,7 @@ class LwdController(Node):
         ok = self._mode is Mode.RUN
         status = DiagnosticStatus(
             level=DiagnosticStatus.OK if ok else DiagnosticStatus.WARN,
-            name='lwd_controller', hardware_id='lwd_ros',
+            name=self.get_name(), hardware_id='lwd_ros',
             message=f'{stats["rate_hz"]:.1f} Hz, mode {values["mode"]}',
             values=[KeyValue(key=k, value=v) for k, v in values.items()])
         msg = DiagnosticArray(status=[status])
