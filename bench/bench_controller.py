@@ -33,10 +33,10 @@ LAYERS = (5, HIDDEN, HIDDEN, 2)
 
 def pass_through_weights(rng):
     """Output = (agent_x, agent_y) for positive inputs; unused weights are noise-free zeros."""
-    w1 = np.zeros((HIDDEN, 5)); w1[0, 0] = w1[1, 1] = 1.0
-    w2 = np.zeros((HIDDEN, HIDDEN)); w2[0, 0] = w2[1, 1] = 1.0
-    w3 = np.zeros((2, HIDDEN)); w3[0, 0] = w3[1, 1] = 1.0
-    b1 = np.zeros(HIDDEN); b1[2:] = rng.standard_normal(HIDDEN - 2)  # differs every update
+    w1, w2, w3 = np.eye(HIDDEN, 5), np.eye(HIDDEN), np.eye(2, HIDDEN)
+    w1[2:] = w2[2:] = 0.0  # only agent_x, agent_y travel through
+    b1 = np.zeros(HIDDEN)
+    b1[2:] = rng.standard_normal(HIDDEN - 2)  # unused units: the content differs every update
     return flatten_layers([(w1, b1), (w2, np.zeros(HIDDEN)), (w3, np.zeros(2))])
 
 

@@ -44,7 +44,7 @@ class PolicyGeneratorNode(Node):
         self.declare_parameter('backend', 'auto')
         self.declare_parameter('sampler', '')
         self.declare_parameter('num_steps', 0)
-        self.declare_parameter('warm_start', -1.0)
+        self.declare_parameter('warm_start', 0.0)
         self.declare_parameter('seed', 0)
         self.declare_parameter('task', 'classic')
         self.declare_parameter('action_horizon', 8)
@@ -53,10 +53,11 @@ class PolicyGeneratorNode(Node):
         p = self.get_parameter
         kwargs = {'sampler': p('sampler').value or None, 'num_steps': p('num_steps').value or None,
                   'seed': p('seed').value}
-        if p('warm_start').value >= 0:
-            kwargs['warm_start'] = p('warm_start').value
         path = resolve_path(p('checkpoint').value)
         self.generator = PolicyGenerator.load(path, backend=p('backend').value, **kwargs)
+        self.warm_start = p('warm_start').value  # as `lwd eval --warm-start`: 0 = cold
+        if not 0.0 <= self.warm_start <= 1.0:
+            raise ValueError(f'warm_start must be in [0, 1], got {self.warm_start}')
         self.horizon = p('action_horizon').value
         if self.horizon < 1:
             raise ValueError(f'action_horizon must be >= 1, got {self.horizon}')
@@ -135,7 +136,7 @@ class PolicyGeneratorNode(Node):
         if not self.history or self.history[-1] is not obs:
             self.history.append(obs)
         gen = self.generator.generate(np.stack(self.history), self.task, self.rng,
-                                      warm_start=self.previous)
+                                      warm_start=self.previous, strength=self.warm_start)
         self.previous, self.steps_since = gen, 0
         self.generation += 1
         msg = fill_policy_msg(
