@@ -1,0 +1,191 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""Cut demonstrations into fixed-length snippets and own the dataset normalisation statistics.
+
+Array contract (all float32, normalised with ``NormStats``):
+
+- ``obs``  ``(N, H, obs_dim)``: the states of each snippet, ``obs[n, t]`` seen before
+  ``act[n, t]``.
+- ``act``  ``(N, H, act_dim)``: the demonstrated actions.
+- ``mask`` ``(N, H)``: 1 where step ``t`` exists; snippets that run past the end of an
+  episode (and every snippet in full-trajectory mode) are right-padded with zeros.
+- ``cond`` ``(N, K, obs_dim)``: the ``K = obs_history`` observations up to and including the
+  snippet's first state, oldest first; the episode start is repeated where history is missing.
+  The latent diffusion model is conditioned on it.
+- ``task`` ``(N,)`` int64: index into the sorted task names.
+
+Numpy only: the ONNX-backed generator imports this module without torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from lwd_ros.data.episode import Episode
+
+# Why a floor: a constant dimension (a fixed joint, a single goal) has std 0 and would
+# divide by zero; 1e-6 metres or radians is far below anything a sensor resolves.
+STD_FLOOR = 1e-6
+
+
+@dataclass
+class NormStats:
+    """Per-dimension affine normalisation ``x_n = (x - mean) / std`` for observations/actions.
+
+    Args:
+        obs_mean: ``(obs_dim,)``.
+        obs_std: ``(obs_dim,)``, strictly positive.
+        act_mean: ``(act_dim,)``.
+        act_std: ``(act_dim,)``, strictly positive.
+    """
+
+    obs_mean: np.ndarray
+    obs_std: np.ndarray
+    act_mean: np.ndarray
+    act_std: np.ndarray
+
+    def __post_init__(self):
+        for name in ('obs_mean', 'obs_std', 'act_mean', 'act_std'):
+            value = np.asarray(getattr(self, name), np.float32)
+            if value.ndim != 1 or not np.all(np.isfinite(value)):
+                raise ValueError(f'{name}={value!r} must be a finite 1-D array')
+            setattr(self, name, value)
+        if self.obs_mean.shape != self.obs_std.shape or self.act_mean.shape != self.act_std.shape:
+            raise ValueError(f'{self.obs_mean.shape=} {self.obs_std.shape=} '
+                             f'{self.act_mean.shape=} {self.act_std.shape=} must match pairwise')
+        if np.any(self.obs_std <= 0) or np.any(self.act_std <= 0):
+            raise ValueError(f'{self.obs_std=} and {self.act_std=} must be positive')
+
+    @property
+    def obs_dim(self) -> int:
+        return int(self.obs_mean.size)
+
+    @property
+    def act_dim(self) -> int:
+        return int(self.act_mean.size)
+
+    @classmethod
+    def from_episodes(cls, episodes: Sequence[Episode]) -> NormStats:
+        """Mean and standard deviation over every observation and action of the episodes."""
+        if not episodes:
+            raise ValueError('cannot compute normalisation statistics from zero episodes')
+        obs = np.concatenate([e.observations for e in episodes]).astype(np.float64)
+        act = np.concatenate([e.actions for e in episodes]).astype(np.float64)
+        return cls(obs.mean(0), np.maximum(obs.std(0), STD_FLOOR),
+                   act.mean(0), np.maximum(act.std(0), STD_FLOOR))
+
+    def normalize_obs(self, obs: np.ndarray) -> np.ndarray:
+        return ((np.asarray(obs, np.float32) - self.obs_mean) / self.obs_std).astype(np.float32)
+
+    def normalize_act(self, act: np.ndarray) -> np.ndarray:
+        return ((np.asarray(act, np.float32) - self.act_mean) / self.act_std).astype(np.float32)
+
+    def unnormalize_act(self, act_n: np.ndarray) -> np.ndarray:
+        return (np.asarray(act_n, np.float32) * self.act_std + self.act_mean).astype(np.float32)
+
+    def to_dict(self) -> dict[str, list[float]]:
+        """JSON-safe form, stored in a checkpoint's ``meta.json``."""
+        return {k: getattr(self, k).astype(float).tolist()
+                for k in ('obs_mean', 'obs_std', 'act_mean', 'act_std')}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NormStats:
+        return cls(**{k: np.asarray(data[k], np.float32)
+                      for k in ('obs_mean', 'obs_std', 'act_mean', 'act_std')})
+
+
+@dataclass
+class Snippets:
+    """Normalised snippets ready for batching (shapes in the module docstring)."""
+
+    obs: np.ndarray
+    act: np.ndarray
+    mask: np.ndarray
+    cond: np.ndarray
+    task: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.obs)
+
+    @property
+    def horizon(self) -> int:
+        return int(self.obs.shape[1])
+
+
+def task_names(episodes: Sequence[Episode]) -> tuple[str, ...]:
+    """Sorted unique task names: their position is the task index stored in checkpoints."""
+    return tuple(sorted({e.task for e in episodes}))
+
+
+def history_window(observations: np.ndarray, t: int, history: int) -> np.ndarray:
+    """``(history, obs_dim)`` observations ending at step ``t``, front-padded with step 0."""
+    idx = np.clip(np.arange(t - history + 1, t + 1), 0, None)
+    return observations[idx]
+
+
+def cut_snippets(
+    episodes: Sequence[Episode],
+    stats: NormStats,
+    tasks: Sequence[str],
+    horizon: int,
+    stride: int = 1,
+    obs_history: int = 1,
+) -> Snippets:
+    """Cut every episode into snippets of ``horizon`` steps starting every ``stride`` steps.
+
+    ``horizon = 0`` selects full-trajectory mode: one snippet per episode, padded to the
+    longest episode. Snippets start at every ``stride``-th step including the last ones, which
+    are shorter and masked: every demonstrated state becomes a diffusion conditioning point,
+    so the generator also learns what to do near the end of a task.
+    """
+    if horizon < 0 or stride < 1 or obs_history < 1:
+        raise ValueError(f'{horizon=} must be >= 0, {stride=} and {obs_history=} >= 1')
+    if not episodes:
+        raise ValueError('no episodes to cut snippets from')
+    index = {name: i for i, name in enumerate(tasks)}
+    missing = sorted({e.task for e in episodes} - set(index))
+    if missing:
+        raise ValueError(f'episodes have tasks {missing} not in {list(tasks)}')
+    full = horizon == 0
+    length = max(len(e) for e in episodes) if full else horizon
+    obs_l, act_l, mask_l, cond_l, task_l = [], [], [], [], []
+    for ep in episodes:
+        obs_n = stats.normalize_obs(ep.observations)  # (T + 1, obs_dim)
+        act_n = stats.normalize_act(ep.actions)  # (T, act_dim)
+        starts = [0] if full else range(0, len(ep), stride)
+        for s in starts:
+            n = min(length, len(ep) - s)
+            o = np.zeros((length, stats.obs_dim), np.float32)
+            a = np.zeros((length, stats.act_dim), np.float32)
+            m = np.zeros(length, np.float32)
+            o[:n], a[:n], m[:n] = obs_n[s:s + n], act_n[s:s + n], 1.0
+            obs_l.append(o)
+            act_l.append(a)
+            mask_l.append(m)
+            cond_l.append(history_window(obs_n, s, obs_history))
+            task_l.append(index[ep.task])
+    return Snippets(np.stack(obs_l), np.stack(act_l), np.stack(mask_l), np.stack(cond_l),
+                    np.asarray(task_l, np.int64))
+
+
+def split_episodes(episodes: Sequence[Episode], val_fraction: float,
+                   seed: int) -> tuple[list[Episode], list[Episode]]:
+    """Split by episode (never by snippet, which would leak overlapping snippets into val).
+
+    Every task keeps at least one training episode; validation may be empty for tiny datasets.
+    """
+    if not 0.0 <= val_fraction < 1.0:
+        raise ValueError(f'{val_fraction=} must be in [0, 1)')
+    rng = np.random.default_rng(seed)
+    train, val = [], []
+    for task in task_names(episodes):
+        group = [e for e in episodes if e.task == task]
+        order = rng.permutation(len(group))
+        n_val = min(int(round(val_fraction * len(group))), len(group) - 1)
+        val += [group[i] for i in order[:n_val]]
+        train += [group[i] for i in order[n_val:]]
+    return train, val

@@ -1,0 +1,231 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""The runtime face of LWD: ``(observation, task) -> GeneratedPolicy``.
+
+``PolicyGenerator.load(path)`` opens a training checkpoint (torch backend) or an ONNX export
+(onnxruntime backend, no torch import); both share this class's ``generate``:
+
+1. normalise the observation (history) and look up the task index;
+2. draw the initial latent and all sampler noise from the caller's ``numpy`` RNG, so the two
+   backends produce the same policy from the same seed;
+3. run the sampling plan (``lwd_ros.policy.sampler``) through the backend's denoiser;
+4. decode the latent into normalised-space MLP weights with the hypernetwork;
+5. fold the normalisation into the first and last layer (``fold_normalisation``), so the
+   numpy ``MlpPolicy`` takes raw observations and returns raw actions.
+
+Warm start (beyond the paper; cf. SDEdit, Meng et al. 2022): given the previous policy of the
+same task, re-noise its latent to ``strength`` of the chain and run only that tail. Neighbouring
+states call for similar policies, so a partial chain suffices and keeps consecutive policies
+consistent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+import time
+
+import numpy as np
+
+from lwd_ros.models.config import DiffusionConfig
+from lwd_ros.policy.meta import MODEL_FILE, CheckpointMeta
+from lwd_ros.policy.mlp import MlpPolicy, flops_per_step, fold_normalisation, num_params
+from lwd_ros.policy.sampler import SamplerPlan, make_plan
+
+BACKENDS = ('auto', 'torch', 'onnx')
+
+
+@dataclass
+class GeneratedPolicy:
+    """One generated policy, ready for ``MlpPolicy`` or a ``PolicyWeights`` message.
+
+    Args:
+        layer_sizes: ``(obs_dim, hidden..., act_dim)``.
+        weights: ``(P,)`` float32 in the ``lwd_ros.policy.mlp`` layout, normalisation folded.
+        activation: hidden-layer activation name.
+        latent: ``(latent_dim,)`` float32 standardised diffusion latent that was decoded.
+        latency_s: wall time of ``generate`` (sampling + decoding + folding).
+        task: the task it was generated for.
+        sampler: the sampling plan, e.g. ``ddim-10``, ``ddpm-1000``, ``ddim-10-warm3``.
+    """
+
+    layer_sizes: tuple[int, ...]
+    weights: np.ndarray
+    activation: str
+    latent: np.ndarray
+    latency_s: float
+    task: str
+    sampler: str = ''
+
+    @property
+    def num_params(self) -> int:
+        return int(self.weights.size)
+
+    def policy(self) -> MlpPolicy:
+        """Build the numpy ``MlpPolicy`` (raw obs in, raw action out)."""
+        return MlpPolicy(self.layer_sizes, self.weights, self.activation)
+
+
+class PolicyGenerator:
+    """Generate MLP policies from observations; the backends implement ``_sample``/``_decode``.
+
+    Args:
+        meta: the checkpoint's metadata (tasks, normalisation, policy layout).
+        diffusion: the checkpoint's diffusion config (schedule, default sampler).
+        sampler: ``ddim`` or ``ddpm`` (full chain); default from the config.
+        num_steps: DDIM steps; default from the config.
+        warm_start: default warm-start strength in [0, 1] (0 = off); default from the config.
+        seed: seed of the RNG used when ``generate`` gets no ``rng``.
+    """
+
+    backend = 'base'
+
+    def __init__(self, meta: CheckpointMeta, diffusion: DiffusionConfig,
+                 sampler: str | None = None, num_steps: int | None = None,
+                 warm_start: float | None = None, seed: int | None = None):
+        if meta.method != 'lwd' or meta.latent_dim < 1:
+            raise ValueError(f'{meta.method=} checkpoint has no generator (need lwd)')
+        self.meta = meta
+        self.diffusion_cfg = diffusion
+        self._task_index = {name: i for i, name in enumerate(meta.tasks)}
+        self._rng = np.random.default_rng(seed)
+        strength = diffusion.warm_start if warm_start is None else float(warm_start)
+        if not 0.0 <= strength <= 1.0:
+            raise ValueError(f'{warm_start=} must be in [0, 1]')
+        self.warm_start = strength
+        self.plan = self.set_sampler(sampler or diffusion.sampler, num_steps)
+
+    @classmethod
+    def load(cls, path: str | Path, backend: str = 'auto', **kwargs) -> PolicyGenerator:
+        """Open a checkpoint (``torch``) or ONNX export (``onnx``); ``auto`` picks by content.
+
+        Keyword arguments go to the backend: ``sampler``, ``num_steps``, ``warm_start``,
+        ``seed``, ``num_threads`` (default 1: generation runs beside a controller), and for
+        torch ``use_ema`` (default True).
+        """
+        if cls is not PolicyGenerator:
+            raise NotImplementedError(f'{cls.__name__} must implement load()')
+        if backend not in BACKENDS:
+            raise ValueError(f'{backend=} must be one of {BACKENDS}')
+        if backend == 'auto':
+            backend = 'torch' if (Path(path) / MODEL_FILE).exists() else 'onnx'
+        if backend == 'torch':
+            from lwd_ros.policy.torch_generator import TorchPolicyGenerator
+            return TorchPolicyGenerator.load(path, **kwargs)
+        from lwd_ros.policy.onnx_generator import OnnxPolicyGenerator
+        return OnnxPolicyGenerator.load(path, **kwargs)
+
+    # -- what a node needs -------------------------------------------------------------
+    @property
+    def tasks(self) -> tuple[str, ...]:
+        return self.meta.tasks
+
+    @property
+    def obs_dim(self) -> int:
+        return self.meta.obs_dim
+
+    @property
+    def act_dim(self) -> int:
+        return self.meta.act_dim
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        return self.meta.layer_sizes
+
+    @property
+    def activation(self) -> str:
+        return self.meta.activation
+
+    @property
+    def latent_dim(self) -> int:
+        return self.meta.latent_dim
+
+    @property
+    def obs_history(self) -> int:
+        return self.meta.obs_history
+
+    @property
+    def num_params(self) -> int:
+        return num_params(self.layer_sizes)
+
+    @property
+    def flops_per_step(self) -> int:
+        return flops_per_step(self.layer_sizes)
+
+    def task_index(self, task: str) -> int:
+        if task not in self._task_index:
+            raise ValueError(f'unknown task {task!r}; valid tasks: {list(self.tasks)}')
+        return self._task_index[task]
+
+    def set_sampler(self, sampler: str, num_steps: int | None = None) -> SamplerPlan:
+        """Switch between ``ddim`` (``num_steps``, default from config) and full ``ddpm``."""
+        d = self.diffusion_cfg
+        self.plan = make_plan(d.num_train_timesteps, d.beta_schedule, d.prediction_type,
+                              sampler, num_steps or d.num_inference_steps, d.timestep_spacing)
+        return self.plan
+
+    def condition(self, obs: np.ndarray) -> np.ndarray:
+        """``(obs_dim,)`` or ``(k, obs_dim)`` (oldest first) -> ``(1, K * obs_dim)`` normalised.
+
+        Fewer than ``K = obs_history`` rows are front-padded with the oldest, as in training.
+        """
+        obs = np.asarray(obs, np.float32)
+        obs = obs[None] if obs.ndim == 1 else obs
+        if obs.ndim != 2 or obs.shape[1] != self.obs_dim or len(obs) == 0:
+            raise ValueError(f'{obs.shape=} must be ({self.obs_dim},) or (k, {self.obs_dim})')
+        if not np.all(np.isfinite(obs)):
+            raise ValueError(f'observation is not finite: {obs}')
+        K = self.obs_history
+        obs = obs[-K:]
+        if len(obs) < K:
+            obs = np.concatenate([np.repeat(obs[:1], K - len(obs), 0), obs])
+        return self.meta.stats.normalize_obs(obs).reshape(1, -1)
+
+    def generate(self, obs: np.ndarray, task: str, rng: np.random.Generator | None = None,
+                 warm_start: GeneratedPolicy | np.ndarray | None = None,
+                 strength: float | None = None) -> GeneratedPolicy:
+        """Sample a latent for ``(obs, task)`` and decode it into a deployable policy.
+
+        Args:
+            obs: current raw observation ``(obs_dim,)``, or a history ``(k, obs_dim)``.
+            task: one of ``tasks``.
+            rng: source of all randomness (default: the generator's own seeded RNG).
+            warm_start: the previous policy (or its latent) to start from; ignored when it
+                was generated for another task (a task switch starts cold).
+            strength: warm-start strength (default ``self.warm_start``); 0 or 1 = cold start.
+        """
+        t0 = time.perf_counter()
+        k = self.task_index(task)
+        cond = self.condition(obs)
+        rng = self._rng if rng is None else rng
+        plan, L = self.plan, self.latent_dim
+        prev = warm_start
+        if isinstance(warm_start, GeneratedPolicy):
+            prev = warm_start.latent if warm_start.task == task else None
+        s = self.warm_start if strength is None else float(strength)
+        if prev is not None and 0.0 < s < 1.0:
+            plan = plan.tail(s)
+            u = plan.renoise(np.asarray(prev, np.float32).reshape(1, L),
+                             rng.standard_normal((1, L)))
+        else:
+            u = rng.standard_normal((1, L)).astype(np.float32)
+        noise = (rng.standard_normal((len(plan), 1, L)).astype(np.float32)
+                 if plan.stochastic else None)
+        u0 = self._sample(plan, u, cond, k, noise)  # (1, L)
+        w = self._decode(u0, k)  # (P,) normalised space
+        st = self.meta.stats
+        weights = fold_normalisation(self.layer_sizes, w, st.obs_mean, st.obs_std,
+                                     st.act_mean, st.act_std)
+        return GeneratedPolicy(self.layer_sizes, weights, self.activation,
+                               u0.reshape(L).astype(np.float32), time.perf_counter() - t0,
+                               task, plan.name)
+
+    # -- backend hooks -----------------------------------------------------------------
+    def _sample(self, plan: SamplerPlan, u: np.ndarray, cond: np.ndarray, task: int,
+                noise: np.ndarray | None) -> np.ndarray:
+        """Run ``plan`` from ``u (1, L)``; return the clean standardised latent ``(1, L)``."""
+        raise NotImplementedError
+
+    def _decode(self, u: np.ndarray, task: int) -> np.ndarray:
+        """Standardised latent ``(1, L)`` -> normalised-space flat weights ``(P,)``."""
+        raise NotImplementedError
