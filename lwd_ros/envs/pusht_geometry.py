@@ -96,6 +96,25 @@ def keypoint_error(block_poses: np.ndarray, goal_pose: np.ndarray) -> np.ndarray
     return np.mean(np.sum(diff * diff, -1), -1)
 
 
+def pose_error(block_poses: np.ndarray, goal_pose: np.ndarray,
+               rotation_weight: float = 1.0) -> np.ndarray:
+    """Keypoint error split into translation and rotation, with the rotation re-weighted.
+
+    For a rigid body the mean squared keypoint distance is exactly ``|dc|^2 + 2 (1 - cos dyaw)
+    rho^2`` (``c`` the keypoints' centroid, ``rho^2`` their mean squared distance to it);
+    ``rotation_weight = 1`` gives ``keypoint_error``. A larger weight makes a planner turn the
+    block even when that costs some translation, which pure keypoint error discourages when
+    the block is upside down near its goal.
+    """
+    poses = np.asarray(block_poses, np.float64)
+    goal = np.asarray(goal_pose, np.float64)
+    centroid = T_KEYPOINTS.mean(0)
+    rho2 = np.mean(np.sum((T_KEYPOINTS - centroid) ** 2, -1))
+    dc = to_world(poses, centroid[None])[..., 0, :] - to_world(goal, centroid[None])[0]
+    turn = 2.0 * (1.0 - np.cos(poses[..., 2] - goal[2])) * rho2
+    return np.sum(dc * dc, -1) + rotation_weight * turn
+
+
 def outward_normals() -> np.ndarray:
     """Outward unit normals ``(8, 2)`` of the T edges in local coordinates."""
     edges = np.roll(T_OUTLINE, -1, 0) - T_OUTLINE
@@ -134,3 +153,22 @@ def first_contact_edge(observations: np.ndarray, tol: float = 1e-3) -> str | Non
         if distance_to_t(pose, row[None, :2])[0] <= AGENT_RADIUS + tol:
             return T_EDGES[nearest_edge(pose, row[:2])]
     return None
+
+
+def _rect_distance(points: np.ndarray, centre: tuple[float, float],
+                   half: tuple[float, float]) -> np.ndarray:
+    d = np.maximum(np.abs(points - np.asarray(centre)) - np.asarray(half), 0.0)
+    return np.hypot(d[..., 0], d[..., 1])
+
+
+def distance_to_t_local(points: np.ndarray) -> np.ndarray:
+    """Unsigned distance (m) from local points ``(..., 2)`` to the T; numpy, no shapely.
+
+    The T is the union of two rectangles, so the distance from an outside point is the smaller
+    of the two rectangle distances (0 inside). Fast enough for the MPC's path checks.
+    """
+    p = np.asarray(points, np.float64)
+    bar = _rect_distance(p, (0.0, BAR_WIDTH / 2), (BAR_HALF_LENGTH, BAR_WIDTH / 2))
+    stem_half = (STEM_END - BAR_WIDTH) / 2
+    stem = _rect_distance(p, (0.0, BAR_WIDTH + stem_half), (STEM_HALF_WIDTH, stem_half))
+    return np.minimum(bar, stem)
