@@ -7,10 +7,12 @@ EGL backend is chosen unless ``MUJOCO_GL`` is already set (``osmesa`` also works
 takes effect if nothing imported ``mujoco`` before.
 """
 
+import logging
 import os
 
 import gymnasium as gym
 
+logging.getLogger('OpenGL').setLevel(logging.WARNING)  # PyOpenGL's import-time INFO chatter
 if 'MUJOCO_GL' not in os.environ and not (os.environ.get('DISPLAY')
                                           or os.environ.get('WAYLAND_DISPLAY')):
     os.environ['MUJOCO_GL'] = 'egl'

@@ -38,6 +38,7 @@ from mujoco import rollout
 import numpy as np
 
 from lwd_ros.config import load_config, resolve_path
+from lwd_ros.data.episode import Episode
 from lwd_ros.envs import pusht_geometry as geom
 from lwd_ros.envs.pusht_sim import PushTConfig, PushTSim, qpos_from_block_pose
 
@@ -303,3 +304,40 @@ class MPCExpert:
                          else (obs[:2] - prev[:2]) / self.env_config.control_dt)
         self._prev_obs = obs
         return self.plan_step(obs, np.asarray(agent_vel, np.float64))[0].copy()
+
+
+def run_episode(env, expert: MPCExpert, task: str, seed: int,
+                max_steps: int | None = None) -> tuple[Episode, dict]:
+    """Roll the expert out in a PushT env for one episode; return it and a few statistics.
+
+    Args:
+        env: a ``PushTEnv`` (or a wrapper of one).
+        expert: the expert; it is reset with the same ``seed``, so an episode is a pure
+            function of ``(task, seed)`` and the configs.
+        task: goal pose name.
+        seed: env reset seed (initial state) and expert generator seed.
+        max_steps: step limit (default: the env config's ``max_episode_steps``).
+
+    Returns:
+        ``(episode, stats)`` with ``stats`` holding ``coverage`` (final), ``max_coverage``,
+        ``steps`` and ``first_contact`` (T edge name or None).
+    """
+    base = env.unwrapped
+    limit = max_steps or base.config.max_episode_steps
+    obs, info = env.reset(seed=seed, options={'task': task})
+    expert.reset(task, seed=seed)
+    observations, actions = [obs], []
+    max_cov = info['coverage']
+    for _ in range(limit):
+        action = expert.act(obs, info['agent_vel']).astype(np.float32)
+        obs, _, terminated, truncated, info = env.step(action)
+        observations.append(obs)
+        actions.append(action)
+        max_cov = max(max_cov, info['coverage'])
+        if terminated or truncated:
+            break
+    episode = Episode(np.array(observations), np.array(actions).reshape(-1, 2), task, seed,
+                      bool(info['success']))
+    stats = {'coverage': float(info['coverage']), 'max_coverage': float(max_cov),
+             'steps': len(actions), 'first_contact': geom.first_contact_edge(episode.observations)}
+    return episode, stats

@@ -1,0 +1,181 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""``lwd collect``: MPC expert demonstrations of PushT into a local Minari dataset.
+
+Attempt ``i`` runs task ``tasks[i % len(tasks)]`` from reset seed ``seed + i``; attempts are
+consumed in order, so the dataset (the first successful attempts filling each task's quota)
+is the same for any ``--workers``. Only successful episodes are kept unless
+``--include-failures``. The default dataset used by training::
+
+    lwd collect --out datasets/pusht_demos --episodes 200 --workers 2 --seed 0
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+import json
+import logging
+import multiprocessing as mp
+from pathlib import Path
+import sys
+import time
+
+log = logging.getLogger(__name__)
+
+DEFAULT_OUT = 'datasets/pusht_demos'
+
+_worker: dict = {}  # per-process env and expert, built once by _init_worker
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--out', default=DEFAULT_OUT, help='dataset directory (local path)')
+    parser.add_argument('--episodes', type=int, default=200, help='episodes to keep')
+    parser.add_argument('--tasks', default='all',
+                        help='comma-separated task names, or "all" (split evenly)')
+    parser.add_argument('--seed', type=int, default=0, help='first reset seed')
+    parser.add_argument('--workers', type=int, default=1, help='parallel processes')
+    parser.add_argument('--include-failures', action='store_true',
+                        help='keep failed attempts too (default: successful only)')
+    parser.add_argument('--max-attempts', type=int, default=None,
+                        help='give up after this many attempts (default: 2 x episodes + 10)')
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing dataset')
+    parser.add_argument('--env-config', default='config/pusht_env.yaml')
+    parser.add_argument('--expert-config', default='config/expert.yaml')
+    parser.add_argument('--set', dest='env_set', action='append', default=[],
+                        metavar='KEY=VALUE', help='override an env config key')
+    parser.add_argument('--expert-set', action='append', default=[], metavar='KEY=VALUE',
+                        help='override an expert config key')
+    parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
+    parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
+
+
+def _configs(args):
+    from lwd_ros.envs.pusht_sim import load_pusht_config
+    from lwd_ros.experts.mpc import load_expert_config
+
+    return (load_pusht_config(args.env_config, args.env_set),
+            load_expert_config(args.expert_config, args.expert_set))
+
+
+def _init_worker(env_config, expert_config) -> None:
+    from lwd_ros.envs.pusht import PushTEnv
+    from lwd_ros.experts.mpc import MPCExpert
+
+    _worker['env'] = PushTEnv(config=env_config)
+    _worker['expert'] = MPCExpert(env_config, expert_config)
+
+
+def _attempt(job: tuple[int, str, int]):
+    from lwd_ros.experts.mpc import run_episode
+
+    _, task, seed = job
+    t0 = time.perf_counter()
+    episode, stats = run_episode(_worker['env'], _worker['expert'], task, seed)
+    return episode, stats, time.perf_counter() - t0
+
+
+def check_json_path(path: str) -> None:
+    """Raise PermissionError now if a ``--json`` summary could not be written later."""
+    p = Path(path).expanduser()
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with open(p, 'a'):
+            pass
+    except OSError as exc:
+        raise PermissionError(f'cannot write the JSON summary {p}: {exc}') from exc
+
+
+def _quotas(tasks: list[str], n: int) -> dict[str, int]:
+    return {t: n // len(tasks) + (i < n % len(tasks)) for i, t in enumerate(tasks)}
+
+
+def collect(args) -> dict:
+    """Run the expert until every task's quota is filled; write the dataset; return a summary."""
+    from lwd_ros.data.minari_io import check_writable, write_episodes
+
+    env_cfg, expert_cfg = _configs(args)
+    tasks = list(env_cfg.tasks) if args.tasks == 'all' else args.tasks.split(',')
+    unknown = [t for t in tasks if t not in env_cfg.tasks]
+    if unknown:
+        raise ValueError(f'unknown task(s) {unknown}; valid tasks: {list(env_cfg.tasks)}')
+    if args.episodes < 1 or args.workers < 1:
+        raise ValueError(f'--episodes ({args.episodes}) and --workers ({args.workers}) '
+                         'must be >= 1')
+    out = check_writable(args.out, args.overwrite)  # before any work is done
+    if args.json:
+        check_json_path(args.json)
+    quota = _quotas(tasks, args.episodes)
+    max_attempts = args.max_attempts or 2 * args.episodes + 10
+    jobs = ((i, tasks[i % len(tasks)], args.seed + i) for i in range(max_attempts))
+
+    kept, attempts, per_task = [], 0, {t: Counter() for t in tasks}
+    contacts, t_start = Counter(), time.perf_counter()
+    from tqdm import tqdm
+
+    bar = tqdm(total=args.episodes, desc='collect', unit='ep', disable=args.no_progress)
+    if args.workers == 1:
+        _init_worker(env_cfg, expert_cfg)
+        results = map(_attempt, jobs)
+        pool = None
+    else:
+        pool = mp.get_context('spawn').Pool(args.workers, _init_worker, (env_cfg, expert_cfg))
+        results = pool.imap(_attempt, jobs)  # ordered: the same dataset for any --workers
+    try:
+        for episode, stats, _ in results:
+            attempts += 1
+            per_task[episode.task]['attempts'] += 1
+            per_task[episode.task]['successes'] += episode.success
+            want = (episode.success or args.include_failures) and \
+                sum(e.task == episode.task for e in kept) < quota[episode.task]
+            if want:
+                kept.append(episode)
+                contacts[stats['first_contact'] or 'none'] += 1
+                bar.update(1)
+            rate = sum(c['successes'] for c in per_task.values()) / attempts
+            bar.set_postfix(attempts=attempts, success=f'{rate:.2f}')
+            if len(kept) == args.episodes:
+                break
+    finally:
+        bar.close()
+        if pool is not None:
+            pool.terminate()
+    collect_time = time.perf_counter() - t_start
+    if len(kept) < args.episodes:
+        log.warning('only %d of %d episodes after %d attempts', len(kept), args.episodes,
+                    attempts)
+
+    from lwd_ros.config import to_dict
+
+    provenance = {'seed': args.seed, 'tasks': tasks, 'attempts': attempts,
+                  'include_failures': args.include_failures,
+                  'env_config': to_dict(env_cfg), 'expert_config': to_dict(expert_cfg)}
+    write_episodes(kept, out, overwrite=args.overwrite, goal_poses=env_cfg.tasks,
+                   description='PushT demonstrations by the lwd_ros MPC expert',
+                   algorithm_name='lwd_ros MPC expert (predictive sampling)',
+                   extra_metadata={'collect': provenance})
+    successes = sum(c['successes'] for c in per_task.values())
+    return {
+        'path': str(out), 'episodes': len(kept), 'attempts': attempts,
+        'success_rate': successes / max(attempts, 1),
+        'steps': int(sum(len(e) for e in kept)),
+        'mean_steps': float(sum(len(e) for e in kept) / max(len(kept), 1)),
+        'wall_time_s': round(time.perf_counter() - t_start, 2),
+        'collect_time_s': round(collect_time, 2), 'workers': args.workers, 'seed': args.seed,
+        'per_task': {t: dict(c) for t, c in per_task.items()},
+        'first_contact': dict(sorted(contacts.items())),
+    }
+
+
+def run(args) -> int:
+    try:
+        summary = collect(args)
+    except (ValueError, FileExistsError, NotADirectoryError, PermissionError) as exc:
+        print(f'lwd collect: error: {exc}', file=sys.stderr)
+        return 2
+    text = json.dumps(summary, indent=2)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(text + '\n')
+    print(text)
+    return 0 if summary['episodes'] == args.episodes else 1

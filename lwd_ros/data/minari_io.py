@@ -1,0 +1,211 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""PushT demonstrations as local Minari datasets: ``write_episodes`` and ``load_episodes``.
+
+Training reads datasets only through ``load_episodes``, so this is the one place that knows
+the on-disk format. Layout (Minari's own, HDF5 backend)::
+
+    PATH/data/metadata.json     Minari metadata + an ``lwd_ros`` section (tasks, provenance)
+    PATH/data/main_data.hdf5    one group per episode
+
+Open it with Minari directly as ``minari.MinariDataset(PATH / 'data')``. Per episode:
+
+* ``observations (T + 1, 5)`` float64 ``[agent_x, agent_y, block_x, block_y, block_yaw]``
+  (metres, radians; see ``lwd_ros.envs.pusht``), ``actions (T, 2)`` float32 target xy;
+* ``rewards (T,)`` = ``clip(coverage / 0.95, 0, 1)`` after each action, ``terminations``
+  true on the last step of a successful episode, ``truncations`` true on the last step of a
+  failed one;
+* the task label, twice, because Minari's ``EpisodeData`` has no metadata field: in the
+  episode's Minari metadata as the reset options ``{'task': name}`` next to the reset
+  ``seed`` (``env.reset(seed=seed, options=options)`` replays the initial state), and per step
+  in ``infos['task_id']`` (index into ``metadata['lwd_ros']['task_names']``), so code that
+  only iterates ``EpisodeData`` still sees it. ``infos`` also holds ``coverage`` and
+  ``success`` for each of the ``T + 1`` states.
+
+Writing goes to a temporary sibling directory that is renamed into place at the end, so an
+interrupted or failed write never leaves half a dataset, and an existing dataset is only
+replaced (``overwrite=True``) once the new one is complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+import json
+import os
+from pathlib import Path
+import shutil
+import tempfile
+from typing import Any
+
+import numpy as np
+
+from lwd_ros.data.episode import Episode
+from lwd_ros.envs import pusht_geometry as geom
+
+FORMAT_VERSION = 1
+SUCCESS_THRESHOLD = 0.95  # the PushT success coverage, used for rewards
+
+
+def _data_dir(path: Path) -> Path:
+    return path if (path / 'metadata.json').is_file() else path / 'data'
+
+
+def check_writable(path: str | os.PathLike, overwrite: bool = False) -> Path:
+    """Fail early, with a clear message, if a dataset cannot be written to ``path``.
+
+    Raises:
+        FileExistsError: ``path`` holds something and ``overwrite`` is false.
+        NotADirectoryError: ``path`` is a file.
+        PermissionError: the parent directory cannot be created or written.
+    """
+    path = Path(path).expanduser().resolve()
+    if path.is_file():
+        raise NotADirectoryError(f'dataset path {path} is a file, not a directory')
+    if path.is_dir() and any(path.iterdir()) and not overwrite:
+        raise FileExistsError(f'dataset {path} already exists; pass --overwrite to replace it '
+                              '(the old one is kept until the new one is complete)')
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryDirectory(dir=parent).cleanup()
+    except OSError as exc:
+        raise PermissionError(f'cannot write a dataset under {parent}: {exc}') from exc
+    return path
+
+
+def _coverages(ep: Episode, goal: np.ndarray) -> np.ndarray:
+    return np.array([geom.coverage(row[2:5], goal) for row in ep.observations.astype(float)])
+
+
+def _episode_buffer(ep: Episode, index: int, task_ids: Mapping[str, int],
+                    goal_poses: Mapping[str, Sequence[float]]):
+    from minari.data_collector import EpisodeBuffer
+
+    if ep.task not in goal_poses:
+        raise ValueError(f'episode {index}: unknown task {ep.task!r}; known: {list(goal_poses)}')
+    coverage = _coverages(ep, np.asarray(goal_poses[ep.task], np.float64))
+    T = len(ep)
+    terminations = np.zeros(T, bool)
+    truncations = np.zeros(T, bool)
+    if T:
+        terminations[-1] = ep.success
+        truncations[-1] = not ep.success
+    return EpisodeBuffer(
+        id=index, seed=ep.seed, options={'task': ep.task},
+        observations=ep.observations.astype(np.float64),
+        actions=ep.actions.astype(np.float32),
+        rewards=np.clip(coverage[1:] / SUCCESS_THRESHOLD, 0.0, 1.0).tolist(),
+        terminations=terminations.tolist(), truncations=truncations.tolist(),
+        infos={'task_id': np.full(T + 1, task_ids[ep.task], np.int32),
+               'coverage': coverage, 'success': coverage > SUCCESS_THRESHOLD})
+
+
+def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
+                   overwrite: bool = False,
+                   goal_poses: Mapping[str, Sequence[float]] | None = None,
+                   description: str = 'PushT demonstrations',
+                   algorithm_name: str = 'lwd_ros',
+                   extra_metadata: Mapping[str, Any] | None = None) -> Path:
+    """Write episodes as a Minari dataset at ``path`` (see the module docstring for layout).
+
+    Args:
+        episodes: the demonstrations; each ``task`` must be a key of ``goal_poses``.
+        path: dataset directory (created; must be empty unless ``overwrite``).
+        overwrite: replace an existing dataset, only after the new one is complete.
+        goal_poses: task name -> goal pose used to compute coverage and rewards (default:
+            the shipped PushT tasks).
+        description: Minari description.
+        algorithm_name: Minari algorithm name (what produced the data).
+        extra_metadata: JSON-safe provenance stored under ``metadata['lwd_ros']``.
+
+    Returns:
+        The resolved dataset path.
+    """
+    import gymnasium as gym
+    import minari
+    from minari.dataset.minari_storage import MinariStorage
+
+    import lwd_ros.envs  # noqa: F401  (registers the env whose spec is stored)
+    from lwd_ros.envs.pusht_sim import TASKS
+
+    path = check_writable(path, overwrite)
+    episodes = list(episodes)
+    goal_poses = dict(TASKS if goal_poses is None else goal_poses)
+    task_names = sorted({ep.task for ep in episodes} | set(goal_poses))
+    task_ids = {name: i for i, name in enumerate(task_names)}
+    buffers = [_episode_buffer(ep, i, task_ids, goal_poses) for i, ep in enumerate(episodes)]
+
+    spec = gym.spec(lwd_ros.envs.PUSHT_ID)
+    tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.partial-', dir=path.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a dataset is an ordinary directory
+    try:
+        storage = MinariStorage.new(tmp / 'data', env_spec=spec, data_format='hdf5')
+        if buffers:
+            storage.update_episodes(buffers)
+            storage.update_episode_metadata(
+                [{'success': bool(ep.success)} for ep in episodes], range(len(episodes)))
+        storage.update_metadata({
+            'dataset_id': f'lwd_ros/{path.name}-v0',
+            'minari_version': minari.__version__,
+            'algorithm_name': algorithm_name,
+            'description': description,
+            'author': {'lwd_ros contributors'},
+            'lwd_ros': {'format': FORMAT_VERSION, 'task_names': task_names,
+                        'goal_poses': {k: list(map(float, v)) for k, v in goal_poses.items()},
+                        **dict(extra_metadata or {})},
+        })
+        _replace_dir(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return path
+
+
+def _replace_dir(new: Path, path: Path) -> None:
+    old = None
+    if path.exists():
+        old = Path(tempfile.mkdtemp(prefix=f'.{path.name}.old-', dir=path.parent))
+        old.rmdir()
+        path.rename(old)
+    new.rename(path)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_metadata(path: str | os.PathLike) -> dict[str, Any]:
+    """The dataset's ``metadata.json`` as a dict (Minari keys plus ``lwd_ros``)."""
+    data = _data_dir(Path(path).expanduser())
+    meta_file = data / 'metadata.json'
+    if not meta_file.is_file():
+        raise FileNotFoundError(f'no Minari dataset at {path} (missing {meta_file})')
+    return json.loads(meta_file.read_text())
+
+
+def load_episodes(path: str | os.PathLike) -> list[Episode]:
+    """Read a dataset written by ``write_episodes`` (or ``lwd collect``) as ``Episode`` records.
+
+    Observations come back float32 ``(T + 1, 5)``, actions float32 ``(T, 2)``, with the task
+    name, reset seed and success flag of each episode, in the stored order.
+    """
+    from minari import MinariDataset
+
+    meta = read_metadata(path)
+    names = meta.get('lwd_ros', {}).get('task_names', [])
+    dataset = MinariDataset(_data_dir(Path(path).expanduser()))
+    storage = dataset.storage
+    indices = list(range(dataset.total_episodes))
+    metadatas = list(storage.get_episode_metadata(indices))
+    episodes = []
+    for ep_meta, data in zip(metadatas, storage.get_episodes(indices)):
+        task = (ep_meta.get('options') or {}).get('task')
+        if task is None and 'task_id' in data['infos'] and names:
+            task = names[int(data['infos']['task_id'][0])]
+        if task is None:
+            raise ValueError(f'episode {ep_meta.get("id")} of {path} has no task label')
+        terminations = np.asarray(data['terminations'], bool)
+        success = bool(ep_meta.get('success', terminations[-1] if len(terminations) else 0))
+        seed = ep_meta.get('seed')
+        episodes.append(Episode(observations=np.asarray(data['observations']),
+                                actions=np.asarray(data['actions']), task=str(task),
+                                seed=None if seed is None else int(seed), success=success))
+    return episodes
