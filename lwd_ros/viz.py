@@ -106,6 +106,7 @@ def plot_trajectories(episodes: Sequence, path: str | os.PathLike,
         draw_t(ax, goal_poses[ep.task], facecolor=GOAL_COLOR, edgecolor='none')
         draw_t(ax, obs[0, 2:5], facecolor='none', edgecolor=BLOCK_COLOR, linestyle='--')
         draw_t(ax, obs[-1, 2:5], facecolor=BLOCK_COLOR, edgecolor='none', alpha=0.8)
+        draw_t(ax, goal_poses[ep.task], facecolor='none', edgecolor='#2e8b57', lw=0.8)
         t = np.linspace(0.0, 1.0, len(obs))
         ax.scatter(obs[:, 0], obs[:, 1], c=t, cmap='viridis', s=4, zorder=3)
         ax.plot(obs[:, 0], obs[:, 1], color=AGENT_COLOR, lw=0.6, alpha=0.5, zorder=2)
