@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 import logging
 from typing import Any, Protocol
 
@@ -117,15 +117,20 @@ class EpisodeResult:
     max_coverage: float
     final_coverage: float
     steps: int
-    frames: list[np.ndarray] | None = field(default=None, repr=False)
+    observations: np.ndarray | None = field(default=None, repr=False)  # (T + 1, obs_dim)
+    goal_pose: np.ndarray | None = field(default=None, repr=False)
 
 
 def run_episode(env: Any, source: PolicySource, seed: int, task: str,
                 max_steps: int | None = None, record: bool = False) -> EpisodeResult:
-    """Roll out one episode (until success, truncation or ``max_steps``)."""
+    """Roll out one episode (until success, truncation or ``max_steps``).
+
+    With ``record`` the observations (and ``info['goal_pose']`` if the env reports one) are
+    kept, enough to draw the episode afterwards (``lwd_ros.viz``).
+    """
     obs, info = env.reset(seed=seed, options={'task': task})
     source.reset(task, seed)
-    frames = [env.render()] if record else None
+    trace = [np.asarray(obs)] if record else None
     max_cov, success, steps = float(info.get('coverage', 0.0)), False, 0
     while max_steps is None or steps < max_steps:
         obs, _, terminated, truncated, info = env.step(source.act(obs))
@@ -133,10 +138,13 @@ def run_episode(env: Any, source: PolicySource, seed: int, task: str,
         max_cov = max(max_cov, float(info['coverage']))
         success = success or bool(info['success'])
         if record:
-            frames.append(env.render())
+            trace.append(np.asarray(obs))
         if terminated or truncated:
             break
-    return EpisodeResult(seed, task, success, max_cov, float(info['coverage']), steps, frames)
+    goal = info.get('goal_pose') if record else None
+    return EpisodeResult(seed, task, success, max_cov, float(info['coverage']), steps,
+                         np.stack(trace) if record else None,
+                         None if goal is None else np.asarray(goal))
 
 
 def percentile_ms(values: Sequence[float], q: float) -> float | None:
@@ -172,7 +180,9 @@ class EvalReport:
                                           'mean': (round(float(np.mean(lat)) * 1e3, 4)
                                                    if lat else None),
                                           'count': len(lat)},
-                'per_episode': [{k: v for k, v in asdict(e).items() if k != 'frames'}
+                'per_episode': [{'seed': e.seed, 'task': e.task, 'success': e.success,
+                                 'max_coverage': e.max_coverage,
+                                 'final_coverage': e.final_coverage, 'steps': e.steps}
                                 for e in eps]}
 
 

@@ -9,44 +9,50 @@ below a disc obstacle. Averaging the two modes (what a single-step MSE policy is
 towards near the start) drives into the obstacle; committing to one mode does not.
 
 Observation ``[x, y]`` (metres); action: target position ``[x, y]``; each step the point
-moves towards the target by at most ``MAX_STEP``. Tasks are goal positions.
+moves towards the target by at most ``MAX_STEP``. Tasks are goal positions. Importing this
+module registers it as ``lwd_ros/ToyReach-v0`` (e.g. ``lwd eval --env lwd_ros/ToyReach-v0``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import gymnasium as gym
+from gymnasium import spaces
 import numpy as np
 
+from lwd_ros.config import load_config
 from lwd_ros.data.episode import Episode
+from lwd_ros.models.config import LwdConfig
 
 GOALS = {'high': np.array([0.8, 0.25]), 'low': np.array([0.8, -0.25])}
 OBSTACLE_RADIUS = 0.3
 MAX_STEP = 0.1
 SUCCESS_RADIUS = 0.05
+TOY_ID = 'lwd_ros/ToyReach-v0'
 
 
-class ToyReachEnv:
+class ToyReachEnv(gym.Env):
     """Point mass reaching a goal around a disc at the origin (module docstring)."""
 
-    def __init__(self, max_episode_steps: int = 60):
+    metadata = {'render_modes': ['rgb_array'], 'render_fps': 10}
+
+    def __init__(self, max_episode_steps: int = 60, render_mode: str | None = 'rgb_array'):
         self.max_episode_steps = max_episode_steps
+        self.render_mode = render_mode
         self.tasks = tuple(GOALS)
         self.task = self.tasks[0]
-        self._rng = np.random.default_rng()
+        self.observation_space = spaces.Box(-1.0, 1.0, (2,), np.float32)
+        self.action_space = spaces.Box(-1.0, 1.0, (2,), np.float32)
 
-    @property
-    def unwrapped(self) -> ToyReachEnv:
-        return self
-
-    def reset(self, seed: int | None = None, options: dict[str, Any] | None = None):
-        if seed is not None:
-            self._rng = np.random.default_rng(seed)
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        super().reset(seed=seed)
         if (options or {}).get('task') is not None:
             if options['task'] not in GOALS:
                 raise ValueError(f"unknown task {options['task']!r}; valid: {self.tasks}")
             self.task = options['task']
-        self.pos = np.array([-0.8, 0.0]) + self._rng.uniform(-0.05, 0.05, 2)
+        self.pos = np.array([-0.8, 0.0]) + self.np_random.uniform(-0.05, 0.05, 2)
         self._d0 = float(np.linalg.norm(GOALS[self.task] - self.pos))
         self._t = 0
         return self.pos.astype(np.float32), self._info()
@@ -80,6 +86,10 @@ class ToyReachEnv:
         return img
 
 
+if TOY_ID not in gym.registry:
+    gym.register(TOY_ID, entry_point=ToyReachEnv, disable_env_checker=True)
+
+
 def expert_action(pos: np.ndarray, goal: np.ndarray, side: float) -> np.ndarray:
     """Go to a waypoint above (``side=1``) or below (``-1``) the obstacle, then to the goal."""
     waypoint = np.array([0.0, side * (OBSTACLE_RADIUS + 0.15)])
@@ -107,3 +117,9 @@ def toy_demonstrations(num_episodes: int, seed: int = 0, noise: float = 0.005) -
         episodes.append(Episode(np.array(observations), np.array(actions), task,
                                 seed=seed * 100003 + i, success=bool(terminated)))
     return episodes
+
+
+def toy_config(overrides: Sequence[str] = ()) -> LwdConfig:
+    """``config/pusht_tiny.yaml`` adapted to the toy task: a seconds-scale LWD run."""
+    return load_config(LwdConfig, 'config/pusht_tiny.yaml',
+                       ['data.dataset=toy', *overrides])

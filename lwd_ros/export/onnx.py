@@ -71,14 +71,16 @@ def export_onnx(checkpoint: str | Path, out_dir: str | Path, opset: int = DEFAUL
 
 
 def parity(checkpoint: str | Path, onnx_dir: str | Path, samples: int = 8, seed: int = 0,
-           sampler: str = 'ddim', num_steps: int | None = None) -> dict[str, float]:
+           sampler: str = 'ddim', num_steps: int | None = None,
+           use_ema: bool = True) -> dict[str, float]:
     """Generate from both backends with identical seeds; report the largest differences.
 
     Observations are drawn around the training distribution (mean +- 1.5 std). Returns the
     max absolute weight difference, the max relative one (to the weights' scale) and the
     max latent difference.
     """
-    th = TorchPolicyGenerator.load(checkpoint, sampler=sampler, num_steps=num_steps)
+    th = TorchPolicyGenerator.load(checkpoint, use_ema=use_ema, sampler=sampler,
+                                   num_steps=num_steps)
     ox = OnnxPolicyGenerator.load(onnx_dir, sampler=sampler, num_steps=num_steps)
     st, rng = th.meta.stats, np.random.default_rng(seed)
     worst = {'max_abs_weight_diff': 0.0, 'max_rel_weight_diff': 0.0, 'max_latent_diff': 0.0}

@@ -11,6 +11,7 @@ import torch
 
 from lwd_ros.models.checkpoint import LoadedCheckpoint, load_checkpoint
 from lwd_ros.policy.generator import PolicyGenerator
+from lwd_ros.policy.meta import META_FILE, CheckpointError
 from lwd_ros.policy.sampler import SamplerPlan
 
 
@@ -35,7 +36,11 @@ class TorchPolicyGenerator(PolicyGenerator):
         """
         if num_threads is not None:
             torch.set_num_threads(int(num_threads))
-        return cls(load_checkpoint(path, use_ema=use_ema), **kwargs)
+        ckpt = load_checkpoint(path, use_ema=use_ema)
+        if ckpt.meta.method != 'lwd':
+            raise CheckpointError(Path(path) / META_FILE, f'method is {ckpt.meta.method!r}: '
+                                  'a baseline has no generator (evaluate it with lwd eval)')
+        return cls(ckpt, **kwargs)
 
     def _sample(self, plan: SamplerPlan, u: np.ndarray, cond: np.ndarray, task: int,
                 noise: np.ndarray | None) -> np.ndarray:

@@ -1,0 +1,109 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""``lwd eval``: closed-loop rollouts of an LWD generator or a BC baseline, no ROS.
+
+Examples::
+
+    lwd eval --checkpoint models/pusht --episodes 50 --seed 0 --action-horizon 8 --json out.json
+    lwd eval --checkpoint models/pusht_onnx --sampler ddpm --action-horizon 32
+    lwd eval --checkpoint runs/bc_small --episodes 50 --video bc.mp4 --video-episodes 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from lwd_ros.config import resolve_path
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--checkpoint', required=True,
+                        help='LWD checkpoint, ONNX export or BC checkpoint directory')
+    parser.add_argument('--episodes', type=int, default=50)
+    parser.add_argument('--seed', type=int, default=0, help='episode i uses seed + i')
+    parser.add_argument('--action-horizon', type=int, default=8,
+                        help='control steps between generations (LWD only)')
+    parser.add_argument('--task', help='evaluate this task only (default: cycle the env tasks)')
+    parser.add_argument('--backend', choices=('auto', 'torch', 'onnx'), default='auto')
+    parser.add_argument('--sampler', choices=('ddim', 'ddpm'),
+                        help='ddim (fast) or ddpm (full chain); default from the checkpoint')
+    parser.add_argument('--steps', type=int, help='DDIM steps (default from the checkpoint)')
+    parser.add_argument('--warm-start', type=float, default=0.0,
+                        help='warm-start strength in [0, 1) for regenerations (0 = off)')
+    parser.add_argument('--num-threads', type=int, default=1, help='generator threads')
+    parser.add_argument('--env', default='lwd_ros/PushT-v0', help='gymnasium env id')
+    parser.add_argument('--max-steps', type=int, help='cap on steps per episode')
+    parser.add_argument('--json', metavar='PATH', help='write the full report as JSON')
+    parser.add_argument('--video', metavar='PATH', help='write rollouts as .mp4 or .gif')
+    parser.add_argument('--video-episodes', type=int, default=1,
+                        help='how many episodes (from the first) go into --video')
+    parser.add_argument('--no-progress', action='store_true')
+
+
+def make_env(env_id: str) -> Any:
+    """A gymnasium env by id (``lwd_ros.envs`` registers PushT on import)."""
+    import gymnasium as gym
+
+    import lwd_ros.envs  # noqa: F401 - registers lwd_ros/PushT-v0
+
+    return gym.make(env_id)
+
+
+def make_source(args: argparse.Namespace):
+    """The policy source for a checkpoint: ``LwdSource`` or a BC ``MlpSource``."""
+    from lwd_ros.evaluation.rollout import LwdSource, MlpSource
+    from lwd_ros.policy.baseline import load_bc_policies
+    from lwd_ros.policy.generator import PolicyGenerator
+    from lwd_ros.policy.meta import read_meta
+
+    path = resolve_path(args.checkpoint)
+    meta = read_meta(path)
+    if meta.method == 'bc':
+        return MlpSource(load_bc_policies(path), name=f'bc-{Path(path).name}')
+    gen = PolicyGenerator.load(path, backend=args.backend, sampler=args.sampler,
+                               num_steps=args.steps, num_threads=args.num_threads)
+    return LwdSource(gen, args.action_horizon, warm_start=args.warm_start)
+
+
+def write_video(report, path: str) -> None:
+    """Draw the recorded episodes one after the other into a video (PushT only)."""
+    from lwd_ros.viz import render_observations, write_video
+
+    frames = []
+    for ep in report.episodes:
+        if ep.observations is not None:
+            frames += render_observations(ep.observations, ep.goal_pose)
+    write_video(frames, path)
+    log.info('wrote %d frames to %s', len(frames), path)
+
+
+def run(args: argparse.Namespace) -> int:
+    from lwd_ros.evaluation.rollout import evaluate
+
+    source = make_source(args)
+    env = make_env(args.env)
+    record = args.video_episodes if args.video else 0
+    report = evaluate(env, source, args.episodes, args.seed, args.task, record,
+                      progress=not args.no_progress, max_steps=args.max_steps)
+    summary = {'checkpoint': str(args.checkpoint), 'env': args.env, **report.summary()}
+    lat = summary['generation_latency_ms']
+    print(f"{source.name}: success {summary['success_rate']:.3f}, mean max coverage "
+          f"{summary['mean_max_coverage']:.3f} over {summary['episodes']} episodes"
+          + (f"; generation p50 {lat['p50']:.2f} ms p99 {lat['p99']:.2f} ms"
+             if lat['count'] else ''))
+    for task, row in summary['per_task'].items():
+        print(f"  {task:>12}: success {row['success_rate']:.3f}, "
+              f"coverage {row['mean_max_coverage']:.3f} ({row['episodes']} episodes)")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(summary, indent=1) + '\n')
+    if args.video:
+        write_video(report, args.video)
+    env.close()
+    return 0

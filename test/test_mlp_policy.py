@@ -1,0 +1,85 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""The numpy weight-layout contract (``lwd_ros.policy.mlp``) every producer must follow."""
+
+import numpy as np
+import pytest
+
+from lwd_ros.policy.mlp import (
+    ACTIVATIONS,
+    MlpPolicy,
+    flatten_layers,
+    flops_per_step,
+    fold_normalisation,
+    num_params,
+    split_layers,
+)
+
+SIZES = [(5, 2), (5, 16, 2), (5, 32, 16, 2), (3, 7, 7, 7, 4)]
+
+
+def _reference(layer_sizes, flat, x, activation):
+    """Straight-line reference forward: W_l row-major (out, in), then b_l, per layer."""
+    start, last = 0, len(layer_sizes) - 2
+    for i, (fi, fo) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:])):
+        w = flat[start:start + fi * fo].reshape(fo, fi)
+        start += fi * fo
+        b = flat[start:start + fo]
+        start += fo
+        x = w @ x + b
+        if i != last:
+            x = {'relu': lambda v: np.maximum(v, 0), 'tanh': np.tanh,
+                 'elu': lambda v: np.where(v > 0, v, np.expm1(v)),
+                 'silu': lambda v: v / (1 + np.exp(-v))}[activation](x)
+    assert start == flat.size
+    return x
+
+
+@pytest.mark.parametrize('layer_sizes', SIZES)
+@pytest.mark.parametrize('activation', sorted(ACTIVATIONS))
+def test_act_matches_reference_layout(layer_sizes, activation):
+    rng = np.random.default_rng(0)
+    flat = rng.normal(0, 0.5, num_params(layer_sizes)).astype(np.float32)
+    policy = MlpPolicy(layer_sizes, flat, activation)
+    obs = rng.normal(size=(6, layer_sizes[0])).astype(np.float32)
+    batch = policy.act(obs)
+    assert batch.shape == (6, layer_sizes[-1])
+    for row, out in zip(obs, batch):
+        np.testing.assert_allclose(policy.act(row), out, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(out, _reference(layer_sizes, flat.astype(np.float64),
+                                                   row.astype(np.float64), activation),
+                                   rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize('layer_sizes', SIZES)
+def test_split_flatten_round_trip_and_counts(layer_sizes):
+    flat = np.arange(num_params(layer_sizes), dtype=np.float32)
+    layers = split_layers(layer_sizes, flat)
+    assert [w.shape for w, _ in layers] == [(o, i) for i, o in
+                                            zip(layer_sizes[:-1], layer_sizes[1:])]
+    np.testing.assert_array_equal(flatten_layers(layers), flat)
+    assert flops_per_step(layer_sizes) == sum(2 * w.size + b.size for w, b in layers)
+
+
+def test_fold_normalisation_is_exact():
+    rng = np.random.default_rng(1)
+    sizes = (5, 16, 16, 2)
+    flat = rng.normal(0, 0.4, num_params(sizes)).astype(np.float32)
+    om, os_ = rng.normal(size=5), rng.uniform(0.1, 2, 5)
+    am, as_ = rng.normal(size=2), rng.uniform(0.1, 2, 2)
+    folded = MlpPolicy(sizes, fold_normalisation(sizes, flat, om, os_, am, as_))
+    inner = MlpPolicy(sizes, flat)
+    obs = rng.normal(size=(10, 5))
+    expected = inner.act(((obs - om) / os_).astype(np.float32)) * as_ + am
+    np.testing.assert_allclose(folded.act(obs), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_invalid_weights_and_sizes_raise():
+    with pytest.raises(ValueError, match='expected 13'):
+        MlpPolicy((2, 3, 1), np.zeros(11))
+    with pytest.raises(ValueError, match='NaN'):
+        MlpPolicy((2, 3, 1), np.full(13, np.nan))
+    with pytest.raises(ValueError, match='activation'):
+        MlpPolicy((2, 3, 1), np.zeros(13), 'gelu')
+    with pytest.raises(ValueError, match='layer_sizes'):
+        MlpPolicy((2,), np.zeros(0))

@@ -1,0 +1,188 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""Training end to end on the toy task: learning, checkpoints, resume, errors, baselines, CLI."""
+
+import json
+import sys
+import types
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from safetensors.torch import load_file
+import torch
+import yaml
+
+from lwd_ros.cli import main as lwd_main
+from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
+from lwd_ros.evaluation.toy import TOY_ID, toy_config, toy_demonstrations
+from lwd_ros.models.checkpoint import load_checkpoint
+from lwd_ros.policy.baseline import load_bc_policies
+from lwd_ros.policy.generator import PolicyGenerator
+from lwd_ros.policy.meta import CheckpointError, read_meta
+from lwd_ros.policy.mlp import num_params
+from lwd_ros.training.trainer import Trainer
+
+
+@pytest.fixture(scope='module')
+def demos():
+    return toy_demonstrations(30, seed=0)
+
+
+@pytest.fixture(scope='module')
+def trained(demos, tmp_path_factory):
+    out = tmp_path_factory.mktemp('lwd')
+    trainer = Trainer(toy_config(), demos, out, progress=False)
+    trainer.run()
+    return trainer, out
+
+
+def _success(checkpoint, horizon=8, episodes=12):
+    env = gym.make(TOY_ID)
+    report = evaluate(env, LwdSource(PolicyGenerator.load(checkpoint), horizon), episodes,
+                      seed=100)
+    return report.summary()
+
+
+def test_tiny_training_beats_untrained(trained, demos, tmp_path):
+    trainer, out = trained
+    untrained = Trainer(toy_config(['train.vae_steps=0', 'train.diffusion_steps=0']), demos,
+                        tmp_path, progress=False)
+    untrained.run()
+    trained_mse = trainer.meta.training['val']['diffusion']['val_generated_mse']
+    assert trained_mse < 0.2 * untrained.generated_mse(untrained.val_data)
+    ours, theirs = _success(out), _success(tmp_path)
+    assert ours['success_rate'] >= 0.9 > theirs['success_rate']
+    assert ours['mean_max_coverage'] > theirs['mean_max_coverage'] + 0.2
+
+
+def test_checkpoint_round_trip(trained):
+    trainer, out = trained
+    assert sorted(p.name for p in out.iterdir()) == ['config.yaml', 'meta.json',
+                                                     'model.safetensors', 'train_log.jsonl']
+    raw = load_checkpoint(out, use_ema=False)
+    ema = load_checkpoint(out)
+    for k, v in trainer.vae.state_dict().items():
+        torch.testing.assert_close(raw.vae.state_dict()[k], v)
+    for k, v in trainer.diffusion.state_dict().items():
+        torch.testing.assert_close(raw.diffusion.state_dict()[k], v)
+    for k, v in trainer.ema.module.state_dict().items():
+        torch.testing.assert_close(ema.diffusion.denoiser.state_dict()[k], v)
+    meta = read_meta(out)
+    assert meta.stage == 'done' and meta.tasks == ('high', 'low')
+    assert meta.training['steps'] == {'vae': 600, 'diffusion': 600}
+    assert load_file(str(out / 'model.safetensors'))['vae.decoder.base'].numel() == num_params((2, 32, 32, 2))
+    cfg = yaml.safe_load((out / 'config.yaml').read_text())
+    assert cfg['policy']['hidden_sizes'] == [32, 32] and cfg['data']['dataset'] == 'toy'
+
+
+def test_resume_reproduces_uninterrupted_run(trained, demos, tmp_path):
+    _, reference = trained
+
+    class Interrupted(Exception):
+        pass
+
+    class StopAfterCheckpoint(Trainer):
+        def save(self, stage, trainer_state=None):
+            super().save(stage, trainer_state)
+            if trainer_state and trainer_state['stage'] == 'diffusion' and \
+                    trainer_state['step'] == 400:
+                raise Interrupted
+
+    with pytest.raises(Interrupted):
+        StopAfterCheckpoint(toy_config(), demos, tmp_path, progress=False).run()
+    assert (tmp_path / 'trainer_state.pt').is_file()
+    assert read_meta(tmp_path).stage == 'vae'
+    Trainer(toy_config(), demos, tmp_path, resume=True, progress=False).run()
+    assert not (tmp_path / 'trainer_state.pt').exists()
+    a, b = load_file(str(reference / 'model.safetensors')), load_file(str(tmp_path /
+                                                                          'model.safetensors'))
+    assert a.keys() == b.keys()
+    for k in a:
+        torch.testing.assert_close(a[k], b[k], rtol=0, atol=0, msg=k)
+
+
+def _copy(src, dst):
+    dst.mkdir()
+    for p in src.iterdir():
+        (dst / p.name).write_bytes(p.read_bytes())
+    return dst
+
+
+def test_corrupt_checkpoint_errors_name_the_file(trained, tmp_path):
+    _, out = trained
+    flipped = _copy(out, tmp_path / 'flipped')
+    data = bytearray((flipped / 'model.safetensors').read_bytes())
+    data[-10] ^= 0xFF
+    (flipped / 'model.safetensors').write_bytes(bytes(data))
+    with pytest.raises(CheckpointError, match=r'model\.safetensors: corrupt.*SHA-256'):
+        PolicyGenerator.load(flipped)
+
+    bad_json = _copy(out, tmp_path / 'bad_json')
+    (bad_json / 'meta.json').write_text('{"format": "lwd_ros.checkpoint", ')
+    with pytest.raises(CheckpointError, match=r'meta\.json: corrupt JSON'):
+        PolicyGenerator.load(bad_json)
+
+    missing = _copy(out, tmp_path / 'missing')
+    (missing / 'model.safetensors').unlink()
+    with pytest.raises(CheckpointError, match=r'model\.safetensors: missing'):
+        load_checkpoint(missing)
+
+    with pytest.raises(CheckpointError, match='does not exist'):
+        PolicyGenerator.load(tmp_path / 'nowhere', backend='torch')
+
+
+def test_mismatched_checkpoint_errors(trained, tmp_path):
+    _, out = trained
+    other_policy = _copy(out, tmp_path / 'policy')
+    cfg = yaml.safe_load((other_policy / 'config.yaml').read_text())
+    cfg['policy']['hidden_sizes'] = [64, 64]
+    (other_policy / 'config.yaml').write_text(yaml.safe_dump(cfg))
+    with pytest.raises(CheckpointError, match=r'config\.yaml: policy .* differs from meta'):
+        load_checkpoint(other_policy)
+
+    other_arch = _copy(out, tmp_path / 'arch')
+    cfg = yaml.safe_load((other_arch / 'config.yaml').read_text())
+    cfg['vae']['decoder_hidden'] = 48
+    (other_arch / 'config.yaml').write_text(yaml.safe_dump(cfg))
+    with pytest.raises(CheckpointError, match=r'model\.safetensors: tensor shapes do not match'):
+        load_checkpoint(other_arch)
+
+    typo = _copy(out, tmp_path / 'typo')
+    cfg['vae']['latnet_dim'] = 3
+    (typo / 'config.yaml').write_text(yaml.safe_dump(cfg))
+    with pytest.raises(CheckpointError, match=r"config\.yaml: invalid config.*'latnet_dim'"):
+        load_checkpoint(typo)
+
+
+def test_bc_baseline_in_the_same_harness(demos, tmp_path):
+    cfg = toy_config(['method=bc', 'policy.hidden_sizes=[64, 64]', 'train.bc_steps=800'])
+    Trainer(cfg, demos, tmp_path, progress=False).run()
+    policies = load_bc_policies(tmp_path)
+    assert set(policies) == {'high', 'low'}
+    assert policies['high'].layer_sizes == (2, 64, 64, 2)
+    report = evaluate(gym.make(TOY_ID), MlpSource(policies), 6, seed=100).summary()
+    assert report['method'] == 'bc' and report['episodes'] == 6
+    assert report['policy_params'] == 2 * 64 + 64 + 64 * 64 + 64 + 64 * 2 + 2
+    with pytest.raises(CheckpointError, match='bc'):
+        PolicyGenerator.load(tmp_path)
+
+
+def test_cli_train_eval(monkeypatch, tmp_path, demos, capsys):
+    fake = types.ModuleType('lwd_ros.data.minari_io')
+    fake.load_episodes = lambda path: demos
+    monkeypatch.setitem(sys.modules, 'lwd_ros.data.minari_io', fake)
+    out = tmp_path / 'run'
+    assert lwd_main(['train', '--config', 'config/pusht_tiny.yaml', '--out', str(out),
+                     '--no-progress', 'data.dataset=toy', 'train.vae_steps=200',
+                     'train.diffusion_steps=200']) == 0
+    assert read_meta(out).training['steps'] == {'vae': 200, 'diffusion': 200}
+    report = tmp_path / 'eval.json'
+    assert lwd_main(['eval', '--checkpoint', str(out), '--env', TOY_ID, '--episodes', '4',
+                     '--action-horizon', '4', '--json', str(report), '--no-progress']) == 0
+    summary = json.loads(report.read_text())
+    for key in ('success_rate', 'mean_max_coverage', 'per_task', 'generation_latency_ms',
+                'policy_params', 'policy_flops_per_step'):
+        assert key in summary
+    assert summary['generation_latency_ms']['count'] > 0
+    assert np.isfinite(summary['generation_latency_ms']['p99'])
