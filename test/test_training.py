@@ -71,7 +71,8 @@ def test_checkpoint_round_trip(trained):
     meta = read_meta(out)
     assert meta.stage == 'done' and meta.tasks == ('high', 'low')
     assert meta.training['steps'] == {'vae': 600, 'diffusion': 600}
-    assert load_file(str(out / 'model.safetensors'))['vae.decoder.base'].numel() == num_params((2, 32, 32, 2))
+    tensors = load_file(str(out / 'model.safetensors'))
+    assert tensors['vae.decoder.base'].numel() == num_params((2, 32, 32, 2))
     cfg = yaml.safe_load((out / 'config.yaml').read_text())
     assert cfg['policy']['hidden_sizes'] == [32, 32] and cfg['data']['dataset'] == 'toy'
 
