@@ -123,7 +123,7 @@ class SimRunner:
         return None
 
     def step(self) -> bool:
-        """Advance one physics step; True when that ended a policy step (fresh status)."""
+        """Advance physics by one timestep; True when that completed a policy step."""
         if self.state.done:
             return False
         if self._pending is not None and self.sim.time + 1e-9 >= self._next_sample:
