@@ -1,0 +1,131 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""Minari datasets: round trip, Minari compatibility, safe errors, and ``lwd collect``."""
+
+import json
+import subprocess
+import sys
+
+from conftest import REPO
+import numpy as np
+import pytest
+
+from lwd_ros.data.episode import Episode
+from lwd_ros.data.minari_io import load_episodes, read_metadata, write_episodes
+
+
+def _episodes():
+    rng = np.random.default_rng(0)
+    spec = [(5, 'classic', 1, True), (3, 'goal_left', 2, False), (7, 'goal_right', 3, True)]
+    return [Episode(rng.uniform(0.1, 0.4, (n + 1, 5)), rng.uniform(0.0, 0.5, (n, 2)),
+                    task, seed, success) for n, task, seed, success in spec]
+
+
+def test_round_trip(tmp_path):
+    episodes = _episodes()
+    path = write_episodes(episodes, tmp_path / 'ds')
+    back = load_episodes(path)
+    assert len(back) == len(episodes)
+    for a, b in zip(episodes, back):
+        assert (b.task, b.seed, b.success) == (a.task, a.seed, a.success)
+        assert b.observations.dtype == np.float32 and b.actions.dtype == np.float32
+        np.testing.assert_array_equal(a.observations, b.observations)
+        np.testing.assert_array_equal(a.actions, b.actions)
+
+
+def test_minari_reads_it_with_task_per_step(tmp_path):
+    minari = pytest.importorskip('minari')
+    path = write_episodes(_episodes(), tmp_path / 'ds')
+    dataset = minari.MinariDataset(path / 'data')
+    names = read_metadata(path)['lwd_ros']['task_names']
+    assert dataset.total_episodes == 3 and dataset.total_steps == 15
+    ep = dataset[1]
+    assert ep.observations.shape == (4, 5) and ep.actions.shape == (3, 2)
+    assert [names[i] for i in set(ep.infos['task_id'])] == ['goal_left']
+    assert ep.infos['coverage'].shape == (4,) and ep.truncations[-1]  # a failed episode
+    assert dataset[0].terminations[-1]
+    assert dataset.recover_environment().unwrapped.tasks == ('classic', 'goal_left',
+                                                             'goal_right')
+
+
+def test_rewards_follow_coverage(tmp_path):
+    from lwd_ros.envs.pusht_sim import TASKS
+
+    goal = np.array(TASKS['classic'])
+    obs = np.array([[0.45, 0.45, 0.4, 0.05, 0.0], [0.45, 0.45, *goal]])
+    path = write_episodes([Episode(obs, [[0.45, 0.45]], 'classic', 0)], tmp_path / 'ds')
+    import minari
+
+    ep = minari.MinariDataset(path / 'data')[0]
+    np.testing.assert_allclose(ep.rewards, [1.0], rtol=1e-5)  # float32 observations
+    np.testing.assert_allclose(ep.infos['coverage'], [0.0, 1.0], rtol=1e-5)
+
+
+def test_existing_dataset_is_kept_without_overwrite(tmp_path):
+    path = write_episodes(_episodes(), tmp_path / 'ds')
+    with pytest.raises(FileExistsError, match='overwrite'):
+        write_episodes(_episodes()[:1], path)
+    assert len(load_episodes(path)) == 3
+    write_episodes(_episodes()[:1], path, overwrite=True)
+    assert len(load_episodes(path)) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ['ds']  # no temporary leftovers
+
+
+def test_failed_write_loses_nothing(tmp_path):
+    path = write_episodes(_episodes(), tmp_path / 'ds')
+    bad = _episodes()[:1]
+    bad[0].task = 'goal_nowhere'
+    with pytest.raises(ValueError, match='unknown task'):
+        write_episodes(bad, path, overwrite=True)
+    assert len(load_episodes(path)) == 3
+    assert [p.name for p in tmp_path.iterdir()] == ['ds']
+
+
+def test_unwritable_path(tmp_path):
+    blocker = tmp_path / 'file'
+    blocker.write_text('not a directory')
+    with pytest.raises(PermissionError, match='cannot write'):
+        write_episodes(_episodes(), blocker / 'ds')
+    with pytest.raises(NotADirectoryError):
+        write_episodes(_episodes(), blocker)
+
+
+def test_missing_dataset_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match='no Minari dataset'):
+        load_episodes(tmp_path / 'nothing')
+
+
+def _lwd(*args):
+    return subprocess.run([sys.executable, '-m', 'lwd_ros', *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_collect_bad_input_fails_cleanly(tmp_path):
+    res = _lwd('collect', '--out', str(tmp_path / 'ds'), '--tasks', 'goal_nowhere')
+    assert res.returncode == 2 and 'valid tasks' in res.stderr
+    assert not (tmp_path / 'ds').exists()
+    write_episodes(_episodes(), tmp_path / 'ds')
+    res = _lwd('collect', '--out', str(tmp_path / 'ds'), '--episodes', '1')
+    assert res.returncode == 2 and '--overwrite' in res.stderr
+    assert len(load_episodes(tmp_path / 'ds')) == 3
+
+
+@pytest.mark.slow
+def test_collect_is_reproducible_and_summarised(tmp_path):
+    args = ['--episodes', '2', '--tasks', 'classic,goal_right', '--seed', '11',
+            '--no-progress']
+    res = _lwd('collect', '--out', str(tmp_path / 'a'), '--json', str(tmp_path / 'a.json'),
+               *args)
+    assert res.returncode == 0, res.stderr
+    summary = json.loads((tmp_path / 'a.json').read_text())
+    assert summary['episodes'] == 2 and summary['attempts'] >= 2
+    assert 0 < summary['success_rate'] <= 1 and summary['steps'] > 0
+    assert summary['wall_time_s'] > 0
+    res = _lwd('collect', '--out', str(tmp_path / 'b'), '--workers', '2', *args)
+    assert res.returncode == 0, res.stderr
+    a, b = load_episodes(tmp_path / 'a'), load_episodes(tmp_path / 'b')
+    assert [e.task for e in a] == ['classic', 'goal_right'] and all(e.success for e in a)
+    for ea, eb in zip(a, b):
+        assert ea.seed == eb.seed
+        np.testing.assert_array_equal(ea.observations, eb.observations)
+        np.testing.assert_array_equal(ea.actions, eb.actions)
