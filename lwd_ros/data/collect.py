@@ -19,6 +19,7 @@ import logging
 import multiprocessing as mp
 from pathlib import Path
 import sys
+import tempfile
 import time
 
 log = logging.getLogger(__name__)
@@ -80,8 +81,11 @@ def check_json_path(path: str) -> None:
     p = Path(path).expanduser()
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        with open(p, 'a'):
-            pass
+        if p.exists():
+            with open(p, 'a'):  # appends nothing: the old summary stays until replaced
+                pass
+        else:
+            tempfile.TemporaryFile(dir=p.parent).close()
     except OSError as exc:
         raise PermissionError(f'cannot write the JSON summary {p}: {exc}') from exc
 
