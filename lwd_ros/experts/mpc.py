@@ -161,6 +161,7 @@ class MPCExpert:
         self.plan: np.ndarray | None = None
         self.touched = False
         self.last_costs: np.ndarray | None = None
+        self._prev_obs: np.ndarray | None = None
 
     def reset(self, task: str | None = None, seed: int | None = None) -> None:
         """Start an episode: forget the plan, aim at ``task``'s goal, optionally reseed."""
@@ -173,6 +174,7 @@ class MPCExpert:
             self.rng = np.random.default_rng(seed)
         self.plan = None
         self.touched = False
+        self._prev_obs = None
 
     # --- candidates ------------------------------------------------------------------------
 
@@ -299,8 +301,8 @@ class MPCExpert:
         """
         obs = np.asarray(obs, np.float64)
         if agent_vel is None:
-            prev = getattr(self, '_prev_obs', None)
-            agent_vel = (np.zeros(2) if prev is None or self.plan is None
+            prev = self._prev_obs
+            agent_vel = (np.zeros(2) if prev is None
                          else (obs[:2] - prev[:2]) / self.env_config.control_dt)
         self._prev_obs = obs
         return self.plan_step(obs, np.asarray(agent_vel, np.float64))[0].copy()
