@@ -45,7 +45,8 @@ def _export(module: nn.Module, args: tuple, names: list[str], path: Path, opset:
     module.eval()
     program = torch.onnx.export(module, args, dynamo=True, external_data=False,
                                 input_names=names, output_names=['out'],
-                                dynamic_shapes=shapes, opset_version=opset, optimize=True)
+                                dynamic_shapes=shapes, opset_version=opset, optimize=True,
+                                verbose=False)
     program.save(str(path))
 
 

@@ -35,8 +35,9 @@ class FilmBlock(nn.Module):
         nn.init.zeros_(self.film.weight)
         nn.init.zeros_(self.film.bias)
 
-    def forward(self, x: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
-        scale, shift = self.film(c).chunk(2, dim=-1)  # (B, D) each
+    def forward(self, x: torch.Tensor, modulation: torch.Tensor) -> torch.Tensor:
+        """``x (B, D)``, ``modulation = film(c) (B, 2D)`` (precomputable: it ignores x)."""
+        scale, shift = modulation.chunk(2, dim=-1)  # (B, D) each
         h = self.norm(x) * (1.0 + scale) + shift
         return x + self.fc2(F.silu(self.fc1(h)))
 
@@ -66,17 +67,21 @@ class LatentDenoiser(nn.Module):
     def time_embedding(self, t: torch.Tensor) -> torch.Tensor:
         return self.time(sinusoidal_embedding(t, self.time_embed_dim))  # (B, D)
 
-    def denoise(self, z: torch.Tensor, time_emb: torch.Tensor,
-                cond_emb: torch.Tensor) -> torch.Tensor:
+    def modulations(self, time_emb: torch.Tensor, cond_emb: torch.Tensor) -> list[torch.Tensor]:
+        """FiLM parameters ``(..., 2D)`` of every block for these conditionings."""
         c = F.silu(time_emb + cond_emb)
-        x = self.inp(z)
-        for block in self.blocks:
-            x = block(x, c)
+        return [block.film(c) for block in self.blocks]
+
+    def denoise(self, z: torch.Tensor, modulations: list[torch.Tensor]) -> torch.Tensor:
+        x = self.inp(z)  # (B, D)
+        for block, modulation in zip(self.blocks, modulations):
+            x = block(x, modulation)
         return self.out(self.out_norm(x))
 
     def forward(self, z: torch.Tensor, t: torch.Tensor, cond_obs: torch.Tensor,
                 task: torch.Tensor) -> torch.Tensor:
-        return self.denoise(z, self.time_embedding(t), self.condition(cond_obs, task))
+        mods = self.modulations(self.time_embedding(t), self.condition(cond_obs, task))
+        return self.denoise(z, mods)
 
 
 class LatentDiffusion(nn.Module):
@@ -125,17 +130,21 @@ class LatentDiffusion(nn.Module):
                denoiser: LatentDenoiser | None = None) -> torch.Tensor:
         """Run ``plan`` from ``u_init (B, L)``; ``noise (K, B, L)`` for stochastic plans.
 
-        The conditioning and all timestep embeddings are computed in one batch up front, so
-        each step costs only the latent path of the denoiser. ``denoiser`` overrides
-        ``self.denoiser`` (e.g. with EMA weights during training).
+        The conditioning does not depend on the latent, so the FiLM parameters of every step
+        are computed in one batch up front and each step runs only the latent path of the
+        denoiser. ``denoiser`` overrides ``self.denoiser`` (e.g. EMA weights in training).
         """
         den = self.denoiser if denoiser is None else denoiser
         cond_emb = den.condition(cond_obs, task)  # (B, D)
         time_emb = den.time_embedding(torch.from_numpy(plan.timesteps))  # (K, D)
+        upfront = len(plan) * len(u_init) <= 4096  # bounded memory for large batches
+        if upfront:
+            mods = den.modulations(time_emb.unsqueeze(1), cond_emb)  # per block (K, B, 2D)
         a, b, s = plan.coef_sample.tolist(), plan.coef_model.tolist(), plan.coef_noise.tolist()
         u = u_init
         for k in range(len(plan)):
-            m = den.denoise(u, time_emb[k], cond_emb)
+            m = den.denoise(u, [mod[k] for mod in mods] if upfront
+                            else den.modulations(time_emb[k], cond_emb))
             u = a[k] * u + b[k] * m
             if s[k] > 0.0:
                 u = u + s[k] * noise[k]
