@@ -10,8 +10,9 @@ times come from each checkpoint's ``meta.json``. Targets (design.md §6): LWD su
 at H = 8 (mean max coverage >= 0.95), <= 5 points drop from H = 8 to H = 32, default training
 <= 20 min on 2 cores.
 
-    python bench/bench_lwd.py --checkpoint models/pusht --bc-small runs/pusht_bc_small \\
-        --bc-large runs/pusht_bc_large --episodes 50 --json bench_lwd.json
+    python bench/bench_lwd.py --checkpoint models/pusht --episodes 50 --json out.json
+
+(``--bc-small``/``--bc-large`` default to ``runs/pusht_bc_small``/``runs/pusht_bc_large``.)
 """
 
 import argparse

@@ -68,7 +68,7 @@ class LatentDenoiser(nn.Module):
         return self.time(sinusoidal_embedding(t, self.time_embed_dim))  # (B, D)
 
     def modulations(self, time_emb: torch.Tensor, cond_emb: torch.Tensor) -> list[torch.Tensor]:
-        """FiLM parameters ``(..., 2D)`` of every block for these conditionings."""
+        """Return every block's FiLM parameters ``(..., 2D)`` for these conditionings."""
         c = F.silu(time_emb + cond_emb)
         return [block.film(c) for block in self.blocks]
 
