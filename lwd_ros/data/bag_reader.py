@@ -198,6 +198,10 @@ def _open_rosbags(path: Path, topics: set[str]) -> _Raw:
     return _Raw(storage, types, msgdefs, messages())
 
 
+class _CleanEnd(EOFError):
+    """The file ends exactly between two records."""
+
+
 class _StrictFile:
     """A file whose short reads raise, so a truncated record is never parsed as whole."""
 
@@ -208,7 +212,9 @@ class _StrictFile:
         at = self._f.tell()
         data = self._f.read(n)
         if n > 0 and len(data) < n:
-            raise EOFError(f'file ends inside a record at byte {at + len(data)}')
+            if n == 1 and not data:  # MCAP reads one byte only for a record's opcode
+                raise _CleanEnd()
+            raise EOFError(f'the file ends inside a record, at byte {at + len(data)}')
         return data
 
 
@@ -276,6 +282,10 @@ def _scan_mcap(file: Path, topics: set[str], raw: _Raw) -> Iterator[tuple[str, i
                     yield channels[rec.channel_id], rec.log_time, _unzstd(rec.data)
                 elif isinstance(rec, Footer):
                     complete = True
+        except _CleanEnd:
+            raw.problem.append(f'{file.name} ends after its last complete record, without the '
+                               'MCAP summary (its writer never closed it)')
+            return
         except Exception as e:  # noqa: B902 - any parse error ends the salvage; it is named
             raw.problem.append(f'{file.name} is truncated or corrupt after byte {f.tell()} '
                                f'of {file.stat().st_size} ({type(e).__name__}: {e})')
