@@ -10,7 +10,13 @@ import torch
 
 from lwd_ros.config import load_config
 from lwd_ros.data.episode import Episode
-from lwd_ros.data.snippets import NormStats, cut_snippets, split_episodes, task_names
+from lwd_ros.data.snippets import (
+    NormStats,
+    condition_features,
+    cut_snippets,
+    split_episodes,
+    task_names,
+)
 from lwd_ros.evaluation.toy import toy_demonstrations
 from lwd_ros.models.bc import BcMlp
 from lwd_ros.models.config import DataConfig, DiffusionConfig, LwdConfig, PolicyConfig, VaeConfig
@@ -180,3 +186,13 @@ def test_toy_demonstrations_are_bimodal_and_successful():
     assert all(e.success for e in eps)
     sides = {np.sign(e.observations[len(e) // 3, 1]) for e in eps}
     assert sides == {-1.0, 1.0}
+
+
+def test_condition_features_are_continuous_across_the_angle_wrap():
+    eps = [Episode(np.c_[np.zeros(3), [0.01, 3.0, 2 * np.pi - 0.01]], np.zeros((2, 1)), 't')]
+    stats = NormStats.from_episodes(eps)
+    f = condition_features(eps[0].observations, stats, angle_dims=(1,))
+    assert f.shape == (3, 3)  # x, sin(yaw), cos(yaw)
+    np.testing.assert_allclose(f[0, 1:], f[2, 1:] * [-1, 1], atol=1e-6)
+    s = cut_snippets(eps, stats, ['t'], horizon=2, angle_dims=(1,))
+    assert s.cond.shape == (2, 1, 3)

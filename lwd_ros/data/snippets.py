@@ -9,9 +9,10 @@ Array contract (all float32, normalised with ``NormStats``):
 - ``act``  ``(N, H, act_dim)``: the demonstrated actions.
 - ``mask`` ``(N, H)``: 1 where step ``t`` exists; snippets that run past the end of an
   episode (and every snippet in full-trajectory mode) are right-padded with zeros.
-- ``cond`` ``(N, K, obs_dim)``: the ``K = obs_history`` observations up to and including the
-  snippet's first state, oldest first; the episode start is repeated where history is missing.
-  The latent diffusion model is conditioned on it.
+- ``cond`` ``(N, K, F)``: conditioning features (``condition_features``) of the
+  ``K = obs_history`` observations up to and including the snippet's first state, oldest
+  first; the episode start is repeated where history is missing. The latent diffusion model is
+  conditioned on it. ``F = obs_dim + len(angle_dims)``.
 - ``task`` ``(N,)`` int64: index into the sorted task names.
 
 Numpy only: the ONNX-backed generator imports this module without torch.
@@ -121,6 +122,24 @@ def task_names(episodes: Sequence[Episode]) -> tuple[str, ...]:
     return tuple(sorted({e.task for e in episodes}))
 
 
+def condition_features(obs: np.ndarray, stats: NormStats,
+                       angle_dims: Sequence[int] = ()) -> np.ndarray:
+    """Raw observations ``(..., obs_dim)`` -> diffusion conditioning ``(..., F)`` float32.
+
+    The normalised observation, except that each angle dimension is replaced by its sine and
+    cosine: a wrapped angle (PushT's block yaw lives in ``[0, 2 pi)``) jumps by ``2 pi`` where
+    the state does not change, which a conditioning network would have to learn twice. The
+    generated policy itself still takes the raw observation (the controller's contract).
+    """
+    x = stats.normalize_obs(obs)
+    if not angle_dims:
+        return x
+    dims = list(angle_dims)
+    keep = [i for i in range(stats.obs_dim) if i not in dims]
+    angles = np.asarray(obs, np.float32)[..., dims]
+    return np.concatenate([x[..., keep], np.sin(angles), np.cos(angles)], -1).astype(np.float32)
+
+
 def history_window(observations: np.ndarray, t: int, history: int) -> np.ndarray:
     """``(history, obs_dim)`` observations ending at step ``t``, front-padded with step 0."""
     idx = np.clip(np.arange(t - history + 1, t + 1), 0, None)
@@ -134,6 +153,7 @@ def cut_snippets(
     horizon: int,
     stride: int = 1,
     obs_history: int = 1,
+    angle_dims: Sequence[int] = (),
 ) -> Snippets:
     """Cut every episode into snippets of ``horizon`` steps starting every ``stride`` steps.
 
@@ -166,7 +186,8 @@ def cut_snippets(
             obs_l.append(o)
             act_l.append(a)
             mask_l.append(m)
-            cond_l.append(history_window(obs_n, s, obs_history))
+            cond_l.append(condition_features(history_window(ep.observations, s, obs_history),
+                                             stats, angle_dims))
             task_l.append(index[ep.task])
     return Snippets(np.stack(obs_l), np.stack(act_l), np.stack(mask_l), np.stack(cond_l),
                     np.asarray(task_l, np.int64))

@@ -56,7 +56,7 @@ def export_onnx(checkpoint: str | Path, out_dir: str | Path, opset: int = DEFAUL
     ckpt = load_checkpoint(checkpoint, use_ema=use_ema)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    L, C = ckpt.meta.latent_dim, ckpt.meta.obs_history * ckpt.meta.obs_dim
+    L, C = ckpt.meta.latent_dim, ckpt.meta.cond_dim
     u, cond = torch.zeros(2, L), torch.zeros(2, C)
     t, task = torch.zeros(2, dtype=torch.int64), torch.zeros(2, dtype=torch.int64)
     _export(ckpt.diffusion.denoiser, (u, t, cond, task), ['u', 't', 'cond', 'task'],

@@ -44,8 +44,7 @@ def build_vae(cfg: LwdConfig, meta: CheckpointMeta) -> TrajectoryVae:
 
 
 def build_diffusion(cfg: LwdConfig, meta: CheckpointMeta) -> LatentDiffusion:
-    return LatentDiffusion(cfg.vae.latent_dim, cfg.data.obs_history * meta.obs_dim,
-                           len(meta.tasks), cfg.diffusion)
+    return LatentDiffusion(cfg.vae.latent_dim, meta.cond_dim, len(meta.tasks), cfg.diffusion)
 
 
 def build_bc(cfg: LwdConfig, meta: CheckpointMeta) -> BcMlp:

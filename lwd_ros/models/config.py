@@ -28,6 +28,8 @@ class DataConfig:
         stride: steps between snippet starts.
         obs_history: observations (current one included) the diffusion model is conditioned on.
         val_fraction: fraction of episodes per task held out for validation losses.
+        angle_dims: observation dimensions that are wrapped angles (radians); the diffusion
+            model sees their sine and cosine (``lwd_ros.data.snippets.condition_features``).
     """
 
     dataset: str = 'datasets/pusht_demos'
@@ -35,8 +37,13 @@ class DataConfig:
     stride: int = 1
     obs_history: int = 1
     val_fraction: float = 0.1
+    angle_dims: tuple[int, ...] = ()
 
     def __post_init__(self):
+        self.angle_dims = tuple(int(i) for i in self.angle_dims)
+        if len(set(self.angle_dims)) != len(self.angle_dims) or min(self.angle_dims,
+                                                                     default=0) < 0:
+            raise ValueError(f'{self.angle_dims=} must be distinct non-negative indices')
         if self.horizon < 0 or self.stride < 1 or self.obs_history < 1:
             raise ValueError(f'{self.horizon=} must be >= 0, {self.stride=} and '
                              f'{self.obs_history=} >= 1')

@@ -43,7 +43,7 @@ class FilmBlock(nn.Module):
 
 
 class LatentDenoiser(nn.Module):
-    """``(z_t (B, L), t (B,), cond_obs (B, K * obs_dim), task (B,)) -> (B, L)`` prediction."""
+    """``(z_t (B, L), t (B,), cond_obs (B, cond_dim), task (B,)) -> (B, L)`` prediction."""
 
     def __init__(self, latent_dim: int, cond_dim: int, num_tasks: int, cfg: DiffusionConfig):
         super().__init__()

@@ -27,6 +27,7 @@ import time
 
 import numpy as np
 
+from lwd_ros.data.snippets import condition_features
 from lwd_ros.models.config import DiffusionConfig
 from lwd_ros.policy.meta import MODEL_FILE, CheckpointMeta
 from lwd_ros.policy.mlp import MlpPolicy, flops_per_step, fold_normalisation, num_params
@@ -165,7 +166,7 @@ class PolicyGenerator:
         return self.plan
 
     def condition(self, obs: np.ndarray) -> np.ndarray:
-        """``(obs_dim,)`` or ``(k, obs_dim)`` (oldest first) -> ``(1, K * obs_dim)`` normalised.
+        """``(obs_dim,)`` or ``(k, obs_dim)`` (oldest first) -> ``(1, cond_dim)`` features.
 
         Fewer than ``K = obs_history`` rows are front-padded with the oldest, as in training.
         """
@@ -179,7 +180,7 @@ class PolicyGenerator:
         obs = obs[-K:]
         if len(obs) < K:
             obs = np.concatenate([np.repeat(obs[:1], K - len(obs), 0), obs])
-        return self.meta.stats.normalize_obs(obs).reshape(1, -1)
+        return condition_features(obs, self.meta.stats, self.meta.angle_dims).reshape(1, -1)
 
     def generate(self, obs: np.ndarray, task: str, rng: np.random.Generator | None = None,
                  warm_start: GeneratedPolicy | np.ndarray | None = None,

@@ -64,6 +64,7 @@ class CheckpointMeta:
         activation: its activation.
         obs_history: observations the diffusion model is conditioned on.
         latent_dim: size of z (0 for ``bc``).
+        angle_dims: observation dims given to the diffusion model as sine and cosine.
         files: SHA-256 digest of each weight file in the directory.
         training: free-form training record (dataset, steps, wall time, validation losses).
     """
@@ -76,11 +77,16 @@ class CheckpointMeta:
     activation: str
     obs_history: int = 1
     latent_dim: int = 0
+    angle_dims: tuple[int, ...] = ()
     files: dict[str, str] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
         self.tasks = tuple(self.tasks)
+        self.angle_dims = tuple(int(i) for i in self.angle_dims)
+        if any(not 0 <= i < self.layer_sizes[0] for i in self.angle_dims):
+            raise ValueError(f'{self.angle_dims=} must index observations '
+                             f'(obs_dim {self.layer_sizes[0]})')
         self.layer_sizes = check_layer_sizes(self.layer_sizes)
         if not self.tasks:
             raise ValueError(f'{self.tasks=} must name at least one task')
@@ -97,11 +103,17 @@ class CheckpointMeta:
     def act_dim(self) -> int:
         return self.layer_sizes[-1]
 
+    @property
+    def cond_dim(self) -> int:
+        """Width of the diffusion conditioning: ``obs_history * (obs_dim + len(angles))``."""
+        return self.obs_history * (self.obs_dim + len(self.angle_dims))
+
     def to_dict(self) -> dict[str, Any]:
         return {'format': FORMAT, 'version': VERSION, 'method': self.method,
                 'stage': self.stage, 'tasks': list(self.tasks), 'stats': self.stats.to_dict(),
                 'layer_sizes': list(self.layer_sizes), 'activation': self.activation,
                 'obs_history': self.obs_history, 'latent_dim': self.latent_dim,
+                'angle_dims': list(self.angle_dims),
                 'files': dict(self.files), 'training': self.training}
 
     @classmethod

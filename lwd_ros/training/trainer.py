@@ -127,12 +127,13 @@ class Trainer:
             if not eps:
                 return None
             return Batch.from_snippets(cut_snippets(eps, stats, self.tasks, horizon, stride,
-                                                    cfg.data.obs_history))
+                                                    cfg.data.obs_history, cfg.data.angle_dims))
         self.train_data, self.val_data = cut(train_eps), cut(val_eps)
         layer_sizes = (stats.obs_dim, *cfg.policy.hidden_sizes, stats.act_dim)
         self.meta = CheckpointMeta(
             cfg.method, 'init', self.tasks, stats, layer_sizes, cfg.policy.activation,
             cfg.data.obs_history, cfg.vae.latent_dim if cfg.method == 'lwd' else 0,
+            cfg.data.angle_dims,
             training={'dataset': dataset_name,
                       'episodes': {'train': len(train_eps), 'val': len(val_eps)},
                       'samples': {'train': len(self.train_data),
