@@ -354,25 +354,26 @@ def test_recorder_killed_before_close_leaves_every_flushed_message(scene, tmp_pa
 
 
 def test_corrupt_compressed_chunk_is_reported(scene, tmp_path):
-    # rosbags writes MCAP chunks without CRC, so only compressed chunks reveal bit rot.
+    # rosbags writes MCAP chunks without CRC, so damage shows where decompression fails: here
+    # the zstd frame header of a chunk in the middle of the file is overwritten.
+    from mcap.reader import make_reader
     bag = tmp_path / 'demo'
     record(scene, bag, compression='zstd', flush_every=50)
-    from mcap.reader import make_reader
     with open(bag / 'demo.mcap', 'rb') as f:
         chunks = make_reader(f).get_summary().chunk_indexes
     chunk = chunks[len(chunks) // 2]
-    middle = chunk.chunk_start_offset + chunk.chunk_length // 2
+    # opcode, length, start, end, uncompressed size, crc, 'zstd', compressed size
+    payload = chunk.chunk_start_offset + 1 + 8 + 8 + 8 + 8 + 4 + (4 + 4) + 8
     data = bytearray((bag / 'demo.mcap').read_bytes())
-    data[middle:middle + 64] = b'\xff' * 64
+    assert data[payload:payload + 4] == b'\x28\xb5\x2f\xfd'  # zstd frame magic
+    data[payload:payload + 4] = b'\xff' * 4
     (bag / 'demo.mcap').write_bytes(bytes(data))
-    # Depending on the bytes, zstd fails (the scan then stops in this chunk) or decodes junk
-    # that no longer deserialises; either way the error names the file and the salvage.
-    with pytest.raises(BagError, match=r'demo: .*(demo.mcap is truncated or corrupt after byte|'
-                                       r'did not deserialise .* in demo.mcap).*; salvaged \d+ '
-                                       r'messages .*, \d+ episodes'):
+    with pytest.raises(BagError, match=r'demo: rosbags cannot read it \(.*\); demo.mcap is '
+                                       r'truncated or corrupt after byte \d+ of \d+ \(.*\); '
+                                       r'salvaged \d+ messages .*, [12] episodes'):
         bag_to_episodes(bag)
     episodes, report = bag_to_episodes(bag, ConvertConfig(salvage=True))
-    assert report.problem and 1 <= len(episodes) <= len(scene.episodes)
+    assert report.reader == 'scan' and 1 <= len(episodes) < len(scene.episodes)
     assert_episodes_match(episodes[:1], scene.episodes[:1])
 
 

@@ -1,0 +1,169 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""demo_recorder: record demonstration topics into a rosbag2 bag, without a ROS distro.
+
+Subscribes  /joint_states (sensor_msgs/JointState), /pusht/object_pose (PoseStamped),
+            /forward_position_controller/commands (std_msgs/Float64MultiArray),
+            /lwd/task (lwd_ros/TaskSwitch), /pusht/episode (lwd_ros/EpisodeStatus)
+            -- names are parameters; remaps work too.
+Writes      <output>/ : metadata.yaml (version 9) + one .mcap (default) or .db3 file.
+
+Like ``ros2 bag record``, each topic is subscribed once a publisher appears, with a QoS every
+publisher matches (``adapted_qos``), and the publishers' offered QoS goes into the bag so
+``ros2 bag play`` republishes latched topics latched. Messages are written as the CDR bytes
+received (``raw=True``: no deserialisation), stamped with their arrival time (ROS time: set
+``use_sim_time`` to record sim time). SIGINT/SIGTERM close the bag cleanly; a periodic flush
+bounds what a harder kill can lose.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+import time
+
+from geometry_msgs.msg import PoseStamped
+from rcl_interfaces.msg import ParameterDescriptor
+import rclpy
+from rclpy.clock import Clock, ClockType
+from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
+from rclpy.node import Node
+from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
+from rclpy.signals import SignalHandlerOptions
+from sensor_msgs.msg import JointState
+from std_msgs.msg import Float64MultiArray
+
+from lwd_ros.data.bag_writer import BagRecorder, adapted_qos, bag_qos, default_bag_path
+from lwd_ros.data.bags import JOINTS_KEY, ROLE_TYPES, TOPICS_KEY, DemoTopics
+from lwd_ros.msg import EpisodeStatus, TaskSwitch
+
+MSG_CLASSES = {'joint_states': JointState, 'object_pose': PoseStamped,
+               'command': Float64MultiArray, 'task': TaskSwitch, 'episode': EpisodeStatus}
+DEPTH = 1000  # a busy executor must not drop messages from the subscription queue
+
+
+def _desc(text: str) -> ParameterDescriptor:
+    return ParameterDescriptor(description=text, read_only=True)
+
+
+class DemoRecorder(Node):
+
+    def __init__(self):
+        super().__init__('demo_recorder')
+        defaults = DemoTopics()
+        self.declare_parameter('output', '', _desc('bag directory to create; empty: '
+                                                   './demos_YYYY_MM_DD-HH_MM_SS'))
+        self.declare_parameter('storage', 'mcap', _desc('mcap | sqlite3'))
+        self.declare_parameter('compression', 'none', _desc('none | zstd'))
+        self.declare_parameter('flush_period', 1.0, _desc(
+            'seconds between flushes to disk (bounds what a SIGKILL loses); 0: only at exit'))
+        for role in MSG_CLASSES:
+            self.declare_parameter(f'{role}_topic', getattr(defaults, role), _desc(
+                f'{role} topic ({MSG_CLASSES[role].__name__}); empty: not recorded'))
+        self.declare_parameter('joint_names', ['gantry_x', 'gantry_y'], _desc(
+            'gantry joints (x, y) in /joint_states; stored in the bag for bag2dataset'))
+        p = self.get_parameter
+
+        self.topics = {role: self.resolve_topic_name(p(f'{role}_topic').value)
+                       for role in MSG_CLASSES if p(f'{role}_topic').value}
+        output = p('output').value or str(default_bag_path())
+        custom = {TOPICS_KEY: DemoTopics(**{r: self.topics.get(r, '') for r in MSG_CLASSES})
+                  .to_json(),
+                  JOINTS_KEY: json.dumps(list(p('joint_names').value))}
+        self.recorder = BagRecorder(output, storage=p('storage').value,
+                                    compression=p('compression').value, custom_data=custom)
+        self.qos_by_role: dict[str, tuple[int, int]] = {}  # (reliability, durability)
+        self.warned: set[str] = set()
+        wall = Clock(clock_type=ClockType.STEADY_TIME)  # /clock may not run yet
+        self.create_timer(0.1, self.discover, clock=wall)
+        if p('flush_period').value > 0:
+            self.create_timer(p('flush_period').value, self.recorder.flush, clock=wall)
+        self.get_logger().info(f'recording {sorted(self.topics.values())} to {output} '
+                               f'({self.recorder.storage})')
+
+    def discover(self) -> None:
+        """Subscribe to each topic once its first publisher shows up."""
+        for role, topic in self.topics.items():
+            infos = self.get_publishers_info_by_topic(topic)
+            if not infos:
+                continue
+            offered = [(i.qos_profile.reliability.value, i.qos_profile.durability.value)
+                       for i in infos]
+            wanted = adapted_qos(offered)
+            if role in self.qos_by_role:
+                if wanted != self.qos_by_role[role] and topic not in self.warned:
+                    self.warned.add(topic)
+                    self.get_logger().warn(
+                        f'a publisher of {topic} joined with a QoS the recording subscription '
+                        f'{self.qos_by_role[role]} does not match; its messages are not '
+                        'recorded (restart the recorder after it)')
+                continue
+            self.recorder.add_topic(topic, ROLE_TYPES[role], [
+                bag_qos(r, d, i.qos_profile.history.value, i.qos_profile.depth)
+                for (r, d), i in zip(offered, infos)])
+            qos = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=DEPTH,
+                             reliability=ReliabilityPolicy(wanted[0]),
+                             durability=DurabilityPolicy(wanted[1]))
+            self.create_subscription(MSG_CLASSES[role], topic, self._writer(topic), qos,
+                                     raw=True)
+            self.qos_by_role[role] = wanted
+            self.get_logger().info(f'recording {topic} ({qos.reliability.name.lower()}, '
+                                   f'{qos.durability.name.lower()})')
+
+    def _writer(self, topic: str):
+        """The raw callback of one topic: CDR bytes and arrival time into the bag.
+
+        Log time is when the middleware received the message, not when the executor got to
+        it: callbacks run in subscription order, so a command taken after a marker could
+        otherwise look older than it. With ``use_sim_time`` the queueing delay is subtracted
+        from the sim clock instead.
+        """
+        clock, write = self.get_clock(), self.recorder.write
+        sim = self.get_parameter('use_sim_time').value
+
+        def on_message(data: bytes, info) -> None:
+            received = info['received_timestamp']
+            if sim or not received:
+                now = clock.now().nanoseconds
+                received = now - max(0, time.time_ns() - received) if received else now
+            write(topic, received, data)
+        return on_message
+
+    def close(self) -> None:
+        stats = self.recorder.close()
+        self.get_logger().info(
+            f'bag {stats.path}: {stats.total} messages in {stats.duration_s:.1f} s, '
+            f'{stats.size_bytes / 1e6:.2f} MB ({stats.messages})')
+
+
+def main(args=None) -> int:
+    # Own SIGINT/SIGTERM handlers that only set a flag: rclpy's would shut the context down
+    # (no rosout for the closing summary) and a KeyboardInterrupt could land inside a write.
+    rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        node = DemoRecorder()
+    except (ValueError, FileExistsError) as e:
+        rclpy.logging.get_logger('demo_recorder').fatal(str(e))
+        rclpy.try_shutdown()
+        return 2
+    executor = SingleThreadedExecutor()
+    executor.add_node(node)
+    try:
+        while not stop.is_set():
+            executor.spin_once(timeout_sec=0.1)  # the flag is checked at least every 0.1 s
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.close()
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,212 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""demo_recorder in its own process, fed by a publisher process, stopped by a signal.
+
+SIGINT and SIGTERM must leave a complete bag holding every message published; SIGKILL a bag
+whose flushed part ``bag2dataset --salvage`` recovers. Run as a script, this file is the
+publisher peer (``python test_demo_recorder.py publish``).
+"""
+
+import json
+import os
+from pathlib import Path
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from conftest import REPO
+import numpy as np
+import pytest
+
+from lwd_ros.data.bag_reader import ConvertConfig, bag_to_episodes, open_bag
+from lwd_ros.data.bags import BagError
+
+TOPICS = ('/joint_states', '/pusht/object_pose', '/forward_position_controller/commands',
+          '/lwd/task', '/pusht/episode')
+EPISODES, STEPS, TICKS = 2, 10, 5  # ticks of 10 ms (stamp time) per policy step
+T0 = 1_800_000_000 * 1_000_000_000
+
+
+def demo(classes):
+    """The publications of a tiny two-episode demo: (topic, message) in publishing order.
+
+    ``classes`` maps topic -> message class, so the test (reading) and the peer (publishing)
+    build identical messages.
+    """
+    from lwd_ros.control.observation import quaternion_from_yaw
+    out = [('/lwd/task', classes['/lwd/task'](task='classic'))]
+    tick = 0
+    for e in range(EPISODES):
+        for k in range(STEPS + 1):
+            for _ in range(TICKS if k else 1):
+                stamp = T0 + tick * 10_000_000
+                tick += 1
+                joints = classes['/joint_states'](name=['gantry_x', 'gantry_y'],
+                                                  position=[0.1 + 0.001 * tick, 0.3 - 0.001 * e])
+                pose = classes['/pusht/object_pose']()
+                pose.pose.position.x, pose.pose.position.y = 0.25 + 0.0005 * tick, 0.2
+                o = pose.pose.orientation
+                o.x, o.y, o.z, o.w = quaternion_from_yaw(0.01 * tick)
+                for msg in (joints, pose):
+                    msg.header.stamp.sec, msg.header.stamp.nanosec = divmod(stamp, 10**9)
+                    out.append((TOPICS[0] if msg is joints else TOPICS[1], msg))
+            status = classes['/pusht/episode'](episode=e + 1, seed=40 + e, task='classic',
+                                               step=k, success=k == STEPS, done=k == STEPS)
+            status.header.stamp = joints.header.stamp
+            out.append(('/pusht/episode', status))
+            if k < STEPS:
+                out.append((TOPICS[2], classes[TOPICS[2]](data=[0.2 + 0.01 * k, 0.1 * e])))
+    return out
+
+
+def message_classes():
+    from geometry_msgs.msg import PoseStamped
+    from sensor_msgs.msg import JointState
+    from std_msgs.msg import Float64MultiArray
+
+    from lwd_ros.msg import EpisodeStatus, TaskSwitch
+    return dict(zip(TOPICS, (JointState, PoseStamped, Float64MultiArray, TaskSwitch,
+                             EpisodeStatus)))
+
+
+def publisher_main() -> int:
+    """Peer: publish the demo with the QoS the bridge uses, once the recorder listens."""
+    import rclpy
+    from rclpy.executors import ExternalShutdownException
+
+    from lwd_ros.ros.qos import LATCHED, RELIABLE, SENSOR
+    rclpy.init()
+    node = rclpy.create_node('demo_publisher')
+    classes = message_classes()
+    qos = dict(zip(TOPICS, (SENSOR, SENSOR, SENSOR, LATCHED, RELIABLE)))
+    pubs = {t: node.create_publisher(classes[t], t, qos[t]) for t in TOPICS}
+    messages = demo(classes)
+    pubs['/lwd/task'].publish(messages[0][1])  # latched: the recorder gets it when it joins
+    deadline = time.monotonic() + 60
+    while any(p.get_subscription_count() == 0 for p in pubs.values()):
+        if time.monotonic() > deadline:
+            return 1
+        rclpy.spin_once(node, timeout_sec=0.05)
+    time.sleep(0.3)  # the recorder's side of the match may complete a little later
+    for topic, msg in messages[1:]:
+        pubs[topic].publish(msg)
+        time.sleep(0.002)
+    print('PUBLISHED', flush=True)
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    return 0
+
+
+def _expected():
+    messages = demo(message_classes())
+    per_topic = {t: [m for topic, m in messages if topic == t] for t in TOPICS}
+    return messages, per_topic
+
+
+def _count_live(bag: Path) -> int:
+    """Messages already on disk in a bag still being written (the salvage scan)."""
+    if not bag.is_dir() or not any(bag.iterdir()):
+        return 0
+    return sum(1 for _ in open_bag(bag, set(TOPICS)).messages)
+
+
+def _stored(bag: Path, storage: str):
+    """(topic, log time, CDR bytes) as independent readers (mcap, sqlite3) see the bag."""
+    if storage == 'mcap':
+        from mcap.reader import make_reader
+        with open(bag / f'{bag.name}.mcap', 'rb') as f:
+            return [(c.topic, m.log_time, m.data) for _, c, m in make_reader(f).iter_messages()]
+    con = sqlite3.connect(bag / f'{bag.name}.db3')
+    rows = con.execute('SELECT t.name, m.timestamp, m.data FROM messages m '
+                       'JOIN topics t ON t.id = m.topic_id ORDER BY m.id').fetchall()
+    con.close()
+    return rows
+
+
+@pytest.mark.parametrize('signum, storage', [
+    (signal.SIGINT, 'mcap'), (signal.SIGTERM, 'sqlite3'),
+    (signal.SIGKILL, 'mcap'), (signal.SIGKILL, 'sqlite3')])
+def test_recorder_keeps_every_message_when_stopped(ros_env, python, tmp_path, signum, storage):
+    from rclpy.serialization import deserialize_message
+    bag = tmp_path / 'demos'
+    log = open(tmp_path / 'recorder.log', 'w')
+    recorder = subprocess.Popen(
+        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', f'output:={bag}',
+         '-p', f'storage:={storage}', '-p', 'flush_period:=0.2'],
+        env=ros_env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    peer = subprocess.Popen([python, __file__, 'publish'], env=ros_env, cwd=REPO,
+                            stdout=subprocess.PIPE, text=True)
+    messages, per_topic = _expected()
+    try:
+        assert peer.stdout.readline().strip() == 'PUBLISHED', 'peer did not publish'
+        deadline = time.monotonic() + 30
+        while _count_live(bag) < len(messages) and time.monotonic() < deadline:
+            assert recorder.poll() is None, (tmp_path / 'recorder.log').read_text()
+            time.sleep(0.2)
+        recorder.send_signal(signum)
+        rc = recorder.wait(timeout=30)
+    finally:
+        for p in (peer, recorder):
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
+        log.close()
+    output = (tmp_path / 'recorder.log').read_text()
+    if signum == signal.SIGKILL:
+        assert rc == -signal.SIGKILL and not (bag / 'metadata.yaml').exists()
+        with pytest.raises(BagError, match='demos: no metadata.yaml: the recording was not '
+                                           r'closed.*; salvaged \d+ messages'):
+            bag_to_episodes(bag)
+        episodes, report = bag_to_episodes(bag, ConvertConfig(salvage=True))
+        assert sum(report.messages.values()) == len(messages)  # all flushed before the kill
+    else:
+        assert rc == 0, output
+        assert f'bag {bag}: {len(messages)} messages' in output
+        meta = (bag / 'metadata.yaml').read_text()
+        assert 'version: 9' in meta and f'message_count: {len(messages)}' in meta
+        stored = _stored(bag, storage)
+        classes = message_classes()
+        for topic in TOPICS:
+            got = [(t, data) for name, t, data in stored if name == topic]
+            assert [deserialize_message(d, classes[topic]) for _, d in got] == per_topic[topic]
+            times = [t for t, _ in got]
+            assert times == sorted(times) and abs(times[0] * 1e-9 - time.time()) < 120
+        episodes, report = bag_to_episodes(bag)
+        assert report.problem == '' and report.notes.aligned_by == 'stamp'
+    # what was published, step for step
+    assert [(len(e), e.seed, e.task, e.success) for e in episodes] == [
+        (STEPS, 40, 'classic', True), (STEPS, 41, 'classic', True)]
+    status = [m for m in per_topic['/pusht/episode'] if m.episode == 2]
+    first = per_topic['/joint_states'].index(next(
+        m for m in per_topic['/joint_states'] if m.header.stamp == status[0].header.stamp))
+    assert episodes[1].observations[0, 0] == pytest.approx(
+        per_topic['/joint_states'][first].position[0], abs=1e-6)
+    np.testing.assert_allclose(episodes[1].actions[:, 0], 0.2 + 0.01 * np.arange(STEPS))
+    np.testing.assert_allclose(episodes[0].timestamps, np.arange(STEPS + 1) * TICKS * 0.01)
+
+
+def test_recorder_refuses_to_overwrite_a_bag(ros_env, python, tmp_path):
+    (tmp_path / 'demos').mkdir()
+    result = subprocess.run(
+        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args',
+         '-p', f'output:={tmp_path / "demos"}'],
+        env=ros_env, cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert 'exists; a bag is never overwritten' in result.stderr + result.stdout
+    assert not any((tmp_path / 'demos').iterdir())
+
+
+def test_publisher_peer_and_test_agree_on_the_demo():
+    messages, per_topic = _expected()
+    assert len(per_topic['/pusht/episode']) == EPISODES * (STEPS + 1)
+    assert len(per_topic['/joint_states']) == EPISODES * (STEPS * TICKS + 1)
+    assert json.dumps(sorted(per_topic)) == json.dumps(sorted(TOPICS))
+    assert os.path.basename(__file__) == 'test_demo_recorder.py'
+
+
+if __name__ == '__main__' and sys.argv[1:] == ['publish']:
+    sys.exit(publisher_main())
