@@ -8,7 +8,8 @@ last test builds the real LaunchDescription as well.
 """
 
 import ast
-import re
+import functools
+import importlib
 import sys
 import types
 
@@ -23,21 +24,48 @@ NODES = set((REPO / 'resource' / 'nodes.txt').read_text().split())
 LAUNCH_FILES = sorted((REPO / 'launch').glob('*.launch.py'))
 
 
+class _Declared(Exception):
+    pass
+
+
+@functools.cache
 def _declared_parameters(executable):
-    source = (REPO / 'lwd_ros' / 'nodes' / f'{executable}.py').read_text()
-    return set(re.findall(r"declare_parameter\(\s*'(\w+)'", source)) | {'use_sim_time'}
+    """Names a node declares: run its __init__ until the first get_parameter, recording."""
+    from rclpy.node import Node
+    module = importlib.import_module(f'lwd_ros.nodes.{executable}')
+    node_class = next(c for c in vars(module).values()
+                      if isinstance(c, type) and issubclass(c, Node) and c is not Node
+                      and c.__module__ == module.__name__)
+    names = {'use_sim_time'}
+
+    def declare(self, name, *args, **kwargs):
+        names.add(name)
+
+    def stop(self, name):
+        raise _Declared
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Node, '__init__', lambda self, *a, **k: None)
+        mp.setattr(Node, 'declare_parameter', declare)
+        mp.setattr(Node, 'get_parameter', stop)
+        with pytest.raises(_Declared):
+            node_class()
+    return frozenset(names)
 
 
 @pytest.mark.parametrize('name', sorted(GRAPHS))
 def test_graph_nodes_params_and_arguments_exist(name):
     graph = GRAPHS[name]
-    params = yaml.safe_load((REPO / 'config' / graph.params_file).read_text())
     executables = {n.executable for n in graph.nodes}
     assert executables <= NODES
-    assert set(params) == executables, 'params file sections must be exactly the graph nodes'
-    for node, section in params.items():
-        unknown = set(section['ros__parameters']) - _declared_parameters(node)
-        assert not unknown, f'{graph.params_file}: {node} does not declare {unknown}'
+    sections = set()
+    for file in graph.params_files:
+        params = yaml.safe_load((REPO / 'config' / file).read_text())
+        assert set(params) <= NODES, f'{file} has sections for unknown nodes'
+        sections |= set(params)
+        for node, section in params.items():
+            unknown = set(section['ros__parameters']) - _declared_parameters(node)
+            assert not unknown, f'{file}: {node} does not declare {unknown}'
+    assert executables <= sections, 'every node of the graph needs a params section'
     for arg in graph.arguments:
         for node, param in arg.sets:
             assert node in executables and param in _declared_parameters(node), (arg, node)
@@ -52,7 +80,8 @@ def test_bringup_commands_use_shared_params_and_overrides(name):
     assert set(commands) == {n.executable for n in graph.nodes}
     for node, param in arg.sets:
         cmd = commands[node]
-        assert cmd[cmd.index('--params-file') + 1].endswith(f'config/{graph.params_file}')
+        files = [cmd[i + 1] for i, a in enumerate(cmd) if a == '--params-file']
+        assert [f.rsplit('/', 1)[1] for f in files] == list(graph.params_files)
         assert f'{param}:=goal_left' in cmd
     with pytest.raises(ValueError, match='valid'):
         parse_launch_args(graph, ['no_such_arg:=1'])
@@ -105,7 +134,8 @@ def test_launch_file_builds_the_graph(path, monkeypatch):
     declared = [a[0] for kind, a, _ in made if kind == 'DeclareLaunchArgument']
     assert declared == [a.name for a in graph.arguments]
     for node in nodes:
-        overrides = node['parameters'][1]
+        assert len(node['parameters']) == len(graph.params_files) + 1
+        overrides = node['parameters'][-1]
         expected = {p for a in graph.arguments for n, p in a.sets if n == node['executable']}
         assert expected <= set(overrides)
 

@@ -45,11 +45,12 @@ def _typed(value: str, default: str) -> str:
 
 def node_commands(graph: Graph, values: dict[str, str]) -> dict[str, list[str]]:
     """The command line of every node of the graph."""
-    params = share_dir() / 'config' / graph.params_file
+    params = [a for f in graph.params_files
+              for a in ('--params-file', str(share_dir() / 'config' / f))]
     commands = {}
     for spec in graph.nodes:
         cmd = [sys.executable, '-m', f'lwd_ros.nodes.{spec.executable}', '--ros-args',
-               '-r', f'__node:={spec.executable}', '--params-file', str(params)]
+               '-r', f'__node:={spec.executable}', *params]
         for arg in graph.arguments:
             value = values[arg.name]
             for node, param in arg.sets:

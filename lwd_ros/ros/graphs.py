@@ -31,7 +31,7 @@ class NodeSpec:
 
 @dataclass(frozen=True)
 class Graph:
-    params_file: str  # under share/lwd_ros/config
+    params_files: tuple[str, ...]  # under share/lwd_ros/config, applied in order
     nodes: tuple[NodeSpec, ...]
     arguments: tuple[Argument, ...] = field(default=())
 
@@ -60,7 +60,7 @@ _VIDEO = Argument('video', '', 'write episode videos here (.mp4/.gif; empty: non
 GRAPHS: dict[str, Graph] = {
     # Simulation: bridge + generator + controller.
     'pusht_sim': Graph(
-        params_file='pusht_sim.yaml',
+        params_files=('pusht_sim.yaml',),
         nodes=(NodeSpec('mujoco_bridge'), NodeSpec('policy_generator'),
                NodeSpec('lwd_controller', sim_time=False)),
         arguments=(_CHECKPOINT, _TASK, _HORIZON, _RATE, _SIM_TIME, _RTF, _SEED, _EPISODES,
@@ -68,7 +68,7 @@ GRAPHS: dict[str, Graph] = {
     # Hardware: ros2_control's joint_state_broadcaster and forward_command_controller provide
     # /joint_states and consume the commands; a mocap/camera node publishes the object pose.
     'pusht_hardware': Graph(
-        params_file='pusht_hardware.yaml',
+        params_files=('pusht_hardware.yaml',),
         nodes=(NodeSpec('policy_generator', sim_time=False),
                NodeSpec('lwd_controller', sim_time=False)),
         arguments=(_CHECKPOINT,
@@ -82,4 +82,17 @@ GRAPHS: dict[str, Graph] = {
                             'Float64MultiArray command topic of the position controller',
                             remaps=(('lwd_controller',
                                      '/forward_position_controller/commands'),)))),
+    # Demonstrations: the MPC expert drives the sim through the command topic while the
+    # recorder writes a rosbag2 bag of the topics `lwd bag2dataset` turns into a dataset.
+    'record_demos': Graph(
+        params_files=('pusht_sim.yaml', 'expert_teleop.yaml', 'demo_recorder.yaml'),
+        nodes=(NodeSpec('mujoco_bridge'), NodeSpec('expert_teleop'),
+               NodeSpec('demo_recorder')),
+        arguments=(_SIM_TIME, _RTF, _SEED, _EPISODES,
+                   Argument('task', 'classic', 'task of every episode',
+                            (('mujoco_bridge', 'task'), ('expert_teleop', 'task'))),
+                   Argument('output', '', "bag directory ('' = ./demos_<date>)",
+                            (('demo_recorder', 'output'),)),
+                   Argument('storage', 'mcap', 'mcap | sqlite3',
+                            (('demo_recorder', 'storage'),)))),
 }

@@ -16,7 +16,8 @@ from lwd_ros.ros.graphs import GRAPHS
 def graph_launch_description(name: str) -> LaunchDescription:
     """Declare the graph's arguments and start its nodes with the shared params file."""
     graph = GRAPHS[name]
-    params_file = PathJoinSubstitution([FindPackageShare('lwd_ros'), 'config', graph.params_file])
+    params_files = [PathJoinSubstitution([FindPackageShare('lwd_ros'), 'config', f])
+                    for f in graph.params_files]
     actions = [DeclareLaunchArgument(a.name, default_value=a.default, description=a.description)
                for a in graph.arguments]
     names = {a.name for a in graph.arguments}
@@ -28,6 +29,6 @@ def graph_launch_description(name: str) -> LaunchDescription:
         remaps = [(topic, LaunchConfiguration(a.name)) for a in graph.arguments
                   for node, topic in a.remaps if node == spec.executable]
         actions.append(Node(package='lwd_ros', executable=spec.executable, name=spec.executable,
-                            output='screen', parameters=[params_file, overrides],
+                            output='screen', parameters=[*params_files, overrides],
                             remappings=remaps))
     return LaunchDescription(actions)

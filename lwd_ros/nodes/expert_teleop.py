@@ -1,0 +1,113 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""expert_teleop: the MPC expert as a teleoperator on the robot's own command topic.
+
+Subscribes  /joint_states (positions and velocities), /pusht/object_pose,
+            /pusht/episode (EpisodeStatus: a new episode resets the expert with its seed and
+            task), /lwd/task (TaskSwitch, latched)
+Publishes   /forward_position_controller/commands at ``policy_rate`` (ROS time)
+
+It sees exactly what a human with a joystick, or the LWD controller, would see and command,
+so a recording of these topics is a demonstration in the deployment's own format.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from geometry_msgs.msg import PoseStamped
+import numpy as np
+import rclpy
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from sensor_msgs.msg import JointState
+from std_msgs.msg import Float64MultiArray
+
+from lwd_ros.config import load_config
+from lwd_ros.control.observation import ObservationBuilder
+from lwd_ros.envs.pusht_sim import PushTConfig
+from lwd_ros.experts.mpc import MPCExpert, load_expert_config
+from lwd_ros.msg import EpisodeStatus, TaskSwitch
+from lwd_ros.ros.qos import LATCHED, RELIABLE, SENSOR
+
+
+class ExpertTeleop(Node):
+
+    def __init__(self):
+        super().__init__('expert_teleop')
+        self.declare_parameter('env_config', 'config/pusht_env.yaml')
+        self.declare_parameter('expert_config', 'config/expert.yaml')
+        self.declare_parameter('task', 'classic')
+        self.declare_parameter('seed', 0)
+        self.declare_parameter('joint_names', ['gantry_x', 'gantry_y'])
+        self.declare_parameter('obs_timeout', 0.5)
+        p = self.get_parameter
+        env_config = load_config(PushTConfig, p('env_config').value)
+        self.expert = MPCExpert(env_config, load_expert_config(p('expert_config').value),
+                                seed=p('seed').value)
+        self.expert.reset(p('task').value, seed=p('seed').value)
+        self.obs = ObservationBuilder(p('joint_names').value)
+        self.velocity = np.zeros(len(self.obs.joint_names))
+        self.obs_timeout = p('obs_timeout').value
+        self.episode = 0
+        self.active = True
+
+        self.cmd_pub = self.create_publisher(
+            Float64MultiArray, '/forward_position_controller/commands', SENSOR)
+        self.create_subscription(JointState, '/joint_states', self.on_joints, SENSOR)
+        self.create_subscription(PoseStamped, '/pusht/object_pose', self.on_pose, SENSOR)
+        self.create_subscription(EpisodeStatus, '/pusht/episode', self.on_episode, RELIABLE)
+        self.create_subscription(TaskSwitch, '/lwd/task', self.on_task, LATCHED)
+        self.create_timer(env_config.control_dt, self.on_policy_step)
+        self.get_logger().info(f'MPC expert teleop at {1 / env_config.control_dt:g} Hz, '
+                               f'task {self.expert.task!r}')
+
+    def on_joints(self, msg: JointState) -> None:
+        if self.obs.update_joints(msg.name, msg.position, time.monotonic()) and msg.velocity:
+            lookup = dict(zip(msg.name, msg.velocity))
+            self.velocity = np.array([lookup.get(n, 0.0) for n in self.obs.joint_names])
+
+    def on_pose(self, msg: PoseStamped) -> None:
+        q = msg.pose.orientation
+        self.obs.update_pose(msg.pose.position.x, msg.pose.position.y, (q.x, q.y, q.z, q.w),
+                             time.monotonic())
+
+    def on_episode(self, msg: EpisodeStatus) -> None:
+        if msg.episode != self.episode:
+            self.episode = msg.episode
+            self.expert.reset(msg.task, seed=msg.seed)
+        self.active = not msg.done  # between episodes: stop commanding
+
+    def on_task(self, msg: TaskSwitch) -> None:
+        try:
+            self.expert.reset(msg.task)
+        except ValueError as e:
+            self.get_logger().error(str(e))
+
+    def on_policy_step(self) -> None:
+        obs = self.obs.observation()
+        if obs is None or not self.active:
+            return
+        if max(self.obs.ages(time.monotonic())) > self.obs_timeout:
+            self.get_logger().warn('stale observation: not commanding', throttle_duration_sec=2.0)
+            return
+        target = self.expert.act(obs, agent_vel=self.velocity)
+        self.cmd_pub.publish(Float64MultiArray(data=[float(v) for v in target]))
+
+
+def main(args=None) -> int:
+    rclpy.init(args=args)
+    node = ExpertTeleop()
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
