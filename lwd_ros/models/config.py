@@ -41,8 +41,8 @@ class DataConfig:
 
     def __post_init__(self):
         self.angle_dims = tuple(int(i) for i in self.angle_dims)
-        if len(set(self.angle_dims)) != len(self.angle_dims) or min(self.angle_dims,
-                                                                     default=0) < 0:
+        dims = self.angle_dims
+        if len(set(dims)) != len(dims) or min(dims, default=0) < 0:
             raise ValueError(f'{self.angle_dims=} must be distinct non-negative indices')
         if self.horizon < 0 or self.stride < 1 or self.obs_history < 1:
             raise ValueError(f'{self.horizon=} must be >= 0, {self.stride=} and '
