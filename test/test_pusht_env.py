@@ -170,6 +170,20 @@ def test_task_selection_moves_goal():
         env.reset(options={'task': 'goal_nowhere'})
 
 
+def test_live_task_switch_keeps_the_state_and_moves_the_goal():
+    env = PushTEnv(task='classic')
+    goal = np.array(pusht_sim.TASKS['goal_left'])
+    obs, info = env.reset(options={'reset_to_state': [0.45, 0.45, *goal]})
+    assert info['coverage'] < 0.95
+    env.set_task('goal_left')  # mid-episode: the block stays where it is
+    obs2, _, terminated, _, info = env.step(obs[:2].astype(np.float32))
+    assert terminated and info['task'] == 'goal_left' and info['coverage'] == pytest.approx(1.0)
+    np.testing.assert_allclose(obs2[2:], obs[2:], atol=1e-4)
+    with pytest.raises(ValueError, match='valid tasks'):
+        env.set_task('goal_nowhere')
+    assert env.task == 'goal_left'
+
+
 def test_block_on_goal_succeeds_and_terminates():
     env = PushTEnv(task='goal_left')
     goal = np.array(pusht_sim.TASKS['goal_left'])

@@ -91,7 +91,7 @@ class PushTEnv(gym.Env):
         self.render_mode = render_mode
         self.metadata = {**self.metadata, 'render_fps': round(1.0 / config.control_dt)}
         self.sim = PushTSim(config)
-        self._task = self._check_task(task or config.default_task)
+        self._task = self.check_task(task or config.default_task)
         self.sim.set_goal(config.tasks[self._task])
         hi = geom.WORKSPACE
         self.action_space = spaces.Box(0.0, hi, (2,), np.float32)
@@ -108,16 +108,22 @@ class PushTEnv(gym.Env):
         """The current task name."""
         return self._task
 
-    def _check_task(self, task: str) -> str:
+    def check_task(self, task: str) -> str:
+        """``task`` if this env knows it; ValueError listing the valid tasks otherwise."""
         if task not in self.config.tasks:
             raise ValueError(f'unknown PushT task {task!r}; valid tasks: {list(self.tasks)}')
         return task
+
+    def set_task(self, task: str) -> None:
+        """Switch the goal pose mid-episode (a live task switch; ``reset`` keeps it)."""
+        self._task = self.check_task(task)
+        self.sim.set_goal(self.config.tasks[self._task])
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         super().reset(seed=seed)
         options = options or {}
         if options.get('task') is not None:
-            self._task = self._check_task(options['task'])
+            self._task = self.check_task(options['task'])
         self.sim.set_goal(self.config.tasks[self._task])
         if options.get('reset_to_state') is not None:
             state = np.asarray(options['reset_to_state'], np.float64)
@@ -147,6 +153,13 @@ class PushTEnv(gym.Env):
         reward = float(np.clip(coverage / self.config.success_threshold, 0.0, 1.0))
         terminated = coverage > self.config.success_threshold
         return self._get_obs(), reward, terminated, False, self._get_info(coverage)
+
+    def move_block(self, pose) -> tuple[np.ndarray, dict[str, Any]]:
+        """Teleport the block to ``pose`` mid-episode (a disturbance); the pusher keeps its
+        position, velocity and target. Returns the new observation and info."""
+        sim = self.sim
+        sim.reset_state(sim.agent_xy(), pose, agent_vel=sim.agent_vel(), target=sim.target)
+        return self._get_obs(), self._get_info(sim.coverage())
 
     def _get_obs(self) -> np.ndarray:
         # The gantry's soft joint limits can overshoot by micrometres; keep obs in its space.

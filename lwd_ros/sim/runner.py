@@ -70,7 +70,7 @@ class SimRunner:
         self.sim = self.env.sim
         self.frame_skip = self.env.config.frame_skip
         self.max_steps = self.env.config.max_episode_steps
-        self.state = EpisodeState(seed=config.seed - 1, task=self.env._check_task(config.task))
+        self.state = EpisodeState(seed=config.seed - 1, task=self.env.check_task(config.task))
         self._pending: np.ndarray | None = None
         self._command_time = 0.0
         self._next_sample = 0.0
@@ -93,7 +93,7 @@ class SimRunner:
 
     def reset(self, seed: int | None = None, task: str | None = None) -> EpisodeState:
         """Start a new episode (next seed by default); raises ValueError on an unknown task."""
-        task = self.env._check_task(task or self.state.task)
+        task = self.env.check_task(task or self.state.task)
         seed = self.state.seed + 1 if seed is None or seed < 0 else int(seed)
         _, info = self.env.reset(seed=seed, options={'task': task})
         self.state = EpisodeState(episode=self.state.episode + 1, seed=seed, task=task,
@@ -104,9 +104,8 @@ class SimRunner:
 
     def set_task(self, task: str) -> None:
         """Move the goal mid-episode (a task switch); raises ValueError naming valid tasks."""
-        self.state.task = self.env._check_task(task)
-        self.env._task = task
-        self.sim.set_goal(self.env.config.tasks[task])
+        self.env.set_task(task)
+        self.state.task = task
 
     def command(self, target) -> str | None:
         """Queue a pusher target; returns why it was ignored or clamped, None if taken as is."""
