@@ -42,11 +42,10 @@ def test_observation_orders_joints_by_config_and_wraps_yaw():
     assert yaw_from_quaternion(*quaternion_from_yaw(1.2)) == pytest.approx(1.2)
 
 
-def test_holds_until_first_policy_then_runs_it():
+def test_silent_until_first_policy_then_runs_it():
     c = _fed_controller()
     cmd, mode = c.tick(0.01)
-    assert mode is Mode.NO_POLICY
-    np.testing.assert_allclose(cmd, [0.1, 0.2])  # hold = current joint positions
+    assert mode is Mode.NO_POLICY and cmd is None  # the position controller keeps its target
     c.offer_policy(_msg(1), 0.01)
     cmd, mode = c.tick(0.02)
     assert mode is Mode.RUN

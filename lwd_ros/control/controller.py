@@ -60,7 +60,7 @@ class Mode(enum.Enum):
     """What the last tick did."""
 
     RUN = 'run'                  # policy output, clamped
-    NO_POLICY = 'no_policy'      # waiting for the first valid policy: hold position
+    NO_POLICY = 'no_policy'      # no valid policy yet: publish nothing (see ``tick``)
     NO_OBSERVATION = 'no_obs'    # joint state or object pose never received: publish nothing
     STALE = 'stale'              # an input is older than obs_timeout_s: hold position
 
@@ -120,5 +120,8 @@ class PolicyController:
             return (np.clip(hold, self._low, self._high) if fresh else None), Mode.STALE
         active = self._active  # read the box once: a swap mid-tick cannot tear the policy
         if active is None:
-            return np.clip(hold, self._low, self._high), Mode.NO_POLICY
+            # Silent, not a hold command: a position controller keeps the target it was
+            # activated with, and a sim waiting for its first command stays paused until a
+            # policy is really running (the episode does not start while a model loads).
+            return None, Mode.NO_POLICY
         return np.clip(active.policy.act(obs), self._low, self._high), Mode.RUN

@@ -19,6 +19,8 @@ import sys
 from builtin_interfaces.msg import Time
 from geometry_msgs.msg import PoseStamped
 import rclpy
+from rclpy.clock import Clock as RclpyClock
+from rclpy.clock import ClockType
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rosgraph_msgs.msg import Clock
@@ -50,6 +52,7 @@ class MujocoBridge(Node):
         self.declare_parameter('command_period', defaults.command_period)
         self.declare_parameter('auto_reset', defaults.auto_reset)
         self.declare_parameter('max_episodes', defaults.max_episodes)
+        self.declare_parameter('wait_for_command', defaults.wait_for_command)
         self.declare_parameter('real_time_factor', 1.0)
         self.declare_parameter('physics_steps_per_tick', 1)
         self.declare_parameter('publish_clock', True)
@@ -59,7 +62,8 @@ class MujocoBridge(Node):
         p = self.get_parameter
         self.runner = SimRunner(RunnerConfig(**{
             k: p(k).value for k in ('env_config', 'seed', 'task', 'command_timeout',
-                                    'command_period', 'auto_reset', 'max_episodes')}))
+                                    'command_period', 'auto_reset', 'max_episodes',
+                                    'wait_for_command')}))
         self.frame_id = p('frame_id').value
         self.steps_per_tick = max(1, p('physics_steps_per_tick').value)
         rtf = p('real_time_factor').value
@@ -82,7 +86,9 @@ class MujocoBridge(Node):
         self.runner.reset()
         self.publish_state(status=True)
         dt = self.runner.sim.model.opt.timestep * self.steps_per_tick / rtf
-        self.create_timer(dt, self.on_tick)
+        # Wall-clock timer even with use_sim_time: the bridge *makes* /clock, so a timer on
+        # ROS time would wait for a clock that only its own ticks advance.
+        self.create_timer(dt, self.on_tick, clock=RclpyClock(clock_type=ClockType.STEADY_TIME))
         self.get_logger().info(
             f'PushT sim at {rtf:g}x real time, tasks {list(self.runner.tasks)}, '
             f'episode 1 seed {self.runner.state.seed} task {self.runner.state.task!r}')
@@ -118,6 +124,9 @@ class MujocoBridge(Node):
                 return
             runner.reset()
             self.publish_state(status=True)
+            return
+        if runner.waiting:  # publish the initial state until a controller answers
+            self.publish_state(status=False)
             return
         policy_step = False
         for _ in range(self.steps_per_tick):

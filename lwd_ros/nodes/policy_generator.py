@@ -70,8 +70,10 @@ class PolicyGeneratorNode(Node):
         self.steps_since = 0
         self.previous = None
         self.episode = 0
-        self._stamps = [Time(), Time()]  # joints, pose (ROS time of the data)
-        self._regen_after: Time | None = Time()  # generate once the first observation is in
+        # Stamps as integer ns of ROS time: rclpy refuses to compare a default Time()
+        # (system clock) with one from a message (ROS clock).
+        self._stamps = [0, 0]  # newest joint state, newest pose
+        self._regen_after: int | None = 0  # generate once the first observation is in
 
         self.policy_pub = self.create_publisher(PolicyWeights, '/lwd/policy', LATCHED)
         self.create_subscription(JointState, '/joint_states', self.on_joints, SENSOR)
@@ -93,14 +95,14 @@ class PolicyGeneratorNode(Node):
 
     def on_joints(self, msg: JointState) -> None:
         if self.obs.update_joints(msg.name, msg.position, time.monotonic()):
-            self._stamps[0] = Time.from_msg(msg.header.stamp)
+            self._stamps[0] = Time.from_msg(msg.header.stamp).nanoseconds
             self._maybe_regenerate()
 
     def on_pose(self, msg: PoseStamped) -> None:
         q = msg.pose.orientation
         self.obs.update_pose(msg.pose.position.x, msg.pose.position.y, (q.x, q.y, q.z, q.w),
                              time.monotonic())
-        self._stamps[1] = Time.from_msg(msg.header.stamp)
+        self._stamps[1] = Time.from_msg(msg.header.stamp).nanoseconds
         self._maybe_regenerate()
 
     def on_task(self, msg: TaskSwitch) -> None:
@@ -108,18 +110,21 @@ class PolicyGeneratorNode(Node):
         if task and task != self.task:
             self.get_logger().info(f'task switch {self.task!r} -> {task!r}')
             self.task = task
-            self._regen_after = Time()  # any observation will do: react at once
+            self._regen_after = 0  # any observation will do: react at once
 
     def on_episode(self, msg: EpisodeStatus) -> None:
         if msg.episode != self.episode:
             self.episode = msg.episode
             self.history.clear()
-            self._regen_after = Time.from_msg(msg.header.stamp)
+            self._regen_after = Time.from_msg(msg.header.stamp).nanoseconds
 
     def _maybe_regenerate(self) -> None:
-        if self._regen_after is not None and min(self._stamps) >= self._regen_after:
+        if self._regen_after is None or min(self._stamps) < self._regen_after:
+            return
+        obs = self.obs.observation()  # None until both joint state and pose have arrived
+        if obs is not None:
             self._regen_after = None
-            self.publish_policy(self.obs.observation())
+            self.publish_policy(obs)
 
     def on_policy_step(self) -> None:
         obs = self.obs.observation()

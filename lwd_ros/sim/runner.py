@@ -33,6 +33,9 @@ class RunnerConfig:
             every physics step, ``0.1`` reproduces ``PushTEnv``'s 10 Hz zero-order hold.
         auto_reset: start the next episode when one ends.
         max_episodes: stop after this many episodes (0: run forever).
+        wait_for_command: the first episode's clock starts with the first command, so a
+            policy that takes seconds to load does not lose the start of the episode (a
+            real robot also stands still until its controller is up).
     """
 
     env_config: str = 'config/pusht_env.yaml'
@@ -42,6 +45,7 @@ class RunnerConfig:
     command_period: float = 0.0
     auto_reset: bool = True
     max_episodes: int = 0
+    wait_for_command: bool = False
 
     def __post_init__(self):
         if self.command_timeout <= 0 or self.command_period < 0 or self.max_episodes < 0:
@@ -76,6 +80,7 @@ class SimRunner:
         self._next_sample = 0.0
         self._physics_steps = 0
         self.stale = False
+        self.waiting = config.wait_for_command
 
     @property
     def tasks(self) -> tuple[str, ...]:
@@ -117,13 +122,17 @@ class SimRunner:
         low, high = self.env.action_space.low, self.env.action_space.high
         clipped = np.clip(target, low, high)
         self._pending, self._command_time = clipped, self.sim.time
+        self.waiting = False
         if not np.array_equal(clipped, target):
             return f'command {target.tolist()} outside [{low.tolist()}, {high.tolist()}]; clamped'
         return None
 
     def step(self) -> bool:
-        """Advance physics by one timestep; True when that completed a policy step."""
-        if self.state.done:
+        """Advance physics by one timestep; True when that completed a policy step.
+
+        Nothing moves while ``waiting`` for the first command.
+        """
+        if self.state.done or self.waiting:
             return False
         if self._pending is not None and self.sim.time + 1e-9 >= self._next_sample:
             self.sim.set_target(self._pending)
