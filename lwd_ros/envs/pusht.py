@@ -155,8 +155,10 @@ class PushTEnv(gym.Env):
         return self._get_obs(), reward, terminated, False, self._get_info(coverage)
 
     def move_block(self, pose) -> tuple[np.ndarray, dict[str, Any]]:
-        """Teleport the block to ``pose`` mid-episode (a disturbance); the pusher keeps its
-        position, velocity and target. Returns the new observation and info."""
+        """Teleport the block to ``pose`` mid-episode (a disturbance); returns (obs, info).
+
+        The pusher keeps its position, velocity and target.
+        """
         sim = self.sim
         sim.reset_state(sim.agent_xy(), pose, agent_vel=sim.agent_vel(), target=sim.target)
         return self._get_obs(), self._get_info(sim.coverage())
