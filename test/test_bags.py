@@ -150,6 +150,16 @@ def test_recorded_bag_converts_to_the_published_episodes(scene, tmp_path, storag
     assert len(ep) == 12 and ep.observations.shape == (13, 5) and ep.actions.shape == (12, 2)
 
 
+def test_negative_timestamp_is_refused_and_the_bag_still_closes(scene, tmp_path):
+    recorder = record(scene, tmp_path / 'demo', close=False)
+    topic, _, msg = scene.messages[0]
+    with pytest.raises(ValueError, match='negative timestamp'):
+        recorder.write(topic, -5, serialize_message(msg))
+    assert recorder.close().total == len(scene.messages)
+    episodes, report = bag_to_episodes(tmp_path / 'demo')
+    assert report.problem == '' and len(episodes) == len(scene.episodes)
+
+
 def test_mcap_bag_reads_with_the_independent_mcap_reader(scene, tmp_path):
     from mcap.reader import make_reader
     bag = tmp_path / 'demo'

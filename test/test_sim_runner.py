@@ -38,3 +38,15 @@ def test_task_switch_moves_the_goal_and_rejects_unknown_tasks():
     assert runner.state.task == 'goal_right' == runner.env.task
     with pytest.raises(ValueError, match='valid tasks'):
         runner.set_task('nowhere')
+
+
+def test_sim_clock_keeps_running_across_episodes():
+    runner = SimRunner(RunnerConfig())
+    runner.reset()
+    _steps(runner, 30)
+    before = runner.sim_time
+    runner.reset()  # MuJoCo's own time restarts at 0; /clock must not, nor repeat a stamp
+    assert runner.sim_time == pytest.approx(before + runner.sim.model.opt.timestep)
+    assert before > 0.29
+    _steps(runner, 10)
+    assert runner.sim_time > before

@@ -123,13 +123,22 @@ def _runs(breaks: np.ndarray) -> list[slice]:
 def marker_segments(s: DemoStreams) -> list[_Segment]:
     """One segment per run of markers with one episode, one task and consecutive steps."""
     m = s.markers
+    # Unstamped streams are all zeros; a sim clock starts at 0, so zeros alone are fine.
+    by_stamp = bool(np.any(m.stamp > 0) and np.any(s.joints.stamp > 0)
+                    and np.any(s.pose.stamp > 0))
+    if by_stamp:  # arrival order can swap markers of a burst; the stamps cannot
+        order = np.argsort(m.stamp, kind='stable')
+        m = Stream(m.t[order], m.stamp[order], m.values[order], [m.labels[i] for i in order])
+    if len(m) > 1:  # a marker repeated (a paused sim re-announcing step 0): keep the last
+        key = m.values[:, [0, 2]]
+        keep = np.append(np.any(key[1:] != key[:-1], axis=1), True)
+        m = Stream(m.t[keep], m.stamp[keep], m.values[keep],
+                   [lab for lab, k in zip(m.labels, keep) if k])
     episode, seed, step, success, done = (m.values[:, i] for i in range(len(MARKER_FIELDS)))
     labels = np.array(m.labels, dtype=object)
     new = np.ones(len(m), bool)
     new[1:] = ((episode[1:] != episode[:-1]) | (labels[1:] != labels[:-1])
                | (step[1:] != step[:-1] + 1) | (done[:-1] != 0))
-    by_stamp = bool(np.all(m.stamp > 0) and np.all(s.joints.stamp > 0)
-                    and np.all(s.pose.stamp > 0))
     segments = []
     for r in _runs(new):
         first, last = r.start, r.stop - 1
@@ -240,14 +249,20 @@ def _fresh_pieces(s: DemoStreams, seg: _Segment, max_gap: float,
     return pieces
 
 
-def _episode(s: DemoStreams, seg: _Segment, notes: EpisodeNotes) -> Episode | None:
-    """Sample one segment; None if no command was issued in it."""
+def _episode(s: DemoStreams, seg: _Segment, notes: EpisodeNotes,
+             after: int | None = None) -> Episode | None:
+    """Sample one segment; None if no command was issued in it.
+
+    A command counts only if it was issued after log time ``after`` (default: the segment's
+    first step): the hold of the previous episode's last target is not a response to this
+    episode's states. Marker episodes pass the previous episode's end, since the command
+    that starts a waiting sim arrives just before the start marker it triggers.
+    """
     by_stamp = seg.stamp is not None
     when = seg.stamp if by_stamp else seg.t
     cmd = s.command.hold(seg.t[1:])
-    # A command counts only if it was issued after this segment's first step: the hold of
-    # the previous episode's last target is not a response to this episode's states.
-    valid = (cmd >= 0) & (s.command.t[np.maximum(cmd, 0)] > seg.t[0])
+    after = seg.t[0] if after is None else after
+    valid = (cmd >= 0) & (s.command.t[np.maximum(cmd, 0)] > after)
     if not valid.any():
         notes.trimmed_steps += len(seg.t)
         return None
@@ -295,7 +310,10 @@ def streams_to_episodes(s: DemoStreams, rate: float = 10.0, grid: str = 'auto',
     segments = (marker_segments(s) if use_markers
                 else uniform_segments(s, rate, reset_jump))
     episodes = []
+    previous_end = np.iinfo(np.int64).min
     for seg in segments:
+        after = previous_end if seg.from_markers else None
+        previous_end = int(seg.t.max())
         if seg.stamp is not None:
             notes.aligned_by = 'stamp'
         for piece in _fresh_pieces(s, seg, max_gap, notes):
@@ -307,7 +325,7 @@ def streams_to_episodes(s: DemoStreams, rate: float = 10.0, grid: str = 'auto',
             if drop_partial and piece.partial:
                 notes.dropped_partial += 1
                 continue
-            ep = _episode(s, piece, notes) if len(piece.t) > 1 else None
+            ep = _episode(s, piece, notes, after) if len(piece.t) > 1 else None
             if ep is None or len(ep) < min_steps:
                 notes.dropped_short += 1
                 continue

@@ -166,7 +166,13 @@ class BagRecorder:
                 topic, msgtype, typestore=self._typestore, offered_qos_profiles=offered_qos)
 
     def write(self, topic: str, timestamp_ns: int, data: bytes | memoryview) -> None:
-        """Append one CDR-serialised message (as ``rclpy`` hands it to a ``raw`` subscription)."""
+        """Append one CDR-serialised message (as ``rclpy`` hands it to a ``raw`` subscription).
+
+        Raises ValueError on a negative timestamp before anything is written: MCAP stores
+        unsigned times, and a bad record inside a chunk would make the whole bag unclosable.
+        """
+        if timestamp_ns < 0:
+            raise ValueError(f'{topic}: negative timestamp {timestamp_ns} ns; not written')
         with self._lock:
             if self._stats is not None:
                 return  # closed: a callback that raced shutdown, nothing to keep it for

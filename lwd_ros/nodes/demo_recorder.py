@@ -128,7 +128,9 @@ class DemoRecorder(Node):
             if sim or not received:
                 now = clock.now().nanoseconds
                 received = now - max(0, time.time_ns() - received) if received else now
-            write(topic, received, data)
+            # A paused sim (clock still 0, or waiting for its first command) minus the
+            # queueing delay would be negative: such messages are stamped at the clock.
+            write(topic, max(received, 0), data)
         return on_message
 
     def close(self) -> None:

@@ -42,6 +42,7 @@ class ExpertTeleop(Node):
         self.declare_parameter('seed', 0)
         self.declare_parameter('joint_names', ['gantry_x', 'gantry_y'])
         self.declare_parameter('obs_timeout', 0.5)
+        self.declare_parameter('min_command_listeners', 1)
         p = self.get_parameter
         env_config = load_config(PushTConfig, p('env_config').value)
         self.expert = MPCExpert(env_config, load_expert_config(p('expert_config').value),
@@ -52,6 +53,9 @@ class ExpertTeleop(Node):
         self.obs_timeout = p('obs_timeout').value
         self.episode = 0
         self.active = True
+        # With a recorder in the graph (2 = bridge + recorder), the first command, which
+        # starts a waiting sim, is sent only once the recording listens: no lost episode start.
+        self.min_listeners = self.get_parameter('min_command_listeners').value
 
         self.cmd_pub = self.create_publisher(
             Float64MultiArray, '/forward_position_controller/commands', SENSOR)
@@ -89,6 +93,11 @@ class ExpertTeleop(Node):
         obs = self.obs.observation()
         if obs is None or not self.active:
             return
+        if self.min_listeners and self.cmd_pub.get_subscription_count() < self.min_listeners:
+            self.get_logger().info(f'waiting for {self.min_listeners} command listeners',
+                                   throttle_duration_sec=2.0)
+            return
+        self.min_listeners = 0  # from now on command regardless (a recorder may restart)
         if max(self.obs.ages(time.monotonic())) > self.obs_timeout:
             self.get_logger().warn('stale observation: not commanding', throttle_duration_sec=2.0)
             return

@@ -15,6 +15,7 @@ owns ROS time so nodes with ``use_sim_time`` follow the simulation at any speed.
 from __future__ import annotations
 
 import sys
+import time
 
 from builtin_interfaces.msg import Time
 from geometry_msgs.msg import PoseStamped
@@ -29,7 +30,7 @@ from std_msgs.msg import Float64MultiArray
 
 from lwd_ros.control.observation import quaternion_from_yaw
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
-from lwd_ros.ros.qos import LATCHED, RELIABLE, SENSOR
+from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
 from lwd_ros.sim.runner import RunnerConfig, SimRunner
 from lwd_ros.sim.video import EpisodeVideo
 from lwd_ros.srv import ResetEpisode
@@ -38,6 +39,8 @@ from lwd_ros.srv import ResetEpisode
 def _stamp(seconds: float) -> Time:
     sec = int(seconds)
     return Time(sec=sec, nanosec=int(round((seconds - sec) * 1e9)))
+
+WAITING_ANNOUNCE_S = 0.5  # wall s between step-0 markers while waiting for a command
 
 
 class MujocoBridge(Node):
@@ -75,7 +78,7 @@ class MujocoBridge(Node):
 
         self.joint_pub = self.create_publisher(JointState, '/joint_states', SENSOR)
         self.pose_pub = self.create_publisher(PoseStamped, '/pusht/object_pose', SENSOR)
-        self.status_pub = self.create_publisher(EpisodeStatus, '/pusht/episode', RELIABLE)
+        self.status_pub = self.create_publisher(EpisodeStatus, '/pusht/episode', EPISODE)
         self.clock_pub = (self.create_publisher(Clock, '/clock', 10)
                           if p('publish_clock').value else None)
         self.create_subscription(Float64MultiArray, '/forward_position_controller/commands',
@@ -85,6 +88,7 @@ class MujocoBridge(Node):
 
         self.runner.reset()
         self.publish_state(status=True)
+        self._announced, self._started = time.monotonic(), not self.runner.waiting
         dt = self.runner.sim.model.opt.timestep * self.steps_per_tick / rtf
         # Wall-clock timer even with use_sim_time: the bridge *makes* /clock, so a timer on
         # ROS time would wait for a clock that only its own ticks advance.
@@ -125,9 +129,17 @@ class MujocoBridge(Node):
             runner.reset()
             self.publish_state(status=True)
             return
-        if runner.waiting:  # publish the initial state until a controller answers
-            self.publish_state(status=False)
+        if runner.waiting:  # publish the initial state until a controller answers, and
+            # re-announce step 0 now and then for late joiners (recorders dedupe it)
+            now = time.monotonic()
+            announce = now - self._announced >= WAITING_ANNOUNCE_S
+            self._announced = now if announce else self._announced
+            self.publish_state(status=announce)
+            self._started = False
             return
+        if not self._started:  # the first command: the episode starts now, say so
+            self._started = True
+            self.publish_state(status=True)
         policy_step = False
         for _ in range(self.steps_per_tick):
             policy_step |= runner.step()
@@ -149,7 +161,8 @@ class MujocoBridge(Node):
 
     def publish_state(self, status: bool) -> None:
         sim = self.runner.sim
-        stamp = _stamp(sim.time) if self.clock_pub else self.get_clock().now().to_msg()
+        stamp = (_stamp(self.runner.sim_time) if self.clock_pub
+                 else self.get_clock().now().to_msg())
         if self.clock_pub:
             self.clock_pub.publish(Clock(clock=stamp))
         joints = JointState(name=list(sim.JOINT_NAMES),

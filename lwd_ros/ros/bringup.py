@@ -23,6 +23,8 @@ import time
 from lwd_ros.config import share_dir
 from lwd_ros.ros.graphs import GRAPHS, Graph
 
+DRAIN_S = 1.0  # s the graph keeps running after its last episode, before the stop
+
 
 def parse_launch_args(graph: Graph, items: list[str]) -> dict[str, str]:
     """``name:=value`` strings -> values for every argument (defaults filled in)."""
@@ -83,7 +85,7 @@ class EpisodeWatcher:
         from lwd_ros.ros.qos import RELIABLE
         self._rclpy = rclpy
         self.context = rclpy.Context()
-        rclpy.init(context=self.context)
+        rclpy.init(context=self.context, args=[])  # not sys.argv: name:=value are ours
         self.node = rclpy.create_node('lwd_launch_watcher', context=self.context)
         self.node.create_subscription(EpisodeStatus, '/pusht/episode', self._on_status, RELIABLE)
         self.executor = SingleThreadedExecutor(context=self.context)
@@ -155,6 +157,10 @@ def run(args: argparse.Namespace) -> int:
                 rc = 1 if any(dead.values()) else 0
                 break
             if episodes and len(watcher.finished) >= episodes:
+                # Let messages in flight land (a recorder still writing the last marker).
+                drain_until = time.monotonic() + DRAIN_S
+                while time.monotonic() < drain_until:
+                    watcher.spin_once(0.05)
                 break
     finally:
         _stop_all(procs)

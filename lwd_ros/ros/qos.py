@@ -19,3 +19,9 @@ SENSOR = qos_profile_sensor_data
 # Commands and events that must not be dropped but need no history for late joiners.
 RELIABLE = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE,
                       durability=DurabilityPolicy.VOLATILE)
+# Episode markers: reliable with 10 s of history (at 10 Hz): a slow reader loses none, and a
+# recorder subscribing just as an episode starts still stores its first marker (volatile readers
+# such as the generator receive only new ones).
+EPISODE = QoSProfile(depth=100, history=HistoryPolicy.KEEP_LAST,
+                     reliability=ReliabilityPolicy.RELIABLE,
+                     durability=DurabilityPolicy.TRANSIENT_LOCAL)

@@ -81,6 +81,7 @@ class SimRunner:
         self._physics_steps = 0
         self.stale = False
         self.waiting = config.wait_for_command
+        self._time_base = 0.0  # sim seconds of the episodes before this one
 
     @property
     def tasks(self) -> tuple[str, ...]:
@@ -88,7 +89,8 @@ class SimRunner:
 
     @property
     def sim_time(self) -> float:
-        return self.sim.time
+        """Simulated seconds since start, across episodes: /clock never runs backwards."""
+        return self._time_base + self.sim.time
 
     @property
     def finished(self) -> bool:
@@ -100,6 +102,10 @@ class SimRunner:
         """Start a new episode (next seed by default); raises ValueError on an unknown task."""
         task = self.env.check_task(task or self.state.task)
         seed = self.state.seed + 1 if seed is None or seed < 0 else int(seed)
+        # MuJoCo restarts its time at every reset; the new episode starts one physics step
+        # after the last one ended, so no stamp names two different states.
+        if self.state.episode:
+            self._time_base += self.sim.time + self.sim.model.opt.timestep
         _, info = self.env.reset(seed=seed, options={'task': task})
         self.state = EpisodeState(episode=self.state.episode + 1, seed=seed, task=task,
                                   coverage=info['coverage'], max_coverage=info['coverage'])
