@@ -40,6 +40,7 @@ def _stamp(seconds: float) -> Time:
     sec = int(seconds)
     return Time(sec=sec, nanosec=int(round((seconds - sec) * 1e9)))
 
+
 WAITING_ANNOUNCE_S = 0.5  # wall s between step-0 markers while waiting for a command
 
 
