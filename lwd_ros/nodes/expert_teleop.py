@@ -5,7 +5,9 @@
 Subscribes  /joint_states (positions and velocities), /pusht/object_pose,
             /pusht/episode (EpisodeStatus: a new episode resets the expert with its seed and
             task), /lwd/task (TaskSwitch, latched)
-Publishes   /forward_position_controller/commands at ``policy_rate`` (ROS time)
+Publishes   /forward_position_controller/commands once per policy step: on every
+            EpisodeStatus, which the bridge publishes each step (no timer: a sim paused
+            until its first command must not wait on a clock that only it advances)
 
 It sees exactly what a human with a joystick, or the LWD controller, would see and command,
 so a recording of these topics is a demonstration in the deployment's own format.
@@ -63,7 +65,6 @@ class ExpertTeleop(Node):
         self.create_subscription(PoseStamped, '/pusht/object_pose', self.on_pose, SENSOR)
         self.create_subscription(EpisodeStatus, '/pusht/episode', self.on_episode, RELIABLE)
         self.create_subscription(TaskSwitch, '/lwd/task', self.on_task, LATCHED)
-        self.create_timer(env_config.control_dt, self.on_policy_step)
         self.get_logger().info(f'MPC expert teleop at {1 / env_config.control_dt:g} Hz, '
                                f'task {self.expert.task!r}')
 
@@ -82,6 +83,7 @@ class ExpertTeleop(Node):
             self.episode = msg.episode
             self.expert.reset(msg.task, seed=msg.seed)
         self.active = not msg.done  # between episodes: stop commanding
+        self.on_policy_step()
 
     def on_task(self, msg: TaskSwitch) -> None:
         try:
