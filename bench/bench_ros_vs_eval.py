@@ -39,7 +39,7 @@ def main():
     gen = PolicyGenerator.load(args.checkpoint)
     report = evaluate(env, LwdSource(gen, args.action_horizon), args.episodes, args.seed,
                       task=args.task)
-    in_process = [bool(r.success) for r in report.results]
+    in_process = [bool(r.success) for r in report.episodes]
 
     env_vars = dict(os.environ, ROS_AUTOMATIC_DISCOVERY_RANGE='LOCALHOST')
     env_vars.setdefault('ROS_DOMAIN_ID', str(100 + os.getpid() % 100))
