@@ -152,13 +152,17 @@ class MujocoBridge(Node):
         if self.video and policy_step:
             self.video.add(runner.sim.render(self.video_size, self.video_size))
         if s.done:
-            if self.video:
-                path = self.video.finish(s.episode)
-                self.get_logger().info(f'wrote {path}')
             self.get_logger().info(
                 f'episode {s.episode} (seed {s.seed}, task {s.task}) '
                 f'{"SUCCESS" if s.success else "timeout"} after {s.step} steps, '
                 f'max coverage {s.max_coverage:.3f}')
+            self.finish_video()
+
+    def finish_video(self) -> None:
+        """Write the current episode's frames (at its end, or at shutdown: none are lost)."""
+        if self.video and self.video.frames:
+            path = self.video.finish(self.runner.state.episode)
+            self.get_logger().info(f'wrote {path}')
 
     def publish_state(self, status: bool) -> None:
         sim = self.runner.sim
@@ -195,6 +199,7 @@ def main(args=None) -> int:
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
     finally:
+        node.finish_video()  # a stop during the write, or mid-episode, still leaves a video
         node.runner.sim.close()
         node.destroy_node()
         rclpy.try_shutdown()
