@@ -17,8 +17,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from lwd_ros.envs import pusht_geometry as geom
-from lwd_ros.envs.pusht import WALL_INNER
+from lwd_ros.envs.pusht import placeable
 
 
 @dataclass
@@ -76,8 +75,7 @@ class BlockKick(gym.Wrapper):
             env = self.env.unwrapped
             obs, info = env.move_block(pose)
             info['kicked'] = True
-            reward = float(np.clip(info['coverage'] / env.config.success_threshold, 0.0, 1.0))
-            terminated = info['success']
+            reward, terminated = env.reward(info['coverage']), info['success']
             self.kicks += 1
         return obs, reward, terminated, truncated, info
 
@@ -85,15 +83,12 @@ class BlockKick(gym.Wrapper):
         """A new block pose, or None if no admissible kick was found (no kick this time)."""
         sim, cfg = self.env.unwrapped.sim, self.config
         pose, agent = sim.block_pose(), sim.agent_xy()
-        lo, hi = WALL_INNER
         for _ in range(self.MAX_DRAWS):
             heading = self._rng.uniform(-np.pi, np.pi)
             new = pose + np.r_[cfg.translation * np.cos(heading),
                                cfg.translation * np.sin(heading),
                                self._rng.uniform(-cfg.rotation, cfg.rotation)]
             new[2] = np.mod(new[2], 2 * np.pi)
-            corners = geom.to_world(new, geom.T_OUTLINE)
-            gap = geom.distance_to_t(new, agent[None])[0] - geom.AGENT_RADIUS
-            if corners.min() > lo and corners.max() < hi and gap > cfg.clearance:
+            if placeable(new, agent, cfg.clearance):
                 return new
         return None

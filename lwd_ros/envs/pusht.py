@@ -67,6 +67,13 @@ from lwd_ros.envs.pusht_sim import DEFAULT_CONFIG, PushTConfig, PushTSim, load_p
 WALL_INNER = (0.007, 0.504)  # inner faces of the original's walls, metres
 
 
+def placeable(block, agent, clearance: float) -> bool:
+    """The T at ``block`` lies inside the walls, at least ``clearance`` m from the pusher."""
+    corners = geom.to_world(block, geom.T_OUTLINE)
+    gap = geom.distance_to_t(block, np.asarray(agent)[None])[0] - geom.AGENT_RADIUS
+    return corners.min() > WALL_INNER[0] and corners.max() < WALL_INNER[1] and gap > clearance
+
+
 class PushTEnv(gym.Env):
     """PushT with named goal poses; see the module docstring for spaces, units and rewards.
 
@@ -134,25 +141,24 @@ class PushTEnv(gym.Env):
 
     def _sample_initial_state(self) -> tuple[np.ndarray, np.ndarray]:
         cfg, rng = self.config, self.np_random
-        lo, hi = WALL_INNER
         while True:
             agent = rng.uniform(cfg.agent_init_low, cfg.agent_init_high)
             block = np.r_[rng.uniform(cfg.block_init_low, cfg.block_init_high),
                           rng.uniform(-np.pi, np.pi)]
-            corners = geom.to_world(block, geom.T_OUTLINE)
-            inside = corners.min() > lo and corners.max() < hi
-            gap = geom.distance_to_t(block, agent[None])[0] - geom.AGENT_RADIUS
             solved = geom.coverage(block, self.sim.goal_pose) > cfg.success_threshold
-            if inside and gap > cfg.reset_clearance and not solved:
+            if placeable(block, agent, cfg.reset_clearance) and not solved:
                 return agent, block
 
     def step(self, action):
         self.sim.set_target(np.asarray(action, np.float64))
         self.sim.step_physics(self.config.frame_skip)
         coverage = self.sim.coverage()
-        reward = float(np.clip(coverage / self.config.success_threshold, 0.0, 1.0))
         terminated = coverage > self.config.success_threshold
-        return self._get_obs(), reward, terminated, False, self._get_info(coverage)
+        return self._get_obs(), self.reward(coverage), terminated, False, self._get_info(coverage)
+
+    def reward(self, coverage: float) -> float:
+        """``clip(coverage / success_threshold, 0, 1)``, the original PushT reward."""
+        return float(np.clip(coverage / self.config.success_threshold, 0.0, 1.0))
 
     def move_block(self, pose) -> tuple[np.ndarray, dict[str, Any]]:
         """Teleport the block to ``pose`` mid-episode (a disturbance); returns (obs, info).

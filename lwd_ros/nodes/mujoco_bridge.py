@@ -132,11 +132,10 @@ class MujocoBridge(Node):
             return
         if runner.waiting:  # publish the initial state until a controller answers, and
             # re-announce step 0 now and then for late joiners (recorders dedupe it)
-            now = time.monotonic()
-            announce = now - self._announced >= WAITING_ANNOUNCE_S
-            self._announced = now if announce else self._announced
+            announce = time.monotonic() - self._announced >= WAITING_ANNOUNCE_S
+            if announce:
+                self._announced = time.monotonic()
             self.publish_state(status=announce)
-            self._started = False
             return
         if not self._started:  # the first command: the episode starts now, say so
             self._started = True
