@@ -13,8 +13,6 @@ baselines are queried every step.
 """
 
 import argparse
-import json
-from pathlib import Path
 
 import gymnasium as gym
 
@@ -24,6 +22,7 @@ from lwd_ros.envs.disturbance import BlockKick, KickConfig
 from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
 from lwd_ros.policy.baseline import load_bc_policies
 from lwd_ros.policy.generator import PolicyGenerator
+from lwd_ros.report import emit_json
 
 
 def main():
@@ -63,10 +62,7 @@ def main():
         result['methods'][name] = row
         print(f'{name}: clean {row["clean"]["success_rate"]:.2f} '
               f'kicked {row["kicked"]["success_rate"]:.2f}', flush=True)
-    text = json.dumps(result, indent=1)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + '\n')
+    emit_json(result, args.json)
 
 
 if __name__ == '__main__':

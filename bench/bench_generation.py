@@ -12,7 +12,6 @@ MLP forward <= 20 us p50.
 """
 
 import argparse
-import json
 from pathlib import Path
 import platform
 import tempfile
@@ -22,6 +21,7 @@ import numpy as np
 
 from lwd_ros.config import resolve_path
 from lwd_ros.policy.generator import PolicyGenerator
+from lwd_ros.report import emit_json
 
 
 def latency(gen, sampler, steps, n, seed=0):
@@ -79,10 +79,7 @@ def main():
     p50 = result['generation']['torch']['ddim']['p50_ms']
     result['targets'] = {'generation_p50_ms<=5': p50 <= 5.0,
                          'mlp_forward_p50_us<=20': result['mlp_forward']['p50_us'] <= 20.0}
-    text = json.dumps(result, indent=1)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + '\n')
+    emit_json(result, args.json)
 
 
 if __name__ == '__main__':

@@ -16,7 +16,6 @@ at H = 8 (mean max coverage >= 0.95), <= 5 points drop from H = 8 to H = 32, def
 """
 
 import argparse
-import json
 from pathlib import Path
 
 import gymnasium as gym
@@ -27,6 +26,7 @@ from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
 from lwd_ros.policy.baseline import load_bc_policies
 from lwd_ros.policy.generator import PolicyGenerator
 from lwd_ros.policy.meta import read_meta
+from lwd_ros.report import emit_json
 
 
 def row(report):
@@ -88,10 +88,7 @@ def main():
             drop = h8['success_rate'] - by_h['32']['success_rate']
             result['targets']['drop_h8_h32<=0.05'] = drop <= 0.05
             result['drop_h8_h32'] = round(drop, 4)
-    text = json.dumps(result, indent=1)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + '\n')
+    emit_json(result, args.json)
 
 
 if __name__ == '__main__':

@@ -23,6 +23,8 @@ import time
 
 import numpy as np
 
+from lwd_ros.report import emit_json
+
 SEED_OFFSET = 1000
 
 
@@ -188,11 +190,7 @@ def main() -> None:
             'path', 'episodes', 'attempts', 'success_rate', 'steps', 'wall_time_s', 'workers')}
     if args.fidelity:
         result['fidelity_vs_pymunk'] = bench_fidelity()
-    text = json.dumps(result, indent=2)
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(text + '\n')
-    print(text)
+    emit_json(result, args.json)
 
 
 if __name__ == '__main__':

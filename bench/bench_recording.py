@@ -15,7 +15,6 @@ Prints JSON (``--json PATH`` also writes it).
 """
 
 import argparse
-import json
 import os
 from pathlib import Path
 import signal
@@ -28,6 +27,7 @@ import numpy as np
 
 from lwd_ros.data.bag_writer import BagRecorder
 from lwd_ros.data.bags import DemoTopics, demo_typestore
+from lwd_ros.report import emit_json
 
 TOPICS = DemoTopics()
 REPO = Path(__file__).resolve().parents[1]
@@ -178,10 +178,7 @@ def main() -> int:
             'ros': [ros_run(tmp, hz, args.seconds) for hz in args.rates],
             'cpu_count': os.cpu_count(),
         }
-    text = json.dumps(result, indent=2)
-    if args.json:
-        Path(args.json).write_text(text + '\n')
-    print(text)
+    emit_json(result, args.json)
     return 0
 
 

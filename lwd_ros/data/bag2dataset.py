@@ -19,13 +19,13 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from dataclasses import asdict, fields
-import json
 import logging
-from pathlib import Path
 import sys
 import time
 
 import numpy as np
+
+from lwd_ros.report import emit_json
 
 log = logging.getLogger(__name__)
 
@@ -158,9 +158,5 @@ def run(args) -> int:
             PermissionError) as exc:
         print(f'lwd bag2dataset: error: {exc}', file=sys.stderr)
         return 2
-    text = json.dumps(summary, indent=2)
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(text + '\n')
-    print(text)
+    emit_json(summary, args.json)
     return 0

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
-import json
 import logging
 import multiprocessing as mp
 from pathlib import Path
 import sys
 import tempfile
 import time
+
+from lwd_ros.report import emit_json
 
 log = logging.getLogger(__name__)
 
@@ -179,9 +180,5 @@ def run(args) -> int:
     except (ValueError, FileExistsError, NotADirectoryError, PermissionError) as exc:
         print(f'lwd collect: error: {exc}', file=sys.stderr)
         return 2
-    text = json.dumps(summary, indent=2)
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(text + '\n')
-    print(text)
+    emit_json(summary, args.json)
     return 0 if summary['episodes'] == args.episodes else 1

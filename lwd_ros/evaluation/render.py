@@ -13,9 +13,10 @@ demonstration and of its replay match. Example::
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 import sys
+
+from lwd_ros.report import emit_json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -91,9 +92,5 @@ def run(args) -> int:
     except (ValueError, FileNotFoundError) as exc:
         print(f'lwd render: error: {exc}', file=sys.stderr)
         return 2
-    text = json.dumps(summary, indent=2)
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(text + '\n')
-    print(text)
+    emit_json(summary, args.json)
     return 0

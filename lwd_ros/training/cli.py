@@ -13,12 +13,12 @@ Examples::
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 from pathlib import Path
 
 from lwd_ros.config import load_config, resolve_path
 from lwd_ros.models.config import LwdConfig
+from lwd_ros.report import emit_json
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,5 @@ def run(args: argparse.Namespace) -> int:
                       dataset_name=str(cfg.data.dataset))
     meta = trainer.run()
     record = {'checkpoint': str(out), 'method': cfg.method, **meta.training}
-    print(json.dumps(record, indent=1))
-    if args.json:
-        Path(args.json).write_text(json.dumps(record, indent=1) + '\n')
+    emit_json(record, args.json)
     return 0
