@@ -20,8 +20,6 @@ import time
 
 from geometry_msgs.msg import PoseStamped
 import numpy as np
-import rclpy
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
@@ -32,6 +30,7 @@ from lwd_ros.envs.pusht_sim import PushTConfig
 from lwd_ros.experts.mpc import MPCExpert, load_expert_config
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
 from lwd_ros.ros.qos import LATCHED, RELIABLE, SENSOR
+from lwd_ros.ros.spin import run_node
 
 
 class ExpertTeleop(Node):
@@ -108,16 +107,7 @@ class ExpertTeleop(Node):
 
 
 def main(args=None) -> int:
-    rclpy.init(args=args)
-    node = ExpertTeleop()
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(ExpertTeleop, args)
 
 
 if __name__ == '__main__':

@@ -15,9 +15,7 @@ import time
 
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from geometry_msgs.msg import PoseStamped
-import rclpy
 from rclpy.callback_groups import MutuallyExclusiveCallbackGroup
-from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
 from rclpy.node import Node
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
@@ -27,6 +25,7 @@ from lwd_ros.control.rate_monitor import RateMonitor
 from lwd_ros.msg import PolicyWeights
 from lwd_ros.ros.convert import InvalidPolicy
 from lwd_ros.ros.qos import LATCHED, SENSOR
+from lwd_ros.ros.spin import run_node
 
 
 class LwdController(Node):
@@ -120,18 +119,7 @@ class LwdController(Node):
 
 
 def main(args=None) -> int:
-    rclpy.init(args=args)
-    node = LwdController()
-    executor = SingleThreadedExecutor()
-    executor.add_node(node)
-    try:
-        executor.spin()
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(LwdController, args)
 
 
 if __name__ == '__main__':

@@ -19,10 +19,8 @@ import time
 
 from builtin_interfaces.msg import Time
 from geometry_msgs.msg import PoseStamped
-import rclpy
 from rclpy.clock import Clock as RclpyClock
 from rclpy.clock import ClockType
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rosgraph_msgs.msg import Clock
 from sensor_msgs.msg import JointState
@@ -31,6 +29,7 @@ from std_msgs.msg import Float64MultiArray
 from lwd_ros.control.observation import quaternion_from_yaw
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
 from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
+from lwd_ros.ros.spin import run_node
 from lwd_ros.sim.runner import RunnerConfig, SimRunner
 from lwd_ros.sim.video import EpisodeVideo
 from lwd_ros.srv import ResetEpisode
@@ -163,6 +162,11 @@ class MujocoBridge(Node):
             path = self.video.finish(self.runner.state.episode)
             self.get_logger().info(f'wrote {path}')
 
+    def destroy_node(self) -> None:
+        self.finish_video()  # a stop during the write, or mid-episode, still leaves a video
+        self.runner.sim.close()
+        super().destroy_node()
+
     def publish_state(self, status: bool) -> None:
         sim = self.runner.sim
         stamp = (_stamp(self.runner.sim_time) if self.clock_pub
@@ -191,18 +195,7 @@ class MujocoBridge(Node):
 
 
 def main(args=None) -> int:
-    rclpy.init(args=args)
-    node = MujocoBridge()
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.finish_video()  # a stop during the write, or mid-episode, still leaves a video
-        node.runner.sim.close()
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(MujocoBridge, args)
 
 
 if __name__ == '__main__':

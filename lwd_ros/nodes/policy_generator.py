@@ -20,8 +20,6 @@ import uuid
 
 from geometry_msgs.msg import PoseStamped
 import numpy as np
-import rclpy
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.time import Time
 from sensor_msgs.msg import JointState
@@ -32,6 +30,7 @@ from lwd_ros.msg import EpisodeStatus, PolicyWeights, TaskSwitch
 from lwd_ros.policy.generator import PolicyGenerator
 from lwd_ros.ros.convert import fill_policy_msg
 from lwd_ros.ros.qos import LATCHED, RELIABLE, SENSOR
+from lwd_ros.ros.spin import run_node
 
 OBS_NAMES = ('agent_x', 'agent_y', 'block_x', 'block_y', 'block_angle')
 
@@ -157,16 +156,7 @@ class PolicyGeneratorNode(Node):
 
 
 def main(args=None) -> int:
-    rclpy.init(args=args)
-    node = PolicyGeneratorNode()
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(PolicyGeneratorNode, args)
 
 
 if __name__ == '__main__':
