@@ -19,6 +19,7 @@ import gymnasium as gym
 from lwd_ros.config import load_config, resolve_path
 import lwd_ros.envs  # noqa: F401 - registers lwd_ros/PushT-v0
 from lwd_ros.envs.disturbance import BlockKick, KickConfig
+from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
 from lwd_ros.policy.baseline import load_bc_policies
 from lwd_ros.policy.generator import PolicyGenerator
@@ -32,7 +33,7 @@ def main():
     parser.add_argument('--bc-large', default='runs/pusht_bc_large')
     parser.add_argument('--kicks', default='config/disturbance.yaml')
     parser.add_argument('--episodes', type=int, default=50)
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--seed', type=int, default=HELD_OUT_SEED)
     parser.add_argument('--warm-start', type=float, default=0.5)
     parser.add_argument('--json', help='also write the JSON here')
     args = parser.parse_args()

@@ -22,6 +22,7 @@ import gymnasium as gym
 
 from lwd_ros.config import resolve_path
 import lwd_ros.envs  # noqa: F401 - registers lwd_ros/PushT-v0
+from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
 from lwd_ros.policy.baseline import load_bc_policies
 from lwd_ros.policy.generator import PolicyGenerator
@@ -42,7 +43,7 @@ def main():
     parser.add_argument('--bc-small', default='runs/pusht_bc_small')
     parser.add_argument('--bc-large', default='runs/pusht_bc_large')
     parser.add_argument('--episodes', type=int, default=50)
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--seed', type=int, default=HELD_OUT_SEED)
     parser.add_argument('--horizons', type=int, nargs='+', default=[1, 8, 16, 32])
     parser.add_argument('--sampler', choices=('ddim', 'ddpm'), default=None)
     parser.add_argument('--backend', choices=('auto', 'torch', 'onnx'), default='auto')

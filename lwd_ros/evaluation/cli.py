@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lwd_ros.config import resolve_path
+from lwd_ros.evaluation import HELD_OUT_SEED
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--checkpoint', required=True,
                         help='LWD checkpoint, ONNX export or BC checkpoint directory')
     parser.add_argument('--episodes', type=int, default=50)
-    parser.add_argument('--seed', type=int, default=0, help='episode i uses seed + i')
+    parser.add_argument('--seed', type=int, default=HELD_OUT_SEED,
+                        help='episode i uses seed + i (default: initial states no demo used)')
     parser.add_argument('--action-horizon', type=int, default=8,
                         help='control steps between generations (LWD only)')
     parser.add_argument('--task', help='evaluate this task only (default: cycle the env tasks)')
