@@ -19,19 +19,22 @@ import tempfile
 import gymnasium as gym
 import numpy as np
 
+from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.evaluation.rollout import LwdSource, evaluate
 from lwd_ros.policy.generator import PolicyGenerator
+from lwd_ros.report import emit_json
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--checkpoint', default='models/pusht')
     parser.add_argument('--episodes', type=int, default=10)
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--seed', type=int, default=HELD_OUT_SEED)
     parser.add_argument('--task', default='classic')
     parser.add_argument('--action-horizon', type=int, default=8)
     parser.add_argument('--real-time-factor', type=float, default=2.0)
     parser.add_argument('--control-rate', type=float, default=1000.0)
+    parser.add_argument('--json', help='also write the JSON here')
     args = parser.parse_args()
 
     import lwd_ros.envs  # noqa: F401  (registers lwd_ros/PushT-v0)
@@ -53,7 +56,7 @@ def main():
         subprocess.run(cmd, env=env_vars, stdout=subprocess.DEVNULL, check=False)
         ros = json.loads(out.read_text())['episodes']
     ros_success = [bool(e['success']) for e in sorted(ros, key=lambda e: e['seed'])]
-    print(json.dumps({
+    emit_json({
         'benchmark': 'ros_vs_in_process', 'task': args.task, 'seeds': args.episodes,
         'action_horizon': args.action_horizon, 'real_time_factor': args.real_time_factor,
         'control_rate_hz': args.control_rate,
@@ -64,7 +67,7 @@ def main():
         'per_seed': [{'seed': args.seed + i, 'in_process': s,
                       'ros': ros_success[i] if i < len(ros_success) else None}
                      for i, s in enumerate(in_process)],
-    }, indent=2))
+    }, args.json)
 
 
 if __name__ == '__main__':
