@@ -7,9 +7,9 @@ consumed in order, so the dataset (the first successful attempts filling each ta
 is the same for any ``--workers``. Only successful episodes are kept unless
 ``--include-failures``. The default dataset used by training::
 
-    lwd collect --out datasets/pusht_demos --episodes 200 --workers 2 --seed 0
+    lwd collect --out datasets/pusht_demos --episodes 800 --workers 2 --seed 0
 
-(200 of 200 attempts succeed; 5.8 min wall on 2 shared cores; 5.3 MB.)
+(800 of 801 attempts succeed; 28 min wall on 2 cores; 51,305 steps, 21 MB.)
 """
 
 from __future__ import annotations
