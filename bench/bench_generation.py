@@ -26,8 +26,8 @@ from lwd_ros.report import emit_json
 
 def latency(gen, sampler, steps, n, seed=0):
     gen.set_sampler(sampler, steps)
-    st, rng = gen.meta.stats, np.random.default_rng(seed)
-    obs = st.obs_mean + st.obs_std * rng.uniform(-1.5, 1.5, (n + 3, st.obs_dim))
+    rng = np.random.default_rng(seed)
+    obs = gen.meta.sample_observations(rng, n + 3)
     for i in range(3):  # warm-up: first calls allocate
         gen.generate(obs[i], gen.tasks[0], rng)
     lat = np.array([gen.generate(obs[i + 3], gen.tasks[i % len(gen.tasks)], rng).latency_s
@@ -38,9 +38,8 @@ def latency(gen, sampler, steps, n, seed=0):
 
 
 def mlp_forward_us(gen, n=20000):
-    policy = gen.generate(gen.meta.stats.obs_mean, gen.tasks[0],
-                          np.random.default_rng(0)).policy()
-    obs = gen.meta.stats.obs_mean.astype(np.float32)
+    obs = gen.meta.sample_observations(np.random.default_rng(0), 1)[0]
+    policy = gen.generate(obs, gen.tasks[0], np.random.default_rng(0)).policy()
     times = np.empty(n)
     for i in range(n):
         t0 = time.perf_counter()

@@ -123,8 +123,8 @@ def test_samplers_and_warm_start(checkpoint):
 
 def test_obs_history_padding(checkpoint):
     gen = PolicyGenerator.load(checkpoint)
-    one = gen.condition(np.array([0.1, 0.2]))
-    many = gen.condition(np.array([[9.0, 9.0], [0.1, 0.2]]))  # K = 1: only the latest counts
+    one = gen.condition(np.array([0.1, 0.2]), 'high')
+    many = gen.condition(np.array([[9.0, 9.0], [0.1, 0.2]]), 'high')  # K = 1: the latest only
     np.testing.assert_array_equal(one, many)
 
 

@@ -15,6 +15,7 @@ from lwd_ros.policy.mlp import MlpPolicy, num_params
 from lwd_ros.ros.convert import InvalidPolicy, fill_policy_msg, policy_from_msg, weights_array
 
 LAYERS = (5, 200, 96, 2)  # 20,690 parameters: above the 20k the issue asks for
+RAW = ('agent_x', 'agent_y', 'block_x', 'block_y', 'block_angle')
 
 
 def _policy_msg(seed=0, layers=LAYERS):
@@ -23,7 +24,7 @@ def _policy_msg(seed=0, layers=LAYERS):
     msg = fill_policy_msg(
         PolicyWeights(), layer_sizes=layers, weights=weights, activation='tanh',
         task='classic', generation=7, generator_id='gen-a',
-        obs_names=['agent_x', 'agent_y', 'block_x', 'block_y', 'block_angle'],
+        obs_names=list(RAW),
         action_names=['gantry_x', 'gantry_y'], latent=rng.standard_normal(16),
         valid_for_steps=8, latency_ms=3.5)
     return msg, weights
@@ -52,15 +53,35 @@ def test_task_switch_serialisation_round_trip():
 
 def test_policy_from_msg_matches_numpy_policy():
     msg, weights = _policy_msg()
-    policy = policy_from_msg(msg, obs_dim=5, act_dim=2)
+    policy = policy_from_msg(msg, RAW, act_dim=2)
     obs = np.array([0.1, -0.2, 0.25, 0.3, 1.0], np.float32)
     np.testing.assert_array_equal(policy.act(obs), MlpPolicy(LAYERS, weights, 'tanh').act(obs))
+
+
+def test_policy_features_are_computed_by_name_from_the_controllers_observation():
+    rng = np.random.default_rng(3)
+    layers = (6, 16, 2)
+    weights = rng.standard_normal(num_params(layers)).astype(np.float32)
+    features = ['sin(block_angle)', 'cos(block_angle)', 'block_x', 'block_y', 'agent_x',
+                'agent_y']
+    msg = fill_policy_msg(PolicyWeights(), layer_sizes=layers, weights=weights,
+                          activation='relu', task='classic', generation=1, obs_names=features)
+    obs = np.array([0.1, -0.2, 0.25, 0.3, 1.0], np.float32)
+    x = np.r_[np.sin(1.0), np.cos(1.0), 0.25, 0.3, 0.1, -0.2].astype(np.float32)
+    expected = MlpPolicy(layers, weights).act(x)
+    np.testing.assert_allclose(policy_from_msg(msg, RAW, 2).act(obs), expected, rtol=1e-5)
+    # A robot reporting its observation in another order still feeds the right entries.
+    np.testing.assert_allclose(policy_from_msg(msg, RAW[::-1], 2).act(obs[::-1]), expected,
+                               rtol=1e-5)
+    msg.obs_names = features[:-1] + ['elbow_angle']
+    with pytest.raises(InvalidPolicy, match="'elbow_angle'"):
+        policy_from_msg(msg, RAW, 2)
 
 
 @pytest.mark.parametrize('corrupt, reason', [
     (lambda m: m.weights.__setitem__(3, float('nan')), 'NaN'),
     (lambda m: setattr(m, 'weights', m.weights[:-1]), 'expected'),
-    (lambda m: setattr(m, 'layer_sizes', [4, 200, 96, 2]), 'obs_dim=5'),
+    (lambda m: setattr(m, 'layer_sizes', [4, 200, 96, 2]), '5 obs_names'),
     (lambda m: setattr(m, 'layer_sizes', [5, 200, 96, 3]), 'act_dim=2'),
     (lambda m: setattr(m, 'activation', 'sigmoid'), 'unknown activation'),
     (lambda m: setattr(m, 'layer_sizes', [5]), 'do not describe'),
@@ -69,7 +90,7 @@ def test_malformed_policies_are_rejected_with_a_reason(corrupt, reason):
     msg, _ = _policy_msg()
     corrupt(msg)
     with pytest.raises(InvalidPolicy, match=reason):
-        policy_from_msg(msg, obs_dim=5, act_dim=2)
+        policy_from_msg(msg, RAW, act_dim=2)
 
 
 def test_two_process_round_trip_of_20k_weights(rclpy_context, ros_env, python):

@@ -10,7 +10,7 @@ from lwd_ros.policy.mlp import (
     MlpPolicy,
     flatten_layers,
     flops_per_step,
-    fold_normalisation,
+    fold_affine,
     num_params,
     split_layers,
 )
@@ -61,16 +61,16 @@ def test_split_flatten_round_trip_and_counts(layer_sizes):
     assert flops_per_step(layer_sizes) == sum(2 * w.size + b.size for w, b in layers)
 
 
-def test_fold_normalisation_is_exact():
+def test_fold_affine_is_exact():
     rng = np.random.default_rng(1)
     sizes = (5, 16, 16, 2)
     flat = rng.normal(0, 0.4, num_params(sizes)).astype(np.float32)
-    om, os_ = rng.normal(size=5), rng.uniform(0.1, 2, 5)
-    am, as_ = rng.normal(size=2), rng.uniform(0.1, 2, 2)
-    folded = MlpPolicy(sizes, fold_normalisation(sizes, flat, om, os_, am, as_))
+    M, o = rng.normal(size=(5, 5)), rng.normal(size=5)
+    N, q = rng.normal(size=(2, 2)), rng.normal(size=2)
+    folded = MlpPolicy(sizes, fold_affine(sizes, flat, M, o, N, q))
     inner = MlpPolicy(sizes, flat)
     obs = rng.normal(size=(10, 5))
-    expected = inner.act(((obs - om) / os_).astype(np.float32)) * as_ + am
+    expected = inner.act((obs @ M.T + o).astype(np.float32)) @ N.T + q
     np.testing.assert_allclose(folded.act(obs), expected, rtol=1e-4, atol=1e-4)
 
 

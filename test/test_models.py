@@ -10,20 +10,15 @@ import torch
 
 from lwd_ros.config import load_config
 from lwd_ros.data.episode import Episode
-from lwd_ros.data.snippets import (
-    NormStats,
-    condition_features,
-    cut_snippets,
-    split_episodes,
-    task_names,
-)
+from lwd_ros.data.snippets import NormStats, cut_snippets, split_episodes, task_names
 from lwd_ros.evaluation.toy import toy_demonstrations
 from lwd_ros.models.bc import BcMlp
 from lwd_ros.models.config import DataConfig, DiffusionConfig, LwdConfig, PolicyConfig, VaeConfig
 from lwd_ros.models.diffusion import LatentDiffusion
 from lwd_ros.models.vae import TORCH_ACTIVATIONS, HyperDecoder, TrajectoryVae, batched_mlp
 from lwd_ros.policy.baseline import bc_task_weights
-from lwd_ros.policy.mlp import MlpPolicy, fold_normalisation, num_params, split_layers
+from lwd_ros.policy.features import FeatureMap, ModelSpace, default_obs_names
+from lwd_ros.policy.mlp import MlpPolicy, fold_affine, num_params, split_layers
 
 SMALL_VAE = VaeConfig(latent_dim=4, encoder_hidden=32, decoder_hidden=32, chunk_size=64,
                       head_hidden=16)
@@ -34,26 +29,31 @@ def _episode(T, task, obs_dim=3, act_dim=2, seed=0):
     return Episode(rng.normal(size=(T + 1, obs_dim)), rng.normal(size=(T, act_dim)), task)
 
 
+def _space(eps):
+    names = default_obs_names(eps[0].observations.shape[1])
+    return ModelSpace.fit(eps, FeatureMap(names, names), None)
+
+
 # -- snippets ------------------------------------------------------------------------------
 def test_snippets_shapes_masks_and_history():
     eps = [_episode(10, 'a'), _episode(5, 'b', seed=1)]
-    stats = NormStats.from_episodes(eps)
-    s = cut_snippets(eps, stats, task_names(eps), horizon=4, stride=1, obs_history=3)
+    space = _space(eps)
+    s = cut_snippets(eps, space, task_names(eps), horizon=4, stride=1, obs_history=3)
     assert len(s) == 15 and s.obs.shape == (15, 4, 3) and s.act.shape == (15, 4, 2)
     assert s.cond.shape == (15, 3, 3) and s.task.tolist() == [0] * 10 + [1] * 5
     np.testing.assert_array_equal(s.mask[9], [1, 0, 0, 0])  # last start of episode a
     np.testing.assert_array_equal(s.mask[0], [1, 1, 1, 1])
-    first = stats.normalize_obs(eps[0].observations)
+    first = space.obs_in(eps[0].observations, 'a')
     np.testing.assert_allclose(s.cond[0], first[[0, 0, 0]])  # history padded with step 0
     np.testing.assert_allclose(s.cond[5], first[[3, 4, 5]])
     np.testing.assert_allclose(s.obs[5], first[5:9])
-    full = cut_snippets(eps, stats, task_names(eps), horizon=0)
+    full = cut_snippets(eps, space, task_names(eps), horizon=0)
     assert full.obs.shape == (2, 10, 3) and full.mask.sum(1).tolist() == [10, 5]
 
 
 def test_norm_stats_round_trip_and_floor():
     eps = [Episode(np.c_[np.arange(4.0), np.ones(4)], np.zeros((3, 1)), 't')]
-    stats = NormStats.from_episodes(eps)
+    stats = _space(eps).stats
     assert stats.obs_std[1] > 0 and stats.act_std[0] > 0  # constant dims do not divide by 0
     again = NormStats.from_dict(stats.to_dict())
     np.testing.assert_array_equal(again.obs_mean, stats.obs_mean)
@@ -106,16 +106,18 @@ def test_folded_numpy_policy_takes_raw_units():
     rng = np.random.default_rng(2)
     stats = NormStats(rng.normal(size=5), rng.uniform(0.01, 1, 5), rng.normal(size=2),
                       rng.uniform(0.01, 1, 2))
+    names = default_obs_names(5)
+    space = ModelSpace(FeatureMap(names, names), stats, None)
     sizes = (5, 16, 2)
     w = torch.randn(1, num_params(sizes)) * 0.3
     raw_obs = rng.normal(size=(4, 5)).astype(np.float32)
     with torch.no_grad():
-        act_n = batched_mlp(w, torch.from_numpy(stats.normalize_obs(raw_obs))[None], sizes,
+        act_n = batched_mlp(w, torch.from_numpy(space.obs_in(raw_obs, 't'))[None], sizes,
                             'relu')[0].numpy()
-    folded = fold_normalisation(sizes, w[0].numpy(), stats.obs_mean, stats.obs_std,
-                                stats.act_mean, stats.act_std)
+    folded = fold_affine(sizes, w[0].numpy(), *space.input_affine('t'),
+                         *space.output_affine('t'))
     np.testing.assert_allclose(MlpPolicy(sizes, folded).act(raw_obs),
-                               stats.unnormalize_act(act_n), rtol=1e-4, atol=1e-4)
+                               space.act_out(act_n, 't'), rtol=1e-4, atol=1e-4)
 
 
 def test_vae_loss_is_finite_and_trains_both_halves():
@@ -162,7 +164,7 @@ def test_bc_task_folding_matches_torch():
     lambda: PolicyConfig(hidden_sizes=()), lambda: PolicyConfig(activation='gelu'),
     lambda: VaeConfig(latent_dim=0), lambda: VaeConfig(beta=-1.0),
     lambda: DiffusionConfig(prediction_type='x'), lambda: DiffusionConfig(num_inference_steps=0),
-    lambda: DiffusionConfig(time_embed_dim=33), lambda: LwdConfig(method='dp'),
+    lambda: DiffusionConfig(time_embed_dim=33), lambda: LwdConfig(method='ppo'),
 ])
 def test_config_validation(bad):
     with pytest.raises(ValueError):
@@ -186,13 +188,3 @@ def test_toy_demonstrations_are_bimodal_and_successful():
     assert all(e.success for e in eps)
     sides = {np.sign(e.observations[len(e) // 3, 1]) for e in eps}
     assert sides == {-1.0, 1.0}
-
-
-def test_condition_features_are_continuous_across_the_angle_wrap():
-    eps = [Episode(np.c_[np.zeros(3), [0.01, 3.0, 2 * np.pi - 0.01]], np.zeros((2, 1)), 't')]
-    stats = NormStats.from_episodes(eps)
-    f = condition_features(eps[0].observations, stats, angle_dims=(1,))
-    assert f.shape == (3, 3)  # x, sin(yaw), cos(yaw)
-    np.testing.assert_allclose(f[0, 1:], f[2, 1:] * [-1, 1], atol=1e-6)
-    s = cut_snippets(eps, stats, ['t'], horizon=2, angle_dims=(1,))
-    assert s.cond.shape == (2, 1, 3)

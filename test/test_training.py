@@ -15,7 +15,7 @@ import yaml
 
 from lwd_ros.cli import main as lwd_main
 from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
-from lwd_ros.evaluation.toy import TOY_ID, toy_config, toy_demonstrations
+from lwd_ros.evaluation.toy import GOALS, TOY_DATA, TOY_ID, toy_config, toy_demonstrations
 from lwd_ros.models.checkpoint import load_checkpoint
 from lwd_ros.policy.baseline import load_bc_policies
 from lwd_ros.policy.generator import PolicyGenerator
@@ -103,6 +103,36 @@ def test_resume_reproduces_uninterrupted_run(trained, demos, tmp_path):
         torch.testing.assert_close(a[k], b[k], rtol=0, atol=0, msg=k)
 
 
+def test_goal_frame_training_solves_the_toy_through_folded_policies(demos, tmp_path):
+    # The toy goals are points: a translation-only frame. Every model learns relative to the
+    # goal, and the generator folds the frame back into each emitted (world-frame) MLP.
+    poses = {name: (float(x), float(y), 0.0) for name, (x, y) in GOALS.items()}
+    cfg = toy_config(['data.goal_frame=true', 'data.frame_points=[[0, 1]]',
+                      'data.action_points=[[0, 1]]'])
+    Trainer(cfg, demos, tmp_path, progress=False, task_poses=poses).run()
+    meta = read_meta(tmp_path)
+    assert meta.frames['poses'] == {k: list(v) for k, v in poses.items()}
+    for task in GOALS:  # the goal itself is the origin of the model's input space
+        x = meta.space.obs_in(GOALS[task], task)
+        np.testing.assert_allclose(x * meta.stats.obs_std + meta.stats.obs_mean, 0, atol=1e-6)
+    assert _success(tmp_path)['success_rate'] >= 0.9
+    with pytest.raises(ValueError, match='goal poses'):
+        Trainer(cfg, demos, tmp_path / 'no_poses', progress=False)
+
+
+def test_snapshots_are_loadable_and_record_training_time(demos, tmp_path):
+    cfg = toy_config(['train.snapshot_every=200', 'train.vae_steps=200',
+                      'train.diffusion_steps=400'])
+    Trainer(cfg, demos, tmp_path, progress=False).run()
+    snaps = sorted((tmp_path / 'snapshots').iterdir())
+    assert [p.name for p in snaps] == ['diffusion-000200', 'diffusion-000400']  # no VAE-only
+    times = [read_meta(p).training['snapshot']['training_time_s'] for p in snaps]
+    vae_time = read_meta(tmp_path).training['wall_time_s']['vae']
+    assert vae_time <= times[0] < times[1]
+    gen = PolicyGenerator.load(snaps[0])
+    assert gen.generate(np.zeros(2), 'high').num_params == num_params((2, 32, 32, 2))
+
+
 def _copy(src, dst):
     dst.mkdir()
     for p in src.iterdir():
@@ -172,10 +202,11 @@ def test_bc_baseline_in_the_same_harness(demos, tmp_path):
 def test_cli_train_eval(monkeypatch, tmp_path, demos, capsys):
     fake = types.ModuleType('lwd_ros.data.minari_io')
     fake.load_episodes = lambda path: demos
+    fake.read_metadata = lambda path: {}
     monkeypatch.setitem(sys.modules, 'lwd_ros.data.minari_io', fake)
     out = tmp_path / 'run'
     assert lwd_main(['train', '--config', 'config/pusht_tiny.yaml', '--out', str(out),
-                     '--no-progress', 'data.dataset=toy', 'train.vae_steps=200',
+                     '--no-progress', *TOY_DATA, 'train.vae_steps=200',
                      'train.diffusion_steps=200']) == 0
     assert read_meta(out).training['steps'] == {'vae': 200, 'diffusion': 200}
     report = tmp_path / 'eval.json'

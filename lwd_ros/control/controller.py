@@ -26,12 +26,15 @@ class ControllerConfig:
 
     Args:
         joint_names: commanded joints, in action order (PushT: the gantry's x and y joints).
+        obs_names: names of the observation entries this controller builds (joint positions
+            then the object pose x, y, yaw); a policy's features are computed by these names.
         action_low: per-joint lower command limit (PushT: workspace bounds, metres).
         action_high: per-joint upper command limit.
         obs_timeout_s: joint state or object pose older than this triggers a hold.
     """
 
     joint_names: tuple[str, ...] = ('gantry_x', 'gantry_y')
+    obs_names: tuple[str, ...] = ('agent_x', 'agent_y', 'block_x', 'block_y', 'block_angle')
     action_low: tuple[float, ...] = (0.0, 0.0)
     action_high: tuple[float, ...] = (0.512, 0.512)
     obs_timeout_s: float = 0.2
@@ -43,6 +46,8 @@ class ControllerConfig:
                              'must be non-empty and of equal length')
         if any(lo >= hi for lo, hi in zip(self.action_low, self.action_high)):
             raise ValueError(f'{self.action_low=} must be below {self.action_high=}')
+        if len(self.obs_names) != n + 3:
+            raise ValueError(f'{self.obs_names=} must name the {n} joints then x, y, yaw')
         if self.obs_timeout_s <= 0:
             raise ValueError(f'{self.obs_timeout_s=} must be positive')
 
@@ -93,7 +98,7 @@ class PolicyController:
     def offer_policy(self, msg: Any, now: float) -> ActivePolicy:
         """Validate a PolicyWeights message and make it current, or raise ``InvalidPolicy``."""
         try:
-            policy = policy_from_msg(msg, self.config.obs_dim, self.config.act_dim)
+            policy = policy_from_msg(msg, self.config.obs_names, self.config.act_dim)
             current = self._active
             if (current is not None and msg.generator_id == current.generator_id
                     and msg.generation <= current.generation):

@@ -2,17 +2,17 @@
 # SPDX-License-Identifier: Apache-2.0
 """Cut demonstrations into fixed-length snippets and own the dataset normalisation statistics.
 
-Array contract (all float32, normalised with ``NormStats``):
+Array contract (all float32, in the model space of ``lwd_ros.policy.features.ModelSpace``:
+named features in the task frame, normalised):
 
-- ``obs``  ``(N, H, obs_dim)``: the states of each snippet, ``obs[n, t]`` seen before
+- ``obs``  ``(N, H, F)``: the states of each snippet, ``obs[n, t]`` seen before
   ``act[n, t]``.
 - ``act``  ``(N, H, act_dim)``: the demonstrated actions.
 - ``mask`` ``(N, H)``: 1 where step ``t`` exists; snippets that run past the end of an
   episode (and every snippet in full-trajectory mode) are right-padded with zeros.
-- ``cond`` ``(N, K, F)``: conditioning features (``condition_features``) of the
-  ``K = obs_history`` observations up to and including the snippet's first state, oldest
-  first; the episode start is repeated where history is missing. The latent diffusion model is
-  conditioned on it. ``F = obs_dim + len(angle_dims)``.
+- ``cond`` ``(N, K, F)``: the model inputs of the ``K = obs_history`` observations up to and
+  including the snippet's first state, oldest first; the episode start is repeated where
+  history is missing. The latent diffusion model is conditioned on it.
 - ``task`` ``(N,)`` int64: index into the sorted task names.
 
 Numpy only: the ONNX-backed generator imports this module without torch.
@@ -22,11 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lwd_ros.data.episode import Episode
+
+if TYPE_CHECKING:  # a runtime import would be circular (features builds on NormStats)
+    from lwd_ros.policy.features import ModelSpace
 
 # Why a floor: a constant dimension (a fixed joint, a single goal) has std 0 and would
 # divide by zero; 1e-6 metres or radians is far below anything a sensor resolves.
@@ -69,25 +72,6 @@ class NormStats:
     def act_dim(self) -> int:
         return int(self.act_mean.size)
 
-    @classmethod
-    def from_episodes(cls, episodes: Sequence[Episode]) -> NormStats:
-        """Mean and standard deviation over every observation and action of the episodes."""
-        if not episodes:
-            raise ValueError('cannot compute normalisation statistics from zero episodes')
-        obs = np.concatenate([e.observations for e in episodes]).astype(np.float64)
-        act = np.concatenate([e.actions for e in episodes]).astype(np.float64)
-        return cls(obs.mean(0), np.maximum(obs.std(0), STD_FLOOR),
-                   act.mean(0), np.maximum(act.std(0), STD_FLOOR))
-
-    def normalize_obs(self, obs: np.ndarray) -> np.ndarray:
-        return ((np.asarray(obs, np.float32) - self.obs_mean) / self.obs_std).astype(np.float32)
-
-    def normalize_act(self, act: np.ndarray) -> np.ndarray:
-        return ((np.asarray(act, np.float32) - self.act_mean) / self.act_std).astype(np.float32)
-
-    def unnormalize_act(self, act_n: np.ndarray) -> np.ndarray:
-        return (np.asarray(act_n, np.float32) * self.act_std + self.act_mean).astype(np.float32)
-
     def to_dict(self) -> dict[str, list[float]]:
         """JSON-safe form, stored in a checkpoint's ``meta.json``."""
         return {k: getattr(self, k).astype(float).tolist()
@@ -122,24 +106,6 @@ def task_names(episodes: Sequence[Episode]) -> tuple[str, ...]:
     return tuple(sorted({e.task for e in episodes}))
 
 
-def condition_features(obs: np.ndarray, stats: NormStats,
-                       angle_dims: Sequence[int] = ()) -> np.ndarray:
-    """Raw observations ``(..., obs_dim)`` -> diffusion conditioning ``(..., F)`` float32.
-
-    The normalised observation, except that each angle dimension is replaced by its sine and
-    cosine: a wrapped angle (PushT's block yaw lives in ``[0, 2 pi)``) jumps by ``2 pi`` where
-    the state does not change, which a conditioning network would have to learn twice. The
-    generated policy itself still takes the raw observation (the controller's contract).
-    """
-    x = stats.normalize_obs(obs)
-    if not angle_dims:
-        return x
-    dims = list(angle_dims)
-    keep = [i for i in range(stats.obs_dim) if i not in dims]
-    angles = np.asarray(obs, np.float32)[..., dims]
-    return np.concatenate([x[..., keep], np.sin(angles), np.cos(angles)], -1).astype(np.float32)
-
-
 def history_window(observations: np.ndarray, t: int, history: int) -> np.ndarray:
     """``(history, obs_dim)`` observations ending at step ``t``, front-padded with step 0."""
     idx = np.clip(np.arange(t - history + 1, t + 1), 0, None)
@@ -148,12 +114,11 @@ def history_window(observations: np.ndarray, t: int, history: int) -> np.ndarray
 
 def cut_snippets(
     episodes: Sequence[Episode],
-    stats: NormStats,
+    space: ModelSpace,
     tasks: Sequence[str],
     horizon: int,
     stride: int = 1,
     obs_history: int = 1,
-    angle_dims: Sequence[int] = (),
 ) -> Snippets:
     """Cut every episode into snippets of ``horizon`` steps starting every ``stride`` steps.
 
@@ -172,22 +137,22 @@ def cut_snippets(
         raise ValueError(f'episodes have tasks {missing} not in {list(tasks)}')
     full = horizon == 0
     length = max(len(e) for e in episodes) if full else horizon
+    F, act_dim = space.stats.obs_dim, space.stats.act_dim
     obs_l, act_l, mask_l, cond_l, task_l = [], [], [], [], []
     for ep in episodes:
-        obs_n = stats.normalize_obs(ep.observations)  # (T + 1, obs_dim)
-        act_n = stats.normalize_act(ep.actions)  # (T, act_dim)
+        obs_n = space.obs_in(ep.observations, ep.task)  # (T + 1, F)
+        act_n = space.act_in(ep.actions, ep.task)  # (T, act_dim)
         starts = [0] if full else range(0, len(ep), stride)
         for s in starts:
             n = min(length, len(ep) - s)
-            o = np.zeros((length, stats.obs_dim), np.float32)
-            a = np.zeros((length, stats.act_dim), np.float32)
+            o = np.zeros((length, F), np.float32)
+            a = np.zeros((length, act_dim), np.float32)
             m = np.zeros(length, np.float32)
             o[:n], a[:n], m[:n] = obs_n[s:s + n], act_n[s:s + n], 1.0
             obs_l.append(o)
             act_l.append(a)
             mask_l.append(m)
-            cond_l.append(condition_features(history_window(ep.observations, s, obs_history),
-                                             stats, angle_dims))
+            cond_l.append(history_window(obs_n, s, obs_history))
             task_l.append(index[ep.task])
     return Snippets(np.stack(obs_l), np.stack(act_l), np.stack(mask_l), np.stack(cond_l),
                     np.asarray(task_l, np.int64))
@@ -210,3 +175,36 @@ def split_episodes(episodes: Sequence[Episode], val_fraction: float,
         val += [group[i] for i in order[:n_val]]
         train += [group[i] for i in order[n_val:]]
     return train, val
+
+
+def cut_action_windows(episodes: Sequence[Episode], space: ModelSpace, tasks: Sequence[str],
+                       horizon: int, obs_history: int) -> Snippets:
+    """One window per step ``t`` of every episode, aligned as Diffusion Policy trains.
+
+    With ``K = obs_history``: ``obs`` and ``cond`` ``(N, K, F)`` hold steps ``t - K + 1 .. t``
+    and ``act`` ``(N, horizon, act_dim)`` steps ``t - K + 1 .. t - K + horizon``, so index
+    ``K - 1`` is the current step. Steps before the start repeat the first observation and
+    action, steps past the end the last action (``mask`` is 0 at both), so the first and the
+    last states are trained on like any other and "hold still" is learnt at the goal.
+    """
+    if horizon < obs_history or obs_history < 1:
+        raise ValueError(f'{horizon=} must be >= {obs_history=} >= 1')
+    if not episodes:
+        raise ValueError('no episodes to cut windows from')
+    index = {name: i for i, name in enumerate(tasks)}
+    missing = sorted({e.task for e in episodes} - set(index))
+    if missing:
+        raise ValueError(f'episodes have tasks {missing} not in {list(tasks)}')
+    obs_l, act_l, mask_l, task_l = [], [], [], []
+    for ep in episodes:
+        T = len(ep)
+        steps = np.arange(T)[:, None]
+        obs_idx = np.clip(steps + np.arange(1 - obs_history, 1), 0, None)  # (T, K)
+        act_idx = steps + np.arange(1 - obs_history, horizon + 1 - obs_history)  # (T, H)
+        obs_l.append(space.obs_in(ep.observations, ep.task)[obs_idx])
+        act_l.append(space.act_in(ep.actions, ep.task)[np.clip(act_idx, 0, T - 1)])
+        mask_l.append(((act_idx >= 0) & (act_idx < T)).astype(np.float32))
+        task_l.append(np.full(T, index[ep.task], np.int64))
+    obs = np.concatenate(obs_l)
+    return Snippets(obs, np.concatenate(act_l), np.concatenate(mask_l), obs,
+                    np.concatenate(task_l))

@@ -1,12 +1,13 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""``lwd eval``: closed-loop rollouts of an LWD generator or a BC baseline, no ROS.
+"""``lwd eval``: closed-loop rollouts of an LWD generator or a BC or DP baseline, no ROS.
 
 Examples::
 
     lwd eval --checkpoint models/pusht --episodes 50 --seed 0 --action-horizon 8 --json out.json
     lwd eval --checkpoint models/pusht_onnx --sampler ddpm --action-horizon 32
     lwd eval --checkpoint runs/bc_small --episodes 50 --video bc.mp4 --video-episodes 2
+    lwd eval --checkpoint runs/pusht_dp --episodes 50 --action-horizon 8
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--seed', type=int, default=HELD_OUT_SEED,
                         help='episode i uses seed + i (default: initial states no demo used)')
     parser.add_argument('--action-horizon', type=int, default=8,
-                        help='control steps between generations (LWD only)')
+                        help='control steps between generations (LWD) or actions '
+                        'executed per sampled sequence (DP)')
     parser.add_argument('--task', help='evaluate this task only (default: cycle the env tasks)')
     parser.add_argument('--backend', choices=('auto', 'torch', 'onnx'), default='auto')
     parser.add_argument('--sampler', choices=('ddim', 'ddpm'),
@@ -58,7 +60,7 @@ def make_env(env_id: str) -> Any:
 
 
 def make_source(args: argparse.Namespace):
-    """The policy source for a checkpoint: ``LwdSource`` or a BC ``MlpSource``."""
+    """The policy source for a checkpoint: ``LwdSource``, a BC ``MlpSource`` or ``DpSource``."""
     from lwd_ros.evaluation.rollout import LwdSource, MlpSource
     from lwd_ros.policy.baseline import load_bc_policies
     from lwd_ros.policy.generator import PolicyGenerator
@@ -68,6 +70,10 @@ def make_source(args: argparse.Namespace):
     meta = read_meta(path)
     if meta.method == 'bc':
         return MlpSource(load_bc_policies(path), name=f'bc-{Path(path).name}')
+    if meta.method == 'dp':
+        from lwd_ros.evaluation.dp_source import DpSource
+
+        return DpSource(path, args.action_horizon, num_threads=args.num_threads)
     gen = PolicyGenerator.load(path, backend=args.backend, sampler=args.sampler,
                                num_steps=args.steps, num_threads=args.num_threads)
     return LwdSource(gen, args.action_horizon, warm_start=args.warm_start)

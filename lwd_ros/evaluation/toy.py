@@ -31,6 +31,9 @@ OBSTACLE_RADIUS = 0.3
 MAX_STEP = 0.1
 SUCCESS_RADIUS = 0.05
 TOY_ID = 'lwd_ros/ToyReach-v0'
+# config/pusht_tiny.yaml's data section for the toy: no names, angles or goal poses.
+TOY_DATA = ('data.dataset=toy', 'data.obs_names=[]', 'data.angle_dims=[]',
+            'data.goal_frame=false', 'data.frame_points=[]', 'data.action_points=[]')
 
 
 class ToyReachEnv(gym.Env):
@@ -120,6 +123,5 @@ def toy_demonstrations(num_episodes: int, seed: int = 0, noise: float = 0.005) -
 
 
 def toy_config(overrides: Sequence[str] = ()) -> LwdConfig:
-    """``config/pusht_tiny.yaml`` adapted to the toy task: a seconds-scale LWD run."""
-    return load_config(LwdConfig, 'config/pusht_tiny.yaml',
-                       ['data.dataset=toy', *overrides])
+    """``config/pusht_tiny.yaml`` adapted to the toy task (``TOY_DATA``): seconds of training."""
+    return load_config(LwdConfig, 'config/pusht_tiny.yaml', [*TOY_DATA, *overrides])

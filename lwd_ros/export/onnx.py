@@ -76,17 +76,18 @@ def parity(checkpoint: str | Path, onnx_dir: str | Path, samples: int = 8, seed:
            use_ema: bool = True) -> dict[str, float]:
     """Generate from both backends with identical seeds; report the largest differences.
 
-    Observations are drawn around the training distribution (mean +- 1.5 std). Returns the
+    Observations are drawn uniformly over the training range. Returns the
     max absolute weight difference, the max relative one (to the weights' scale) and the
     max latent difference.
     """
     th = TorchPolicyGenerator.load(checkpoint, use_ema=use_ema, sampler=sampler,
                                    num_steps=num_steps)
     ox = OnnxPolicyGenerator.load(onnx_dir, sampler=sampler, num_steps=num_steps)
-    st, rng = th.meta.stats, np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)
+    observations = th.meta.sample_observations(rng, samples)
     worst = {'max_abs_weight_diff': 0.0, 'max_rel_weight_diff': 0.0, 'max_latent_diff': 0.0}
     for i in range(samples):
-        obs = st.obs_mean + st.obs_std * rng.uniform(-1.5, 1.5, st.obs_dim).astype(np.float32)
+        obs = observations[i]
         task = th.tasks[i % len(th.tasks)]
         a = th.generate(obs, task, np.random.default_rng(seed + i))
         b = ox.generate(obs, task, np.random.default_rng(seed + i))

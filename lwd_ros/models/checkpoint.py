@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
@@ -37,10 +38,13 @@ from lwd_ros.policy.meta import (
     write_meta,
 )
 
+if TYPE_CHECKING:  # imported where built: the torch generator (and its node) never needs DP
+    from lwd_ros.models.diffusion_policy import DiffusionPolicyModel
+
 
 def build_vae(cfg: LwdConfig, meta: CheckpointMeta) -> TrajectoryVae:
-    return TrajectoryVae(meta.obs_dim, meta.act_dim, len(meta.tasks), cfg.policy.hidden_sizes,
-                         cfg.policy.activation, cfg.vae)
+    return TrajectoryVae(meta.num_features, meta.act_dim, len(meta.tasks),
+                         cfg.policy.hidden_sizes, cfg.policy.activation, cfg.vae)
 
 
 def build_diffusion(cfg: LwdConfig, meta: CheckpointMeta) -> LatentDiffusion:
@@ -48,8 +52,14 @@ def build_diffusion(cfg: LwdConfig, meta: CheckpointMeta) -> LatentDiffusion:
 
 
 def build_bc(cfg: LwdConfig, meta: CheckpointMeta) -> BcMlp:
-    return BcMlp(meta.obs_dim, meta.act_dim, len(meta.tasks), cfg.policy.hidden_sizes,
+    return BcMlp(meta.num_features, meta.act_dim, len(meta.tasks), cfg.policy.hidden_sizes,
                  cfg.policy.activation)
+
+
+def build_dp(cfg: LwdConfig, meta: CheckpointMeta) -> DiffusionPolicyModel:
+    from lwd_ros.models.diffusion_policy import DiffusionPolicyModel
+
+    return DiffusionPolicyModel(meta.cond_dim, meta.act_dim, len(meta.tasks), cfg.dp)
 
 
 def prefixed(module: nn.Module, prefix: str) -> dict[str, torch.Tensor]:
@@ -97,7 +107,7 @@ def load_module(module: nn.Module, tensors: dict[str, torch.Tensor], prefix: str
 
 @dataclass
 class LoadedCheckpoint:
-    """A checkpoint's config, meta and modules (``vae``/``diffusion`` or ``bc``), eval mode."""
+    """A checkpoint's config, meta and modules (``vae``/``diffusion``, ``bc`` or ``dp``), eval."""
 
     directory: Path
     cfg: LwdConfig
@@ -105,18 +115,19 @@ class LoadedCheckpoint:
     vae: TrajectoryVae | None = None
     diffusion: LatentDiffusion | None = None
     bc: BcMlp | None = None
+    dp: DiffusionPolicyModel | None = None
 
 
 def load_checkpoint(directory: str | Path, use_ema: bool = True,
                     require_diffusion: bool = True) -> LoadedCheckpoint:
-    """Load any checkpoint; for ``lwd``, the denoiser gets its EMA weights unless told not to."""
+    """Load any checkpoint; ``lwd``'s denoiser and ``dp`` get EMA weights unless told not to."""
     directory = Path(directory)
     meta = read_meta(directory)
     cfg = read_config(directory)
     if cfg.method != meta.method:
         raise CheckpointError(directory / CONFIG_FILE,
                               f'method {cfg.method!r} differs from meta.json {meta.method!r}')
-    expected = (meta.obs_dim, *cfg.policy.hidden_sizes, meta.act_dim)
+    expected = (meta.num_features, *cfg.policy.hidden_sizes, meta.act_dim)
     if meta.layer_sizes != expected or meta.activation != cfg.policy.activation:
         raise CheckpointError(directory / CONFIG_FILE,
                               f'policy {expected} {cfg.policy.activation!r} differs from '
@@ -128,6 +139,11 @@ def load_checkpoint(directory: str | Path, use_ema: bool = True,
         out.bc = build_bc(cfg, meta)
         load_module(out.bc, tensors, 'bc.', path)
         out.bc.eval()
+        return out
+    if meta.method == 'dp':
+        out.dp = build_dp(cfg, meta)
+        load_module(out.dp, tensors, 'ema.dp.' if use_ema else 'dp.', path)
+        out.dp.eval()
         return out
     out.vae = build_vae(cfg, meta)
     load_module(out.vae, tensors, 'vae.', path)

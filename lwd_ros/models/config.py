@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from lwd_ros.policy.mlp import ACTIVATIONS
 
-METHODS = ('lwd', 'bc')
+METHODS = ('lwd', 'bc', 'dp')
 BETA_SCHEDULES = ('squaredcos_cap_v2', 'linear', 'scaled_linear')
 PREDICTION_TYPES = ('epsilon', 'sample', 'v_prediction')
 SAMPLERS = ('ddim', 'ddpm')
@@ -28,8 +28,15 @@ class DataConfig:
         stride: steps between snippet starts.
         obs_history: observations (current one included) the diffusion model is conditioned on.
         val_fraction: fraction of episodes per task held out for validation losses.
-        angle_dims: observation dimensions that are wrapped angles (radians); the diffusion
-            model sees their sine and cosine (``lwd_ros.data.snippets.condition_features``).
+        obs_names: names of the raw observation entries (empty: ``obs_0, obs_1, ...``); the
+            controller computes the policy's features by these names.
+        angle_dims: observation dimensions that are wrapped angles (radians); every model
+            sees their sine and cosine (``lwd_ros.policy.features``).
+        goal_frame: learn in each task's frame (its goal pose from the dataset metadata):
+            ``frame_points`` and ``action_points`` rotate and translate, ``angle_dims``
+            rotate. The generator folds the frame into every policy it emits.
+        frame_points: pairs of observation dims that are planar (x, y) positions.
+        action_points: pairs of action dims that are planar (x, y) positions.
     """
 
     dataset: str = 'datasets/pusht_demos'
@@ -37,13 +44,24 @@ class DataConfig:
     stride: int = 1
     obs_history: int = 1
     val_fraction: float = 0.1
+    obs_names: tuple[str, ...] = ()
     angle_dims: tuple[int, ...] = ()
+    goal_frame: bool = False
+    frame_points: tuple[tuple[int, int], ...] = ()
+    action_points: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self):
         self.angle_dims = tuple(int(i) for i in self.angle_dims)
+        self.obs_names = tuple(str(n) for n in self.obs_names)
+        self.frame_points = tuple(tuple(int(i) for i in p) for p in self.frame_points)
+        self.action_points = tuple(tuple(int(i) for i in p) for p in self.action_points)
         dims = self.angle_dims
         if len(set(dims)) != len(dims) or min(dims, default=0) < 0:
             raise ValueError(f'{self.angle_dims=} must be distinct non-negative indices')
+        if any(len(p) != 2 for p in self.frame_points + self.action_points):
+            raise ValueError(f'{self.frame_points=} and {self.action_points=} must be pairs')
+        if self.goal_frame and not (self.frame_points or self.angle_dims):
+            raise ValueError(f'{self.goal_frame=} needs frame_points or angle_dims')
         if self.horizon < 0 or self.stride < 1 or self.obs_history < 1:
             raise ValueError(f'{self.horizon=} must be >= 0, {self.stride=} and '
                              f'{self.obs_history=} >= 1')
@@ -159,8 +177,83 @@ class DiffusionConfig:
 
 
 @dataclass
+class DpConfig:
+    """The Diffusion Policy peer (Chi et al. 2023, state input; ``models.diffusion_policy``).
+
+    Defaults are the paper's state-based PushT settings, except for the task embedding,
+    ``clip_sample_range`` and ``ema_decay`` (DP's power EMA tends to 0.9999 over ~10^5
+    steps; ``lwd_ros.training.ema.Ema`` warms up to this value instead).
+
+    Args:
+        horizon: predicted action sequence length H (policy steps).
+        n_obs_steps: observations (current one included) in the global condition.
+        n_action_steps: actions executed per sampled sequence, from the current step on.
+        down_dims: UNet width per level; each level after the first halves the time axis.
+        kernel_size: temporal convolution kernel (odd, so convolutions keep the length).
+        n_groups: GroupNorm groups (must divide every width).
+        diffusion_step_embed_dim: sinusoidal diffusion-step embedding size.
+        task_embed_dim: learned task embedding in the global condition (PushT's goal is
+            not part of its observation).
+        num_train_timesteps: DDPM chain length in training.
+        num_inference_steps: DDIM steps when sampling.
+        clip_sample_range: each denoising step clips the predicted clean actions to
+            +-this, in normalised units. DP clips to 1 because it min-max scales actions to
+            [-1, 1]; z-scored actions rarely leave +-3 (PushT's whole action box spans about
+            +-2.8 in the world frame), and training warns when demonstrations do.
+        ema_decay: decay of the EMA weights used for sampling.
+        adam_betas: AdamW betas (DP's: 0.95, 0.999).
+    """
+
+    horizon: int = 16
+    n_obs_steps: int = 2
+    n_action_steps: int = 8
+    down_dims: tuple[int, ...] = (256, 512, 1024)
+    kernel_size: int = 5
+    n_groups: int = 8
+    diffusion_step_embed_dim: int = 256
+    task_embed_dim: int = 16
+    num_train_timesteps: int = 100
+    num_inference_steps: int = 10
+    clip_sample_range: float = 3.0
+    ema_decay: float = 0.999
+    adam_betas: tuple[float, float] = (0.95, 0.999)
+
+    def __post_init__(self):
+        self.down_dims = tuple(int(d) for d in self.down_dims)
+        self.adam_betas = tuple(float(b) for b in self.adam_betas)
+        if self.n_groups < 1 or self.kernel_size < 1 or self.kernel_size % 2 == 0:
+            raise ValueError(f'{self.n_groups=} must be >= 1 and {self.kernel_size=} odd')
+        if not self.down_dims or any(d < 1 or d % self.n_groups for d in self.down_dims):
+            raise ValueError(f'{self.down_dims=} must be positive multiples of {self.n_groups=}')
+        if min(self.n_obs_steps, self.n_action_steps, self.task_embed_dim) < 1:
+            raise ValueError(f'{self.n_obs_steps=}, {self.n_action_steps=} and '
+                             f'{self.task_embed_dim=} must be >= 1')
+        if self.horizon < self.n_obs_steps - 1 + self.n_action_steps:
+            raise ValueError(f'{self.horizon=} must cover {self.n_obs_steps=} - 1 past and '
+                             f'{self.n_action_steps=} executed steps')
+        if self.horizon % 2 ** (len(self.down_dims) - 1):
+            raise ValueError(f'{self.horizon=} must divide by 2 ** (levels - 1) for '
+                             f'{self.down_dims=}')
+        if self.diffusion_step_embed_dim < 2 or self.diffusion_step_embed_dim % 2:
+            raise ValueError(f'{self.diffusion_step_embed_dim=} must be even and >= 2')
+        if not 1 <= self.num_inference_steps <= self.num_train_timesteps:
+            raise ValueError(f'{self.num_inference_steps=} must be in [1, '
+                             f'{self.num_train_timesteps=}]')
+        if self.clip_sample_range <= 0 or not 0.0 <= self.ema_decay < 1.0:
+            raise ValueError(f'{self.clip_sample_range=} must be > 0, {self.ema_decay=} '
+                             'in [0, 1)')
+        if len(self.adam_betas) != 2 or not all(0.0 <= b < 1.0 for b in self.adam_betas):
+            raise ValueError(f'{self.adam_betas=} must be two values in [0, 1)')
+
+    @property
+    def current_index(self) -> int:
+        """Index of the current step in a window or sampled sequence (the rest is history)."""
+        return self.n_obs_steps - 1
+
+
+@dataclass
 class TrainConfig:
-    """Optimisation of both stages (and of a BC baseline).
+    """Optimisation of both stages (and of the BC and DP baselines).
 
     Args:
         seed: seeds the data split, initialisation and batch sampling.
@@ -171,11 +264,15 @@ class TrainConfig:
         diffusion_lr: stage-2 peak learning rate.
         bc_steps: optimiser steps of a BC baseline.
         bc_lr: BC peak learning rate.
+        dp_steps: optimiser steps of the Diffusion Policy peer.
+        dp_lr: its peak learning rate (DP: 1e-4).
         weight_decay: AdamW weight decay.
         warmup_steps: linear learning-rate warmup.
         grad_clip: max gradient norm.
         val_every: steps between validation losses.
         ckpt_every: steps between checkpoints (always one at the end of a stage).
+        snapshot_every: steps between loadable copies kept under ``snapshots/`` (0 = none;
+            never in the VAE stage, which alone cannot generate), for success-vs-compute.
         num_threads: torch CPU threads.
     """
 
@@ -187,23 +284,29 @@ class TrainConfig:
     diffusion_lr: float = 1e-3
     bc_steps: int = 8000
     bc_lr: float = 1e-3
+    dp_steps: int = 8000
+    dp_lr: float = 1e-4
     weight_decay: float = 1e-4
     warmup_steps: int = 200
     grad_clip: float = 1.0
     val_every: int = 500
     ckpt_every: int = 2000
+    snapshot_every: int = 0
     num_threads: int = 2
 
     def __post_init__(self):
+        if self.snapshot_every < 0:
+            raise ValueError(f'{self.snapshot_every=} must be >= 0 (0 = no snapshots)')
         counts = (self.batch_size, self.val_every, self.ckpt_every, self.num_threads)
         if min(counts) < 1:
             raise ValueError(f'{counts=} (batch, val_every, ckpt_every, threads) must be >= 1')
-        if min(self.vae_steps, self.diffusion_steps, self.bc_steps, self.warmup_steps) < 0:
-            raise ValueError(f'{self.vae_steps=}, {self.diffusion_steps=}, {self.bc_steps=} '
-                             f'and {self.warmup_steps=} must be >= 0')
-        if min(self.vae_lr, self.diffusion_lr, self.bc_lr, self.grad_clip) <= 0:
+        if min(self.vae_steps, self.diffusion_steps, self.bc_steps, self.dp_steps,
+               self.warmup_steps) < 0:
+            raise ValueError(f'{self.vae_steps=}, {self.diffusion_steps=}, {self.bc_steps=}, '
+                             f'{self.dp_steps=} and {self.warmup_steps=} must be >= 0')
+        if min(self.vae_lr, self.diffusion_lr, self.bc_lr, self.dp_lr, self.grad_clip) <= 0:
             raise ValueError(f'{self.vae_lr=}, {self.diffusion_lr=}, {self.bc_lr=}, '
-                             f'{self.grad_clip=} must be positive')
+                             f'{self.dp_lr=}, {self.grad_clip=} must be positive')
 
 
 @dataclass
@@ -211,12 +314,14 @@ class LwdConfig:
     """A whole experiment, as stored (resolved) in every checkpoint's ``config.yaml``.
 
     Args:
-        method: ``lwd`` (VAE + latent diffusion) or ``bc`` (single-step MLP baseline, which
-            uses ``policy`` as its architecture and ignores ``vae``/``diffusion``).
+        method: ``lwd`` (VAE + latent diffusion), ``bc`` (single-step MLP baseline, which
+            uses ``policy`` as its architecture and ignores ``vae``/``diffusion``) or ``dp``
+            (the Diffusion Policy peer, configured by ``dp``).
         data: see ``DataConfig``.
         policy: see ``PolicyConfig``.
         vae: see ``VaeConfig``.
         diffusion: see ``DiffusionConfig``.
+        dp: see ``DpConfig``.
         train: see ``TrainConfig``.
     """
 
@@ -225,6 +330,7 @@ class LwdConfig:
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     vae: VaeConfig = field(default_factory=VaeConfig)
     diffusion: DiffusionConfig = field(default_factory=DiffusionConfig)
+    dp: DpConfig = field(default_factory=DpConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def __post_init__(self):

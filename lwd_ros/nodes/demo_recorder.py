@@ -95,7 +95,7 @@ class DemoRecorder(Node):
             if role in self.qos_by_role:
                 if wanted != self.qos_by_role[role] and topic not in self.warned:
                     self.warned.add(topic)
-                    self.get_logger().warn(
+                    self.get_logger().warning(
                         f'a publisher of {topic} joined with a QoS the recording subscription '
                         f'{self.qos_by_role[role]} does not match; its messages are not '
                         'recorded (restart the recorder after it)')

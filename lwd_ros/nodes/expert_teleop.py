@@ -100,7 +100,8 @@ class ExpertTeleop(Node):
             return
         self.min_listeners = 0  # from now on command regardless (a recorder may restart)
         if max(self.obs.ages(time.monotonic())) > self.obs_timeout:
-            self.get_logger().warn('stale observation: not commanding', throttle_duration_sec=2.0)
+            self.get_logger().warning('stale observation: not commanding',
+                                      throttle_duration_sec=2.0)
             return
         target = self.expert.act(obs, agent_vel=self.velocity)
         self.cmd_pub.publish(Float64MultiArray(data=[float(v) for v in target]))

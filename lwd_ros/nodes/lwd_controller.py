@@ -34,6 +34,7 @@ class LwdController(Node):
         super().__init__('lwd_controller')
         self.declare_parameter('control_rate', 1000.0)
         self.declare_parameter('joint_names', ['gantry_x', 'gantry_y'])
+        self.declare_parameter('obs_names', list(ControllerConfig.obs_names))
         self.declare_parameter('action_low', [0.0, 0.0])
         self.declare_parameter('action_high', [0.512, 0.512])
         self.declare_parameter('obs_timeout', 0.2)
@@ -43,7 +44,7 @@ class LwdController(Node):
         if rate <= 0:
             raise ValueError(f'control_rate must be positive, got {rate}')
         self.core = PolicyController(ControllerConfig(
-            joint_names=tuple(p('joint_names').value),
+            joint_names=tuple(p('joint_names').value), obs_names=tuple(p('obs_names').value),
             action_low=tuple(p('action_low').value), action_high=tuple(p('action_high').value),
             obs_timeout_s=p('obs_timeout').value))
         self.monitor = RateMonitor(1.0 / rate)
@@ -64,8 +65,8 @@ class LwdController(Node):
 
     def on_joints(self, msg: JointState) -> None:
         if not self.core.obs.update_joints(msg.name, msg.position, time.monotonic()):
-            self.get_logger().warn(f'joint_states lacks {self.core.config.joint_names}',
-                                   throttle_duration_sec=5.0)
+            self.get_logger().warning(f'joint_states lacks {self.core.config.joint_names}',
+                                      throttle_duration_sec=5.0)
 
     def on_pose(self, msg: PoseStamped) -> None:
         q = msg.pose.orientation

@@ -100,7 +100,7 @@ class MujocoBridge(Node):
     def on_command(self, msg: Float64MultiArray) -> None:
         problem = self.runner.command(msg.data)
         if problem:
-            self.get_logger().warn(problem, throttle_duration_sec=1.0)
+            self.get_logger().warning(problem, throttle_duration_sec=1.0)
 
     def on_task(self, msg: TaskSwitch) -> None:
         try:
@@ -143,8 +143,8 @@ class MujocoBridge(Node):
         for _ in range(self.steps_per_tick):
             policy_step |= runner.step()
         if runner.stale:
-            self.get_logger().warn('no fresh command: holding the last target',
-                                   throttle_duration_sec=2.0)
+            self.get_logger().warning('no fresh command: holding the last target',
+                                      throttle_duration_sec=2.0)
         self.publish_state(status=policy_step)
         s = runner.state
         if self.video and policy_step:

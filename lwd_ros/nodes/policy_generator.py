@@ -32,8 +32,6 @@ from lwd_ros.ros.convert import fill_policy_msg
 from lwd_ros.ros.qos import LATCHED, RELIABLE, SENSOR
 from lwd_ros.ros.spin import run_node
 
-OBS_NAMES = ('agent_x', 'agent_y', 'block_x', 'block_y', 'block_angle')
-
 
 class PolicyGeneratorNode(Node):
 
@@ -146,7 +144,7 @@ class PolicyGeneratorNode(Node):
         msg = fill_policy_msg(
             PolicyWeights(), layer_sizes=gen.layer_sizes, weights=gen.weights,
             activation=gen.activation, task=gen.task, generation=self.generation,
-            generator_id=self.generator_id, obs_names=OBS_NAMES,
+            generator_id=self.generator_id, obs_names=self.generator.feature_names,
             action_names=self.obs.joint_names, latent=gen.latent,
             valid_for_steps=self.horizon, latency_ms=gen.latency_s * 1e3)
         msg.header.stamp = self.get_clock().now().to_msg()

@@ -3,8 +3,8 @@
 """Deploy a BC baseline checkpoint as one numpy ``MlpPolicy`` per task (no torch).
 
 The baseline is ``[obs_n, one_hot(task)] -> act_n``. For a fixed task the one-hot input is a
-constant, so its column of the first weight matrix folds into the first bias; normalisation
-folds in as for generated policies. The result has the same layout, size class and
+constant, so its column of the first weight matrix folds into the first bias; the task frame
+and normalisation fold in as for generated policies. The result has the same layout, size class and
 controller path as an LWD policy.
 """
 
@@ -17,12 +17,12 @@ from safetensors import SafetensorError
 from safetensors.numpy import load_file
 
 from lwd_ros.policy.meta import MODEL_FILE, CheckpointError, read_meta, verify_file
-from lwd_ros.policy.mlp import MlpPolicy, flatten_layers, fold_normalisation
+from lwd_ros.policy.mlp import MlpPolicy, flatten_layers, fold_affine
 
 
 def bc_task_weights(state: dict[str, np.ndarray], obs_dim: int, task_index: int,
                     prefix: str = 'bc.') -> np.ndarray:
-    """Flat normalised-space weights for one task, layer sizes ``(obs_dim, ..., act_dim)``."""
+    """Flat model-space weights for one task, layer sizes ``(obs_dim, ..., act_dim)``."""
     n = len([k for k in state if k.startswith(f'{prefix}layers.') and k.endswith('.weight')])
     layers = [(np.asarray(state[f'{prefix}layers.{i}.weight'], np.float64),
                np.asarray(state[f'{prefix}layers.{i}.bias'], np.float64)) for i in range(n)]
@@ -41,14 +41,14 @@ def load_bc_policies(path: str | Path) -> dict[str, MlpPolicy]:
         state = load_file(str(file))
     except (SafetensorError, OSError, ValueError) as e:
         raise CheckpointError(file, f'unreadable safetensors file ({e})') from e
-    st = meta.stats
+    space = meta.space
     policies = {}
     for i, task in enumerate(meta.tasks):
         try:
-            w = bc_task_weights(state, meta.obs_dim, i)
-            w = fold_normalisation(meta.layer_sizes, w, st.obs_mean, st.obs_std,
-                                   st.act_mean, st.act_std)
+            w = bc_task_weights(state, meta.num_features, i)
+            w = fold_affine(meta.layer_sizes, w, *space.input_affine(task),
+                            *space.output_affine(task))
         except (KeyError, ValueError, IndexError) as e:
             raise CheckpointError(file, f'BC weights do not match meta.json ({e!r})') from e
-        policies[task] = MlpPolicy(meta.layer_sizes, w, meta.activation)
+        policies[task] = MlpPolicy(meta.layer_sizes, w, meta.activation, space.features)
     return policies

@@ -5,13 +5,15 @@
 ``PolicyGenerator.load(path)`` opens a training checkpoint (torch backend) or an ONNX export
 (onnxruntime backend, no torch import); both share this class's ``generate``:
 
-1. normalise the observation (history) and look up the task index;
+1. map the observation (history) into the model space (features in the task frame,
+   normalised: ``lwd_ros.policy.features``) and look up the task index;
 2. draw the initial latent and all sampler noise from the caller's ``numpy`` RNG, so the two
    backends produce the same policy from the same seed;
 3. run the sampling plan (``lwd_ros.policy.sampler``) through the backend's denoiser;
 4. decode the latent into normalised-space MLP weights with the hypernetwork;
-5. fold the normalisation into the first and last layer (``fold_normalisation``), so the
-   numpy ``MlpPolicy`` takes raw observations and returns raw actions.
+5. fold the task frame and normalisation into the first and last layer (``fold_affine``),
+   so the numpy ``MlpPolicy`` takes the named features of raw observations and returns raw
+   actions.
 
 Warm start (beyond the paper; cf. SDEdit, Meng et al. 2022): given the previous policy of the
 same task, re-noise its latent to ``strength`` of the chain and run only that tail. Neighbouring
@@ -27,10 +29,10 @@ import time
 
 import numpy as np
 
-from lwd_ros.data.snippets import condition_features
 from lwd_ros.models.config import DiffusionConfig
+from lwd_ros.policy.features import FeatureMap
 from lwd_ros.policy.meta import MODEL_FILE, CheckpointMeta
-from lwd_ros.policy.mlp import MlpPolicy, flops_per_step, fold_normalisation, num_params
+from lwd_ros.policy.mlp import MlpPolicy, flops_per_step, fold_affine, num_params
 from lwd_ros.policy.sampler import SamplerPlan, make_plan
 
 BACKENDS = ('auto', 'torch', 'onnx')
@@ -41,9 +43,12 @@ class GeneratedPolicy:
     """One generated policy, ready for ``MlpPolicy`` or a ``PolicyWeights`` message.
 
     Args:
-        layer_sizes: ``(obs_dim, hidden..., act_dim)``.
-        weights: ``(P,)`` float32 in the ``lwd_ros.policy.mlp`` layout, normalisation folded.
+        layer_sizes: ``(num_features, hidden..., act_dim)``.
+        weights: ``(P,)`` float32 in the ``lwd_ros.policy.mlp`` layout, frame and
+            normalisation folded.
         activation: hidden-layer activation name.
+        features: computes the MLP's input from a raw observation (its names go into
+            ``PolicyWeights.obs_names``).
         latent: ``(latent_dim,)`` float32 standardised diffusion latent that was decoded.
         latency_s: wall time of ``generate`` (sampling + decoding + folding).
         task: the task it was generated for.
@@ -53,6 +58,7 @@ class GeneratedPolicy:
     layer_sizes: tuple[int, ...]
     weights: np.ndarray
     activation: str
+    features: FeatureMap
     latent: np.ndarray
     latency_s: float
     task: str
@@ -64,7 +70,7 @@ class GeneratedPolicy:
 
     def policy(self) -> MlpPolicy:
         """Build the numpy ``MlpPolicy`` (raw obs in, raw action out)."""
-        return MlpPolicy(self.layer_sizes, self.weights, self.activation)
+        return MlpPolicy(self.layer_sizes, self.weights, self.activation, self.features)
 
 
 class PolicyGenerator:
@@ -130,6 +136,11 @@ class PolicyGenerator:
         return self.meta.act_dim
 
     @property
+    def feature_names(self) -> tuple[str, ...]:
+        """What the generated MLP takes, by name (``PolicyWeights.obs_names``)."""
+        return self.meta.features
+
+    @property
     def layer_sizes(self) -> tuple[int, ...]:
         return self.meta.layer_sizes
 
@@ -165,8 +176,8 @@ class PolicyGenerator:
                               sampler, num_steps or d.num_inference_steps, d.timestep_spacing)
         return self.plan
 
-    def condition(self, obs: np.ndarray) -> np.ndarray:
-        """``(obs_dim,)`` or ``(k, obs_dim)`` (oldest first) -> ``(1, cond_dim)`` features.
+    def condition(self, obs: np.ndarray, task: str) -> np.ndarray:
+        """``(obs_dim,)`` or ``(k, obs_dim)`` (oldest first) -> ``(1, cond_dim)`` model inputs.
 
         Fewer than ``K = obs_history`` rows are front-padded with the oldest, as in training.
         """
@@ -180,7 +191,7 @@ class PolicyGenerator:
         obs = obs[-K:]
         if len(obs) < K:
             obs = np.concatenate([np.repeat(obs[:1], K - len(obs), 0), obs])
-        return condition_features(obs, self.meta.stats, self.meta.angle_dims).reshape(1, -1)
+        return self.meta.space.obs_in(obs, task).reshape(1, -1)
 
     def generate(self, obs: np.ndarray, task: str, rng: np.random.Generator | None = None,
                  warm_start: GeneratedPolicy | np.ndarray | None = None,
@@ -197,7 +208,7 @@ class PolicyGenerator:
         """
         t0 = time.perf_counter()
         k = self.task_index(task)
-        cond = self.condition(obs)
+        cond = self.condition(obs, task)
         rng = self._rng if rng is None else rng
         plan, L = self.plan, self.latent_dim
         prev = warm_start
@@ -213,11 +224,11 @@ class PolicyGenerator:
         noise = (rng.standard_normal((len(plan), 1, L)).astype(np.float32)
                  if plan.stochastic else None)
         u0 = self._sample(plan, u, cond, k, noise)  # (1, L)
-        w = self._decode(u0, k)  # (P,) normalised space
-        st = self.meta.stats
-        weights = fold_normalisation(self.layer_sizes, w, st.obs_mean, st.obs_std,
-                                     st.act_mean, st.act_std)
-        return GeneratedPolicy(self.layer_sizes, weights, self.activation,
+        w = self._decode(u0, k)  # (P,) model space
+        space = self.meta.space
+        weights = fold_affine(self.layer_sizes, w, *space.input_affine(task),
+                              *space.output_affine(task))
+        return GeneratedPolicy(self.layer_sizes, weights, self.activation, space.features,
                                u0.reshape(L).astype(np.float32), time.perf_counter() - t0,
                                task, plan.name)
 

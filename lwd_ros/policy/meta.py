@@ -25,10 +25,12 @@ from typing import Any
 from lwd_ros.config import from_dict
 from lwd_ros.data.snippets import NormStats
 from lwd_ros.models.config import LwdConfig
+from lwd_ros.policy.features import FeatureMap, ModelSpace, PlanarFrames
 from lwd_ros.policy.mlp import check_layer_sizes
 
 FORMAT = 'lwd_ros.checkpoint'
-VERSION = 1
+# 2: the MLP takes named features in a task frame (lwd_ros.policy.features); 1 fed raw obs.
+VERSION = 2
 META_FILE = 'meta.json'
 CONFIG_FILE = 'config.yaml'
 MODEL_FILE = 'model.safetensors'
@@ -59,12 +61,18 @@ class CheckpointMeta:
         method: ``lwd`` or ``bc``.
         stage: ``vae`` (stage 1 finished), ``diffusion`` (stage 2 in progress) or ``done``.
         tasks: task names; a task's index is its position (embeddings, one-hot inputs).
-        stats: observation/action normalisation of the training data.
-        layer_sizes: the deployed MLP ``(obs_dim, hidden..., act_dim)``.
+        stats: normalisation of the task-frame features and actions of the training data.
+        layer_sizes: the deployed MLP ``(num_features, hidden..., act_dim)``.
         activation: its activation.
+        obs_names: the raw observation entries, in order.
+        features: the feature names the MLP and the diffusion model take
+            (``lwd_ros.policy.features.FeatureMap``).
+        frames: ``PlanarFrames.to_dict()`` of the per-task frames, or None (world frame).
+        obs_low: per-entry minimum of the raw training observations (what "in distribution"
+            means for a generator or a test input).
+        obs_high: per-entry maximum.
         obs_history: observations the diffusion model is conditioned on.
         latent_dim: size of z (0 for ``bc``).
-        angle_dims: observation dims given to the diffusion model as sine and cosine.
         files: SHA-256 digest of each weight file in the directory.
         training: free-form training record (dataset, steps, wall time, validation losses).
     """
@@ -75,19 +83,31 @@ class CheckpointMeta:
     stats: NormStats
     layer_sizes: tuple[int, ...]
     activation: str
+    obs_names: tuple[str, ...]
+    features: tuple[str, ...]
+    frames: dict[str, Any] | None = None
+    obs_low: tuple[float, ...] = ()
+    obs_high: tuple[float, ...] = ()
     obs_history: int = 1
     latent_dim: int = 0
-    angle_dims: tuple[int, ...] = ()
     files: dict[str, str] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
         self.tasks = tuple(self.tasks)
-        self.angle_dims = tuple(int(i) for i in self.angle_dims)
-        if any(not 0 <= i < self.layer_sizes[0] for i in self.angle_dims):
-            raise ValueError(f'{self.angle_dims=} must index observations '
-                             f'(obs_dim {self.layer_sizes[0]})')
+        self.obs_names, self.features = tuple(self.obs_names), tuple(self.features)
+        self.obs_low = tuple(float(v) for v in self.obs_low)
+        self.obs_high = tuple(float(v) for v in self.obs_high)
+        if {len(self.obs_low), len(self.obs_high)} - {0, len(self.obs_names)}:
+            raise ValueError(f'{self.obs_low=} and {self.obs_high=} must have one entry per '
+                             f'observation ({len(self.obs_names)})')
         self.layer_sizes = check_layer_sizes(self.layer_sizes)
+        self.space = ModelSpace(FeatureMap(self.features, self.obs_names), self.stats,
+                                None if self.frames is None else PlanarFrames(**self.frames))
+        if self.frames is not None:
+            missing = sorted(set(self.tasks) - set(self.space.frames.poses))
+            if missing:
+                raise ValueError(f'tasks {missing} have no frame pose')
         if not self.tasks:
             raise ValueError(f'{self.tasks=} must name at least one task')
         if (self.stats.obs_dim, self.stats.act_dim) != (self.layer_sizes[0],
@@ -97,6 +117,22 @@ class CheckpointMeta:
 
     @property
     def obs_dim(self) -> int:
+        """Raw observation size (what an env or controller provides)."""
+        return len(self.obs_names)
+
+    def sample_observations(self, rng: Any, n: int) -> Any:
+        """``(n, obs_dim)`` float32 raw observations, uniform over the training range.
+
+        For test inputs (export parity, latency benchmarks) that look like real states.
+        """
+        import numpy as np
+
+        if not self.obs_low:
+            raise ValueError('this checkpoint records no observation range')
+        return rng.uniform(self.obs_low, self.obs_high, (n, self.obs_dim)).astype(np.float32)
+
+    @property
+    def num_features(self) -> int:
         return self.layer_sizes[0]
 
     @property
@@ -105,15 +141,17 @@ class CheckpointMeta:
 
     @property
     def cond_dim(self) -> int:
-        """Width of the diffusion conditioning: ``obs_history * (obs_dim + len(angles))``."""
-        return self.obs_history * (self.obs_dim + len(self.angle_dims))
+        """Width of the diffusion conditioning: ``obs_history * num_features``."""
+        return self.obs_history * self.num_features
 
     def to_dict(self) -> dict[str, Any]:
         return {'format': FORMAT, 'version': VERSION, 'method': self.method,
                 'stage': self.stage, 'tasks': list(self.tasks), 'stats': self.stats.to_dict(),
                 'layer_sizes': list(self.layer_sizes), 'activation': self.activation,
+                'obs_names': list(self.obs_names), 'features': list(self.features),
+                'frames': self.frames, 'obs_low': list(self.obs_low),
+                'obs_high': list(self.obs_high),
                 'obs_history': self.obs_history, 'latent_dim': self.latent_dim,
-                'angle_dims': list(self.angle_dims),
                 'files': dict(self.files), 'training': self.training}
 
     @classmethod
@@ -147,7 +185,8 @@ def read_meta(directory: str | Path) -> CheckpointMeta:
     if not isinstance(data, dict) or data.get('format') != FORMAT:
         raise CheckpointError(path, f'not an lwd_ros checkpoint (format != {FORMAT!r})')
     if data.get('version') != VERSION:
-        raise CheckpointError(path, f"format version {data.get('version')} is not {VERSION}")
+        raise CheckpointError(path, f"format version {data.get('version')} is not {VERSION} "
+                              '(version 1 policies took raw observations: retrain with lwd train)')
     try:
         return CheckpointMeta.from_dict(data)
     except (KeyError, TypeError, ValueError) as e:

@@ -7,8 +7,8 @@ Weight layout (the contract shared by the hypernetwork, ``PolicyWeights.weights`
 matrix ``W_l`` of shape ``(out_l, in_l)`` in row-major (C) order, then the bias ``b_l`` of
 shape ``(out_l,)``. ``y = W_l @ x + b_l``; the activation follows every layer but the last.
 Observation and action normalisation are folded into the first and last layer by the
-generator (see ``fold_normalisation``), so the controller feeds raw observations in SI units
-and gets raw action targets out.
+generator (see ``fold_affine``), so the controller feeds the named features of raw
+observations in SI units (``lwd_ros.policy.features``) and gets raw action targets out.
 """
 
 from __future__ import annotations
@@ -82,42 +82,51 @@ def flatten_layers(layers: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarra
     return np.concatenate([np.concatenate([w.ravel(), b.ravel()]) for w, b in layers])
 
 
-def fold_normalisation(
-    layer_sizes: Sequence[int],
-    flat: np.ndarray,
-    obs_mean: np.ndarray,
-    obs_std: np.ndarray,
-    act_mean: np.ndarray,
-    act_std: np.ndarray,
-) -> np.ndarray:
-    """Fold ``x_n = (x - mu) / sigma`` into layer 0 and ``a = a_n * s + m`` into the last layer.
+def fold_affine(layer_sizes: Sequence[int], flat: np.ndarray, in_matrix: np.ndarray,
+                in_offset: np.ndarray, out_matrix: np.ndarray,
+                out_offset: np.ndarray) -> np.ndarray:
+    """Fold ``x_model = M @ x + o`` into layer 0 and ``a = N @ y + q`` into the last layer.
 
-    Why: the controller then needs no statistics, and one owner (the generator, reading the
-    checkpoint) applies normalisation. Exact because the first and last layers are affine.
+    Why: the models work in a normalised task frame (``lwd_ros.policy.features``); folding
+    those affine maps in means the controller needs no statistics or frames, and one owner
+    (the generator, reading the checkpoint) applies them. Exact because the first and last
+    layers are affine.
     """
     layers = [(w.astype(np.float64), b.astype(np.float64))
               for w, b in split_layers(layer_sizes, flat)]
-    obs_std = np.asarray(obs_std, np.float64)
-    obs_mean = np.asarray(obs_mean, np.float64)
+    M, o = np.asarray(in_matrix, np.float64), np.asarray(in_offset, np.float64)
     w0, b0 = layers[0]
-    layers[0] = (w0 / obs_std, b0 - (w0 / obs_std) @ obs_mean)
+    layers[0] = (w0 @ M, b0 + w0 @ o)
+    N, q = np.asarray(out_matrix, np.float64), np.asarray(out_offset, np.float64)
     wl, bl = layers[-1]
-    act_std = np.asarray(act_std, np.float64)
-    layers[-1] = (wl * act_std[:, None], bl * act_std + np.asarray(act_mean, np.float64))
+    layers[-1] = (N @ wl, N @ bl + q)
     return flatten_layers(layers).astype(np.float32)
 
 
 class MlpPolicy:
-    """A feedback policy ``obs -> action`` from a flat weight vector (layout in module doc)."""
+    """A feedback policy ``obs -> action`` from a flat weight vector (layout in module doc).
 
-    def __init__(self, layer_sizes: Sequence[int], weights: np.ndarray, activation: str = 'relu'):
+    Args:
+        layer_sizes: ``(in_dim, hidden..., act_dim)``.
+        weights: flat weights in the module's layout.
+        activation: hidden-layer activation name.
+        features: a ``lwd_ros.policy.features.FeatureMap`` applied to raw observations
+            first (``in_dim`` = its feature count); None feeds observations as they are.
+    """
+
+    def __init__(self, layer_sizes: Sequence[int], weights: np.ndarray, activation: str = 'relu',
+                 features: Callable[[np.ndarray], np.ndarray] | None = None):
         if activation not in ACTIVATIONS:
             raise ValueError(f'unknown activation {activation!r}; valid: {sorted(ACTIVATIONS)}')
         self.layer_sizes = check_layer_sizes(layer_sizes)
         weights = np.ascontiguousarray(weights, dtype=np.float32)
         if not np.all(np.isfinite(weights)):
             raise ValueError('weights contain NaN or Inf')
+        if features is not None and len(features) != self.layer_sizes[0]:
+            raise ValueError(f'{len(features)} features for an MLP with input size '
+                             f'{self.layer_sizes[0]}')
         self.activation = activation
+        self.features = features
         self._act = ACTIVATIONS[activation]
         self._layers = split_layers(self.layer_sizes, weights)
         self.weights = weights
@@ -131,8 +140,10 @@ class MlpPolicy:
         return self.layer_sizes[-1]
 
     def act(self, obs: np.ndarray) -> np.ndarray:
-        """Map one observation ``(obs_dim,)`` (or a batch ``(B, obs_dim)``) to actions."""
+        """Map one raw observation (or a batch ``(B, raw_dim)``) to actions."""
         x = np.asarray(obs, dtype=np.float32)
+        if self.features is not None:
+            x = self.features(x)
         last = len(self._layers) - 1
         for i, (w, b) in enumerate(self._layers):
             x = x @ w.T + b

@@ -5,8 +5,8 @@
 An export directory (``lwd export``) holds two graphs, both with a dynamic batch axis:
 
 - ``denoiser.onnx``: ``(u (B, L) f32, t (B,) i64, cond (B, cond_dim) f32, task (B,) i64)
-  -> out (B, L)``, one denoiser evaluation (the "step graph"); ``cond`` as
-  ``lwd_ros.data.snippets.condition_features`` makes it;
+  -> out (B, L)``, one denoiser evaluation (the "step graph"); ``cond`` the model-space
+  observation (``lwd_ros.policy.features.ModelSpace.obs_in``);
 - ``decoder.onnx``: ``(u (B, L) f32, task (B,) i64) -> weights (B, P)``, the hypernetwork on
   the un-standardised latent, normalised-space weights.
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from lwd_ros.policy.features import FeatureMap
 from lwd_ros.policy.mlp import ACTIVATIONS, MlpPolicy, num_params
 
 
@@ -54,19 +55,27 @@ def weights_array(msg: Any) -> np.ndarray:
         w, dtype=np.float32)
 
 
-def policy_from_msg(msg: Any, obs_dim: int, act_dim: int) -> MlpPolicy:
+def policy_from_msg(msg: Any, obs_names: Sequence[str], act_dim: int) -> MlpPolicy:
     """Validate a PolicyWeights message and build the policy, or raise ``InvalidPolicy``.
 
-    Why every check: a policy that silently mis-reads its input (wrong obs order, wrong size,
-    NaN) drives a robot somewhere arbitrary; refusing it keeps the last good policy running.
+    The policy's input is computed by name from this controller's observation
+    ``obs_names`` (``msg.obs_names`` lists the features; empty means the observation as it
+    is), so a policy naming an entry the robot lacks is refused, and one built for another
+    order reads the right entries. Why every check: a policy that silently mis-reads its
+    input (wrong size, NaN) drives a robot somewhere arbitrary; refusing it keeps the last
+    good policy running.
     """
     sizes = [int(s) for s in msg.layer_sizes]
     if len(sizes) < 2 or min(sizes) < 1:
         raise InvalidPolicy(f'layer_sizes {sizes} do not describe an MLP')
-    if sizes[0] != obs_dim or sizes[-1] != act_dim:
+    try:
+        features = FeatureMap(list(msg.obs_names) or obs_names, obs_names)
+    except ValueError as e:
+        raise InvalidPolicy(f'obs_names: {e}') from e
+    if sizes[0] != len(features) or sizes[-1] != act_dim:
         raise InvalidPolicy(
-            f'policy maps {sizes[0]} -> {sizes[-1]} but the controller has obs_dim={obs_dim}, '
-            f'act_dim={act_dim}')
+            f'policy maps {sizes[0]} -> {sizes[-1]} but its {len(features)} obs_names and the '
+            f'controller\'s act_dim={act_dim} need {len(features)} -> {act_dim}')
     if msg.activation not in ACTIVATIONS:
         raise InvalidPolicy(
             f'unknown activation {msg.activation!r}; valid: {sorted(ACTIVATIONS)}')
@@ -76,4 +85,4 @@ def policy_from_msg(msg: Any, obs_dim: int, act_dim: int) -> MlpPolicy:
             f'{weights.size} weights for layer_sizes {sizes}, expected {num_params(sizes)}')
     if not np.isfinite(weights).all():
         raise InvalidPolicy('weights contain NaN or Inf')
-    return MlpPolicy(sizes, weights, msg.activation)
+    return MlpPolicy(sizes, weights, msg.activation, features)

@@ -45,7 +45,7 @@ def _out_dir(args: argparse.Namespace) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lwd_ros.data.minari_io import load_episodes
+    from lwd_ros.data.minari_io import load_episodes, read_metadata
     from lwd_ros.training.trainer import Trainer
 
     out = _out_dir(args)
@@ -58,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
     episodes = load_episodes(dataset)
     log.info('%d episodes from %s; tasks %s', len(episodes), dataset,
              sorted({e.task for e in episodes}))
+    poses = read_metadata(dataset).get('lwd_ros', {}).get('goal_poses')
     trainer = Trainer(cfg, episodes, out, resume=args.resume, progress=not args.no_progress,
-                      dataset_name=str(cfg.data.dataset))
+                      dataset_name=str(cfg.data.dataset), task_poses=poses)
     meta = trainer.run()
     record = {'checkpoint': str(out), 'method': cfg.method, **meta.training}
     emit_json(record, args.json)

@@ -1,17 +1,18 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""Train LWD (stage 1: trajectory VAE, stage 2: latent diffusion) or a BC baseline.
+"""Train LWD (stage 1: trajectory VAE, stage 2: latent diffusion) or a BC or DP baseline.
 
-One ``Trainer`` owns the data, the modules and the checkpoint directory. Both stages (and BC)
-run through the same optimisation loop: AdamW, linear warmup then cosine decay, gradient
-clipping, validation every ``val_every`` steps and a resumable checkpoint every
+One ``Trainer`` owns the data, the modules and the checkpoint directory. Both stages (and the
+baselines) run through the same optimisation loop: AdamW, linear warmup then cosine decay,
+gradient clipping, validation every ``val_every`` steps and a resumable checkpoint every
 ``ckpt_every`` steps. Seeds make a run reproducible: the split, the initialisation, the
 batches and the noise all derive from ``train.seed``, and ``--resume`` restores every RNG.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+import dataclasses
 from dataclasses import dataclass
 import json
 import logging
@@ -25,17 +26,31 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from lwd_ros.data.episode import Episode
-from lwd_ros.data.snippets import NormStats, Snippets, cut_snippets, split_episodes, task_names
+from lwd_ros.data.snippets import (
+    Snippets,
+    cut_action_windows,
+    cut_snippets,
+    split_episodes,
+    task_names,
+)
 from lwd_ros.models.checkpoint import (
     build_bc,
     build_diffusion,
+    build_dp,
     build_vae,
     load_module,
     load_tensors,
     prefixed,
     save_checkpoint,
 )
-from lwd_ros.models.config import LwdConfig
+from lwd_ros.models.config import DataConfig, LwdConfig
+from lwd_ros.policy.features import (
+    FeatureMap,
+    ModelSpace,
+    PlanarFrames,
+    default_obs_names,
+    feature_names,
+)
 from lwd_ros.policy.meta import (
     MODEL_FILE,
     TRAINER_STATE_FILE,
@@ -48,6 +63,7 @@ from lwd_ros.training.ema import Ema
 
 log = logging.getLogger(__name__)
 VAL_LIMIT = 4096  # validation snippets evaluated (enough for a stable mean, bounded cost)
+DP_SAMPLES = 512  # DP windows sampled for validation: 10 UNet passes each, so fewer
 
 
 @dataclass
@@ -90,6 +106,34 @@ class LatentBatch:
         return LatentBatch(self.u[idx], self.cond[idx], self.task[idx])
 
 
+def fit_model_space(data: DataConfig, episodes: Sequence[Episode],
+                    task_poses: Mapping[str, Sequence[float]] | None) -> ModelSpace:
+    """The features, task frames and normalisation of ``data`` fitted on ``episodes``."""
+    obs_dim = episodes[0].observations.shape[1]
+    names = data.obs_names or default_obs_names(obs_dim)
+    if len(names) != obs_dim:
+        raise ValueError(f'data.obs_names {list(names)} name {len(names)} entries; the '
+                         f'observations have {obs_dim}')
+    frames = None
+    if data.goal_frame:
+        if task_poses is None:
+            raise ValueError('data.goal_frame needs the tasks\' goal poses (dataset metadata)')
+        frames = PlanarFrames(task_poses, data.frame_points, data.action_points,
+                              data.angle_dims)
+    features = FeatureMap(feature_names(names, data.angle_dims), names)
+    return ModelSpace.fit(episodes, features, frames)
+
+
+def observation_range(episodes: Sequence[Episode]) -> tuple[tuple[float, ...], ...]:
+    obs = np.concatenate([e.observations for e in episodes])
+    return tuple(obs.min(0).tolist()), tuple(obs.max(0).tolist())
+
+
+def spread(data: Batch, n: int) -> Batch:
+    """At most ``n`` items evenly spaced over ``data``: every episode, not just the first."""
+    return data.take(torch.linspace(0, len(data) - 1, min(n, len(data))).round().long())
+
+
 def warmup_cosine(warmup: int, total: int, floor: float = 0.05) -> Callable[[int], float]:
     """Learning-rate multiplier: linear warmup, then cosine decay to ``floor``."""
     def factor(step: int) -> float:
@@ -110,30 +154,40 @@ class Trainer:
         resume: continue from ``out_dir/trainer_state.pt`` (same config required).
         progress: show tqdm progress bars.
         dataset_name: recorded in the checkpoint's training record.
+        task_poses: task -> frame pose ``(x, y, yaw)``, required with ``data.goal_frame``
+            (``lwd train`` reads the dataset's goal poses).
     """
 
     def __init__(self, cfg: LwdConfig, episodes: Sequence[Episode], out_dir: str | Path,
-                 resume: bool = False, progress: bool = True, dataset_name: str = ''):
+                 resume: bool = False, progress: bool = True, dataset_name: str = '',
+                 task_poses: Mapping[str, Sequence[float]] | None = None):
         self.cfg, self.out, self.progress = cfg, Path(out_dir), progress
         torch.set_num_threads(cfg.train.num_threads)
         torch.manual_seed(cfg.train.seed)
         self.tasks = task_names(episodes)
         train_eps, val_eps = split_episodes(episodes, cfg.data.val_fraction, cfg.train.seed)
-        stats = NormStats.from_episodes(train_eps)
+        space = fit_model_space(cfg.data, train_eps, task_poses)
         horizon = cfg.data.horizon if cfg.method == 'lwd' else 1
         stride = cfg.data.stride if cfg.method == 'lwd' else 1
+        obs_history = cfg.dp.n_obs_steps if cfg.method == 'dp' else cfg.data.obs_history
 
         def cut(eps: list[Episode]) -> Batch | None:
             if not eps:
                 return None
-            return Batch.from_snippets(cut_snippets(eps, stats, self.tasks, horizon, stride,
-                                                    cfg.data.obs_history, cfg.data.angle_dims))
+            if cfg.method == 'dp':
+                return Batch.from_snippets(cut_action_windows(eps, space, self.tasks,
+                                                              cfg.dp.horizon, obs_history))
+            return Batch.from_snippets(cut_snippets(eps, space, self.tasks, horizon, stride,
+                                                    cfg.data.obs_history))
         self.train_data, self.val_data = cut(train_eps), cut(val_eps)
+        stats = space.stats
         layer_sizes = (stats.obs_dim, *cfg.policy.hidden_sizes, stats.act_dim)
         self.meta = CheckpointMeta(
             cfg.method, 'init', self.tasks, stats, layer_sizes, cfg.policy.activation,
-            cfg.data.obs_history, cfg.vae.latent_dim if cfg.method == 'lwd' else 0,
-            cfg.data.angle_dims,
+            space.features.raw_names, space.features.features,
+            space.frames.to_dict() if space.frames else None,
+            *observation_range(train_eps),
+            obs_history, cfg.vae.latent_dim if cfg.method == 'lwd' else 0,
             training={'dataset': dataset_name,
                       'episodes': {'train': len(train_eps), 'val': len(val_eps)},
                       'samples': {'train': len(self.train_data),
@@ -143,6 +197,9 @@ class Trainer:
             self.vae = build_vae(cfg, self.meta)
             self.diffusion = build_diffusion(cfg, self.meta)
             self.ema = Ema(self.diffusion.denoiser, cfg.diffusion.ema_decay)
+        elif cfg.method == 'dp':
+            self.dp = build_dp(cfg, self.meta)
+            self.ema = Ema(self.dp, cfg.dp.ema_decay)
         else:
             self.bc = build_bc(cfg, self.meta)
         self.batch_rng = torch.Generator().manual_seed(cfg.train.seed + 1)
@@ -153,11 +210,18 @@ class Trainer:
             self.log_path.unlink(missing_ok=True)
 
     # -- checkpoints ---------------------------------------------------------------------
-    def _tensors(self) -> dict[str, torch.Tensor]:
+    def _modules(self) -> dict[str, nn.Module]:
+        """Every module a checkpoint holds, by tensor-name prefix."""
         if self.cfg.method == 'bc':
-            return prefixed(self.bc, 'bc.')
-        return {**prefixed(self.vae, 'vae.'), **prefixed(self.diffusion, 'diffusion.'),
-                **prefixed(self.ema.module, 'ema.denoiser.')}
+            return {'bc.': self.bc}
+        if self.cfg.method == 'dp':
+            return {'dp.': self.dp, 'ema.dp.': self.ema.module}
+        return {'vae.': self.vae, 'diffusion.': self.diffusion,
+                'ema.denoiser.': self.ema.module}
+
+    def _tensors(self) -> dict[str, torch.Tensor]:
+        return {k: v for prefix, module in self._modules().items()
+                for k, v in prefixed(module, prefix).items()}
 
     def save(self, stage: str, trainer_state: dict | None = None) -> None:
         self.meta.stage = stage
@@ -168,6 +232,21 @@ class Trainer:
         else:
             torch.save(trainer_state, self.out / f'.{TRAINER_STATE_FILE}.tmp')
             (self.out / f'.{TRAINER_STATE_FILE}.tmp').replace(path)
+
+    def snapshot(self, stage: str, step: int, stage_time_s: float) -> Path:
+        """Keep a loadable copy of the model as it is now, under ``snapshots/<stage>-<step>``.
+
+        Why: success against training time (equal-compute comparisons of methods) needs the
+        model at several points of one run, not several runs. The copy records the training
+        time spent so far, earlier stages included.
+        """
+        earlier = sum(v for k, v in self.meta.training['wall_time_s'].items() if k != stage)
+        training = {**self.meta.training, 'snapshot': {
+            'stage': stage, 'step': step, 'training_time_s': round(earlier + stage_time_s, 1)}}
+        meta = dataclasses.replace(self.meta, stage=stage, files={}, training=training)
+        path = self.out / 'snapshots' / f'{stage}-{step:06d}'
+        save_checkpoint(path, self.cfg, meta, self._tensors())
+        return path
 
     def _load_resume(self) -> dict | None:
         path = self.out / TRAINER_STATE_FILE
@@ -180,12 +259,9 @@ class Trainer:
                    for k in ('obs_mean', 'obs_std', 'act_mean', 'act_std')):
             raise CheckpointError(self.out / 'meta.json', 'normalisation statistics differ: '
                                   'resuming on a different dataset or split')
-        self.meta.stats, self.meta.training = meta.stats, meta.training
+        self.meta.training = meta.training
         tensors = load_tensors(self.out, meta)
-        mods = ({'bc.': self.bc} if self.cfg.method == 'bc' else
-                {'vae.': self.vae, 'diffusion.': self.diffusion,
-                 'ema.denoiser.': self.ema.module})
-        for prefix, module in mods.items():
+        for prefix, module in self._modules().items():
             load_module(module, tensors, prefix, self.out / MODEL_FILE)
         if not path.is_file():
             log.info('%s has no trainer state: training had finished', self.out)
@@ -211,10 +287,11 @@ class Trainer:
     def _optimise(self, stage: str, total: int, module: nn.Module, lr: float,
                   loss_fn: Callable, data: Batch | LatentBatch,
                   val_fn: Callable[[], dict], after_step: Callable[[], None] = lambda: None,
-                  extra_state: Callable[[], dict] = dict) -> dict:
+                  extra_state: Callable[[], dict] = dict,
+                  betas: tuple[float, float] = (0.9, 0.999)) -> dict:
         tc = self.cfg.train
         params = [p for p in module.parameters() if p.requires_grad]
-        opt = torch.optim.AdamW(params, lr=lr, weight_decay=tc.weight_decay)
+        opt = torch.optim.AdamW(params, lr=lr, betas=betas, weight_decay=tc.weight_decay)
         sched = torch.optim.lr_scheduler.LambdaLR(opt, warmup_cosine(tc.warmup_steps, total))
         start, elapsed = 0, 0.0
         rs = self.resume_state
@@ -256,6 +333,8 @@ class Trainer:
                 self.save(self.meta.stage, self._state(
                     stage, done, optimizer=opt.state_dict(), scheduler=sched.state_dict(),
                     elapsed=time.perf_counter() - t0, **extra_state()))
+            if tc.snapshot_every and done % tc.snapshot_every == 0 and stage != 'vae':
+                self.snapshot(stage, done, time.perf_counter() - t0)
         bar.close()
         module.eval()
         training = self.meta.training
@@ -350,14 +429,52 @@ class Trainer:
         return self._optimise('bc', self.cfg.train.bc_steps, self.bc, self.cfg.train.bc_lr,
                               self._bc_loss, self.train_data, self._bc_val)
 
+    # -- Diffusion Policy peer -----------------------------------------------------------
+    @torch.no_grad()
+    def sampled_mse(self, data: Batch, seed: int = 0) -> float:
+        """Action MSE of DDIM-sampled (EMA) sequences over the steps a rollout executes.
+
+        DP's end-to-end figure, in normalised action units like ``generated_mse``.
+        """
+        d = self.cfg.dp
+        pred = self.ema.module.sample(data.cond, data.task, torch.Generator().manual_seed(seed))
+        run = slice(d.current_index, d.current_index + d.n_action_steps)
+        return float((pred[:, run] - data.act[:, run]).square().mean())
+
+    def _dp_val(self) -> dict:
+        if self.val_data is None:
+            return {}
+        v = spread(self.val_data, VAL_LIMIT)
+        with torch.random.fork_rng(), torch.no_grad():
+            torch.manual_seed(0)
+            loss = float(self.dp.loss(v.cond, v.task, v.act))
+        return {'val_diffusion': loss, 'val_sampled_mse': self.sampled_mse(spread(v, DP_SAMPLES))}
+
+    def _dp_loss(self, b: Batch) -> tuple[torch.Tensor, dict]:
+        loss = self.dp.loss(b.cond, b.task, b.act)
+        return loss, {'loss': loss.detach()}
+
+    def train_dp(self) -> dict:
+        tc, d = self.cfg.train, self.cfg.dp
+        peak = float(self.train_data.act.abs().max())
+        if peak > d.clip_sample_range:
+            log.warning('normalised demo actions reach %.2f: sampling clips them to +-%.2f '
+                        '(raise dp.clip_sample_range)', peak, d.clip_sample_range)
+        return self._optimise(
+            'dp', tc.dp_steps, self.dp, tc.dp_lr, self._dp_loss, self.train_data, self._dp_val,
+            after_step=lambda: self.ema.update(self.dp),
+            extra_state=lambda: {'ema_updates': self.ema.num_updates}, betas=d.adam_betas)
+
     # -- everything ----------------------------------------------------------------------
     def run(self) -> CheckpointMeta:
         """Train what is left (per the resume state) and write the final checkpoint."""
-        first = 'bc' if self.cfg.method == 'bc' else 'vae'
+        first = {'bc': 'bc', 'dp': 'dp'}.get(self.cfg.method, 'vae')
         stage = (self.resume_state or {}).get('stage', first)
         t0 = time.perf_counter()
         if stage == 'bc':
             self.train_bc()
+        if stage == 'dp':
+            self.train_dp()
         if stage == 'vae':
             self.train_vae()
             self.save('vae', self._state('diffusion', 0))
