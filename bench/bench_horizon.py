@@ -1,0 +1,237 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+r"""Action-horizon study, LWD vs the Diffusion Policy peer on PushT: JSON + one PNG plot.
+
+For every action horizon H (LWD: control steps between generations; DP: actions executed
+per sampled sequence) both methods run in the same harness (``lwd_ros.evaluation.rollout``)
+on the same held-out episodes: ``--episodes-per-task`` per goal, seeds from ``--seed``,
+tasks cycling. Success rate and mean max coverage come with standard errors. Per control
+step, measured in the same run: FLOPs (LWD: one generation amortised over H plus the MLP
+forward; DP: one DDIM sampling call amortised over its H executed steps) and wall time.
+Targets (design.md §6): LWD >= 0.90 at H = 8, <= 5 points drop H = 8 -> 32, LWD >= DP at
+every H >= 8 at >= 45x fewer FLOPs per control step.
+
+    python bench/bench_horizon.py --lwd models/pusht --dp models/pusht_dp \\
+        --episodes-per-task 50 --json outputs/horizon.json --plot outputs/horizon.png
+
+A DP with prediction horizon 16 and 2 observation steps executes at most 15 actions per
+sequence; longer H are reported as not applicable for it.
+"""
+
+import argparse
+import math
+import multiprocessing as mp
+from pathlib import Path
+import time
+
+import numpy as np
+
+from lwd_ros.config import resolve_path
+from lwd_ros.evaluation import HELD_OUT_SEED
+from lwd_ros.report import emit_json
+
+ENV_ID = 'lwd_ros/PushT-v0'
+
+
+def _source(method: str, checkpoint: str, horizon: int):
+    if method == 'dp':
+        from lwd_ros.evaluation.dp_source import DpSource
+        return DpSource(checkpoint, action_steps=horizon)
+    from lwd_ros.evaluation.rollout import LwdSource
+    from lwd_ros.policy.generator import PolicyGenerator
+    return LwdSource(PolicyGenerator.load(checkpoint, backend='torch'), horizon)
+
+
+def lwd_generation_flops(checkpoint: str) -> int:
+    """Count one generation's FLOPs (all DDIM steps + hypernetwork decode) with torch."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from lwd_ros.policy.generator import PolicyGenerator
+    gen = PolicyGenerator.load(checkpoint, backend='torch')
+    obs = gen.meta.sample_observations(np.random.default_rng(0), 1)[0]
+    with FlopCounterMode(display=False) as counter:
+        gen.generate(obs, gen.tasks[0], np.random.default_rng(0))
+    return int(counter.get_total_flops())
+
+
+def mlp_forward_s(checkpoint: str, n: int = 5000) -> float:
+    """Median wall time of the deployed policy's forward (features + MLP), numpy."""
+    from lwd_ros.policy.generator import PolicyGenerator
+    gen = PolicyGenerator.load(checkpoint, backend='torch')
+    obs = gen.meta.sample_observations(np.random.default_rng(0), 1)[0]
+    policy = gen.generate(obs, gen.tasks[0], np.random.default_rng(0)).policy()
+    times = np.empty(n)
+    for i in range(n):
+        t0 = time.perf_counter()
+        policy.act(obs)
+        times[i] = time.perf_counter() - t0
+    return float(np.median(times))
+
+
+def run_job(job: tuple) -> tuple:
+    """One (method, H) cell: evaluate and summarise; runs in a worker process."""
+    import gymnasium as gym
+    import torch
+
+    import lwd_ros.envs  # noqa: F401 - registers lwd_ros/PushT-v0
+    from lwd_ros.evaluation.rollout import evaluate
+
+    method, checkpoint, horizon, episodes, seed = job
+    torch.set_num_threads(1)
+    try:
+        source = _source(method, checkpoint, horizon)
+    except ValueError as e:  # DP cannot execute more actions than it predicts
+        return method, horizon, {'not_applicable': str(e)}
+    env = gym.make(ENV_ID)
+    t0 = time.perf_counter()
+    report = evaluate(env, source, episodes, seed)
+    s = report.summary()
+    success = np.array([e.success for e in report.episodes], float)
+    cover = np.array([e.max_coverage for e in report.episodes])
+    n = len(success)
+    steps = sum(e.steps for e in report.episodes)
+    row = {'episodes': n, 'success_rate': float(success.mean()),
+           'success_se': float(math.sqrt(success.mean() * (1 - success.mean()) / n)),
+           'mean_max_coverage': float(cover.mean()),
+           'coverage_se': float(cover.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0,
+           'per_task': s['per_task'], 'mean_steps': s['mean_steps'],
+           'calls': len(report.latencies_s), 'control_steps': steps,
+           'call_latency_ms': s['generation_latency_ms'],
+           'eval_wall_s': round(time.perf_counter() - t0, 1)}
+    mean_call = float(np.mean(report.latencies_s)) if report.latencies_s else 0.0
+    row['call_s_per_control_step'] = mean_call * len(report.latencies_s) / max(steps, 1)
+    if method == 'dp':
+        row['flops_per_call'] = int(source.flops_per_call)
+    return method, horizon, row
+
+
+def per_step_costs(result: dict, lwd_checkpoint: str | None) -> None:
+    """Add FLOPs and wall time per control step to every evaluated cell."""
+    if lwd_checkpoint:
+        from lwd_ros.policy.generator import PolicyGenerator
+        gen = PolicyGenerator.load(lwd_checkpoint, backend='torch')
+        info = result['methods']['lwd']
+        info['generation_flops'] = lwd_generation_flops(lwd_checkpoint)
+        info['mlp_flops_per_step'] = gen.flops_per_step
+        info['mlp_forward_s'] = mlp_forward_s(lwd_checkpoint)
+        info['policy_params'] = gen.num_params
+    for method, info in result['methods'].items():
+        for h, row in info['by_horizon'].items():
+            if 'not_applicable' in row:
+                continue
+            if method == 'lwd':
+                row['flops_per_step'] = (info['generation_flops'] / int(h)
+                                         + info['mlp_flops_per_step'])
+                row['wall_s_per_step'] = row['call_s_per_control_step'] + info['mlp_forward_s']
+            else:
+                row['flops_per_step'] = row['flops_per_call'] / int(h)
+                row['wall_s_per_step'] = row['call_s_per_control_step']
+    lwd, dp = result['methods'].get('lwd'), result['methods'].get('dp')
+    if lwd and dp:
+        ratios = {}
+        for h, row in lwd['by_horizon'].items():
+            other = dp['by_horizon'].get(h, {})
+            if 'flops_per_step' in other:
+                ratios[h] = {'dp_over_lwd_flops': other['flops_per_step'] / row['flops_per_step'],
+                             'dp_over_lwd_wall': (other['wall_s_per_step']
+                                                  / row['wall_s_per_step'])}
+        result['dp_over_lwd_per_step'] = ratios
+
+
+def targets(result: dict) -> dict:
+    lwd = result['methods'].get('lwd', {}).get('by_horizon', {})
+    dp = result['methods'].get('dp', {}).get('by_horizon', {})
+    out = {}
+    if '8' in lwd:
+        out['lwd_success_h8>=0.90'] = lwd['8']['success_rate'] >= 0.90
+        out['lwd_coverage_h8>=0.95'] = lwd['8']['mean_max_coverage'] >= 0.95
+        if '32' in lwd:
+            drop = lwd['8']['success_rate'] - lwd['32']['success_rate']
+            out['drop_h8_h32'] = round(drop, 4)
+            out['drop_h8_h32<=0.05'] = drop <= 0.05
+    both = [h for h in lwd if int(h) >= 8 and 'success_rate' in dp.get(h, {})]
+    if both:
+        out['lwd>=dp_at_every_h>=8'] = all(lwd[h]['success_rate'] >= dp[h]['success_rate']
+                                           for h in both)
+        ratios = result.get('dp_over_lwd_per_step', {})
+        out['flops_ratio>=45_at_every_h>=8'] = all(
+            ratios[h]['dp_over_lwd_flops'] >= 45 for h in both if h in ratios)
+    return out
+
+
+def plot(result: dict, path: str) -> None:
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for method, info in result['methods'].items():
+        rows = {int(h): r for h, r in info['by_horizon'].items() if 'success_rate' in r}
+        hs = sorted(rows)
+        label = {'lwd': 'LWD (generated MLP)', 'dp': 'Diffusion Policy'}.get(method, method)
+        for ax, key, se in ((axes[0], 'success_rate', 'success_se'),
+                            (axes[1], 'mean_max_coverage', 'coverage_se')):
+            ax.errorbar(hs, [rows[h][key] for h in hs], yerr=[rows[h][se] for h in hs],
+                        marker='o', capsize=3, label=label)
+    n = next(iter(result['methods'].values()))['episodes_per_task']
+    for ax, title in ((axes[0], 'success rate'), (axes[1], 'mean max coverage')):
+        ax.set_xscale('log', base=2)
+        ax.set_xlabel('action horizon H (control steps per generation / sequence)')
+        ax.set_title(f'PushT {title} ({n} held-out episodes per goal, ± s.e.)')
+        ax.set_ylim(0, 1.02)
+        ax.grid(alpha=0.3)
+    axes[0].legend()
+    fig.tight_layout()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--lwd', default='models/pusht', help='LWD checkpoint ("" to skip)')
+    parser.add_argument('--dp', default='models/pusht_dp', help='DP checkpoint ("" to skip)')
+    parser.add_argument('--horizons', type=int, nargs='+', default=[1, 2, 4, 8, 16, 32])
+    parser.add_argument('--episodes-per-task', type=int, default=50)
+    parser.add_argument('--seed', type=int, default=HELD_OUT_SEED)
+    parser.add_argument('--workers', type=int, default=2, help='parallel evaluation processes')
+    parser.add_argument('--json', help='also write the JSON here')
+    parser.add_argument('--plot', default='outputs/horizon.png', help='PNG path ("" = none)')
+    args = parser.parse_args()
+
+    import gymnasium as gym
+
+    import lwd_ros.envs  # noqa: F401
+    num_tasks = len(gym.make(ENV_ID).unwrapped.tasks)
+    episodes = args.episodes_per_task * num_tasks
+    checkpoints = {m: str(resolve_path(p)) for m, p in (('lwd', args.lwd), ('dp', args.dp))
+                   if p}
+    missing = [p for p in checkpoints.values() if not (Path(p) / 'meta.json').is_file()]
+    if missing:
+        raise SystemExit(f'bench_horizon: no checkpoint at {missing}')
+    jobs = [(m, p, h, episodes, args.seed) for m, p in checkpoints.items()
+            for h in sorted(args.horizons)]
+    jobs.sort(key=lambda j: j[2])  # short horizons are slowest: start them first
+    result = {'env': ENV_ID, 'seed': args.seed, 'episodes': episodes,
+              'methods': {m: {'checkpoint': p, 'episodes_per_task': args.episodes_per_task,
+                              'by_horizon': {}} for m, p in checkpoints.items()}}
+    t0 = time.perf_counter()
+    ctx = mp.get_context('spawn')
+    with ctx.Pool(args.workers) as pool:
+        for method, h, row in pool.imap_unordered(run_job, jobs):
+            result['methods'][method]['by_horizon'][str(h)] = row
+            print(f'{method} H={h}: ' + (f"success {row['success_rate']:.3f} ± "
+                                         f"{row['success_se']:.3f}"
+                                         if 'success_rate' in row else 'n/a'), flush=True)
+    for info in result['methods'].values():
+        info['by_horizon'] = dict(sorted(info['by_horizon'].items(), key=lambda kv: int(kv[0])))
+    per_step_costs(result, checkpoints.get('lwd'))
+    result['targets'] = targets(result)
+    result['bench_wall_s'] = round(time.perf_counter() - t0, 1)
+    if args.plot:
+        plot(result, args.plot)
+        result['plot'] = args.plot
+    emit_json(result, args.json)
+
+
+if __name__ == '__main__':
+    main()
