@@ -68,6 +68,22 @@ def mlp_forward_s(checkpoint: str, n: int = 5000) -> float:
     return float(np.median(times))
 
 
+def failure_modes(episodes) -> dict:
+    """Failed episodes by how close they came: where the missing success is lost.
+
+    ``near_miss``: max coverage >= 0.90 (the T was almost placed: precision or overshoot);
+    ``partial``: 0.5-0.90; ``far``: < 0.5 (stuck, or pushing the wrong way). ``lost`` is the
+    mean coverage a near miss gave back between its best and its last step.
+    """
+    failed = [e for e in episodes if not e.success]
+    near = [e for e in failed if e.max_coverage >= 0.90]
+    return {'failed': len(failed), 'near_miss': len(near),
+            'partial': sum(0.5 <= e.max_coverage < 0.90 for e in failed),
+            'far': sum(e.max_coverage < 0.5 for e in failed),
+            'near_miss_lost_coverage': (float(np.mean([e.max_coverage - e.final_coverage
+                                                       for e in near])) if near else None)}
+
+
 def run_job(job: tuple) -> tuple:
     """One (method, H) cell: evaluate and summarise; runs in a worker process."""
     import gymnasium as gym
@@ -98,6 +114,7 @@ def run_job(job: tuple) -> tuple:
            'calls': len(report.latencies_s), 'control_steps': steps,
            'call_latency_ms': s['generation_latency_ms'],
            'eval_wall_s': round(time.perf_counter() - t0, 1)}
+    row['failures'] = failure_modes(report.episodes)
     mean_call = float(np.mean(report.latencies_s)) if report.latencies_s else 0.0
     row['call_s_per_control_step'] = mean_call * len(report.latencies_s) / max(steps, 1)
     if method == 'dp':

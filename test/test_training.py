@@ -120,6 +120,25 @@ def test_goal_frame_training_solves_the_toy_through_folded_policies(demos, tmp_p
         Trainer(cfg, demos, tmp_path / 'no_poses', progress=False)
 
 
+def test_one_model_for_several_horizons(demos, tmp_path):
+    # VAE snippets of 2 and 8 steps, a diffusion model told which: the generated policy
+    # depends on the horizon it is asked for, and both horizons solve the toy.
+    Trainer(toy_config(['data.horizons=[2, 8]', 'data.horizon=8']), demos, tmp_path,
+            progress=False).run()
+    meta = read_meta(tmp_path)
+    assert meta.horizons == (2, 8) and meta.horizon == 8 and meta.cond_dim == 2 + 1
+    gen = PolicyGenerator.load(tmp_path)
+    assert gen.default_horizon == 8
+    obs = np.array([-0.8, 0.0])
+    short, long = (gen.generate(obs, 'high', np.random.default_rng(0), horizon=h).weights
+                   for h in (2, 8))
+    default = gen.generate(obs, 'high', np.random.default_rng(0)).weights
+    np.testing.assert_array_equal(default, long)
+    assert np.abs(short - long).max() > 1e-4
+    for h in (2, 8):
+        assert _success(tmp_path, horizon=h)['success_rate'] >= 0.9
+
+
 def test_snapshots_are_loadable_and_record_training_time(demos, tmp_path):
     cfg = toy_config(['train.snapshot_every=200', 'train.vae_steps=200',
                       'train.diffusion_steps=400'])

@@ -25,14 +25,15 @@ log = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--checkpoint', required=True,
-                        help='LWD checkpoint, ONNX export or BC checkpoint directory')
+    parser.add_argument('--checkpoint', default='models/pusht',
+                        help='LWD checkpoint, ONNX export, BC or DP checkpoint directory '
+                        '(default: the shipped PushT model)')
     parser.add_argument('--episodes', type=int, default=50)
     parser.add_argument('--seed', type=int, default=HELD_OUT_SEED,
                         help='episode i uses seed + i (default: initial states no demo used)')
-    parser.add_argument('--action-horizon', type=int, default=8,
+    parser.add_argument('--action-horizon', type=int, default=None,
                         help='control steps between generations (LWD) or actions '
-                        'executed per sampled sequence (DP)')
+                        'executed per sampled sequence (DP); default: what it was trained for')
     parser.add_argument('--task', help='evaluate this task only (default: cycle the env tasks)')
     parser.add_argument('--backend', choices=('auto', 'torch', 'onnx'), default='auto')
     parser.add_argument('--sampler', choices=('ddim', 'ddpm'),
@@ -64,7 +65,7 @@ def make_source(args: argparse.Namespace):
     from lwd_ros.evaluation.rollout import LwdSource, MlpSource
     from lwd_ros.policy.baseline import load_bc_policies
     from lwd_ros.policy.generator import PolicyGenerator
-    from lwd_ros.policy.meta import read_meta
+    from lwd_ros.policy.meta import read_config, read_meta
 
     path = resolve_path(args.checkpoint)
     meta = read_meta(path)
@@ -73,10 +74,12 @@ def make_source(args: argparse.Namespace):
     if meta.method == 'dp':
         from lwd_ros.evaluation.dp_source import DpSource
 
-        return DpSource(path, args.action_horizon, num_threads=args.num_threads)
+        return DpSource(path, args.action_horizon or read_config(path).dp.n_action_steps,
+                        num_threads=args.num_threads)
     gen = PolicyGenerator.load(path, backend=args.backend, sampler=args.sampler,
                                num_steps=args.steps, num_threads=args.num_threads)
-    return LwdSource(gen, args.action_horizon, warm_start=args.warm_start)
+    return LwdSource(gen, args.action_horizon or gen.default_horizon,
+                     warm_start=args.warm_start)
 
 
 def write_video(report, path: str) -> None:

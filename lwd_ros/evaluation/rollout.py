@@ -72,7 +72,8 @@ class LwdSource:
             warm = self._current if self.warm_start > 0 else None
             self._current = self.generator.generate(np.stack(self._history), self._task,
                                                     self._rng, warm_start=warm,
-                                                    strength=self.warm_start)
+                                                    strength=self.warm_start,
+                                                    horizon=self.horizon)
             self._policy = self._current.policy()
             self.latencies.append(self._current.latency_s)
         self._t += 1

@@ -25,6 +25,10 @@ class DataConfig:
     Args:
         dataset: path of a Minari dataset (read with ``lwd_ros.data.minari_io``).
         horizon: snippet length H in policy steps; 0 = one snippet per whole trajectory.
+            Also the action horizon a checkpoint deploys at by default.
+        horizons: train one model for several action horizons: VAE snippets of each of
+            these lengths, and a diffusion model conditioned on the horizon, so a policy
+            generated for H steps was learnt from H-step behaviour. Empty: ``horizon`` only.
         stride: steps between snippet starts.
         obs_history: observations (current one included) the diffusion model is conditioned on.
         val_fraction: fraction of episodes per task held out for validation losses.
@@ -41,6 +45,7 @@ class DataConfig:
 
     dataset: str = 'datasets/pusht_demos'
     horizon: int = 8
+    horizons: tuple[int, ...] = ()
     stride: int = 1
     obs_history: int = 1
     val_fraction: float = 0.1
@@ -50,8 +55,16 @@ class DataConfig:
     frame_points: tuple[tuple[int, int], ...] = ()
     action_points: tuple[tuple[int, int], ...] = ()
 
+    @property
+    def snippet_length(self) -> int:
+        """Steps cut per snippet: the longest trained horizon."""
+        return max(self.horizons, default=self.horizon)
+
     def __post_init__(self):
         self.angle_dims = tuple(int(i) for i in self.angle_dims)
+        self.horizons = tuple(sorted({int(h) for h in self.horizons}))
+        if min(self.horizons, default=1) < 1:
+            raise ValueError(f'{self.horizons=} must be positive step counts')
         self.obs_names = tuple(str(n) for n in self.obs_names)
         self.frame_points = tuple(tuple(int(i) for i in p) for p in self.frame_points)
         self.action_points = tuple(tuple(int(i) for i in p) for p in self.action_points)

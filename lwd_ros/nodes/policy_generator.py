@@ -44,7 +44,7 @@ class PolicyGeneratorNode(Node):
         self.declare_parameter('warm_start', 0.0)
         self.declare_parameter('seed', 0)
         self.declare_parameter('task', 'classic')
-        self.declare_parameter('action_horizon', 8)
+        self.declare_parameter('action_horizon', 0)  # 0: the checkpoint's trained horizon
         self.declare_parameter('policy_rate', 10.0)
         self.declare_parameter('joint_names', ['gantry_x', 'gantry_y'])
         p = self.get_parameter
@@ -55,9 +55,9 @@ class PolicyGeneratorNode(Node):
         self.warm_start = p('warm_start').value  # as `lwd eval --warm-start`: 0 = cold
         if not 0.0 <= self.warm_start <= 1.0:
             raise ValueError(f'warm_start must be in [0, 1], got {self.warm_start}')
-        self.horizon = p('action_horizon').value
+        self.horizon = p('action_horizon').value or self.generator.default_horizon
         if self.horizon < 1:
-            raise ValueError(f'action_horizon must be >= 1, got {self.horizon}')
+            raise ValueError(f'action_horizon must be >= 1 (0 = trained), got {self.horizon}')
         self.task = self._valid_task(p('task').value) or self.generator.tasks[0]
         self.obs = ObservationBuilder(p('joint_names').value)
         self.history = deque(maxlen=max(1, self.generator.obs_history))
@@ -138,7 +138,8 @@ class PolicyGeneratorNode(Node):
         if not self.history or self.history[-1] is not obs:
             self.history.append(obs)
         gen = self.generator.generate(np.stack(self.history), self.task, self.rng,
-                                      warm_start=self.previous, strength=self.warm_start)
+                                      warm_start=self.previous, strength=self.warm_start,
+                                      horizon=self.horizon)
         self.previous, self.steps_since = gen, 0
         self.generation += 1
         msg = fill_policy_msg(

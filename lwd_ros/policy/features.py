@@ -47,6 +47,17 @@ def feature_names(obs_names: Sequence[str], angle_dims: Sequence[int] = ()) -> t
     return tuple(out)
 
 
+def horizon_feature(horizon: int) -> float:
+    """The diffusion model's input for the action horizon: ``log2(H) / 5`` (H = 32 -> 1).
+
+    Logarithmic because what a policy must cover grows with H in ratio, not in steps; a
+    fixed scale (not fitted) so any H, trained or not, maps to the same place.
+    """
+    if horizon < 1:
+        raise ValueError(f'{horizon=} must be >= 1')
+    return math.log2(horizon) / 5.0
+
+
 def default_obs_names(obs_dim: int) -> tuple[str, ...]:
     return tuple(f'obs_{i}' for i in range(obs_dim))
 

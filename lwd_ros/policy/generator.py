@@ -30,7 +30,7 @@ import time
 import numpy as np
 
 from lwd_ros.models.config import DiffusionConfig
-from lwd_ros.policy.features import FeatureMap
+from lwd_ros.policy.features import FeatureMap, horizon_feature
 from lwd_ros.policy.meta import MODEL_FILE, CheckpointMeta
 from lwd_ros.policy.mlp import MlpPolicy, flops_per_step, fold_affine, num_params
 from lwd_ros.policy.sampler import SamplerPlan, make_plan
@@ -176,10 +176,11 @@ class PolicyGenerator:
                               sampler, num_steps or d.num_inference_steps, d.timestep_spacing)
         return self.plan
 
-    def condition(self, obs: np.ndarray, task: str) -> np.ndarray:
+    def condition(self, obs: np.ndarray, task: str, horizon: int | None = None) -> np.ndarray:
         """``(obs_dim,)`` or ``(k, obs_dim)`` (oldest first) -> ``(1, cond_dim)`` model inputs.
 
         Fewer than ``K = obs_history`` rows are front-padded with the oldest, as in training.
+        A horizon-conditioned model also gets ``horizon`` (default: the trained one).
         """
         obs = np.asarray(obs, np.float32)
         obs = obs[None] if obs.ndim == 1 else obs
@@ -191,11 +192,20 @@ class PolicyGenerator:
         obs = obs[-K:]
         if len(obs) < K:
             obs = np.concatenate([np.repeat(obs[:1], K - len(obs), 0), obs])
-        return self.meta.space.obs_in(obs, task).reshape(1, -1)
+        cond = self.meta.space.obs_in(obs, task).reshape(1, -1)
+        if not self.meta.horizons:
+            return cond
+        h = self.default_horizon if horizon is None else int(horizon)
+        return np.concatenate([cond, [[horizon_feature(h)]]], 1).astype(np.float32)
+
+    @property
+    def default_horizon(self) -> int:
+        """The action horizon the policies were trained for (8 if the checkpoint lacks it)."""
+        return self.meta.horizon or 8
 
     def generate(self, obs: np.ndarray, task: str, rng: np.random.Generator | None = None,
                  warm_start: GeneratedPolicy | np.ndarray | None = None,
-                 strength: float | None = None) -> GeneratedPolicy:
+                 strength: float | None = None, horizon: int | None = None) -> GeneratedPolicy:
         """Sample a latent for ``(obs, task)`` and decode it into a deployable policy.
 
         Args:
@@ -205,10 +215,12 @@ class PolicyGenerator:
             warm_start: the previous policy (or its latent) to start from; ignored when it
                 was generated for another task (a task switch starts cold).
             strength: warm-start strength (default ``self.warm_start``); 0 or 1 = cold start.
+            horizon: control steps the policy will run (a horizon-conditioned model
+                generates for it; default ``default_horizon``).
         """
         t0 = time.perf_counter()
         k = self.task_index(task)
-        cond = self.condition(obs, task)
+        cond = self.condition(obs, task, horizon)
         rng = self._rng if rng is None else rng
         plan, L = self.plan, self.latent_dim
         prev = warm_start

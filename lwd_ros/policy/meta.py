@@ -73,6 +73,10 @@ class CheckpointMeta:
         obs_high: per-entry maximum.
         obs_history: observations the diffusion model is conditioned on.
         latent_dim: size of z (0 for ``bc``).
+        horizon: the action horizon the policies were trained for, the default at run time
+            (0: not recorded).
+        horizons: horizons a horizon-conditioned generator was trained for (empty: none;
+            ``lwd_ros.policy.features.horizon_feature`` joins its conditioning).
         files: SHA-256 digest of each weight file in the directory.
         training: free-form training record (dataset, steps, wall time, validation losses).
     """
@@ -90,12 +94,15 @@ class CheckpointMeta:
     obs_high: tuple[float, ...] = ()
     obs_history: int = 1
     latent_dim: int = 0
+    horizon: int = 0
+    horizons: tuple[int, ...] = ()
     files: dict[str, str] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
         self.tasks = tuple(self.tasks)
         self.obs_names, self.features = tuple(self.obs_names), tuple(self.features)
+        self.horizons = tuple(int(h) for h in self.horizons)
         self.obs_low = tuple(float(v) for v in self.obs_low)
         self.obs_high = tuple(float(v) for v in self.obs_high)
         if {len(self.obs_low), len(self.obs_high)} - {0, len(self.obs_names)}:
@@ -141,8 +148,8 @@ class CheckpointMeta:
 
     @property
     def cond_dim(self) -> int:
-        """Width of the diffusion conditioning: ``obs_history * num_features``."""
-        return self.obs_history * self.num_features
+        """Width of the diffusion conditioning: observation history, then the horizon."""
+        return self.obs_history * self.num_features + (1 if self.horizons else 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {'format': FORMAT, 'version': VERSION, 'method': self.method,
@@ -152,6 +159,7 @@ class CheckpointMeta:
                 'frames': self.frames, 'obs_low': list(self.obs_low),
                 'obs_high': list(self.obs_high),
                 'obs_history': self.obs_history, 'latent_dim': self.latent_dim,
+                'horizon': self.horizon, 'horizons': list(self.horizons),
                 'files': dict(self.files), 'training': self.training}
 
     @classmethod

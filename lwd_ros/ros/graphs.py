@@ -44,7 +44,7 @@ _TASK = Argument('task', 'classic', 'initial task (PushT goal pose name)',
 _CHECKPOINT = Argument('checkpoint', 'models/pusht',
                        'LWD checkpoint dir (torch) or ONNX export dir',
                        (('policy_generator', 'checkpoint'),))
-_HORIZON = Argument('action_horizon', '8', 'policy steps between generations',
+_HORIZON = Argument('action_horizon', '0', 'policy steps between generations (0: trained)',
                     (('policy_generator', 'action_horizon'),))
 _RATE = Argument('control_rate', '1000.0', 'controller loop rate, Hz',
                  (('lwd_controller', 'control_rate'),))

@@ -50,6 +50,7 @@ from lwd_ros.policy.features import (
     PlanarFrames,
     default_obs_names,
     feature_names,
+    horizon_feature,
 )
 from lwd_ros.policy.meta import (
     MODEL_FILE,
@@ -167,7 +168,7 @@ class Trainer:
         self.tasks = task_names(episodes)
         train_eps, val_eps = split_episodes(episodes, cfg.data.val_fraction, cfg.train.seed)
         space = fit_model_space(cfg.data, train_eps, task_poses)
-        horizon = cfg.data.horizon if cfg.method == 'lwd' else 1
+        horizon = cfg.data.snippet_length if cfg.method == 'lwd' else 1
         stride = cfg.data.stride if cfg.method == 'lwd' else 1
         obs_history = cfg.dp.n_obs_steps if cfg.method == 'dp' else cfg.data.obs_history
 
@@ -188,6 +189,8 @@ class Trainer:
             space.frames.to_dict() if space.frames else None,
             *observation_range(train_eps),
             obs_history, cfg.vae.latent_dim if cfg.method == 'lwd' else 0,
+            horizon=cfg.data.horizon if cfg.method == 'lwd' else 0,
+            horizons=cfg.data.horizons if cfg.method == 'lwd' else (),
             training={'dataset': dataset_name,
                       'episodes': {'train': len(train_eps), 'val': len(val_eps)},
                       'samples': {'train': len(self.train_data),
@@ -344,10 +347,34 @@ class Trainer:
         return val
 
     # -- stage 1 -------------------------------------------------------------------------
+    def horizon_views(self, data: Batch) -> Batch:
+        """Repeat ``data`` for every trained horizon H, masks cut to H steps.
+
+        The horizon feature joins the condition, so the diffusion model learns which latent
+        fits a policy that must run H steps. Without ``data.horizons``: ``data`` itself.
+        """
+        hs = self.cfg.data.horizons
+        if not hs:
+            return data
+        steps = torch.arange(data.mask.shape[1])
+        views = [Batch(data.obs, data.act, data.mask * (steps < h),
+                       torch.cat([data.cond, torch.full((len(data), 1), horizon_feature(h))], 1),
+                       data.task) for h in hs]
+        return Batch(*(torch.cat([getattr(v, f.name) for v in views])
+                       for f in dataclasses.fields(Batch)))
+
+    def _vae_loss(self, b: Batch) -> tuple[torch.Tensor, dict]:
+        """The ELBO; with several trained horizons each snippet is cut to one drawn at random."""
+        mask, hs = b.mask, self.cfg.data.horizons
+        if hs:
+            pick = torch.randint(len(hs), (len(b),), generator=self.batch_rng)
+            mask = mask * (torch.arange(mask.shape[1]) < torch.tensor(hs)[pick, None])
+        return self.vae(b.obs, b.act, mask, b.task)
+
     def _vae_val(self) -> dict:
         if self.val_data is None:
             return {}
-        v = self.val_data.head(VAL_LIMIT)
+        v = spread(self.horizon_views(self.val_data), VAL_LIMIT)
         with torch.no_grad():
             mu, logvar = self.vae.encode(v.obs, v.act, v.mask, v.task)
             recon = self.vae.action_mse(self.vae.decode(mu, v.task), v.obs, v.act, v.mask)
@@ -357,7 +384,7 @@ class Trainer:
     def train_vae(self) -> dict:
         return self._optimise(
             'vae', self.cfg.train.vae_steps, self.vae, self.cfg.train.vae_lr,
-            lambda b: self.vae(b.obs, b.act, b.mask, b.task), self.train_data, self._vae_val)
+            self._vae_loss, self.train_data, self._vae_val)
 
     # -- stage 2 -------------------------------------------------------------------------
     @torch.no_grad()
@@ -385,26 +412,25 @@ class Trainer:
         weights = self.vae.decode(self.diffusion.unstandardize(u0), data.task)
         return float(self.vae.action_mse(weights, data.obs, data.act, data.mask))
 
-    def _diffusion_val(self, latents: torch.Tensor | None) -> dict:
-        if self.val_data is None or latents is None:
+    def _diffusion_val(self, val: Batch | None) -> dict:
+        if val is None:
             return {}
-        v = self.val_data.head(VAL_LIMIT)
         with torch.random.fork_rng(), torch.no_grad():
             torch.manual_seed(0)
-            u0 = self.diffusion.standardize(latents[:len(v)])
-            loss = float(self.diffusion(u0, v.cond, v.task))
-        return {'val_diffusion': loss, 'val_generated_mse': self.generated_mse(v)}
+            u0 = self.diffusion.standardize(self.encode_latents(val))
+            loss = float(self.diffusion(u0, val.cond, val.task))
+        return {'val_diffusion': loss, 'val_generated_mse': self.generated_mse(val)}
 
     def train_diffusion(self) -> dict:
-        latents = self.encode_latents(self.train_data)
-        val_latents = self.encode_latents(self.val_data) if self.val_data else None
+        train = self.horizon_views(self.train_data)
+        latents = self.encode_latents(train)
+        val = spread(self.horizon_views(self.val_data), VAL_LIMIT) if self.val_data else None
         self.diffusion.set_latent_stats(latents)
-        data = LatentBatch(self.diffusion.standardize(latents), self.train_data.cond,
-                           self.train_data.task)
+        data = LatentBatch(self.diffusion.standardize(latents), train.cond, train.task)
         return self._optimise(
             'diffusion', self.cfg.train.diffusion_steps, self.diffusion.denoiser,
             self.cfg.train.diffusion_lr, self._diffusion_loss, data,
-            lambda: self._diffusion_val(val_latents),
+            lambda: self._diffusion_val(val),
             after_step=lambda: self.ema.update(self.diffusion.denoiser),
             extra_state=lambda: {'ema_updates': self.ema.num_updates})
 
