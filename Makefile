@@ -26,7 +26,7 @@ $(VENV)/.installed: $(VENV)/.msgs $(SOURCES)
 	touch $@
 
 demo: setup
-	$(BIN)/lwd launch pusht_sim episodes:=1 real_time_factor:=2.0 video:=outputs/demo.mp4 \
+	$(BIN)/lwd launch pusht_sim episodes:=3 real_time_factor:=2.0 video:=outputs/demo.mp4 \
 	  --json outputs/demo.json
 
 lint: setup

@@ -11,8 +11,9 @@ forward; DP: one DDIM sampling call amortised over its H executed steps) and wal
 Targets (design.md §6): LWD >= 0.90 at H = 8, <= 5 points drop H = 8 -> 32, LWD >= DP at
 every H >= 8 at >= 45x fewer FLOPs per control step.
 
-    python bench/bench_horizon.py --lwd models/pusht --dp models/pusht_dp \\
-        --episodes-per-task 50 --json outputs/horizon.json --plot outputs/horizon.png
+    python bench/bench_horizon.py --lwd models/pusht --dp runs/pusht_dp \\
+        --episodes-per-task 50 --dp-episodes-per-task 5 \\
+        --json results/pusht_horizon.json --plot results/pusht_horizon.png
 
 A DP with prediction horizon 16 and 2 observation steps executes at most 15 actions per
 sequence; longer H are reported as not applicable for it.
@@ -22,6 +23,7 @@ import argparse
 import math
 import multiprocessing as mp
 from pathlib import Path
+import sys
 import time
 
 import numpy as np
@@ -52,6 +54,31 @@ def lwd_generation_flops(checkpoint: str) -> int:
     with FlopCounterMode(display=False) as counter:
         gen.generate(obs, gen.tasks[0], np.random.default_rng(0))
     return int(counter.get_total_flops())
+
+
+def paper_dp_flops_per_call(dp_checkpoint: str) -> dict:
+    """Count one DDIM sampling call's FLOPs at the DP paper's state-PushT UNet size.
+
+    Same dims, schedule and sampler as the trained peer, with ``down_dims`` (256, 512,
+    1024): the architecture the paper compares against, untrained (FLOPs do not depend on
+    the weights), for the FLOPs ratio the paper quotes.
+    """
+    import dataclasses
+
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from lwd_ros.models.checkpoint import load_checkpoint
+    from lwd_ros.models.diffusion_policy import DiffusionPolicyModel
+
+    ckpt = load_checkpoint(dp_checkpoint)
+    cfg = dataclasses.replace(ckpt.cfg.dp, down_dims=(256, 512, 1024))
+    meta = ckpt.meta
+    model = DiffusionPolicyModel(meta.cond_dim, meta.act_dim, len(meta.tasks), cfg).eval()
+    with FlopCounterMode(display=False) as counter, torch.no_grad():
+        model.sample(torch.zeros(1, meta.cond_dim), torch.zeros(1, dtype=torch.long))
+    return {'down_dims': list(cfg.down_dims), 'flops_per_call': int(counter.get_total_flops()),
+            'params': sum(p.numel() for p in model.parameters())}
 
 
 def mlp_forward_s(checkpoint: str, n: int = 5000) -> float:
@@ -145,11 +172,14 @@ def per_step_costs(result: dict, lwd_checkpoint: str | None) -> None:
                 row['wall_s_per_step'] = row['call_s_per_control_step']
     lwd, dp = result['methods'].get('lwd'), result['methods'].get('dp')
     if lwd and dp:
+        paper = dp['paper_size'] = paper_dp_flops_per_call(dp['checkpoint'])
         ratios = {}
         for h, row in lwd['by_horizon'].items():
             other = dp['by_horizon'].get(h, {})
             if 'flops_per_step' in other:
                 ratios[h] = {'dp_over_lwd_flops': other['flops_per_step'] / row['flops_per_step'],
+                             'paper_dp_over_lwd_flops': (paper['flops_per_call'] / int(h)
+                                                         / row['flops_per_step']),
                              'dp_over_lwd_wall': (other['wall_s_per_step']
                                                   / row['wall_s_per_step'])}
         result['dp_over_lwd_per_step'] = ratios
@@ -173,6 +203,8 @@ def targets(result: dict) -> dict:
         ratios = result.get('dp_over_lwd_per_step', {})
         out['flops_ratio>=45_at_every_h>=8'] = all(
             ratios[h]['dp_over_lwd_flops'] >= 45 for h in both if h in ratios)
+        out['paper_dp_flops_ratio>=45_at_every_h>=8'] = all(
+            ratios[h]['paper_dp_over_lwd_flops'] >= 45 for h in both if h in ratios)
     return out
 
 
@@ -186,15 +218,17 @@ def plot(result: dict, path: str) -> None:
         rows = {int(h): r for h, r in info['by_horizon'].items() if 'success_rate' in r}
         hs = sorted(rows)
         label = {'lwd': 'LWD (generated MLP)', 'dp': 'Diffusion Policy'}.get(method, method)
+        label += f" ({info['episodes_per_task']} episodes/goal)"
         for ax, key, se in ((axes[0], 'success_rate', 'success_se'),
                             (axes[1], 'mean_max_coverage', 'coverage_se')):
             ax.errorbar(hs, [rows[h][key] for h in hs], yerr=[rows[h][se] for h in hs],
                         marker='o', capsize=3, label=label)
-    n = next(iter(result['methods'].values()))['episodes_per_task']
+    ticks = sorted({int(h) for info in result['methods'].values() for h in info['by_horizon']})
     for ax, title in ((axes[0], 'success rate'), (axes[1], 'mean max coverage')):
         ax.set_xscale('log', base=2)
+        ax.set_xticks(ticks, [str(h) for h in ticks])
         ax.set_xlabel('action horizon H (control steps per generation / sequence)')
-        ax.set_title(f'PushT {title} ({n} held-out episodes per goal, ± s.e.)')
+        ax.set_title(f'PushT {title}, held-out episodes, ± s.e.')
         ax.set_ylim(0, 1.02)
         ax.grid(alpha=0.3)
     axes[0].legend()
@@ -206,9 +240,13 @@ def plot(result: dict, path: str) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--lwd', default='models/pusht', help='LWD checkpoint ("" to skip)')
-    parser.add_argument('--dp', default='models/pusht_dp', help='DP checkpoint ("" to skip)')
+    parser.add_argument('--dp', default='runs/pusht_dp',
+                        help='DP checkpoint ("" to skip; train it with config/pusht_dp.yaml)')
     parser.add_argument('--horizons', type=int, nargs='+', default=[1, 2, 4, 8, 16, 32])
     parser.add_argument('--episodes-per-task', type=int, default=50)
+    parser.add_argument('--dp-episodes-per-task', type=int,
+                        help='fewer DP episodes (default: --episodes-per-task): one DP call '
+                        'costs ~10x an LWD generation and runs every H steps')
     parser.add_argument('--seed', type=int, default=HELD_OUT_SEED)
     parser.add_argument('--workers', type=int, default=2, help='parallel evaluation processes')
     parser.add_argument('--json', help='also write the JSON here')
@@ -219,17 +257,21 @@ def main():
 
     import lwd_ros.envs  # noqa: F401
     num_tasks = len(gym.make(ENV_ID).unwrapped.tasks)
-    episodes = args.episodes_per_task * num_tasks
+    per_task = {'lwd': args.episodes_per_task,
+                'dp': args.dp_episodes_per_task or args.episodes_per_task}
     checkpoints = {m: str(resolve_path(p)) for m, p in (('lwd', args.lwd), ('dp', args.dp))
                    if p}
-    missing = [p for p in checkpoints.values() if not (Path(p) / 'meta.json').is_file()]
-    if missing:
-        raise SystemExit(f'bench_horizon: no checkpoint at {missing}')
-    jobs = [(m, p, h, episodes, args.seed) for m, p in checkpoints.items()
+    missing = {m: p for m, p in checkpoints.items() if not (Path(p) / 'meta.json').is_file()}
+    for m, p in missing.items():
+        print(f'bench_horizon: no {m} checkpoint at {p}: skipped', file=sys.stderr)
+        del checkpoints[m]
+    if not checkpoints:
+        raise SystemExit('bench_horizon: no checkpoint to evaluate')
+    jobs = [(m, p, h, per_task[m] * num_tasks, args.seed) for m, p in checkpoints.items()
             for h in sorted(args.horizons)]
     jobs.sort(key=lambda j: j[2])  # short horizons are slowest: start them first
-    result = {'env': ENV_ID, 'seed': args.seed, 'episodes': episodes,
-              'methods': {m: {'checkpoint': p, 'episodes_per_task': args.episodes_per_task,
+    result = {'env': ENV_ID, 'seed': args.seed, 'missing': missing,
+              'methods': {m: {'checkpoint': p, 'episodes_per_task': per_task[m],
                               'by_horizon': {}} for m, p in checkpoints.items()}}
     t0 = time.perf_counter()
     ctx = mp.get_context('spawn')
