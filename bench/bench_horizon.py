@@ -81,18 +81,13 @@ def paper_dp_flops_per_call(dp_checkpoint: str) -> dict:
             'params': sum(p.numel() for p in model.parameters())}
 
 
-def mlp_forward_s(checkpoint: str, n: int = 5000) -> float:
+def mlp_forward_s(checkpoint: str) -> float:
     """Median wall time of the deployed policy's forward (features + MLP), numpy."""
+    from bench_generation import mlp_forward_us  # the same timing as the generation bench
+
     from lwd_ros.policy.generator import PolicyGenerator
     gen = PolicyGenerator.load(checkpoint, backend='torch')
-    obs = gen.meta.sample_observations(np.random.default_rng(0), 1)[0]
-    policy = gen.generate(obs, gen.tasks[0], np.random.default_rng(0)).policy()
-    times = np.empty(n)
-    for i in range(n):
-        t0 = time.perf_counter()
-        policy.act(obs)
-        times[i] = time.perf_counter() - t0
-    return float(np.median(times))
+    return mlp_forward_us(gen, n=5000)['p50_us'] * 1e-6
 
 
 def failure_modes(episodes) -> dict:

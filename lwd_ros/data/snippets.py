@@ -106,6 +106,17 @@ def task_names(episodes: Sequence[Episode]) -> tuple[str, ...]:
     return tuple(sorted({e.task for e in episodes}))
 
 
+def task_index(episodes: Sequence[Episode], tasks: Sequence[str]) -> dict[str, int]:
+    """``{task: index}``; ValueError if there are no episodes or one has an unknown task."""
+    if not episodes:
+        raise ValueError('no episodes to cut snippets or windows from')
+    index = {name: i for i, name in enumerate(tasks)}
+    missing = sorted({e.task for e in episodes} - set(index))
+    if missing:
+        raise ValueError(f'episodes have tasks {missing} not in {list(tasks)}')
+    return index
+
+
 def history_window(observations: np.ndarray, t: int, history: int) -> np.ndarray:
     """``(history, obs_dim)`` observations ending at step ``t``, front-padded with step 0."""
     idx = np.clip(np.arange(t - history + 1, t + 1), 0, None)
@@ -129,12 +140,7 @@ def cut_snippets(
     """
     if horizon < 0 or stride < 1 or obs_history < 1:
         raise ValueError(f'{horizon=} must be >= 0, {stride=} and {obs_history=} >= 1')
-    if not episodes:
-        raise ValueError('no episodes to cut snippets from')
-    index = {name: i for i, name in enumerate(tasks)}
-    missing = sorted({e.task for e in episodes} - set(index))
-    if missing:
-        raise ValueError(f'episodes have tasks {missing} not in {list(tasks)}')
+    index = task_index(episodes, tasks)
     full = horizon == 0
     length = max(len(e) for e in episodes) if full else horizon
     F, act_dim = space.stats.obs_dim, space.stats.act_dim
@@ -189,12 +195,7 @@ def cut_action_windows(episodes: Sequence[Episode], space: ModelSpace, tasks: Se
     """
     if horizon < obs_history or obs_history < 1:
         raise ValueError(f'{horizon=} must be >= {obs_history=} >= 1')
-    if not episodes:
-        raise ValueError('no episodes to cut windows from')
-    index = {name: i for i, name in enumerate(tasks)}
-    missing = sorted({e.task for e in episodes} - set(index))
-    if missing:
-        raise ValueError(f'episodes have tasks {missing} not in {list(tasks)}')
+    index = task_index(episodes, tasks)
     obs_l, act_l, mask_l, task_l = [], [], [], []
     for ep in episodes:
         T = len(ep)
