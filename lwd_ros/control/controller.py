@@ -55,11 +55,6 @@ class ControllerConfig:
     def act_dim(self) -> int:
         return len(self.joint_names)
 
-    @property
-    def obs_dim(self) -> int:
-        """Joint positions then the object pose (x, y, yaw); incoming policies must match."""
-        return self.act_dim + 3
-
 
 class Mode(enum.Enum):
     """What the last tick did."""

@@ -22,6 +22,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from lwd_ros.config import from_dict
 from lwd_ros.data.snippets import NormStats
 from lwd_ros.models.config import LwdConfig
@@ -58,7 +60,7 @@ class CheckpointMeta:
     """What a generator or evaluator needs besides the weights.
 
     Args:
-        method: ``lwd`` or ``bc``.
+        method: ``lwd``, ``bc`` or ``dp``.
         stage: ``vae`` (stage 1 finished), ``diffusion`` (stage 2 in progress) or ``done``.
         tasks: task names; a task's index is its position (embeddings, one-hot inputs).
         stats: normalisation of the task-frame features and actions of the training data.
@@ -127,13 +129,11 @@ class CheckpointMeta:
         """Raw observation size (what an env or controller provides)."""
         return len(self.obs_names)
 
-    def sample_observations(self, rng: Any, n: int) -> Any:
+    def sample_observations(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``(n, obs_dim)`` float32 raw observations, uniform over the training range.
 
         For test inputs (export parity, latency benchmarks) that look like real states.
         """
-        import numpy as np
-
         if not self.obs_low:
             raise ValueError('this checkpoint records no observation range')
         return rng.uniform(self.obs_low, self.obs_high, (n, self.obs_dim)).astype(np.float32)
