@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from lwd_ros.control.observation import yaw_from_quaternion
-from lwd_ros.ros.qos import RELIABLE, SENSOR
+from lwd_ros.ros.qos import RELIABLE
 
 EPISODES, SEED = 3, 11
 
@@ -41,21 +41,25 @@ def _listen(rclpy_context, proc, timeout):
     from std_msgs.msg import Float64MultiArray
 
     from lwd_ros.msg import EpisodeStatus
+    # Best effort like the publishers, but a deep reader cache: this single-threaded
+    # listener falls behind on a loaded machine, and depth 5 (sensor data) then drops most.
+    listen = rclpy.qos.QoSProfile(depth=1000,
+                                  reliability=rclpy.qos.ReliabilityPolicy.BEST_EFFORT)
     node = rclpy.create_node('record_listener', context=rclpy_context)
     executor = rclpy.executors.SingleThreadedExecutor(context=rclpy_context)
     executor.add_node(node)
     heard = {'joints': {}, 'pose': {}, 'commands': [], 'status': []}
     node.create_subscription(
         JointState, '/joint_states',
-        lambda m: heard['joints'].__setitem__(_stamp(m.header), tuple(m.position)), SENSOR)
+        lambda m: heard['joints'].__setitem__(_stamp(m.header), tuple(m.position)), listen)
     node.create_subscription(
         PoseStamped, '/pusht/object_pose',
         lambda m: heard['pose'].__setitem__(_stamp(m.header), (
             m.pose.position.x, m.pose.position.y, yaw_from_quaternion(
                 m.pose.orientation.x, m.pose.orientation.y, m.pose.orientation.z,
-                m.pose.orientation.w))), SENSOR)
+                m.pose.orientation.w))), listen)
     node.create_subscription(Float64MultiArray, '/forward_position_controller/commands',
-                             lambda m: heard['commands'].append(tuple(m.data)), SENSOR)
+                             lambda m: heard['commands'].append(tuple(m.data)), listen)
     node.create_subscription(EpisodeStatus, '/pusht/episode', heard['status'].append, RELIABLE)
     deadline = time.monotonic() + timeout
     while proc.poll() is None and time.monotonic() < deadline:
