@@ -24,6 +24,7 @@ import numpy as np
 from lwd_ros.config import resolve_path
 import lwd_ros.envs  # noqa: F401 - registers lwd_ros/PushT-v0
 from lwd_ros.evaluation import HELD_OUT_SEED
+from lwd_ros.evaluation.cli import load_source
 from lwd_ros.evaluation.rollout import evaluate
 from lwd_ros.policy.meta import read_meta
 from lwd_ros.report import emit_json
@@ -40,15 +41,6 @@ def checkpoints(run: Path) -> list[tuple[Path, float]]:
     if last_step != list(meta.training['steps'].values())[-1]:  # else the same weights
         out.append((run, meta.training['wall_time_s']['total']))
     return out
-
-
-def source(method: str, path: Path, horizon: int):
-    if method == 'dp':
-        from lwd_ros.evaluation.dp_source import DpSource
-        return DpSource(path, action_steps=horizon)
-    from lwd_ros.evaluation.rollout import LwdSource
-    from lwd_ros.policy.generator import PolicyGenerator
-    return LwdSource(PolicyGenerator.load(path, backend='torch'), horizon)
 
 
 def validation_curve(run: Path) -> list[dict]:
@@ -120,7 +112,7 @@ def main():
             continue
         rows = []
         for path, seconds in checkpoints(resolve_path(directory)):
-            report = evaluate(env, source(method, path, args.horizon), episodes, args.seed)
+            report = evaluate(env, load_source(path, args.horizon), episodes, args.seed)
             p = float(np.mean([e.success for e in report.episodes]))
             rows.append({'checkpoint': str(path), 'training_min': round(seconds / 60, 2),
                          'success_rate': p, 'success_se': math.sqrt(p * (1 - p) / episodes),

@@ -55,18 +55,15 @@ def log(msg: str) -> None:
 
 
 def make_source(method: str, path: Path, args):
-    """The policy source of ``method`` (imports only what that method needs)."""
-    if method == 'lwd':
-        from lwd_ros.evaluation.rollout import LwdSource
-        from lwd_ros.policy.generator import PolicyGenerator
-        gen = PolicyGenerator.load(path, backend=args.backend, sampler=args.sampler)
-        return LwdSource(gen, args.horizon)
-    if method == 'dp':
-        from lwd_ros.evaluation.dp_source import DpSource  # only when --dp is given
-        return DpSource(path, action_steps=args.dp_action_steps)
-    from lwd_ros.evaluation.rollout import MlpSource
-    from lwd_ros.policy.baseline import load_bc_policies
-    return MlpSource(load_bc_policies(path), 'bc')
+    """The policy source of a checkpoint, with this bench's horizon for its method."""
+    from lwd_ros.evaluation.cli import load_source
+    from lwd_ros.policy.meta import read_meta
+
+    found = read_meta(path).method
+    if found != method:  # a mislabelled checkpoint would mislabel its histogram
+        raise ValueError(f'{path} is a {found!r} checkpoint, given as --{method}')
+    horizon = {'lwd': args.horizon, 'dp': args.dp_action_steps}.get(method)
+    return load_source(path, horizon, backend=args.backend, sampler=args.sampler)
 
 
 def load_demos(path: Path, limit: int | None):

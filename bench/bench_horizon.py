@@ -35,15 +35,6 @@ from lwd_ros.report import emit_json
 ENV_ID = 'lwd_ros/PushT-v0'
 
 
-def _source(method: str, checkpoint: str, horizon: int):
-    if method == 'dp':
-        from lwd_ros.evaluation.dp_source import DpSource
-        return DpSource(checkpoint, action_steps=horizon)
-    from lwd_ros.evaluation.rollout import LwdSource
-    from lwd_ros.policy.generator import PolicyGenerator
-    return LwdSource(PolicyGenerator.load(checkpoint, backend='torch'), horizon)
-
-
 def lwd_generation_flops(checkpoint: str) -> int:
     """Count one generation's FLOPs (all DDIM steps + hypernetwork decode) with torch."""
     from torch.utils.flop_counter import FlopCounterMode
@@ -112,12 +103,13 @@ def run_job(job: tuple) -> tuple:
     import torch
 
     import lwd_ros.envs  # noqa: F401 - registers lwd_ros/PushT-v0
+    from lwd_ros.evaluation.cli import load_source
     from lwd_ros.evaluation.rollout import evaluate
 
     method, checkpoint, horizon, episodes, seed = job
     torch.set_num_threads(1)
     try:
-        source = _source(method, checkpoint, horizon)
+        source = load_source(checkpoint, horizon)
     except ValueError as e:  # DP cannot execute more actions than it predicts
         return method, horizon, {'not_applicable': str(e)}
     env = gym.make(ENV_ID)

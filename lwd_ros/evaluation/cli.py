@@ -60,26 +60,37 @@ def make_env(env_id: str) -> Any:
     return gym.make(env_id)
 
 
-def make_source(args: argparse.Namespace):
-    """The policy source for a checkpoint: ``LwdSource``, a BC ``MlpSource`` or ``DpSource``."""
+def load_source(checkpoint: str | Path, horizon: int | None = None, backend: str = 'auto',
+                sampler: str | None = None, num_steps: int | None = None,
+                num_threads: int = 1, warm_start: float = 0.0):
+    """The policy source a checkpoint calls for: ``LwdSource``, BC ``MlpSource``, ``DpSource``.
+
+    ``horizon``: LWD control steps between generations or DP actions executed per sampled
+    sequence; None = what the checkpoint was trained for (BC ignores it).
+    """
     from lwd_ros.evaluation.rollout import LwdSource, MlpSource
     from lwd_ros.policy.baseline import load_bc_policies
     from lwd_ros.policy.generator import PolicyGenerator
     from lwd_ros.policy.meta import read_config, read_meta
 
-    path = resolve_path(args.checkpoint)
+    path = resolve_path(checkpoint)
     meta = read_meta(path)
     if meta.method == 'bc':
         return MlpSource(load_bc_policies(path), name=f'bc-{Path(path).name}')
     if meta.method == 'dp':
         from lwd_ros.evaluation.dp_source import DpSource
 
-        return DpSource(path, args.action_horizon or read_config(path).dp.n_action_steps,
-                        num_threads=args.num_threads)
-    gen = PolicyGenerator.load(path, backend=args.backend, sampler=args.sampler,
-                               num_steps=args.steps, num_threads=args.num_threads)
-    return LwdSource(gen, args.action_horizon or gen.default_horizon,
-                     warm_start=args.warm_start)
+        return DpSource(path, horizon or read_config(path).dp.n_action_steps,
+                        num_threads=num_threads)
+    gen = PolicyGenerator.load(path, backend=backend, sampler=sampler, num_steps=num_steps,
+                               num_threads=num_threads)
+    return LwdSource(gen, horizon or gen.default_horizon, warm_start=warm_start)
+
+
+def make_source(args: argparse.Namespace):
+    """``load_source`` with ``lwd eval``'s flags."""
+    return load_source(args.checkpoint, args.action_horizon, args.backend, args.sampler,
+                       args.steps, args.num_threads, args.warm_start)
 
 
 def write_video(report, path: str) -> None:

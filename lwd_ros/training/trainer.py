@@ -412,25 +412,26 @@ class Trainer:
         weights = self.vae.decode(self.diffusion.unstandardize(u0), data.task)
         return float(self.vae.action_mse(weights, data.obs, data.act, data.mask))
 
-    def _diffusion_val(self, val: Batch | None) -> dict:
+    def _diffusion_val(self, val: Batch | None, latents: torch.Tensor | None) -> dict:
         if val is None:
             return {}
         with torch.random.fork_rng(), torch.no_grad():
             torch.manual_seed(0)
-            u0 = self.diffusion.standardize(self.encode_latents(val))
-            loss = float(self.diffusion(u0, val.cond, val.task))
+            loss = float(self.diffusion(self.diffusion.standardize(latents), val.cond,
+                                        val.task))
         return {'val_diffusion': loss, 'val_generated_mse': self.generated_mse(val)}
 
     def train_diffusion(self) -> dict:
         train = self.horizon_views(self.train_data)
         latents = self.encode_latents(train)
         val = spread(self.horizon_views(self.val_data), VAL_LIMIT) if self.val_data else None
+        val_latents = self.encode_latents(val) if val is not None else None  # VAE is frozen
         self.diffusion.set_latent_stats(latents)
         data = LatentBatch(self.diffusion.standardize(latents), train.cond, train.task)
         return self._optimise(
             'diffusion', self.cfg.train.diffusion_steps, self.diffusion.denoiser,
             self.cfg.train.diffusion_lr, self._diffusion_loss, data,
-            lambda: self._diffusion_val(val),
+            lambda: self._diffusion_val(val, val_latents),
             after_step=lambda: self.ema.update(self.diffusion.denoiser),
             extra_state=lambda: {'ema_updates': self.ema.num_updates})
 
