@@ -34,7 +34,7 @@ setup(
     license=PACKAGE.findtext('license'),
     python_requires='>=3.10',
     packages=find_packages(include=['lwd_ros', 'lwd_ros.*']),
-    package_data={'lwd_ros': ['envs/assets/*']},
+    package_data={'lwd_ros': ['envs/*/*.xml']},
     data_files=[
         ('share/ament_index/resource_index/packages', ['resource/lwd_ros']),
         ('share/lwd_ros', ['package.xml']),

@@ -22,11 +22,11 @@ import gymnasium as gym
 import numpy as np
 
 from lwd_ros.config import resolve_path
-import lwd_ros.envs  # noqa: F401 - registers lwd_ros/PushT-v0
+import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
 from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.evaluation.cli import load_source
 from lwd_ros.evaluation.rollout import evaluate
-from lwd_ros.policy.meta import read_meta
+from lwd_ros.runtime.checkpoint import read_meta
 from lwd_ros.report import emit_json
 
 

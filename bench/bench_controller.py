@@ -21,10 +21,10 @@ import numpy as np
 import rclpy
 from rclpy.executors import SingleThreadedExecutor
 
-from lwd_ros.control.observation import quaternion_from_yaw
+from lwd_ros.runtime.observation import quaternion_from_yaw
 from lwd_ros.msg import PolicyWeights
-from lwd_ros.policy.mlp import flatten_layers
-from lwd_ros.ros.convert import fill_policy_msg
+from lwd_ros.runtime.mlp import flatten_layers
+from lwd_ros.runtime.policy_msg import fill_policy_msg
 from lwd_ros.ros.qos import LATCHED, SENSOR
 
 HIDDEN = 128

@@ -4,7 +4,8 @@
 
 The reviewers of LWD asked whether generated closed-loop policies recover from disturbances
 and whether warm starts (Diffusion Policy style) help. Every method runs the same seeds twice:
-clean, and with the T teleported at fixed steps (``config/disturbance.yaml``, same kicks for
+clean, and with the T teleported at fixed steps
+(``config/envs/pusht_disturbance.yaml``, same kicks for
 the same seed). LWD runs at H = 8 and H = 32 cold, and at H = 8 with the previous latent
 re-noised to ``--warm-start`` (fewer denoising steps, smoother policy sequence); the BC
 baselines are queried every step.
@@ -17,12 +18,12 @@ import argparse
 import gymnasium as gym
 
 from lwd_ros.config import load_config, resolve_path
-import lwd_ros.envs  # noqa: F401 - registers lwd_ros/PushT-v0
-from lwd_ros.envs.disturbance import BlockKick, KickConfig
+import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
+from lwd_ros.envs.pusht.disturbance import BlockKick, KickConfig
 from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
-from lwd_ros.policy.baseline import load_bc_policies
-from lwd_ros.policy.generator import PolicyGenerator
+from lwd_ros.runtime.baseline import load_bc_policies
+from lwd_ros.runtime.loader import load_generator
 from lwd_ros.report import emit_json
 
 
@@ -31,7 +32,7 @@ def main():
     parser.add_argument('--checkpoint', default='models/pusht')
     parser.add_argument('--bc-small', default='runs/pusht_bc_small')
     parser.add_argument('--bc-large', default='runs/pusht_bc_large')
-    parser.add_argument('--kicks', default='config/disturbance.yaml')
+    parser.add_argument('--kicks', default='config/envs/pusht_disturbance.yaml')
     parser.add_argument('--episodes', type=int, default=50)
     parser.add_argument('--seed', type=int, default=HELD_OUT_SEED)
     parser.add_argument('--warm-start', type=float, default=0.5)
@@ -39,7 +40,7 @@ def main():
     args = parser.parse_args()
 
     kicks = load_config(KickConfig, args.kicks)
-    gen = PolicyGenerator.load(resolve_path(args.checkpoint))
+    gen = load_generator(resolve_path(args.checkpoint))
     sources = {'lwd_h8': LwdSource(gen, 8), 'lwd_h32': LwdSource(gen, 32),
                f'lwd_h8_warm{args.warm_start:g}': LwdSource(gen, 8, args.warm_start)}
     for name, path in (('bc_small', args.bc_small), ('bc_large', args.bc_large)):

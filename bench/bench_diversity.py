@@ -3,7 +3,8 @@
 """How each method solves PushT: first-contact sides of the T and LWD's latents; JSON + PNGs.
 
 The LWD paper shows behaviour diversity with foot-contact patterns; the PushT analogue is the
-side of the T the pusher touches first (``pusht_geometry.first_contact_edge``, the 8 edges of
+side of the T the pusher touches first
+(``lwd_ros.envs.pusht.geometry.first_contact_edge``, the 8 edges of
 ``T_EDGES`` plus ``none``). For the demonstrations and for LWD, Diffusion Policy and BC
 rollouts (each optional; a path that does not exist is reported as ``missing``) this reports
 per method, overall and per task: the counts per side, the entropy of the sides in log-8 units
@@ -35,7 +36,7 @@ import gymnasium as gym
 import numpy as np
 
 from lwd_ros.config import resolve_path
-import lwd_ros.envs  # noqa: F401 - registers lwd_ros/PushT-v0
+import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
 from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.evaluation.diversity import (
     CATEGORIES,
@@ -57,7 +58,7 @@ def log(msg: str) -> None:
 def make_source(method: str, path: Path, args):
     """The policy source of a checkpoint, with this bench's horizon for its method."""
     from lwd_ros.evaluation.cli import load_source
-    from lwd_ros.policy.meta import read_meta
+    from lwd_ros.runtime.checkpoint import read_meta
 
     found = read_meta(path).method
     if found != method:  # a mislabelled checkpoint would mislabel its histogram

@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 from lwd_ros.config import resolve_path
-from lwd_ros.policy.generator import PolicyGenerator
+from lwd_ros.runtime.loader import load_generator
 from lwd_ros.report import emit_json
 
 
@@ -64,12 +64,12 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         onnx_dir = args.onnx
         if onnx_dir is None:
-            from lwd_ros.export.onnx import export_onnx
+            from lwd_ros.learning.export_onnx import export_onnx
             onnx_dir = export_onnx(checkpoint, Path(tmp) / 'onnx')
         result = {'checkpoint': str(args.checkpoint), 'threads': 1,
                   'cpu': platform.processor() or platform.machine(), 'generation': {}}
         for backend, path in (('torch', checkpoint), ('onnx', onnx_dir)):
-            gen = PolicyGenerator.load(path, backend=backend, num_threads=1)
+            gen = load_generator(path, backend=backend, num_threads=1)
             result['generation'][backend] = {
                 'ddim': latency(gen, 'ddim', args.steps, args.n),
                 'ddpm': latency(gen, 'ddpm', None, args.n_ddpm)}

@@ -39,8 +39,8 @@ def lwd_generation_flops(checkpoint: str) -> int:
     """Count one generation's FLOPs (all DDIM steps + hypernetwork decode) with torch."""
     from torch.utils.flop_counter import FlopCounterMode
 
-    from lwd_ros.policy.generator import PolicyGenerator
-    gen = PolicyGenerator.load(checkpoint, backend='torch')
+    from lwd_ros.runtime.loader import load_generator
+    gen = load_generator(checkpoint, backend='torch')
     obs = gen.meta.sample_observations(np.random.default_rng(0), 1)[0]
     with FlopCounterMode(display=False) as counter:
         gen.generate(obs, gen.tasks[0], np.random.default_rng(0))
@@ -59,8 +59,8 @@ def paper_dp_flops_per_call(dp_checkpoint: str) -> dict:
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 
-    from lwd_ros.models.checkpoint import load_checkpoint
-    from lwd_ros.models.diffusion_policy import DiffusionPolicyModel
+    from lwd_ros.learning.checkpoint_io import load_checkpoint
+    from lwd_ros.learning.diffusion_policy import DiffusionPolicyModel
 
     ckpt = load_checkpoint(dp_checkpoint)
     cfg = dataclasses.replace(ckpt.cfg.dp, down_dims=(256, 512, 1024))
@@ -76,8 +76,8 @@ def mlp_forward_s(checkpoint: str) -> float:
     """Median wall time of the deployed policy's forward (features + MLP), numpy."""
     from bench_generation import mlp_forward_us  # the same timing as the generation bench
 
-    from lwd_ros.policy.generator import PolicyGenerator
-    gen = PolicyGenerator.load(checkpoint, backend='torch')
+    from lwd_ros.runtime.loader import load_generator
+    gen = load_generator(checkpoint, backend='torch')
     return mlp_forward_us(gen, n=5000)['p50_us'] * 1e-6
 
 
@@ -102,7 +102,7 @@ def run_job(job: tuple) -> tuple:
     import gymnasium as gym
     import torch
 
-    import lwd_ros.envs  # noqa: F401 - registers lwd_ros/PushT-v0
+    import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
     from lwd_ros.evaluation.cli import load_source
     from lwd_ros.evaluation.rollout import evaluate
 
@@ -139,8 +139,8 @@ def run_job(job: tuple) -> tuple:
 def per_step_costs(result: dict, lwd_checkpoint: str | None) -> None:
     """Add FLOPs and wall time per control step to every evaluated cell."""
     if lwd_checkpoint:
-        from lwd_ros.policy.generator import PolicyGenerator
-        gen = PolicyGenerator.load(lwd_checkpoint, backend='torch')
+        from lwd_ros.runtime.loader import load_generator
+        gen = load_generator(lwd_checkpoint, backend='torch')
         info = result['methods']['lwd']
         info['generation_flops'] = lwd_generation_flops(lwd_checkpoint)
         info['mlp_flops_per_step'] = gen.flops_per_step
@@ -228,7 +228,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--lwd', default='models/pusht', help='LWD checkpoint ("" to skip)')
     parser.add_argument('--dp', default='runs/pusht_dp',
-                        help='DP checkpoint ("" to skip; train it with config/pusht_dp.yaml)')
+                        help='DP checkpoint ("" to skip; train it with '
+                        'config/train/pusht_dp.yaml)')
     parser.add_argument('--horizons', type=int, nargs='+', default=[1, 2, 4, 8, 16, 32])
     parser.add_argument('--episodes-per-task', type=int, default=50)
     parser.add_argument('--dp-episodes-per-task', type=int,
@@ -242,7 +243,7 @@ def main():
 
     import gymnasium as gym
 
-    import lwd_ros.envs  # noqa: F401
+    import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
     num_tasks = len(gym.make(ENV_ID).unwrapped.tasks)
     per_task = {'lwd': args.episodes_per_task,
                 'dp': args.dp_episodes_per_task or args.episodes_per_task}

@@ -21,12 +21,12 @@ from pathlib import Path
 import gymnasium as gym
 
 from lwd_ros.config import resolve_path
-import lwd_ros.envs  # noqa: F401 - registers lwd_ros/PushT-v0
+import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
 from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
-from lwd_ros.policy.baseline import load_bc_policies
-from lwd_ros.policy.generator import PolicyGenerator
-from lwd_ros.policy.meta import read_meta
+from lwd_ros.runtime.baseline import load_bc_policies
+from lwd_ros.runtime.loader import load_generator
+from lwd_ros.runtime.checkpoint import read_meta
 from lwd_ros.report import emit_json
 
 
@@ -53,7 +53,7 @@ def main():
 
     env = gym.make(args.env)
     checkpoint = resolve_path(args.checkpoint)
-    gen = PolicyGenerator.load(checkpoint, backend=args.backend, sampler=args.sampler)
+    gen = load_generator(checkpoint, backend=args.backend, sampler=args.sampler)
     meta = read_meta(checkpoint)
     result = {'episodes': args.episodes, 'seed': args.seed, 'env': args.env,
               'lwd': {'checkpoint': str(args.checkpoint), 'sampler': gen.plan.name,

@@ -29,8 +29,8 @@ SEED_OFFSET = 1000
 
 
 def _expert_job(job):
-    from lwd_ros.envs.pusht import PushTEnv
-    from lwd_ros.experts.mpc import MPCExpert, run_episode
+    from lwd_ros.envs.pusht.env import PushTEnv
+    from lwd_ros.envs.pusht.expert import MPCExpert, run_episode
 
     task, seed = job
     if 'env' not in _expert_job.__dict__:
@@ -43,7 +43,7 @@ def _expert_job(job):
 
 def bench_expert(seeds: int, workers: int) -> dict:
     """Success rate, steps and time per goal over ``seeds`` reset seeds each."""
-    from lwd_ros.envs.pusht_sim import TASKS
+    from lwd_ros.envs.pusht.config import TASKS
 
     jobs = [(task, SEED_OFFSET + s) for task in TASKS for s in range(seeds)]
     t0 = time.perf_counter()
@@ -82,8 +82,8 @@ def bench_env(steps: int = 3000) -> dict:
     import mujoco
     from mujoco import rollout
 
-    from lwd_ros.envs.pusht import PushTEnv
-    from lwd_ros.experts.mpc import MPCExpert
+    from lwd_ros.envs.pusht.env import PushTEnv
+    from lwd_ros.envs.pusht.expert import MPCExpert
 
     env = PushTEnv()
     env.reset(seed=0)
@@ -118,7 +118,7 @@ def bench_fidelity(episodes: int = 20, steps: int = 60) -> dict:
     """Replay random pushes in pymunk (the original engine) and in PushTSim; compare blocks."""
     import pymunk
 
-    from lwd_ros.envs.pusht_sim import PushTSim
+    from lwd_ros.envs.pusht.sim import PushTSim
 
     def pymunk_scene(agent_px, block):
         space = pymunk.Space()

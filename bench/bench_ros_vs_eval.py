@@ -21,7 +21,7 @@ import numpy as np
 
 from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.evaluation.rollout import LwdSource, evaluate
-from lwd_ros.policy.generator import PolicyGenerator
+from lwd_ros.runtime.loader import load_generator
 from lwd_ros.report import emit_json
 
 
@@ -37,9 +37,9 @@ def main():
     parser.add_argument('--json', help='also write the JSON here')
     args = parser.parse_args()
 
-    import lwd_ros.envs  # noqa: F401  (registers lwd_ros/PushT-v0)
+    import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
     env = gym.make('lwd_ros/PushT-v0')
-    gen = PolicyGenerator.load(args.checkpoint)
+    gen = load_generator(args.checkpoint)
     report = evaluate(env, LwdSource(gen, args.action_horizon), args.episodes, args.seed,
                       task=args.task)
     in_process = [bool(r.success) for r in report.episodes]

@@ -6,7 +6,7 @@
     ros2 topic pub --once /lwd/task lwd_ros/msg/TaskSwitch "{task: goal_right}"
 
 Nodes, arguments and parameters are declared in ``lwd_ros.ros.graphs`` (shared with the
-pip-only ``lwd launch pusht_sim``); parameters come from ``config/pusht_sim.yaml``.
+pip-only ``lwd launch pusht_sim``); parameters come from ``config/ros/pusht_sim.yaml``.
 """
 
 from lwd_ros.ros.launch_description import graph_launch_description

@@ -18,9 +18,10 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     'collect': ('lwd_ros.data.collect', 'collect MPC expert demonstrations into a Minari dataset'),
     'render': ('lwd_ros.evaluation.render', 'render episodes to MP4/GIF and a trajectory PNG'),
-    'train': ('lwd_ros.training.cli', 'train the LWD VAE + latent diffusion (or a baseline)'),
+    'train': ('lwd_ros.learning.train_cli',
+              'train the LWD VAE + latent diffusion (or a baseline)'),
     'eval': ('lwd_ros.evaluation.cli', 'closed-loop evaluation without ROS'),
-    'export': ('lwd_ros.export.cli', 'export the generator to ONNX'),
+    'export': ('lwd_ros.learning.export_cli', 'export the generator to ONNX'),
     'bag2dataset': ('lwd_ros.data.bag2dataset', 'convert rosbag2 recordings to a dataset'),
     'launch': ('lwd_ros.ros.bringup', 'start a node graph without ros2 launch'),
 }

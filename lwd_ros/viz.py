@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lwd_ros.envs import pusht_geometry as geom
+from lwd_ros.envs.pusht import geometry as geom
 
 GOAL_COLOR = '#90ee90'  # the original's LightGreen
 BLOCK_COLOR = '#778899'  # LightSlateGray
@@ -35,7 +35,7 @@ def render_observations(observations: np.ndarray, goal_pose: Sequence[float], si
         width: frame width in pixels.
         height: frame height in pixels.
     """
-    from lwd_ros.envs.pusht_sim import PushTSim  # mujoco only when frames are wanted
+    from lwd_ros.envs.pusht.sim import PushTSim  # mujoco only when frames are wanted
 
     own = sim is None
     sim = sim or PushTSim()

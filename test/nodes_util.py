@@ -13,7 +13,8 @@ def spawn(executable, env, name=None, **params):
     """Start ``lwd_ros.nodes.<executable>`` with ``-p name:=value`` parameters."""
     cmd = [sys.executable, '-m', f'lwd_ros.nodes.{executable}', '--ros-args',
            '-r', f'__node:={name or executable}',
-           '--params-file', str(REPO / 'config' / 'pusht_sim.yaml')]
+           *[a for f in ('lwd.yaml', 'pusht_sim.yaml')
+             for a in ('--params-file', str(REPO / 'config' / 'ros' / f))]]
     for k, v in params.items():
         cmd += ['-p', f'{k}:={str(v).lower() if isinstance(v, bool) else v}']
     return subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE,

@@ -23,7 +23,7 @@ from std_msgs.msg import Float64MultiArray
 import yaml
 
 from lwd_ros.config import load_config
-from lwd_ros.control.observation import quaternion_from_yaw
+from lwd_ros.runtime.observation import quaternion_from_yaw
 from lwd_ros.data.bag_episodes import DemoStreams, Stream, streams_to_episodes
 from lwd_ros.data.bag_reader import ConvertConfig, bag_to_episodes, open_bag, read_bag
 from lwd_ros.data.bag_writer import BagRecorder, adapted_qos, bag_qos

@@ -9,12 +9,12 @@ import sys
 import numpy as np
 import pytest
 
-from lwd_ros.control.controller import ControllerConfig, Mode, PolicyController
-from lwd_ros.control.observation import quaternion_from_yaw, yaw_from_quaternion
-from lwd_ros.control.rate_monitor import RateMonitor
+from lwd_ros.runtime.controller import ControllerConfig, Mode, PolicyController
+from lwd_ros.runtime.observation import quaternion_from_yaw, yaw_from_quaternion
+from lwd_ros.runtime.rate_monitor import RateMonitor
 from lwd_ros.msg import PolicyWeights
-from lwd_ros.policy.mlp import num_params
-from lwd_ros.ros.convert import InvalidPolicy, fill_policy_msg
+from lwd_ros.runtime.mlp import num_params
+from lwd_ros.runtime.policy_msg import InvalidPolicy, fill_policy_msg
 
 LAYERS = (5, 16, 2)
 
@@ -29,7 +29,7 @@ def _msg(generation, weights=None, gen_id='g1', bias=(0.3, 0.2)):
 
 
 def _fed_controller(now=0.0, yaw=0.5):
-    c = PolicyController(ControllerConfig(obs_timeout_s=0.1))
+    c = PolicyController(ControllerConfig(obs_timeout=0.1))
     c.obs.update_joints(['gantry_y', 'gantry_x'], [0.2, 0.1], now)
     c.obs.update_pose(0.25, 0.3, quaternion_from_yaw(yaw), now)
     return c
@@ -100,7 +100,7 @@ def test_rate_monitor_reports_rate_and_missed_ticks():
 
 
 def test_controller_path_never_imports_torch():
-    code = ('import sys, lwd_ros.nodes.lwd_controller, lwd_ros.control.controller;'
+    code = ('import sys, lwd_ros.nodes.lwd_controller, lwd_ros.runtime.controller;'
             'bad = [m for m in ("torch", "mujoco", "diffusers") if m in sys.modules];'
             'assert not bad, bad')
     subprocess.run([sys.executable, '-c', code], check=True)
@@ -109,5 +109,5 @@ def test_controller_path_never_imports_torch():
 def test_config_validation():
     with pytest.raises(ValueError, match='action_low'):
         ControllerConfig(action_low=(0.0,))
-    with pytest.raises(ValueError, match='obs_timeout_s'):
-        ControllerConfig(obs_timeout_s=0.0)
+    with pytest.raises(ValueError, match="obs_timeout"):
+        ControllerConfig(obs_timeout=0.0)

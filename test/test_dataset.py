@@ -49,7 +49,7 @@ def test_minari_reads_it_with_task_per_step(tmp_path):
 
 
 def test_rewards_follow_coverage(tmp_path):
-    from lwd_ros.envs.pusht_sim import TASKS
+    from lwd_ros.envs.pusht.config import TASKS
 
     goal = np.array(TASKS['classic'])
     obs = np.array([[0.45, 0.45, 0.4, 0.05, 0.0], [0.45, 0.45, *goal]])

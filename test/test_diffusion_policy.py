@@ -15,24 +15,23 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from lwd_ros.cli import main as lwd_main
 from lwd_ros.data.episode import Episode
-from lwd_ros.data.snippets import NormStats, cut_action_windows
+from lwd_ros.data.snippets import cut_action_windows
+from lwd_ros.runtime.normalisation import NormStats
 from lwd_ros.evaluation.dp_source import DpSource
 from lwd_ros.evaluation.rollout import evaluate
-from lwd_ros.evaluation.toy import TOY_ID, toy_config, toy_demonstrations
-from lwd_ros.models.checkpoint import load_checkpoint
-from lwd_ros.models.config import DpConfig
-from lwd_ros.models.diffusion_policy import ConditionalUnet1D
-from lwd_ros.policy.features import FeatureMap, ModelSpace
-from lwd_ros.policy.meta import CheckpointError, read_meta
-from lwd_ros.training.trainer import Trainer
+from lwd_ros.evaluation.toy import TOY_DATA, TOY_ID, toy_config, toy_demonstrations
+from lwd_ros.learning.checkpoint_io import load_checkpoint
+from lwd_ros.experiment import DpConfig
+from lwd_ros.learning.diffusion_policy import ConditionalUnet1D
+from lwd_ros.runtime.features import FeatureMap, ModelSpace
+from lwd_ros.runtime.checkpoint import CheckpointError, read_meta
+from lwd_ros.learning.trainer import Trainer
 
 # A seconds-scale DP on the toy task: horizon 8 = 1 past + current + 6 ahead, 4 executed.
 TINY_DP = ['method=dp', 'dp.down_dims=[16, 32]', 'dp.diffusion_step_embed_dim=16',
            'dp.task_embed_dim=4', 'dp.horizon=8', 'dp.n_action_steps=4', 'dp.ema_decay=0.99',
            'train.dp_steps=300', 'train.dp_lr=2.0e-3', 'train.val_every=100',
            'train.ckpt_every=100', 'train.num_threads=1']
-TOY_DATA = ['data.dataset=toy', 'data.obs_names=[]', 'data.angle_dims=[]',
-            'data.goal_frame=false', 'data.frame_points=[]', 'data.action_points=[]']
 
 
 @pytest.fixture(autouse=True)
@@ -239,7 +238,7 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos):
     fake.read_metadata = lambda path: {}
     monkeypatch.setitem(sys.modules, 'lwd_ros.data.minari_io', fake)
     out = tmp_path / 'run'
-    assert lwd_main(['train', '--config', 'config/pusht_dp.yaml', '--out', str(out),
+    assert lwd_main(['train', '--config', 'config/train/pusht_dp.yaml', '--out', str(out),
                      '--no-progress', *TOY_DATA, *TINY_DP, 'train.dp_steps=50',
                      'train.batch_size=64', 'train.warmup_steps=10']) == 0
     assert read_meta(out).training['steps'] == {'dp': 50}

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from lwd_ros.config import load_config
-from lwd_ros.envs import pusht_geometry as geom
-from lwd_ros.envs.disturbance import BlockKick, KickConfig
-from lwd_ros.envs.pusht import WALL_INNER, PushTEnv
+from lwd_ros.envs.pusht import geometry as geom
+from lwd_ros.envs.pusht.disturbance import BlockKick, KickConfig
+from lwd_ros.envs.pusht.env import WALL_INNER, PushTEnv
 
 
 def _run(env, seed, steps=30):
@@ -48,7 +48,7 @@ def test_kicks_are_reproducible_per_seed_and_differ_across_seeds():
 
 
 def test_shipped_config_and_bad_values():
-    cfg = load_config(KickConfig, 'config/disturbance.yaml')
+    cfg = load_config(KickConfig, 'config/envs/pusht_disturbance.yaml')
     assert cfg.steps == (20, 50) and cfg.translation > 0
     with pytest.raises(ValueError, match='>= 1'):
         KickConfig(steps=(0,))

@@ -15,7 +15,7 @@ from conftest import REPO
 import numpy as np
 import pytest
 
-from lwd_ros.envs import pusht_geometry as geom
+from lwd_ros.envs.pusht import geometry as geom
 from lwd_ros.evaluation.diversity import (
     CATEGORIES,
     NONE,

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from lwd_ros.config import load_config
-from lwd_ros.envs.pusht import PushTEnv
-from lwd_ros.envs.pusht_sim import TASKS, PushTConfig
-from lwd_ros.experts.mpc import ExpertConfig, MPCExpert, run_episode
+from lwd_ros.envs.pusht.env import PushTEnv
+from lwd_ros.envs.pusht.config import TASKS, PushTConfig
+from lwd_ros.envs.pusht.expert import ExpertConfig, MPCExpert, run_episode
 
 
 @pytest.fixture(scope='module')
@@ -79,6 +79,6 @@ def test_planning_step_must_divide_policy_period():
 
 
 def test_shipped_expert_config_loads():
-    cfg = load_config(ExpertConfig, 'config/expert.yaml')
+    cfg = load_config(ExpertConfig, 'config/envs/pusht_expert.yaml')
     assert cfg.horizon >= 2 and cfg.num_pushes > 0
     assert set(PushTConfig().tasks) == set(TASKS)

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from lwd_ros.evaluation.toy import toy_config, toy_demonstrations
-from lwd_ros.export.onnx import export_onnx, parity
-from lwd_ros.policy.generator import PolicyGenerator
-from lwd_ros.policy.meta import CheckpointError
-from lwd_ros.training.trainer import Trainer
+from lwd_ros.learning.export_onnx import export_onnx, parity
+from lwd_ros.runtime.loader import load_generator
+from lwd_ros.runtime.checkpoint import CheckpointError
+from lwd_ros.learning.trainer import Trainer
 
 
 @pytest.fixture(scope='module')
@@ -36,7 +36,7 @@ def test_onnx_generator_same_api(exported):
     ckpt, onnx_dir = exported
     assert sorted(p.name for p in onnx_dir.iterdir()) == ['config.yaml', 'decoder.onnx',
                                                           'denoiser.onnx', 'meta.json']
-    th, ox = PolicyGenerator.load(ckpt), PolicyGenerator.load(onnx_dir)
+    th, ox = load_generator(ckpt), load_generator(onnx_dir)
     assert (th.backend, ox.backend) == ('torch', 'onnx')
     for attr in ('tasks', 'obs_dim', 'act_dim', 'layer_sizes', 'activation', 'latent_dim',
                  'obs_history', 'num_params'):
@@ -53,8 +53,8 @@ def test_onnx_generator_same_api(exported):
 def test_onnx_generator_imports_no_torch(exported):
     _, onnx_dir = exported
     code = ('import sys, numpy as np\n'
-            'from lwd_ros.policy.generator import PolicyGenerator\n'
-            f'g = PolicyGenerator.load({str(onnx_dir)!r})\n'
+            'from lwd_ros.runtime.loader import load_generator\n'
+            f'g = load_generator({str(onnx_dir)!r})\n'
             'p = g.generate(np.zeros(2), "high", np.random.default_rng(0))\n'
             'assert p.policy().act(np.zeros(2, np.float32)).shape == (2,)\n'
             'assert "torch" not in sys.modules, "torch was imported"\n')
@@ -67,4 +67,4 @@ def test_corrupt_onnx_graph_is_reported(exported, tmp_path):
         (tmp_path / p.name).write_bytes(p.read_bytes())
     (tmp_path / 'decoder.onnx').write_bytes(b'not a graph')
     with pytest.raises(CheckpointError, match=r'decoder\.onnx: corrupt'):
-        PolicyGenerator.load(tmp_path)
+        load_generator(tmp_path)

@@ -7,10 +7,11 @@ import pytest
 import torch
 
 from lwd_ros.evaluation.toy import toy_config, toy_demonstrations
-from lwd_ros.policy.generator import GeneratedPolicy, PolicyGenerator
-from lwd_ros.policy.mlp import MlpPolicy, num_params
-from lwd_ros.policy.sampler import alphas_cumprod, ddim_plan, ddpm_plan
-from lwd_ros.training.trainer import Trainer
+from lwd_ros.runtime.generator import GeneratedPolicy
+from lwd_ros.runtime.loader import load_generator
+from lwd_ros.runtime.mlp import MlpPolicy, num_params
+from lwd_ros.runtime.sampler import alphas_cumprod, ddim_plan, ddpm_plan
+from lwd_ros.learning.trainer import Trainer
 
 SCHEDULES = ['squaredcos_cap_v2', 'linear', 'scaled_linear']
 PREDICTIONS = ['epsilon', 'sample', 'v_prediction']
@@ -85,7 +86,7 @@ def checkpoint(tmp_path_factory):
 
 
 def test_generate_api(checkpoint):
-    gen = PolicyGenerator.load(checkpoint, seed=0)
+    gen = load_generator(checkpoint, seed=0)
     assert gen.backend == 'torch' and gen.tasks == ('high', 'low')
     assert (gen.obs_dim, gen.act_dim, gen.obs_history) == (2, 2, 1)
     p = gen.generate(np.array([-0.8, 0.0]), 'high', np.random.default_rng(0))
@@ -99,7 +100,7 @@ def test_generate_api(checkpoint):
 
 
 def test_generate_is_deterministic_per_seed(checkpoint):
-    gen = PolicyGenerator.load(checkpoint)
+    gen = load_generator(checkpoint)
     obs = np.array([-0.5, 0.1])
     a = gen.generate(obs, 'low', np.random.default_rng(3))
     b = gen.generate(obs, 'low', np.random.default_rng(3))
@@ -109,7 +110,7 @@ def test_generate_is_deterministic_per_seed(checkpoint):
 
 
 def test_samplers_and_warm_start(checkpoint):
-    gen = PolicyGenerator.load(checkpoint, sampler='ddpm')
+    gen = load_generator(checkpoint, sampler='ddpm')
     assert gen.plan.name == 'ddpm-100'
     p = gen.generate(np.zeros(2), 'high', np.random.default_rng(0))
     gen.set_sampler('ddim', 5)
@@ -122,14 +123,14 @@ def test_samplers_and_warm_start(checkpoint):
 
 
 def test_obs_history_padding(checkpoint):
-    gen = PolicyGenerator.load(checkpoint)
+    gen = load_generator(checkpoint)
     one = gen.condition(np.array([0.1, 0.2]), 'high')
     many = gen.condition(np.array([[9.0, 9.0], [0.1, 0.2]]), 'high')  # K = 1: the latest only
     np.testing.assert_array_equal(one, many)
 
 
 def test_bad_inputs_raise_clear_errors(checkpoint):
-    gen = PolicyGenerator.load(checkpoint)
+    gen = load_generator(checkpoint)
     with pytest.raises(ValueError, match="unknown task 'left'; valid tasks"):
         gen.generate(np.zeros(2), 'left')
     with pytest.raises(ValueError, match='obs.shape'):
@@ -137,4 +138,4 @@ def test_bad_inputs_raise_clear_errors(checkpoint):
     with pytest.raises(ValueError, match='not finite'):
         gen.generate(np.array([np.nan, 0.0]), 'high')
     with pytest.raises(ValueError, match='backend'):
-        PolicyGenerator.load(checkpoint, backend='tensorrt')
+        load_generator(checkpoint, backend='tensorrt')

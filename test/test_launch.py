@@ -30,7 +30,7 @@ class _Declared(Exception):
 
 @functools.cache
 def _declared_parameters(executable):
-    """Names a node declares: run its __init__ until the first get_parameter, recording."""
+    """Names a node declares: run its __init__ until it reads them back, recording."""
     from rclpy.node import Node
     module = importlib.import_module(f'lwd_ros.nodes.{executable}')
     node_class = next(c for c in vars(module).values()
@@ -38,15 +38,17 @@ def _declared_parameters(executable):
                       and c.__module__ == module.__name__)
     names = {'use_sim_time'}
 
-    def declare(self, name, *args, **kwargs):
+    def declare(self, name, value=None, *args, **kwargs):
         names.add(name)
+        return types.SimpleNamespace(value=value)
 
-    def stop(self, name):
+    def stop(self, *args):
         raise _Declared
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Node, '__init__', lambda self, *a, **k: None)
         mp.setattr(Node, 'declare_parameter', declare)
         mp.setattr(Node, 'get_parameter', stop)
+        mp.setattr(Node, 'get_name', stop)  # declare_config reads its fields back by name
         with pytest.raises(_Declared):
             node_class()
     return frozenset(names)
@@ -81,7 +83,7 @@ def test_bringup_commands_use_shared_params_and_overrides(name):
     for node, param in arg.sets:
         cmd = commands[node]
         files = [cmd[i + 1] for i, a in enumerate(cmd) if a == '--params-file']
-        assert [f.rsplit('/', 1)[1] for f in files] == list(graph.params_files)
+        assert [f.split('/config/', 1)[1] for f in files] == list(graph.params_files)
         assert f'{param}:=goal_left' in cmd
     with pytest.raises(ValueError, match='valid'):
         parse_launch_args(graph, ['no_such_arg:=1'])

@@ -1,11 +1,11 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""The numpy weight-layout contract (``lwd_ros.policy.mlp``) every producer must follow."""
+"""The numpy weight-layout contract (``lwd_ros.runtime.mlp``) every producer must follow."""
 
 import numpy as np
 import pytest
 
-from lwd_ros.policy.mlp import (
+from lwd_ros.runtime.mlp import (
     ACTIVATIONS,
     MlpPolicy,
     flatten_layers,

@@ -10,15 +10,16 @@ import torch
 
 from lwd_ros.config import load_config
 from lwd_ros.data.episode import Episode
-from lwd_ros.data.snippets import NormStats, cut_snippets, split_episodes, task_names
+from lwd_ros.data.snippets import cut_snippets, split_episodes, task_names
+from lwd_ros.runtime.normalisation import NormStats
 from lwd_ros.evaluation.toy import toy_demonstrations
-from lwd_ros.models.bc import BcMlp
-from lwd_ros.models.config import DataConfig, DiffusionConfig, LwdConfig, PolicyConfig, VaeConfig
-from lwd_ros.models.diffusion import LatentDiffusion
-from lwd_ros.models.vae import TORCH_ACTIVATIONS, HyperDecoder, TrajectoryVae, batched_mlp
-from lwd_ros.policy.baseline import bc_task_weights
-from lwd_ros.policy.features import FeatureMap, ModelSpace, default_obs_names
-from lwd_ros.policy.mlp import MlpPolicy, fold_affine, num_params, split_layers
+from lwd_ros.learning.bc import BcMlp
+from lwd_ros.experiment import DataConfig, DiffusionConfig, LwdConfig, PolicyConfig, VaeConfig
+from lwd_ros.learning.diffusion import LatentDiffusion
+from lwd_ros.learning.vae import TORCH_ACTIVATIONS, HyperDecoder, TrajectoryVae, batched_mlp
+from lwd_ros.runtime.baseline import bc_task_weights
+from lwd_ros.runtime.features import FeatureMap, ModelSpace, default_obs_names
+from lwd_ros.runtime.mlp import MlpPolicy, fold_affine, num_params, split_layers
 
 SMALL_VAE = VaeConfig(latent_dim=4, encoder_hidden=32, decoder_hidden=32, chunk_size=64,
                       head_hidden=16)
@@ -174,12 +175,12 @@ def test_config_validation(bad):
 @pytest.mark.parametrize('name', ['pusht.yaml', 'pusht_tiny.yaml', 'pusht_bc_small.yaml',
                                   'pusht_bc_large.yaml'])
 def test_shipped_configs_load(name):
-    cfg = load_config(LwdConfig, f'config/{name}')
+    cfg = load_config(LwdConfig, f'config/train/{name}')
     assert cfg.data.horizon >= 0
 
 
 def test_default_pusht_policy_is_small():
-    cfg = load_config(LwdConfig, 'config/pusht.yaml')
+    cfg = load_config(LwdConfig, 'config/train/pusht.yaml')
     assert num_params((5, *cfg.policy.hidden_sizes, 2)) <= 20_000
 
 

@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 
 from lwd_ros.config import load_config
-import lwd_ros.envs  # noqa: F401  (registers lwd_ros/PushT-v0)
-from lwd_ros.envs import pusht_geometry as geom
-from lwd_ros.envs import pusht_sim
-from lwd_ros.envs.pusht import PushTEnv
+import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
+from lwd_ros.envs.pusht import geometry as geom
+from lwd_ros.envs.pusht import config as pusht_config
+from lwd_ros.envs.pusht import sim as pusht_sim
+from lwd_ros.envs.pusht.env import PushTEnv
 
-CLASSIC = np.array(pusht_sim.TASKS['classic'])
+CLASSIC = np.array(pusht_config.TASKS['classic'])
 
 
 # --- geometry ---------------------------------------------------------------------------------
@@ -23,9 +24,9 @@ def test_t_area_matches_original():
     assert geom.T_AREA == pytest.approx(6300e-6)  # 120x30 + 30x90 px^2 at 1 mm / px
 
 
-@pytest.mark.parametrize('task', sorted(pusht_sim.TASKS))
+@pytest.mark.parametrize('task', sorted(pusht_config.TASKS))
 def test_coverage_at_goal_is_one(task):
-    goal = np.array(pusht_sim.TASKS[task])
+    goal = np.array(pusht_config.TASKS[task])
     assert geom.coverage(goal, goal) == pytest.approx(1.0)
 
 
@@ -113,16 +114,16 @@ def test_off_centre_push_turns_counter_clockwise():
 
 
 def test_shipped_config_loads():
-    cfg = load_config(pusht_sim.PushTConfig, 'config/pusht_env.yaml')
-    assert set(cfg.tasks) == set(pusht_sim.TASKS)
-    for name, pose in pusht_sim.TASKS.items():
+    cfg = load_config(pusht_config.PushTConfig, 'config/envs/pusht.yaml')
+    assert set(cfg.tasks) == set(pusht_config.TASKS)
+    for name, pose in pusht_config.TASKS.items():
         np.testing.assert_allclose(cfg.tasks[name], pose)
     assert cfg.control_dt == pytest.approx(0.1)
 
 
 def test_config_rejects_bad_default_task():
     with pytest.raises(ValueError, match='default_task'):
-        pusht_sim.PushTConfig(default_task='nope')
+        pusht_config.PushTConfig(default_task='nope')
 
 
 # --- gymnasium env ----------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def test_task_selection_moves_goal():
     for task in env.tasks:
         _, info = env.reset(seed=0, options={'task': task})
         assert info['task'] == task == env.task
-        np.testing.assert_allclose(info['goal_pose'], pusht_sim.TASKS[task])
+        np.testing.assert_allclose(info['goal_pose'], pusht_config.TASKS[task])
     _, info = env.reset(seed=1)  # the task persists across resets
     assert info['task'] == env.tasks[-1]
     with pytest.raises(ValueError, match='valid tasks'):
@@ -172,7 +173,7 @@ def test_task_selection_moves_goal():
 
 def test_live_task_switch_keeps_the_state_and_moves_the_goal():
     env = PushTEnv(task='classic')
-    goal = np.array(pusht_sim.TASKS['goal_left'])
+    goal = np.array(pusht_config.TASKS['goal_left'])
     obs, info = env.reset(options={'reset_to_state': [0.45, 0.45, *goal]})
     assert info['coverage'] < 0.95
     env.set_task('goal_left')  # mid-episode: the block stays where it is
@@ -186,7 +187,7 @@ def test_live_task_switch_keeps_the_state_and_moves_the_goal():
 
 def test_block_on_goal_succeeds_and_terminates():
     env = PushTEnv(task='goal_left')
-    goal = np.array(pusht_sim.TASKS['goal_left'])
+    goal = np.array(pusht_config.TASKS['goal_left'])
     obs, info = env.reset(options={'reset_to_state': [0.45, 0.45, *goal]})
     assert info['coverage'] == pytest.approx(1.0)
     obs, reward, terminated, truncated, info = env.step(obs[:2].astype(np.float32))

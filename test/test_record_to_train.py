@@ -16,7 +16,7 @@ from conftest import REPO
 import numpy as np
 import pytest
 
-from lwd_ros.control.observation import yaw_from_quaternion
+from lwd_ros.runtime.observation import yaw_from_quaternion
 from lwd_ros.ros.qos import RELIABLE
 
 EPISODES, SEED = 3, 11
@@ -86,7 +86,7 @@ def test_recorded_expert_demos_become_a_dataset_and_train(rclpy_context, ros_env
     from lwd_ros.data.bag_reader import bag_to_episodes
     from lwd_ros.data.minari_io import load_episodes
     from lwd_ros.msg import EpisodeStatus
-    from lwd_ros.policy.generator import PolicyGenerator
+    from lwd_ros.runtime.loader import load_generator
     bag, dataset, run = tmp_path / 'demos', tmp_path / 'dataset', tmp_path / 'run'
     launch = subprocess.Popen(
         [python, '-m', 'lwd_ros', 'launch', 'record_demos', f'episodes:={EPISODES}',
@@ -170,13 +170,13 @@ def test_recorded_expert_demos_become_a_dataset_and_train(rclpy_context, ros_env
     assert compared >= 20, f'only {compared} observations compared with what was published'
 
     # A tiny model trains on it and generates well-formed policies for its observations.
-    _lwd(python, 'train', '--config', 'config/pusht_tiny.yaml', '--dataset', dataset,
+    _lwd(python, 'train', '--config', 'config/train/pusht_tiny.yaml', '--dataset', dataset,
          '--out', run, '--no-progress', 'train.vae_steps=200', 'train.diffusion_steps=200',
          'train.val_every=20', 'data.val_fraction=0.34', env=ros_env, cwd=REPO)
     log = [json.loads(line) for line in (run / 'train_log.jsonl').read_text().splitlines()]
     recon = [r['recon'] for r in log if r['stage'] == 'vae']  # training batches (3 episodes
     assert np.mean(recon[-3:]) < 0.5 * np.mean(recon[:2])  # are too few to generalise)
-    generator = PolicyGenerator.load(run, backend='torch')
+    generator = load_generator(run, backend='torch')
     policy = generator.generate(episodes[0].observations[0], episodes[0].task,
                                 np.random.default_rng(0))
     action = policy.policy().act(episodes[0].observations[0])

@@ -16,12 +16,12 @@ import yaml
 from lwd_ros.cli import main as lwd_main
 from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
 from lwd_ros.evaluation.toy import GOALS, TOY_DATA, TOY_ID, toy_config, toy_demonstrations
-from lwd_ros.models.checkpoint import load_checkpoint
-from lwd_ros.policy.baseline import load_bc_policies
-from lwd_ros.policy.generator import PolicyGenerator
-from lwd_ros.policy.meta import CheckpointError, read_meta
-from lwd_ros.policy.mlp import num_params
-from lwd_ros.training.trainer import Trainer
+from lwd_ros.learning.checkpoint_io import load_checkpoint
+from lwd_ros.runtime.baseline import load_bc_policies
+from lwd_ros.runtime.loader import load_generator
+from lwd_ros.runtime.checkpoint import CheckpointError, read_meta
+from lwd_ros.runtime.mlp import num_params
+from lwd_ros.learning.trainer import Trainer
 
 
 @pytest.fixture(scope='module')
@@ -39,7 +39,7 @@ def trained(demos, tmp_path_factory):
 
 def _success(checkpoint, horizon=8, episodes=12):
     env = gym.make(TOY_ID)
-    report = evaluate(env, LwdSource(PolicyGenerator.load(checkpoint), horizon), episodes,
+    report = evaluate(env, LwdSource(load_generator(checkpoint), horizon), episodes,
                       seed=100)
     return report.summary()
 
@@ -107,8 +107,7 @@ def test_goal_frame_training_solves_the_toy_through_folded_policies(demos, tmp_p
     # The toy goals are points: a translation-only frame. Every model learns relative to the
     # goal, and the generator folds the frame back into each emitted (world-frame) MLP.
     poses = {name: (float(x), float(y), 0.0) for name, (x, y) in GOALS.items()}
-    cfg = toy_config(['data.goal_frame=true', 'data.frame_points=[[0, 1]]',
-                      'data.action_points=[[0, 1]]'])
+    cfg = toy_config(['data.goal_frame=true'])
     Trainer(cfg, demos, tmp_path, progress=False, task_poses=poses).run()
     meta = read_meta(tmp_path)
     assert meta.frames['poses'] == {k: list(v) for k, v in poses.items()}
@@ -127,7 +126,7 @@ def test_one_model_for_several_horizons(demos, tmp_path):
             progress=False).run()
     meta = read_meta(tmp_path)
     assert meta.horizons == (2, 8) and meta.horizon == 8 and meta.cond_dim == 2 + 1
-    gen = PolicyGenerator.load(tmp_path)
+    gen = load_generator(tmp_path)
     assert gen.default_horizon == 8
     obs = np.array([-0.8, 0.0])
     short, long = (gen.generate(obs, 'high', np.random.default_rng(0), horizon=h).weights
@@ -148,7 +147,7 @@ def test_snapshots_are_loadable_and_record_training_time(demos, tmp_path):
     times = [read_meta(p).training['snapshot']['training_time_s'] for p in snaps]
     vae_time = read_meta(tmp_path).training['wall_time_s']['vae']
     assert vae_time <= times[0] < times[1]
-    gen = PolicyGenerator.load(snaps[0])
+    gen = load_generator(snaps[0])
     assert gen.generate(np.zeros(2), 'high').num_params == num_params((2, 32, 32, 2))
 
 
@@ -166,12 +165,12 @@ def test_corrupt_checkpoint_errors_name_the_file(trained, tmp_path):
     data[-10] ^= 0xFF
     (flipped / 'model.safetensors').write_bytes(bytes(data))
     with pytest.raises(CheckpointError, match=r'model\.safetensors: corrupt.*SHA-256'):
-        PolicyGenerator.load(flipped)
+        load_generator(flipped)
 
     bad_json = _copy(out, tmp_path / 'bad_json')
     (bad_json / 'meta.json').write_text('{"format": "lwd_ros.checkpoint", ')
     with pytest.raises(CheckpointError, match=r'meta\.json: corrupt JSON'):
-        PolicyGenerator.load(bad_json)
+        load_generator(bad_json)
 
     missing = _copy(out, tmp_path / 'missing')
     (missing / 'model.safetensors').unlink()
@@ -179,7 +178,7 @@ def test_corrupt_checkpoint_errors_name_the_file(trained, tmp_path):
         load_checkpoint(missing)
 
     with pytest.raises(CheckpointError, match='does not exist'):
-        PolicyGenerator.load(tmp_path / 'nowhere', backend='torch')
+        load_generator(tmp_path / 'nowhere', backend='torch')
 
 
 def test_mismatched_checkpoint_errors(trained, tmp_path):
@@ -215,7 +214,7 @@ def test_bc_baseline_in_the_same_harness(demos, tmp_path):
     assert report['method'] == 'bc' and report['episodes'] == 6
     assert report['policy_params'] == 2 * 64 + 64 + 64 * 64 + 64 + 64 * 2 + 2
     with pytest.raises(CheckpointError, match='bc'):
-        PolicyGenerator.load(tmp_path)
+        load_generator(tmp_path)
 
 
 def test_cli_train_eval(monkeypatch, tmp_path, demos, capsys):
@@ -224,7 +223,7 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos, capsys):
     fake.read_metadata = lambda path: {}
     monkeypatch.setitem(sys.modules, 'lwd_ros.data.minari_io', fake)
     out = tmp_path / 'run'
-    assert lwd_main(['train', '--config', 'config/pusht_tiny.yaml', '--out', str(out),
+    assert lwd_main(['train', '--config', 'config/train/pusht_tiny.yaml', '--out', str(out),
                      '--no-progress', *TOY_DATA, 'train.vae_steps=200',
                      'train.diffusion_steps=200']) == 0
     assert read_meta(out).training['steps'] == {'vae': 200, 'diffusion': 200}

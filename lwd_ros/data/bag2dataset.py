@@ -58,7 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help='drop marker episodes whose start or end was not recorded')
     parser.add_argument('--salvage', action='store_true', default=None,
                         help='convert what damaged bags still hold instead of failing')
-    parser.add_argument('--env-config', default='config/pusht_env.yaml',
+    parser.add_argument('--env-config', default='config/envs/pusht.yaml',
                         help='PushT config: goal pose of each task (coverage, rewards)')
     parser.add_argument('--set', dest='env_set', action='append', default=[],
                         metavar='KEY=VALUE', help='override an env config key')
@@ -103,7 +103,7 @@ def convert(args) -> dict:
     from lwd_ros.data.bags import BagError
     from lwd_ros.data.collect import check_json_path
     from lwd_ros.data.minari_io import check_writable, write_episodes
-    from lwd_ros.envs.pusht_sim import load_pusht_config
+    from lwd_ros.envs.pusht.config import load_pusht_config
 
     cfg = convert_config(args)
     env_cfg = load_pusht_config(args.env_config, args.env_set)

@@ -34,7 +34,7 @@ from rosbags.typesys import Stores, get_types_from_msg, get_typestore
 import yaml
 import zstandard
 
-from lwd_ros.control.observation import wrap_angle, yaw_from_quaternion
+from lwd_ros.runtime.observation import wrap_angle, yaw_from_quaternion
 from lwd_ros.data.bag_episodes import (
     GRIDS,
     DemoStreams,

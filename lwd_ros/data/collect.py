@@ -44,8 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--max-attempts', type=int, default=None,
                         help='give up after this many attempts (default: 2 x episodes + 10)')
     parser.add_argument('--overwrite', action='store_true', help='replace an existing dataset')
-    parser.add_argument('--env-config', default='config/pusht_env.yaml')
-    parser.add_argument('--expert-config', default='config/expert.yaml')
+    parser.add_argument('--env-config', default='config/envs/pusht.yaml')
+    parser.add_argument('--expert-config', default='config/envs/pusht_expert.yaml')
     parser.add_argument('--set', dest='env_set', action='append', default=[],
                         metavar='KEY=VALUE', help='override an env config key')
     parser.add_argument('--expert-set', action='append', default=[], metavar='KEY=VALUE',
@@ -55,23 +55,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _configs(args):
-    from lwd_ros.envs.pusht_sim import load_pusht_config
-    from lwd_ros.experts.mpc import load_expert_config
+    from lwd_ros.envs.pusht.config import load_pusht_config
+    from lwd_ros.envs.pusht.expert import load_expert_config
 
     return (load_pusht_config(args.env_config, args.env_set),
             load_expert_config(args.expert_config, args.expert_set))
 
 
 def _init_worker(env_config, expert_config) -> None:
-    from lwd_ros.envs.pusht import PushTEnv
-    from lwd_ros.experts.mpc import MPCExpert
+    from lwd_ros.envs.pusht.env import PushTEnv
+    from lwd_ros.envs.pusht.expert import MPCExpert
 
     _worker['env'] = PushTEnv(config=env_config)
     _worker['expert'] = MPCExpert(env_config, expert_config)
 
 
 def _attempt(job: tuple[int, str, int]):
-    from lwd_ros.experts.mpc import run_episode
+    from lwd_ros.envs.pusht.expert import run_episode
 
     _, task, seed = job
     t0 = time.perf_counter()

@@ -11,7 +11,7 @@ the on-disk format. Layout (Minari's own, HDF5 backend)::
 Open it with Minari directly as ``minari.MinariDataset(PATH / 'data')``. Per episode:
 
 * ``observations (T + 1, 5)`` float64 ``[agent_x, agent_y, block_x, block_y, block_yaw]``
-  (metres, radians; see ``lwd_ros.envs.pusht``), ``actions (T, 2)`` float32 target xy;
+  (metres, radians; see ``lwd_ros.envs.pusht.env``), ``actions (T, 2)`` float32 target xy;
 * ``rewards (T,)`` = ``clip(coverage / 0.95, 0, 1)`` after each action, ``terminations``
   true on the last step of a successful episode, ``truncations`` true on the last step of a
   failed one;
@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from lwd_ros.data.episode import Episode
-from lwd_ros.envs import pusht_geometry as geom
+from lwd_ros.envs.pusht import geometry as geom
 
 FORMAT_VERSION = 1
 SUCCESS_THRESHOLD = 0.95  # the PushT success coverage, used for rewards
@@ -125,8 +125,8 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
     import minari
     from minari.dataset.minari_storage import MinariStorage
 
-    import lwd_ros.envs  # noqa: F401  (registers the env whose spec is stored)
-    from lwd_ros.envs.pusht_sim import TASKS
+    import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
+    from lwd_ros.envs.pusht.config import TASKS
 
     path = check_writable(path, overwrite)
     episodes = list(episodes)
@@ -135,7 +135,7 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
     task_ids = {name: i for i, name in enumerate(task_names)}
     buffers = [_episode_buffer(ep, i, task_ids, goal_poses) for i, ep in enumerate(episodes)]
 
-    spec = gym.spec(lwd_ros.envs.PUSHT_ID)
+    spec = gym.spec(lwd_ros.envs.pusht.env.PUSHT_ID)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.partial-', dir=path.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a dataset is an ordinary directory
     try:

@@ -1,28 +1,51 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""Gymnasium MuJoCo environments (PushT), registered on import.
+"""Environments, one package each (``lwd_ros/envs/<name>/``), found through their specs.
 
-``import lwd_ros.envs`` registers ``lwd_ros/PushT-v0``. Without a display, MuJoCo's headless
-EGL backend is chosen unless ``MUJOCO_GL`` is already set (``osmesa`` also works); this only
-takes effect if nothing imported ``mujoco`` before.
+Light on purpose: importing ``lwd_ros.envs`` (or a spec) loads neither gymnasium nor mujoco,
+so the controller can read an ``EnvSpec``. ``make_env`` imports the simulator on demand.
+
+Adding an environment: a package with ``spec.py`` (an ``EnvSpec``) and the gymnasium env
+its ``entry_point`` names, plus a line in ``SPECS``.
 """
 
-import logging
-import os
+from __future__ import annotations
 
-import gymnasium as gym
+import importlib
+from typing import Any
 
-logging.getLogger('OpenGL').setLevel(logging.WARNING)  # PyOpenGL's import-time INFO chatter
-if 'MUJOCO_GL' not in os.environ and not (os.environ.get('DISPLAY')
-                                          or os.environ.get('WAYLAND_DISPLAY')):
-    os.environ['MUJOCO_GL'] = 'egl'
+from lwd_ros.envs.spec import EnvSpec
 
-from lwd_ros.envs.pusht_sim import TASKS, PushTConfig, PushTSim  # noqa: E402
+# name -> "module:attribute" of its EnvSpec
+SPECS = {
+    'pusht': 'lwd_ros.envs.pusht.spec:PUSHT',
+    'toy': 'lwd_ros.evaluation.toy:TOY_SPEC',
+}
 
-PUSHT_ID = 'lwd_ros/PushT-v0'
 
-if PUSHT_ID not in gym.registry:
-    gym.register(id=PUSHT_ID, entry_point='lwd_ros.envs.pusht:PushTEnv',
-                 max_episode_steps=PushTConfig.max_episode_steps)
+def _resolve(ref: str) -> Any:
+    module, _, attr = ref.partition(':')
+    return getattr(importlib.import_module(module), attr)
 
-__all__ = ['PUSHT_ID', 'TASKS', 'PushTConfig', 'PushTSim']
+
+def get_spec(name: str) -> EnvSpec:
+    """The spec registered as ``name`` or with gymnasium id ``name``."""
+    if name in SPECS:
+        return _resolve(SPECS[name])
+    for ref in SPECS.values():
+        spec = _resolve(ref)
+        if spec.gym_id == name:
+            return spec
+    raise ValueError(f'unknown env {name!r}; known: {sorted(SPECS)} (or their gymnasium ids)')
+
+
+def make_env(name: str | EnvSpec, **kwargs: Any) -> Any:
+    """``gymnasium.make`` the simulated env of a spec (by name, gymnasium id or spec)."""
+    import gymnasium as gym
+
+    spec = name if isinstance(name, EnvSpec) else get_spec(name)
+    _resolve(spec.entry_point)  # importing the env module registers its id
+    return gym.make(spec.gym_id, **kwargs)
+
+
+__all__ = ['SPECS', 'EnvSpec', 'get_spec', 'make_env']

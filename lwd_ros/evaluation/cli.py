@@ -16,7 +16,6 @@ import argparse
 import json
 import logging
 from pathlib import Path
-from typing import Any
 
 from lwd_ros.config import resolve_path
 from lwd_ros.evaluation import HELD_OUT_SEED
@@ -42,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--warm-start', type=float, default=0.0,
                         help='warm-start strength in [0, 1) for regenerations (0 = off)')
     parser.add_argument('--num-threads', type=int, default=1, help='generator threads')
-    parser.add_argument('--env', default='lwd_ros/PushT-v0', help='gymnasium env id')
+    parser.add_argument('--env', help='env spec name or gymnasium id (default: the one the '
+                        'checkpoint was trained on)')
     parser.add_argument('--max-steps', type=int, help='cap on steps per episode')
     parser.add_argument('--json', metavar='PATH', help='write the full report as JSON')
     parser.add_argument('--video', metavar='PATH', help='write rollouts as .mp4 or .gif')
@@ -51,40 +51,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--no-progress', action='store_true')
 
 
-def make_env(env_id: str) -> Any:
-    """A gymnasium env by id (``lwd_ros.envs`` registers PushT on import)."""
-    import gymnasium as gym
-
-    import lwd_ros.envs  # noqa: F401 - registers lwd_ros/PushT-v0
-
-    return gym.make(env_id)
-
-
 def load_source(checkpoint: str | Path, horizon: int | None = None, backend: str = 'auto',
                 sampler: str | None = None, num_steps: int | None = None,
                 num_threads: int = 1, warm_start: float = 0.0):
-    """The policy source a checkpoint calls for: ``LwdSource``, BC ``MlpSource``, ``DpSource``.
+    """The policy source a checkpoint's method builds (``lwd_ros.methods``).
 
     ``horizon``: LWD control steps between generations or DP actions executed per sampled
     sequence; None = what the checkpoint was trained for (BC ignores it).
     """
-    from lwd_ros.evaluation.rollout import LwdSource, MlpSource
-    from lwd_ros.policy.baseline import load_bc_policies
-    from lwd_ros.policy.generator import PolicyGenerator
-    from lwd_ros.policy.meta import read_config, read_meta
+    from lwd_ros.methods import get_method
+    from lwd_ros.runtime.checkpoint import read_meta
 
     path = resolve_path(checkpoint)
-    meta = read_meta(path)
-    if meta.method == 'bc':
-        return MlpSource(load_bc_policies(path), name=f'bc-{Path(path).name}')
-    if meta.method == 'dp':
-        from lwd_ros.evaluation.dp_source import DpSource
-
-        return DpSource(path, horizon or read_config(path).dp.n_action_steps,
-                        num_threads=num_threads)
-    gen = PolicyGenerator.load(path, backend=backend, sampler=sampler, num_steps=num_steps,
-                               num_threads=num_threads)
-    return LwdSource(gen, horizon or gen.default_horizon, warm_start=warm_start)
+    return get_method(read_meta(path).method).make_source(
+        path, horizon, backend=backend, sampler=sampler, num_steps=num_steps,
+        num_threads=num_threads, warm_start=warm_start)
 
 
 def make_source(args: argparse.Namespace):
@@ -108,7 +89,11 @@ def write_video(report, path: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from lwd_ros.evaluation.rollout import evaluate
 
+    from lwd_ros.envs import make_env
+    from lwd_ros.runtime.checkpoint import read_meta
+
     source = make_source(args)
+    args.env = args.env or read_meta(resolve_path(args.checkpoint)).env.gym_id
     env = make_env(args.env)
     record = args.video_episodes if args.video else 0
     report = evaluate(env, source, args.episodes, args.seed, args.task, record,

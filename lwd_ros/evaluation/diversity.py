@@ -4,7 +4,7 @@
 
 The LWD paper shows behaviour diversity with the feet a locomotion policy lands on first; the
 PushT analogue is the side of the T the pusher touches first
-(``lwd_ros.envs.pusht_geometry.first_contact_edge``). A method that has learnt the expert's
+(``lwd_ros.envs.pusht.geometry.first_contact_edge``). A method that has learnt the expert's
 multi-modal behaviour approaches the block from as many sides, as often, as the
 demonstrations; one that averages or collapses the modes concentrates on a few sides. The
 figures here turn a set of episodes into that histogram and compare histograms:
@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from lwd_ros.envs.pusht_geometry import T_EDGES, first_contact_edge
+from lwd_ros.envs.pusht.geometry import T_EDGES, first_contact_edge
 
 NONE = 'none'
 CATEGORIES = (*T_EDGES, NONE)  # the histogram keys, in this order

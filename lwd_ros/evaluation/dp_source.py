@@ -19,8 +19,8 @@ import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from lwd_ros.models.checkpoint import load_checkpoint
-from lwd_ros.policy.meta import META_FILE, CheckpointError
+from lwd_ros.learning.checkpoint_io import load_checkpoint
+from lwd_ros.runtime.checkpoint import META_FILE, CheckpointError
 
 
 class DpSource:
@@ -93,3 +93,12 @@ class DpSource:
                 'params': sum(p.numel() for p in self.model.parameters()),
                 'flops_per_call': self.flops_per_call,
                 'flops_per_step': self.flops_per_call / self.action_steps}
+
+
+def dp_source(checkpoint: str | Path, horizon: int | None = None, num_threads: int = 1,
+              **_: Any) -> DpSource:
+    """A DP checkpoint as a source; ``horizon`` (actions run per sequence) None = trained."""
+    from lwd_ros.runtime.checkpoint import read_config
+
+    return DpSource(checkpoint, horizon or read_config(checkpoint).dp.n_action_steps,
+                    num_threads=num_threads)

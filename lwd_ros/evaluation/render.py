@@ -30,14 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help='video format ("none": only the trajectory PNG)')
     parser.add_argument('--size', type=int, default=256, help='video frame size in pixels')
     parser.add_argument('--fps', type=float, default=10.0, help='video frames per second')
-    parser.add_argument('--env-config', default='config/pusht_env.yaml')
-    parser.add_argument('--expert-config', default='config/expert.yaml')
+    parser.add_argument('--env-config', default='config/envs/pusht.yaml')
+    parser.add_argument('--expert-config', default='config/envs/pusht_expert.yaml')
     parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
 
 
 def _expert_episodes(args, env_cfg, tasks):
-    from lwd_ros.envs.pusht import PushTEnv
-    from lwd_ros.experts.mpc import MPCExpert, load_expert_config, run_episode
+    from lwd_ros.envs.pusht.env import PushTEnv
+    from lwd_ros.envs.pusht.expert import MPCExpert, load_expert_config, run_episode
 
     env = PushTEnv(config=env_cfg)
     expert = MPCExpert(env_cfg, load_expert_config(args.expert_config))
@@ -48,7 +48,8 @@ def _expert_episodes(args, env_cfg, tasks):
 def render(args) -> dict:
     """Produce the videos and the PNG; return their paths."""
     from lwd_ros import viz
-    from lwd_ros.envs.pusht_sim import PushTSim, load_pusht_config
+    from lwd_ros.envs.pusht.config import load_pusht_config
+    from lwd_ros.envs.pusht.sim import PushTSim
 
     env_cfg = load_pusht_config(args.env_config)
     goal_poses = dict(env_cfg.tasks)

@@ -23,8 +23,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from lwd_ros.policy.generator import GeneratedPolicy, PolicyGenerator
-from lwd_ros.policy.mlp import MlpPolicy, flops_per_step
+from lwd_ros.runtime.generator import GeneratedPolicy, PolicyGenerator
+from lwd_ros.runtime.mlp import MlpPolicy, flops_per_step
+from lwd_ros.runtime.schedule import RegenerationSchedule
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class PolicySource(Protocol):
 
 
 class LwdSource:
-    """Regenerate the policy every ``horizon`` control steps (and at every reset).
+    """Regenerate the policy on ``RegenerationSchedule`` (every ``horizon`` steps, each reset).
 
     Args:
         generator: a torch or onnxruntime ``PolicyGenerator``.
@@ -50,25 +51,25 @@ class LwdSource:
     """
 
     def __init__(self, generator: PolicyGenerator, horizon: int, warm_start: float = 0.0):
-        if horizon < 1:
-            raise ValueError(f'{horizon=} must be >= 1')
         self.generator, self.horizon, self.warm_start = generator, horizon, warm_start
         self.name = f'lwd-{generator.backend}-{generator.plan.name}-H{horizon}'
         self.tasks = generator.tasks
         self.latencies: list[float] = []
+        self.schedule = RegenerationSchedule(horizon)
         self._history: deque = deque(maxlen=generator.obs_history)
         self._current: GeneratedPolicy | None = None
         self._policy: MlpPolicy | None = None
 
     def reset(self, task: str, seed: int) -> None:
         self.generator.task_index(task)  # fail before the episode on an unknown task
-        self._task, self._rng, self._t = task, np.random.default_rng(seed), 0
+        self._task, self._rng = task, np.random.default_rng(seed)
+        self.schedule.request()
         self._history.clear()
         self._current = None
 
     def act(self, obs: np.ndarray) -> np.ndarray:
         self._history.append(np.asarray(obs, np.float32))
-        if self._t % self.horizon == 0:
+        if self.schedule.due:
             warm = self._current if self.warm_start > 0 else None
             self._current = self.generator.generate(np.stack(self._history), self._task,
                                                     self._rng, warm_start=warm,
@@ -76,7 +77,8 @@ class LwdSource:
                                                     horizon=self.horizon)
             self._policy = self._current.policy()
             self.latencies.append(self._current.latency_s)
-        self._t += 1
+            self.schedule.generated()
+        self.schedule.step()
         return self._policy.act(obs)
 
     def describe(self) -> dict[str, Any]:
@@ -108,6 +110,26 @@ class MlpSource:
         return {'method': self.name, 'action_horizon': 1, 'policy_layer_sizes': list(sizes),
                 'policy_params': int(next(iter(self.policies.values())).weights.size),
                 'policy_flops_per_step': flops_per_step(sizes)}
+
+
+def lwd_source(checkpoint: Any, horizon: int | None = None, backend: str = 'auto',
+               sampler: str | None = None, num_steps: int | None = None, num_threads: int = 1,
+               warm_start: float = 0.0) -> LwdSource:
+    """An LWD checkpoint or ONNX export as a source; ``horizon`` None = the trained one."""
+    from lwd_ros.runtime.loader import load_generator
+
+    gen = load_generator(checkpoint, backend=backend, sampler=sampler, num_steps=num_steps,
+                         num_threads=num_threads)
+    return LwdSource(gen, horizon or gen.default_horizon, warm_start=warm_start)
+
+
+def bc_source(checkpoint: Any, horizon: int | None = None, **_: Any) -> MlpSource:
+    """A BC checkpoint as a source (one MLP per task; the horizon does not apply)."""
+    from pathlib import Path
+
+    from lwd_ros.runtime.baseline import load_bc_policies
+
+    return MlpSource(load_bc_policies(checkpoint), name=f'bc-{Path(checkpoint).name}')
 
 
 @dataclass

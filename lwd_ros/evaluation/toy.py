@@ -24,16 +24,26 @@ import numpy as np
 
 from lwd_ros.config import load_config
 from lwd_ros.data.episode import Episode
-from lwd_ros.models.config import LwdConfig
+from lwd_ros.envs.spec import CommandSpec, EnvSpec, ObsBlock
+from lwd_ros.experiment import LwdConfig
 
 GOALS = {'high': np.array([0.8, 0.25]), 'low': np.array([0.8, -0.25])}
 OBSTACLE_RADIUS = 0.3
 MAX_STEP = 0.1
 SUCCESS_RADIUS = 0.05
 TOY_ID = 'lwd_ros/ToyReach-v0'
-# config/pusht_tiny.yaml's data section for the toy: no names, angles or goal poses.
-TOY_DATA = ('data.dataset=toy', 'data.obs_names=[]', 'data.angle_dims=[]',
-            'data.goal_frame=false', 'data.frame_points=[]', 'data.action_points=[]')
+TOY_SPEC = EnvSpec(
+    name='toy', gym_id=TOY_ID, entry_point='lwd_ros.evaluation.toy:ToyReachEnv',
+    observation=(ObsBlock('joints', '/joint_states', ('x', 'y'), ('m', 'm'),
+                          ('point_x', 'point_y')),),
+    frame_points=(('x', 'y'),), action_points=((0, 1),),
+    command=CommandSpec('/forward_position_controller/commands',
+                        'std_msgs/msg/Float64MultiArray', 'position', ('point_x', 'point_y'),
+                        (-1.0, -1.0), (1.0, 1.0), ('m', 'm')),
+    policy_rate=10.0, control_rate=100.0, tasks=tuple(GOALS),
+    success=f'distance to the goal < {SUCCESS_RADIUS} m')
+# config/train/pusht_tiny.yaml's data section for the toy (no goal poses in its "dataset").
+TOY_DATA = ('data.dataset=toy', 'data.env=toy', 'data.goal_frame=false')
 
 
 class ToyReachEnv(gym.Env):
@@ -123,5 +133,5 @@ def toy_demonstrations(num_episodes: int, seed: int = 0, noise: float = 0.005) -
 
 
 def toy_config(overrides: Sequence[str] = ()) -> LwdConfig:
-    """``config/pusht_tiny.yaml`` adapted to the toy task (``TOY_DATA``): seconds of training."""
-    return load_config(LwdConfig, 'config/pusht_tiny.yaml', [*TOY_DATA, *overrides])
+    """``config/train/pusht_tiny.yaml`` adapted to the toy (``TOY_DATA``): seconds of training."""
+    return load_config(LwdConfig, 'config/train/pusht_tiny.yaml', [*TOY_DATA, *overrides])

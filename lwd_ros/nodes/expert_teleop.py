@@ -25,44 +25,39 @@ from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 
 from lwd_ros.config import load_config
-from lwd_ros.control.observation import ObservationBuilder
-from lwd_ros.envs.pusht_sim import PushTConfig
-from lwd_ros.experts.mpc import MPCExpert, load_expert_config
+from lwd_ros.envs.pusht.config import PushTConfig
+from lwd_ros.envs.pusht.expert import MPCExpert, TeleopConfig, load_expert_config
+from lwd_ros.envs.pusht.spec import PUSHT
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
+from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import LATCHED, RELIABLE, SENSOR
 from lwd_ros.ros.spin import run_node
+from lwd_ros.runtime.observation import ObservationBuilder
 
 
 class ExpertTeleop(Node):
 
     def __init__(self):
         super().__init__('expert_teleop')
-        self.declare_parameter('env_config', 'config/pusht_env.yaml')
-        self.declare_parameter('expert_config', 'config/expert.yaml')
-        self.declare_parameter('task', 'classic')
-        self.declare_parameter('seed', 0)
-        self.declare_parameter('joint_names', ['gantry_x', 'gantry_y'])
-        self.declare_parameter('obs_timeout', 0.5)
-        self.declare_parameter('min_command_listeners', 1)
-        p = self.get_parameter
-        env_config = load_config(PushTConfig, p('env_config').value)
-        self.expert = MPCExpert(env_config, load_expert_config(p('expert_config').value),
-                                seed=p('seed').value)
-        self.expert.reset(p('task').value, seed=p('seed').value)
-        self.obs = ObservationBuilder(p('joint_names').value)
+        cfg = declare_config(self, TeleopConfig)
+        env_config = load_config(PushTConfig, cfg.env_config)
+        self.expert = MPCExpert(env_config, load_expert_config(cfg.expert_config),
+                                seed=cfg.seed)
+        self.expert.reset(cfg.task, seed=cfg.seed)
+        self.obs = ObservationBuilder(PUSHT)
         self.velocity = np.zeros(len(self.obs.joint_names))
-        self.obs_timeout = p('obs_timeout').value
+        self.obs_timeout = cfg.obs_timeout
         self.episode = 0
         self.active = True
         # With a recorder in the graph (2 = bridge + recorder), the first command, which
         # starts a waiting sim, is sent only once the recording listens: no lost episode start.
-        self.min_listeners = self.get_parameter('min_command_listeners').value
+        self.min_listeners = cfg.min_command_listeners
+        topics = {b.kind: b.topic for b in PUSHT.observation}
 
-        self.cmd_pub = self.create_publisher(
-            Float64MultiArray, '/forward_position_controller/commands', SENSOR)
-        self.create_subscription(JointState, '/joint_states', self.on_joints, SENSOR)
-        self.create_subscription(PoseStamped, '/pusht/object_pose', self.on_pose, SENSOR)
-        self.create_subscription(EpisodeStatus, '/pusht/episode', self.on_episode, RELIABLE)
+        self.cmd_pub = self.create_publisher(Float64MultiArray, PUSHT.command.topic, SENSOR)
+        self.create_subscription(JointState, topics['joints'], self.on_joints, SENSOR)
+        self.create_subscription(PoseStamped, topics['pose2d'], self.on_pose, SENSOR)
+        self.create_subscription(EpisodeStatus, PUSHT.episode_topic, self.on_episode, RELIABLE)
         self.create_subscription(TaskSwitch, '/lwd/task', self.on_task, LATCHED)
         self.get_logger().info(f'MPC expert teleop at {1 / env_config.control_dt:g} Hz, '
                                f'task {self.expert.task!r}')

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 """lwd_controller: run the latest generated MLP at control rate (numpy only, never torch).
 
+Topics follow the env spec (``env`` parameter; PushT shown):
 Subscribes  /joint_states (sensor_msgs/JointState), /pusht/object_pose (PoseStamped),
             /lwd/policy (lwd_ros/PolicyWeights, latched, own callback group)
 Publishes   /forward_position_controller/commands (std_msgs/Float64MultiArray),
             /diagnostics (diagnostic_msgs/DiagnosticArray)
+Parameters  the fields of ``lwd_ros.runtime.controller.ControllerConfig``
 """
 
 from __future__ import annotations
@@ -20,58 +22,57 @@ from rclpy.node import Node
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 
-from lwd_ros.control.controller import ControllerConfig, Mode, PolicyController
-from lwd_ros.control.rate_monitor import RateMonitor
 from lwd_ros.msg import PolicyWeights
-from lwd_ros.ros.convert import InvalidPolicy
+from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import LATCHED, SENSOR
 from lwd_ros.ros.spin import run_node
+from lwd_ros.runtime.controller import ControllerConfig, Mode, PolicyController
+from lwd_ros.runtime.policy_msg import InvalidPolicy
+from lwd_ros.runtime.rate_monitor import RateMonitor
 
 
 class LwdController(Node):
 
     def __init__(self):
         super().__init__('lwd_controller')
-        self.declare_parameter('control_rate', 1000.0)
-        self.declare_parameter('joint_names', ['gantry_x', 'gantry_y'])
-        self.declare_parameter('obs_names', list(ControllerConfig.obs_names))
-        self.declare_parameter('action_low', [0.0, 0.0])
-        self.declare_parameter('action_high', [0.512, 0.512])
-        self.declare_parameter('obs_timeout', 0.2)
-        self.declare_parameter('diagnostics_period', 1.0)
-        p = self.get_parameter
-        rate = p('control_rate').value
-        if rate <= 0:
-            raise ValueError(f'control_rate must be positive, got {rate}')
-        self.core = PolicyController(ControllerConfig(
-            joint_names=tuple(p('joint_names').value), obs_names=tuple(p('obs_names').value),
-            action_low=tuple(p('action_low').value), action_high=tuple(p('action_high').value),
-            obs_timeout_s=p('obs_timeout').value))
+        cfg = declare_config(self, ControllerConfig)
+        self.core = PolicyController(cfg)
+        spec, rate = self.core.spec, cfg.rate
+        self.bad_inputs = 0
         self.monitor = RateMonitor(1.0 / rate)
         self._mode = None
         self._last_reject = ''
 
-        self.cmd_pub = self.create_publisher(
-            Float64MultiArray, '/forward_position_controller/commands', SENSOR)
+        self.cmd_pub = self.create_publisher(Float64MultiArray, spec.command.topic, SENSOR)
         self.diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
-        self.create_subscription(JointState, '/joint_states', self.on_joints, SENSOR)
-        self.create_subscription(PoseStamped, '/pusht/object_pose', self.on_pose, SENSOR)
+        for topic, kind in self.core.obs.topics.items():
+            if kind == 'joints':
+                self.create_subscription(JointState, topic, self.on_joints, SENSOR)
+            else:
+                self.create_subscription(PoseStamped, topic,
+                                         lambda m, t=topic: self.on_pose(m, t), SENSOR)
         self.create_subscription(PolicyWeights, '/lwd/policy', self.on_policy, LATCHED,
                                  callback_group=MutuallyExclusiveCallbackGroup())
         self.create_timer(1.0 / rate, self.on_tick,
                           callback_group=MutuallyExclusiveCallbackGroup())
-        self.create_timer(p('diagnostics_period').value, self.publish_diagnostics)
-        self.get_logger().info(f'controlling {self.core.config.joint_names} at {rate:g} Hz')
+        self.create_timer(cfg.diagnostics_period, self.publish_diagnostics)
+        self.get_logger().info(f'controlling {spec.name} {list(spec.action_names)} at '
+                               f'{rate:g} Hz')
+
+    def _bad_input(self, what: str) -> None:
+        self.bad_inputs += 1
+        self.get_logger().warning(f'dropped {what} (total {self.bad_inputs})',
+                                  throttle_duration_sec=5.0)
 
     def on_joints(self, msg: JointState) -> None:
         if not self.core.obs.update_joints(msg.name, msg.position, time.monotonic()):
-            self.get_logger().warning(f'joint_states lacks {self.core.config.joint_names}',
-                                      throttle_duration_sec=5.0)
+            self._bad_input(f'a joint state without finite {list(self.core.obs.joint_names)}')
 
-    def on_pose(self, msg: PoseStamped) -> None:
+    def on_pose(self, msg: PoseStamped, topic: str) -> None:
         q = msg.pose.orientation
-        self.core.obs.update_pose(msg.pose.position.x, msg.pose.position.y,
-                                  (q.x, q.y, q.z, q.w), time.monotonic())
+        if not self.core.obs.update_pose(msg.pose.position.x, msg.pose.position.y,
+                                         (q.x, q.y, q.z, q.w), time.monotonic(), topic):
+            self._bad_input(f'a non-finite pose on {topic}')
 
     def on_policy(self, msg: PolicyWeights) -> None:
         try:
@@ -92,8 +93,11 @@ class LwdController(Node):
         if command is not None:
             self.cmd_pub.publish(Float64MultiArray(data=command.astype(float).tolist()))
         if mode is not self._mode:
-            log = self.get_logger().info if mode is Mode.RUN else self.get_logger().warn
-            log(f'mode {mode.value}')
+            # Two call sites: rclpy refuses one site logging at two severities.
+            if mode is Mode.RUN:
+                self.get_logger().info(f'mode {mode.value}')
+            else:
+                self.get_logger().warning(f'mode {mode.value}')
             self._mode = mode
 
     def publish_diagnostics(self) -> None:
@@ -107,6 +111,9 @@ class LwdController(Node):
                   'task': active.task if active else '',
                   'policies_swapped': str(self.core.swaps),
                   'policies_rejected': str(self.core.rejected),
+                  'policy_expired': str(active is not None and now > active.expires_at),
+                  'nonfinite_actions': str(self.core.faults),
+                  'inputs_dropped': str(self.bad_inputs),
                   'last_rejection': self._last_reject}
         ok = self._mode is Mode.RUN
         status = DiagnosticStatus(

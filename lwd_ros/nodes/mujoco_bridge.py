@@ -7,6 +7,7 @@ Publishes   /joint_states (sensor_msgs/JointState), /pusht/object_pose (PoseStam
 Subscribes  /forward_position_controller/commands (std_msgs/Float64MultiArray),
             /lwd/task (lwd_ros/TaskSwitch, latched)
 Services    /pusht/reset (lwd_ros/ResetEpisode)
+Parameters  the fields of ``lwd_ros.sim.runner.BridgeConfig``; topics from the PushT spec
 
 Physics advances in real time times ``real_time_factor``; with ``publish_clock`` the bridge
 owns ROS time so nodes with ``use_sim_time`` follow the simulation at any speed.
@@ -26,11 +27,13 @@ from rosgraph_msgs.msg import Clock
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 
-from lwd_ros.control.observation import quaternion_from_yaw
+from lwd_ros.envs.pusht.spec import PUSHT
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
+from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
 from lwd_ros.ros.spin import run_node
-from lwd_ros.sim.runner import RunnerConfig, SimRunner
+from lwd_ros.runtime.observation import quaternion_from_yaw
+from lwd_ros.sim.runner import BridgeConfig, SimRunner
 from lwd_ros.sim.video import EpisodeVideo
 from lwd_ros.srv import ResetEpisode
 
@@ -47,44 +50,25 @@ class MujocoBridge(Node):
 
     def __init__(self):
         super().__init__('mujoco_bridge')
-        defaults = RunnerConfig()
-        self.declare_parameter('env_config', defaults.env_config)
-        self.declare_parameter('seed', defaults.seed)
-        self.declare_parameter('task', defaults.task)
-        self.declare_parameter('command_timeout', defaults.command_timeout)
-        self.declare_parameter('command_period', defaults.command_period)
-        self.declare_parameter('auto_reset', defaults.auto_reset)
-        self.declare_parameter('max_episodes', defaults.max_episodes)
-        self.declare_parameter('wait_for_command', defaults.wait_for_command)
-        self.declare_parameter('real_time_factor', 1.0)
-        self.declare_parameter('physics_steps_per_tick', 1)
-        self.declare_parameter('publish_clock', True)
-        self.declare_parameter('frame_id', 'world')
-        self.declare_parameter('video_path', '')
-        self.declare_parameter('video_size', 256)
-        p = self.get_parameter
-        self.runner = SimRunner(RunnerConfig(**{
-            k: p(k).value for k in ('env_config', 'seed', 'task', 'command_timeout',
-                                    'command_period', 'auto_reset', 'max_episodes',
-                                    'wait_for_command')}))
-        self.frame_id = p('frame_id').value
-        self.steps_per_tick = max(1, p('physics_steps_per_tick').value)
-        rtf = p('real_time_factor').value
-        self.video_size = p('video_size').value
-        self.video = (EpisodeVideo(p('video_path').value, 1.0 / self.runner.env.config.control_dt)
-                      if p('video_path').value else None)
-        if rtf <= 0:
-            raise ValueError(f'real_time_factor must be positive, got {rtf}')
+        cfg = declare_config(self, BridgeConfig)
+        self.runner = SimRunner(cfg.runner())
+        self.frame_id = cfg.frame_id
+        self.steps_per_tick = cfg.physics_steps_per_tick
+        rtf = cfg.real_time_factor
+        self.video_size = cfg.video_size
+        self.video = (EpisodeVideo(cfg.video_path, 1.0 / self.runner.env.config.control_dt)
+                      if cfg.video_path else None)
+        obs = {b.kind: b.topic for b in PUSHT.observation}
 
-        self.joint_pub = self.create_publisher(JointState, '/joint_states', SENSOR)
-        self.pose_pub = self.create_publisher(PoseStamped, '/pusht/object_pose', SENSOR)
-        self.status_pub = self.create_publisher(EpisodeStatus, '/pusht/episode', EPISODE)
+        self.joint_pub = self.create_publisher(JointState, obs['joints'], SENSOR)
+        self.pose_pub = self.create_publisher(PoseStamped, obs['pose2d'], SENSOR)
+        self.status_pub = self.create_publisher(EpisodeStatus, PUSHT.episode_topic, EPISODE)
         self.clock_pub = (self.create_publisher(Clock, '/clock', 10)
-                          if p('publish_clock').value else None)
-        self.create_subscription(Float64MultiArray, '/forward_position_controller/commands',
-                                 self.on_command, SENSOR)
+                          if cfg.publish_clock else None)
+        self.create_subscription(Float64MultiArray, PUSHT.command.topic, self.on_command,
+                                 SENSOR)
         self.create_subscription(TaskSwitch, '/lwd/task', self.on_task, LATCHED)
-        self.create_service(ResetEpisode, '/pusht/reset', self.on_reset)
+        self.create_service(ResetEpisode, PUSHT.reset_service, self.on_reset)
 
         self.runner.reset()
         self.publish_state(status=True)

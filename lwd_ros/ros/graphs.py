@@ -60,7 +60,7 @@ _VIDEO = Argument('video', '', 'write episode videos here (.mp4/.gif; empty: non
 GRAPHS: dict[str, Graph] = {
     # Simulation: bridge + generator + controller.
     'pusht_sim': Graph(
-        params_files=('pusht_sim.yaml',),
+        params_files=('ros/lwd.yaml', 'ros/pusht_sim.yaml'),
         nodes=(NodeSpec('mujoco_bridge'), NodeSpec('policy_generator'),
                NodeSpec('lwd_controller', sim_time=False)),
         arguments=(_CHECKPOINT, _TASK, _HORIZON, _RATE, _SIM_TIME, _RTF, _SEED, _EPISODES,
@@ -68,7 +68,7 @@ GRAPHS: dict[str, Graph] = {
     # Hardware: ros2_control's joint_state_broadcaster and forward_command_controller provide
     # /joint_states and consume the commands; a mocap/camera node publishes the object pose.
     'pusht_hardware': Graph(
-        params_files=('pusht_hardware.yaml',),
+        params_files=('ros/lwd.yaml', 'ros/pusht_hardware.yaml'),
         nodes=(NodeSpec('policy_generator', sim_time=False),
                NodeSpec('lwd_controller', sim_time=False)),
         arguments=(_CHECKPOINT,
@@ -85,7 +85,7 @@ GRAPHS: dict[str, Graph] = {
     # Demonstrations: the MPC expert drives the sim through the command topic while the
     # recorder writes a rosbag2 bag of the topics `lwd bag2dataset` turns into a dataset.
     'record_demos': Graph(
-        params_files=('pusht_sim.yaml', 'expert_teleop.yaml', 'demo_recorder.yaml'),
+        params_files=('ros/pusht_sim.yaml', 'ros/expert_teleop.yaml', 'ros/demo_recorder.yaml'),
         nodes=(NodeSpec('mujoco_bridge'), NodeSpec('expert_teleop'),
                NodeSpec('demo_recorder')),
         arguments=(_SIM_TIME, _RTF, _SEED, _EPISODES,

@@ -10,13 +10,13 @@ driven through ROS starts exactly where ``lwd eval`` starts for the same seed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from lwd_ros.config import load_config
-from lwd_ros.envs.pusht import PushTEnv
-from lwd_ros.envs.pusht_sim import PushTConfig
+from lwd_ros.envs.pusht.env import PushTEnv
+from lwd_ros.envs.pusht.config import PushTConfig
 
 
 @dataclass
@@ -38,7 +38,7 @@ class RunnerConfig:
             real robot also stands still until its controller is up).
     """
 
-    env_config: str = 'config/pusht_env.yaml'
+    env_config: str = 'config/envs/pusht.yaml'
     seed: int = 0
     task: str = 'classic'
     command_timeout: float = 0.5
@@ -51,6 +51,36 @@ class RunnerConfig:
         if self.command_timeout <= 0 or self.command_period < 0 or self.max_episodes < 0:
             raise ValueError(f'{self.command_timeout=} must be > 0, {self.command_period=} and '
                              f'{self.max_episodes=} >= 0')
+
+
+@dataclass
+class BridgeConfig(RunnerConfig):
+    """The ``mujoco_bridge`` node's parameters: the runner's plus how it meets ROS.
+
+    Args:
+        real_time_factor: sim speed relative to wall time (> 1 runs faster, with /clock).
+        physics_steps_per_tick: physics steps per timer tick.
+        publish_clock: publish ``/clock`` from the sim, so ``use_sim_time`` nodes follow it.
+        frame_id: frame of the published poses.
+        video_path: write episode videos here (``.mp4``/``.gif``; '' = none).
+        video_size: video frame size in pixels (square).
+    """
+
+    real_time_factor: float = 1.0
+    physics_steps_per_tick: int = 1
+    publish_clock: bool = True
+    frame_id: str = 'world'
+    video_path: str = ''
+    video_size: int = 256
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.real_time_factor <= 0 or self.physics_steps_per_tick < 1 or self.video_size < 16:
+            raise ValueError(f'{self.real_time_factor=} must be > 0, '
+                             f'{self.physics_steps_per_tick=} >= 1, {self.video_size=} >= 16')
+
+    def runner(self) -> RunnerConfig:
+        return RunnerConfig(**{f.name: getattr(self, f.name) for f in fields(RunnerConfig)})
 
 
 @dataclass

@@ -1,0 +1,67 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""``lwd train``: train LWD (VAE, then latent diffusion) or a BC baseline from a YAML config.
+
+Examples::
+
+    lwd train --config config/train/pusht.yaml --out models/pusht
+    lwd train --config config/train/pusht.yaml --out runs/h16 data.horizon=16 train.vae_steps=3000
+    lwd train --out runs/h16 --resume          # continue an interrupted run
+    lwd train --config config/train/pusht_bc_large.yaml --out runs/bc_large
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from lwd_ros.config import load_config, resolve_path
+from lwd_ros.experiment import LwdConfig
+from lwd_ros.report import emit_json
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--config', help='experiment YAML (e.g. config/train/pusht.yaml); with '
+                        '--resume the checkpoint\'s own config.yaml is the default')
+    parser.add_argument('--out', help='checkpoint directory (default runs/<config name>)')
+    parser.add_argument('--dataset', help='override data.dataset')
+    parser.add_argument('--resume', action='store_true',
+                        help='continue from the trainer state in --out')
+    parser.add_argument('--no-progress', action='store_true', help='no progress bars')
+    parser.add_argument('--json', metavar='PATH', help='write the training record as JSON')
+    parser.add_argument('overrides', nargs='*', metavar='KEY=VALUE',
+                        help='config overrides, e.g. train.vae_steps=3000 data.horizon=16')
+
+
+def _out_dir(args: argparse.Namespace) -> Path:
+    if args.out:
+        return Path(args.out)
+    if args.config:
+        return Path('runs') / Path(args.config).stem
+    raise SystemExit('lwd train: give --config (and optionally --out), or --out with --resume')
+
+
+def run(args: argparse.Namespace) -> int:
+    from lwd_ros.data.minari_io import load_episodes, read_metadata
+    from lwd_ros.learning.trainer import Trainer
+
+    out = _out_dir(args)
+    overrides = list(args.overrides) + ([f'data.dataset={args.dataset}'] if args.dataset else [])
+    config_path = args.config or (out / 'config.yaml' if args.resume else None)
+    if config_path is None:
+        raise SystemExit('lwd train: --config is required for a new run')
+    cfg = load_config(LwdConfig, config_path, overrides)
+    dataset = resolve_path(cfg.data.dataset)
+    episodes = load_episodes(dataset)
+    log.info('%d episodes from %s; tasks %s', len(episodes), dataset,
+             sorted({e.task for e in episodes}))
+    poses = read_metadata(dataset).get('lwd_ros', {}).get('goal_poses')
+    trainer = Trainer(cfg, episodes, out, resume=args.resume, progress=not args.no_progress,
+                      dataset_name=str(cfg.data.dataset), task_poses=poses)
+    meta = trainer.run()
+    record = {'checkpoint': str(out), 'method': cfg.method, **meta.training}
+    emit_json(record, args.json)
+    return 0

@@ -1,0 +1,60 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""The learning methods lwd_ros trains and evaluates side by side, declared once.
+
+Each ``Method`` says how its demonstrations are cut, which training stages run in order
+(``Trainer.train_<stage>``), whether it generates policies at run time (LWD: the ROS
+generator node serves it), and which function turns its checkpoint into an evaluation
+source. The trainer, ``lwd eval`` and the benches look methods up here instead of branching
+on the name. Pure data: importing it loads neither torch nor an env.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import importlib
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Method:
+    """One method.
+
+    Args:
+        name: the ``method`` key of configs and checkpoints.
+        summary: one line for humans.
+        data: how demonstrations are cut: ``snippets`` (H-step state/action snippets),
+            ``windows`` (Diffusion Policy's observation/action windows) or ``steps``.
+        stages: training stages in order (``Trainer.train_<stage>``).
+        source: ``module:function`` building its evaluation ``PolicySource`` from
+            ``(checkpoint, horizon, **options)``.
+        generates: emits an MLP per (task, state) at run time (servable by the ROS graph).
+    """
+
+    name: str
+    summary: str
+    data: str
+    stages: tuple[str, ...]
+    source: str
+    generates: bool = False
+
+    def make_source(self, checkpoint: Any, horizon: int | None = None, **options: Any) -> Any:
+        module, _, func = self.source.partition(':')
+        return getattr(importlib.import_module(module), func)(checkpoint, horizon, **options)
+
+
+METHODS: dict[str, Method] = {m.name: m for m in (
+    Method('lwd', 'Latent Weight Diffusion: a VAE over MLP weights, latent diffusion on it',
+           'snippets', ('vae', 'diffusion'), 'lwd_ros.evaluation.rollout:lwd_source',
+           generates=True),
+    Method('bc', 'behaviour cloning: one task-conditioned MLP, single step', 'steps', ('bc',),
+           'lwd_ros.evaluation.rollout:bc_source'),
+    Method('dp', 'Diffusion Policy peer (Chi et al. 2023), state input, 1-D UNet', 'windows',
+           ('dp',), 'lwd_ros.evaluation.dp_source:dp_source'),
+)}
+
+
+def get_method(name: str) -> Method:
+    if name not in METHODS:
+        raise ValueError(f'unknown method {name!r}; known: {sorted(METHODS)}')
+    return METHODS[name]

@@ -1,0 +1,187 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""The controller's logic: validate and swap policies, build obs, run the MLP, clamp, hold.
+
+Shaped like ros2_controllers' forward_command_controller: the subscription drops the newest
+validated policy into a box (one reference assignment, atomic under the GIL), and the fast
+``tick`` reads the box once and keeps the last good policy when a bad one arrives.
+
+What the robot is comes from its env spec (``lwd_ros.envs.spec``): the observation entries
+and where they arrive, the commanded joints and their limits, the policy rate. A policy whose
+input or output names do not match that spec is refused with the mismatch named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import enum
+from typing import Any
+
+import numpy as np
+
+from lwd_ros.envs import get_spec
+from lwd_ros.envs.spec import EnvSpec
+from lwd_ros.runtime.mlp import MlpPolicy
+from lwd_ros.runtime.observation import ObservationBuilder
+from lwd_ros.runtime.policy_msg import InvalidPolicy, policy_from_msg
+
+EXPIRED_ACTIONS = ('keep', 'hold')
+
+
+@dataclass
+class ControllerConfig:
+    """The fast loop's settings (also the ``lwd_controller`` node's parameters).
+
+    Args:
+        env: the robot's env spec name (``lwd_ros.envs.SPECS``): observation, joints,
+            limits and rates.
+        control_rate: loop rate in Hz; 0 = the spec's.
+        action_low: per-joint lower command limit; empty = the spec's (PushT: workspace).
+        action_high: per-joint upper command limit; empty = the spec's.
+        obs_timeout: seconds (wall) after which a silent input triggers a hold.
+        expiry_factor: a policy outlives its ``valid_for_steps`` after this many times its
+            validity (``valid_for_steps / policy_rate`` seconds).
+        on_expired: what an outlived policy does: ``keep`` running (the MLP is closed loop;
+            a diagnostic says so) or ``hold`` position until a fresh one arrives.
+        diagnostics_period: seconds between ``/diagnostics`` messages.
+    """
+
+    env: str = 'pusht'
+    control_rate: float = 0.0
+    action_low: tuple[float, ...] = ()
+    action_high: tuple[float, ...] = ()
+    obs_timeout: float = 0.2
+    expiry_factor: float = 3.0
+    on_expired: str = 'keep'
+    diagnostics_period: float = 1.0
+
+    def __post_init__(self):
+        self.action_low = tuple(float(v) for v in self.action_low)
+        self.action_high = tuple(float(v) for v in self.action_high)
+        spec = self.spec
+        n = spec.act_dim
+        if len(self.low) != n or len(self.high) != n:
+            raise ValueError(f'{self.action_low=} and {self.action_high=} need one entry per '
+                             f'joint {list(spec.action_names)} (or none: the spec limits)')
+        if any(lo >= hi for lo, hi in zip(self.low, self.high)):
+            raise ValueError(f'{self.action_low=} must be below {self.action_high=}')
+        if self.obs_timeout <= 0 or self.control_rate < 0 or self.expiry_factor <= 0:
+            raise ValueError(f'{self.obs_timeout=} and {self.expiry_factor=} must be positive,'
+                             f' {self.control_rate=} >= 0')
+        if self.on_expired not in EXPIRED_ACTIONS:
+            raise ValueError(f'{self.on_expired=} must be one of {EXPIRED_ACTIONS}')
+
+    @property
+    def spec(self) -> EnvSpec:
+        return get_spec(self.env)
+
+    @property
+    def low(self) -> tuple[float, ...]:
+        return self.action_low or self.spec.command.low
+
+    @property
+    def high(self) -> tuple[float, ...]:
+        return self.action_high or self.spec.command.high
+
+    @property
+    def rate(self) -> float:
+        return self.control_rate or self.spec.control_rate
+
+
+class Mode(enum.Enum):
+    """What the last tick did."""
+
+    RUN = 'run'                  # policy output, clamped
+    EXPIRED = 'expired'          # policy outlived valid_for_steps: kept running (on_expired)
+    NO_POLICY = 'no_policy'      # no valid policy yet: publish nothing (see ``tick``)
+    NO_OBSERVATION = 'no_obs'    # an observation block never received: publish nothing
+    STALE = 'stale'              # an input is older than obs_timeout (or expired + hold)
+    FAULT = 'fault'              # the policy produced a non-finite action: hold
+
+
+@dataclass(frozen=True)
+class ActivePolicy:
+    policy: MlpPolicy
+    generation: int
+    generator_id: str
+    task: str
+    received_at: float
+    expires_at: float = float('inf')
+
+
+class PolicyController:
+    """Owns the current policy and the observation; ``tick`` returns the command to send."""
+
+    def __init__(self, config: ControllerConfig):
+        self.config = config
+        self.spec = config.spec
+        self.obs = ObservationBuilder(self.spec)
+        self._low = np.asarray(config.low, np.float32)
+        self._high = np.asarray(config.high, np.float32)
+        self._active: ActivePolicy | None = None
+        self.rejected = 0
+        self.swaps = 0
+        self.faults = 0
+
+    @property
+    def active(self) -> ActivePolicy | None:
+        return self._active
+
+    def offer_policy(self, msg: Any, now: float) -> ActivePolicy:
+        """Validate a PolicyWeights message and make it current, or raise ``InvalidPolicy``."""
+        try:
+            if msg.action_names:  # empty: a hand-made policy in the robot's own order
+                problem = self.spec.policy_mismatch(msg.obs_names, msg.action_names)
+                if problem:
+                    raise InvalidPolicy(problem)
+            policy = policy_from_msg(msg, self.spec.obs_names, self.spec.act_dim)
+            current = self._active
+            if (current is not None and msg.generator_id == current.generator_id
+                    and msg.generation <= current.generation):
+                raise InvalidPolicy(f'generation {msg.generation} is not newer than '
+                                    f'{current.generation} from the same generator')
+        except InvalidPolicy:
+            self.rejected += 1
+            raise
+        valid = int(msg.valid_for_steps)
+        expires = (now + self.config.expiry_factor * valid / self.spec.policy_rate
+                   if valid > 0 else float('inf'))
+        self._active = ActivePolicy(policy, int(msg.generation), msg.generator_id, msg.task,
+                                    now, expires)
+        self.swaps += 1
+        return self._active
+
+    def _hold(self, fresh_joints: bool) -> np.ndarray | None:
+        # Hold where the joints last were; if they are stale too, stay silent and let the
+        # position controller keep its last target.
+        return np.clip(self.obs.joints, self._low, self._high) if fresh_joints else None
+
+    def tick(self, now: float) -> tuple[np.ndarray | None, Mode]:
+        """Return the command to send now (None: publish nothing) and the reason.
+
+        Every command returned is finite and within the limits.
+        """
+        obs = self.obs.observation()
+        if obs is None or self.obs.joints is None:
+            return None, Mode.NO_OBSERVATION
+        joints_age, oldest_age = self.obs.ages(now)
+        fresh_joints = joints_age <= self.config.obs_timeout
+        if oldest_age > self.config.obs_timeout or not fresh_joints:
+            return self._hold(fresh_joints), Mode.STALE
+        active = self._active  # read the box once: a swap mid-tick cannot tear the policy
+        if active is None:
+            # Silent, not a hold command: a position controller keeps the target it was
+            # activated with, and a sim waiting for its first command stays paused until a
+            # policy is really running (the episode does not start while a model loads).
+            return None, Mode.NO_POLICY
+        mode = Mode.RUN
+        if now > active.expires_at:
+            if self.config.on_expired == 'hold':
+                return self._hold(True), Mode.STALE
+            mode = Mode.EXPIRED
+        with np.errstate(all='ignore'):  # overflow to inf is caught below, not warned
+            action = active.policy.act(obs)
+        if not np.isfinite(action).all():
+            self.faults += 1
+            return self._hold(True), Mode.FAULT
+        return np.clip(action, self._low, self._high), mode

@@ -1,0 +1,251 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""What every model sees: named observation features in the task's frame, normalised.
+
+All models (VAE, latent diffusion, BC, the DP peer) work in one *model space*:
+
+1. **features** of the raw observation, by name: a raw entry (``block_x``) or the sine or
+   cosine of a wrapped angle (``sin(block_angle)``). The raw PushT yaw jumps by 2 pi where the
+   block does not move; its sine and cosine are continuous, so a small MLP need not learn the
+   same behaviour twice on either side of the wrap;
+2. the **task frame** (optional): planar positions and angles re-expressed relative to a
+   per-task pose (PushT: the goal pose). The three PushT goals then become one problem seen
+   from the goal, so every demonstration teaches every task, and the precise last centimetres
+   of a push happen near the same (zero) inputs for all goals;
+3. **normalisation** with the training statistics.
+
+Step 1 is the only non-linear one: a rotation of ``(sin, cos)`` by a fixed angle is linear.
+Steps 2-3 (and the way back for actions) are affine, so the generator folds them into the
+first and last layers of every generated MLP (``lwd_ros.runtime.mlp.fold_affine``) and the
+controller computes only the named features, from the names the policy carries
+(``PolicyWeights.obs_names``).
+
+numpy only: the controller imports this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from lwd_ros.envs.spec import ANGLE_FEATURE
+from lwd_ros.runtime.normalisation import STD_FLOOR, NormStats
+
+if TYPE_CHECKING:
+    from lwd_ros.data.episode import Episode
+
+
+def feature_names(obs_names: Sequence[str], angle_dims: Sequence[int] = ()) -> tuple[str, ...]:
+    """Raw names, each angle replaced in place by ``sin(name)`` and ``cos(name)``."""
+    out: list[str] = []
+    for i, name in enumerate(obs_names):
+        out += [f'sin({name})', f'cos({name})'] if i in angle_dims else [name]
+    return tuple(out)
+
+
+def horizon_feature(horizon: int) -> float:
+    """The diffusion model's input for the action horizon: ``log2(H) / 5`` (H = 32 -> 1).
+
+    Logarithmic because what a policy must cover grows with H in ratio, not in steps; a
+    fixed scale (not fitted) so any H, trained or not, maps to the same place.
+    """
+    if horizon < 1:
+        raise ValueError(f'{horizon=} must be >= 1')
+    return math.log2(horizon) / 5.0
+
+
+def default_obs_names(obs_dim: int) -> tuple[str, ...]:
+    return tuple(f'obs_{i}' for i in range(obs_dim))
+
+
+class FeatureMap:
+    """Raw observations ``(..., raw_dim)`` -> named features ``(..., F)`` float32.
+
+    Why names rather than indices: a policy carries its feature names, so a controller whose
+    robot reports the observation in another order computes the right input, and one that
+    lacks an entry refuses the policy naming it.
+
+    Args:
+        features: feature names (``name``, ``sin(name)`` or ``cos(name)``).
+        raw_names: the names of the raw observation entries, in order.
+    """
+
+    def __init__(self, features: Sequence[str], raw_names: Sequence[str]):
+        self.features, self.raw_names = tuple(features), tuple(raw_names)
+        lookup = {name: i for i, name in enumerate(self.raw_names)}
+        index, funcs = [], []
+        for f in self.features:
+            m = ANGLE_FEATURE.match(f)
+            func, raw = (m.group(1), m.group(2)) if m else ('', f)
+            if raw not in lookup:
+                raise ValueError(f'feature {f!r} needs observation {raw!r}, which is not in '
+                                 f'{list(self.raw_names)}')
+            index.append(lookup[raw])
+            funcs.append(func)
+        if not index:
+            raise ValueError('a policy needs at least one feature')
+        self.index = np.asarray(index, np.intp)
+        self.funcs = tuple(funcs)
+        self._sin = np.asarray([f == 'sin' for f in funcs])
+        self._cos = np.asarray([f == 'cos' for f in funcs])
+        self._identity = not any(funcs) and index == list(range(len(self.raw_names)))
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+    def __call__(self, obs: np.ndarray) -> np.ndarray:
+        x = np.asarray(obs, np.float32)
+        if self._identity:
+            return x
+        x = x[..., self.index]  # a copy: fancy indexing
+        if self._sin.any():
+            x[..., self._sin] = np.sin(x[..., self._sin])
+            x[..., self._cos] = np.cos(x[..., self._cos])
+        return x
+
+
+@dataclass
+class PlanarFrames:
+    """Per-task planar frames: positions rotate and translate into them, angles rotate.
+
+    Args:
+        poses: task -> ``(x, y, yaw)`` of its frame in the world (PushT: the goal pose).
+        obs_points: pairs of raw observation indices that are world ``(x, y)`` positions.
+        act_points: pairs of action indices that are world ``(x, y)`` positions.
+        angle_dims: raw observation indices that are world yaw angles.
+    """
+
+    poses: Mapping[str, Sequence[float]]
+    obs_points: tuple[tuple[int, int], ...]
+    act_points: tuple[tuple[int, int], ...]
+    angle_dims: tuple[int, ...]
+
+    def __post_init__(self):
+        self.poses = {k: tuple(float(v) for v in p) for k, p in self.poses.items()}
+        self.obs_points = tuple((int(a), int(b)) for a, b in self.obs_points)
+        self.act_points = tuple((int(a), int(b)) for a, b in self.act_points)
+        self.angle_dims = tuple(int(i) for i in self.angle_dims)
+        bad = {k: p for k, p in self.poses.items()
+               if len(p) != 3 or not all(map(math.isfinite, p))}
+        if bad:
+            raise ValueError(f'task frame poses must be finite (x, y, yaw): {bad}')
+
+    def pose(self, task: str) -> tuple[float, float, float]:
+        if task not in self.poses:
+            raise ValueError(f'no frame for task {task!r}; frames: {list(self.poses)}')
+        return self.poses[task]
+
+    def feature_affine(self, task: str, fmap: FeatureMap) -> tuple[np.ndarray, np.ndarray]:
+        """``(A, c)`` with ``f_task = A @ f_world + c`` for features ``fmap``."""
+        x, y, yaw = self.pose(task)
+        cos, sin = math.cos(yaw), math.sin(yaw)
+        F = len(fmap)
+        A, c = np.eye(F), np.zeros(F)
+        slot = {(int(i), f): k for k, (i, f) in enumerate(zip(fmap.index, fmap.funcs))}
+        rot_t = np.array([[cos, sin], [-sin, cos]])  # R(yaw)^T: world -> frame
+        for i, j in self.obs_points:
+            if (i, '') not in slot or (j, '') not in slot:
+                raise ValueError(f'features {fmap.features} lack position pair ({i}, {j})')
+            k = [slot[(i, '')], slot[(j, '')]]
+            A[np.ix_(k, k)] = rot_t
+            c[k] = -rot_t @ np.array([x, y])
+        for i in self.angle_dims:
+            if (i, 'sin') not in slot or (i, 'cos') not in slot:
+                raise ValueError(f'features {fmap.features} lack sin/cos of angle {i}')
+            # sin(a - yaw) = sin a cos yaw - cos a sin yaw; cos(a - yaw) = cos a cos yaw + ...
+            k = [slot[(i, 'sin')], slot[(i, 'cos')]]
+            A[np.ix_(k, k)] = [[cos, -sin], [sin, cos]]
+        return A, c
+
+    def action_affine(self, task: str, act_dim: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(B, d)`` with ``a_world = B @ a_task + d``."""
+        x, y, yaw = self.pose(task)
+        B, d = np.eye(act_dim), np.zeros(act_dim)
+        rot = np.array([[math.cos(yaw), -math.sin(yaw)], [math.sin(yaw), math.cos(yaw)]])
+        for i, j in self.act_points:
+            B[np.ix_([i, j], [i, j])] = rot
+            d[[i, j]] = [x, y]
+        return B, d
+
+    def to_dict(self) -> dict[str, Any]:
+        return {'poses': {k: list(p) for k, p in self.poses.items()},
+                'obs_points': [list(p) for p in self.obs_points],
+                'act_points': [list(p) for p in self.act_points],
+                'angle_dims': list(self.angle_dims)}
+
+
+class ModelSpace:
+    """Raw observation/action <-> the normalised task-frame space every model works in.
+
+    ``x_n = M_task @ features(obs) + o_task`` and ``action = N_task @ y_n + q_task``; the
+    matrices combine the task frame and the normalisation (module docstring).
+
+    Args:
+        features: the feature map (raw names -> feature names).
+        stats: normalisation of task-frame features and actions over the training data.
+        frames: per-task frames, or None to learn in the world frame.
+    """
+
+    def __init__(self, features: FeatureMap, stats: NormStats, frames: PlanarFrames | None):
+        if stats.obs_dim != len(features):
+            raise ValueError(f'{stats.obs_dim=} does not match {len(features)} features')
+        self.features, self.stats, self.frames = features, stats, frames
+        self._cache: dict[str, tuple[np.ndarray, ...]] = {}
+
+    @classmethod
+    def fit(cls, episodes: Sequence[Episode], features: FeatureMap,
+            frames: PlanarFrames | None) -> ModelSpace:
+        """Normalisation statistics of ``episodes`` in their tasks' frames."""
+        if not episodes:
+            raise ValueError('cannot compute normalisation statistics from zero episodes')
+        unit = cls(features, _unit_stats(len(features), episodes[0].actions.shape[1]), frames)
+        obs = np.concatenate([unit.obs_in(e.observations, e.task) for e in episodes], 0)
+        act = np.concatenate([unit.act_in(e.actions, e.task) for e in episodes], 0)
+        obs, act = obs.astype(np.float64), act.astype(np.float64)
+        return cls(features, NormStats(obs.mean(0), np.maximum(obs.std(0), STD_FLOOR),
+                                       act.mean(0), np.maximum(act.std(0), STD_FLOOR)), frames)
+
+    def _affines(self, task: str) -> tuple[np.ndarray, ...]:
+        if task not in self._cache:
+            F, st = len(self.features), self.stats
+            A, c = (self.frames.feature_affine(task, self.features) if self.frames
+                    else (np.eye(F), np.zeros(F)))
+            B, d = (self.frames.action_affine(task, st.act_dim) if self.frames
+                    else (np.eye(st.act_dim), np.zeros(st.act_dim)))
+            s_o, s_a = st.obs_std.astype(np.float64), st.act_std.astype(np.float64)
+            M, o = A / s_o[:, None], (c - st.obs_mean) / s_o
+            N, q = B * s_a, B @ st.act_mean + d
+            self._cache[task] = (M, o, N, q, np.linalg.inv(N))
+        return self._cache[task]
+
+    def input_affine(self, task: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(M, o)``: normalised model input ``x_n = M @ features + o``."""
+        return self._affines(task)[:2]
+
+    def output_affine(self, task: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(N, q)``: raw action ``a = N @ y_n + q``."""
+        return self._affines(task)[2:4]
+
+    def obs_in(self, obs: np.ndarray, task: str) -> np.ndarray:
+        """Raw observations ``(..., raw_dim)`` -> model inputs ``(..., F)`` float32."""
+        M, o = self.input_affine(task)
+        return (self.features(obs) @ M.T + o).astype(np.float32)
+
+    def act_in(self, act: np.ndarray, task: str) -> np.ndarray:
+        """Raw actions ``(..., act_dim)`` -> normalised task-frame actions."""
+        _, q = self.output_affine(task)
+        inv = self._affines(task)[4]
+        return ((np.asarray(act, np.float64) - q) @ inv.T).astype(np.float32)
+
+    def act_out(self, act_n: np.ndarray, task: str) -> np.ndarray:
+        """Normalised task-frame actions -> raw actions."""
+        N, q = self.output_affine(task)
+        return (np.asarray(act_n, np.float64) @ N.T + q).astype(np.float32)
+
+
+def _unit_stats(obs_dim: int, act_dim: int) -> NormStats:
+    return NormStats(np.zeros(obs_dim), np.ones(obs_dim), np.zeros(act_dim), np.ones(act_dim))

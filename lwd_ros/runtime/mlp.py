@@ -1,0 +1,152 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""The generated policy as the controller runs it: numpy only, no torch, no allocation storms.
+
+Weight layout (the contract shared by the hypernetwork, ``PolicyWeights.weights`` and ONNX):
+``layer_sizes = (obs_dim, h_1, ..., h_k, act_dim)``; for each layer ``l`` in order the weight
+matrix ``W_l`` of shape ``(out_l, in_l)`` in row-major (C) order, then the bias ``b_l`` of
+shape ``(out_l,)``. ``y = W_l @ x + b_l``; the activation follows every layer but the last.
+Observation and action normalisation are folded into the first and last layer by the
+generator (see ``fold_affine``), so the controller feeds the named features of raw
+observations in SI units (``lwd_ros.runtime.features``) and gets raw action targets out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+
+def _relu(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0.0, out=x)
+
+
+def _elu(x: np.ndarray) -> np.ndarray:
+    return np.where(x > 0.0, x, np.expm1(np.minimum(x, 0.0)))
+
+
+def _silu(x: np.ndarray) -> np.ndarray:
+    return x / (1.0 + np.exp(-x))
+
+
+ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    'relu': _relu,
+    'tanh': np.tanh,
+    'elu': _elu,
+    'silu': _silu,
+}
+
+
+def num_params(layer_sizes: Sequence[int]) -> int:
+    """Count weights and biases of an MLP with these layer sizes."""
+    sizes = [int(s) for s in layer_sizes]
+    return sum(o * i + o for i, o in zip(sizes[:-1], sizes[1:]))
+
+
+def flops_per_step(layer_sizes: Sequence[int]) -> int:
+    """Multiply-adds counted as two FLOPs, plus one per bias; activations not counted."""
+    sizes = [int(s) for s in layer_sizes]
+    return sum(2 * o * i + o for i, o in zip(sizes[:-1], sizes[1:]))
+
+
+def check_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:
+    """Return the sizes as a tuple of ints, or raise ValueError if they cannot be an MLP."""
+    sizes = tuple(int(s) for s in layer_sizes)
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f'layer_sizes must have >= 2 positive entries, got {sizes}')
+    return sizes
+
+
+def split_layers(layer_sizes: Sequence[int],
+                 flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """View a flat weight vector as ``[(W_l, b_l), ...]`` (no copies)."""
+    sizes = check_layer_sizes(layer_sizes)
+    flat = np.asarray(flat)
+    if flat.ndim != 1 or flat.size != num_params(sizes):
+        raise ValueError(
+            f'expected {num_params(sizes)} weights for layer_sizes {sizes}, '
+            f'got shape {flat.shape}')
+    layers, start = [], 0
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        w = flat[start:start + fan_in * fan_out].reshape(fan_out, fan_in)
+        start += fan_in * fan_out
+        b = flat[start:start + fan_out]
+        start += fan_out
+        layers.append((w, b))
+    return layers
+
+
+def flatten_layers(layers: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Inverse of ``split_layers``."""
+    return np.concatenate([np.concatenate([w.ravel(), b.ravel()]) for w, b in layers])
+
+
+def fold_affine(layer_sizes: Sequence[int], flat: np.ndarray, in_matrix: np.ndarray,
+                in_offset: np.ndarray, out_matrix: np.ndarray,
+                out_offset: np.ndarray) -> np.ndarray:
+    """Fold ``x_model = M @ x + o`` into layer 0 and ``a = N @ y + q`` into the last layer.
+
+    Why: the models work in a normalised task frame (``lwd_ros.runtime.features``); folding
+    those affine maps in means the controller needs no statistics or frames, and one owner
+    (the generator, reading the checkpoint) applies them. Exact because the first and last
+    layers are affine.
+    """
+    layers = [(w.astype(np.float64), b.astype(np.float64))
+              for w, b in split_layers(layer_sizes, flat)]
+    M, o = np.asarray(in_matrix, np.float64), np.asarray(in_offset, np.float64)
+    w0, b0 = layers[0]
+    layers[0] = (w0 @ M, b0 + w0 @ o)
+    N, q = np.asarray(out_matrix, np.float64), np.asarray(out_offset, np.float64)
+    wl, bl = layers[-1]
+    layers[-1] = (N @ wl, N @ bl + q)
+    return flatten_layers(layers).astype(np.float32)
+
+
+class MlpPolicy:
+    """A feedback policy ``obs -> action`` from a flat weight vector (layout in module doc).
+
+    Args:
+        layer_sizes: ``(in_dim, hidden..., act_dim)``.
+        weights: flat weights in the module's layout.
+        activation: hidden-layer activation name.
+        features: a ``lwd_ros.runtime.features.FeatureMap`` applied to raw observations
+            first (``in_dim`` = its feature count); None feeds observations as they are.
+    """
+
+    def __init__(self, layer_sizes: Sequence[int], weights: np.ndarray, activation: str = 'relu',
+                 features: Callable[[np.ndarray], np.ndarray] | None = None):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f'unknown activation {activation!r}; valid: {sorted(ACTIVATIONS)}')
+        self.layer_sizes = check_layer_sizes(layer_sizes)
+        weights = np.ascontiguousarray(weights, dtype=np.float32)
+        if not np.all(np.isfinite(weights)):
+            raise ValueError('weights contain NaN or Inf')
+        if features is not None and len(features) != self.layer_sizes[0]:
+            raise ValueError(f'{len(features)} features for an MLP with input size '
+                             f'{self.layer_sizes[0]}')
+        self.activation = activation
+        self.features = features
+        self._act = ACTIVATIONS[activation]
+        self._layers = split_layers(self.layer_sizes, weights)
+        self.weights = weights
+
+    @property
+    def obs_dim(self) -> int:
+        return self.layer_sizes[0]
+
+    @property
+    def act_dim(self) -> int:
+        return self.layer_sizes[-1]
+
+    def act(self, obs: np.ndarray) -> np.ndarray:
+        """Map one raw observation (or a batch ``(B, raw_dim)``) to actions."""
+        x = np.asarray(obs, dtype=np.float32)
+        if self.features is not None:
+            x = self.features(x)
+        last = len(self._layers) - 1
+        for i, (w, b) in enumerate(self._layers):
+            x = x @ w.T + b
+            if i != last:
+                x = self._act(x)
+        return x

@@ -1,0 +1,119 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""Assemble the raw observation from the messages an env spec names.
+
+The spec's ``observation`` blocks say which message fills which entries (PushT: the gantry
+joints from ``/joint_states``, then the block's ``x, y, yaw`` from ``/pusht/object_pose``,
+yaw wrapped to ``[0, 2 pi)`` as in the original PushT). On hardware the joint states come
+from ros2_control's joint_state_broadcaster and poses from a mocap/camera node.
+
+A message with a non-finite value is refused (the caller counts and logs it) and does not
+refresh its block, so a sensor that starts sending NaN makes the controller hold exactly as
+a silent one does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+import math
+
+import numpy as np
+
+from lwd_ros.envs.spec import EnvSpec
+
+
+def yaw_from_quaternion(x: float, y: float, z: float, w: float) -> float:
+    """Yaw (rotation about world z) of a quaternion, in ``(-pi, pi]``."""
+    return math.atan2(2.0 * (w * z + x * y), 1.0 - 2.0 * (y * y + z * z))
+
+
+def quaternion_from_yaw(yaw: float) -> tuple[float, float, float, float]:
+    """``(x, y, z, w)`` of a rotation by ``yaw`` about world z."""
+    return 0.0, 0.0, math.sin(yaw / 2.0), math.cos(yaw / 2.0)
+
+
+def wrap_angle(angle: float) -> float:
+    """Wrap to ``[0, 2 pi)``, the angle convention of planar poses in observations."""
+    return angle % (2.0 * math.pi)
+
+
+class ObservationBuilder:
+    """Keeps the newest value of every observation block with its arrival time.
+
+    Why arrival (monotonic) time rather than header stamps for staleness: a publisher with a
+    wrong clock must not make data look fresh.
+
+    Args:
+        spec: the env spec (its ``observation`` blocks and commanded joints).
+    """
+
+    def __init__(self, spec: EnvSpec):
+        self.spec = spec
+        self.blocks = spec.observation
+        self.joint_names = spec.command.joints
+        self._values: list[np.ndarray | None] = [None] * len(self.blocks)
+        self._times = [-math.inf] * len(self.blocks)
+        self._joints: np.ndarray | None = None
+        self._joints_time = -math.inf
+        self._pose_blocks = {b.topic: i for i, b in enumerate(self.blocks) if b.kind == 'pose2d'}
+
+    @property
+    def topics(self) -> dict[str, str]:
+        """``{topic: kind}`` the node must subscribe to."""
+        return {b.topic: b.kind for b in self.blocks}
+
+    def update_joints(self, names: Sequence[str], positions: Sequence[float], now: float,
+                      topic: str | None = None) -> bool:
+        """Take the spec's joints from a JointState; False if one is missing or not finite."""
+        if len(names) != len(positions):
+            return False
+        lookup = dict(zip(names, positions))
+        updates = []
+        for i, b in enumerate(self.blocks):
+            if b.kind != 'joints' or (topic is not None and b.topic != topic):
+                continue
+            if not all(n in lookup for n in b.joints):
+                return False
+            updates.append((i, np.array([lookup[n] for n in b.joints], np.float32)))
+        command = None
+        if all(n in lookup for n in self.joint_names):
+            command = np.array([lookup[n] for n in self.joint_names], np.float32)
+        values = [v for _, v in updates] + ([] if command is None else [command])
+        if not values or not all(np.isfinite(v).all() for v in values):
+            return False
+        for i, v in updates:
+            self._values[i], self._times[i] = v, now
+        if command is not None:
+            self._joints, self._joints_time = command, now
+        return True
+
+    def update_pose(self, x: float, y: float, quaternion: Sequence[float], now: float,
+                    topic: str | None = None) -> bool:
+        """Take a planar pose (of the one pose block, or ``topic``'s); False if not finite."""
+        i = (next(iter(self._pose_blocks.values()), None) if topic is None
+             else self._pose_blocks.get(topic))
+        values = (x, y, *quaternion)
+        if i is None or not all(math.isfinite(v) for v in values):
+            return False
+        norm = math.sqrt(sum(q * q for q in quaternion))
+        if not 0.5 < norm < 2.0:  # not a rotation (an all-zero quaternion has no yaw)
+            return False
+        yaw = wrap_angle(yaw_from_quaternion(*quaternion))
+        self._values[i] = np.array([x, y, yaw], np.float32)
+        self._times[i] = now
+        return True
+
+    @property
+    def joints(self) -> np.ndarray | None:
+        """The commanded joints' latest positions: what a hold command sends."""
+        return self._joints
+
+    def ages(self, now: float) -> tuple[float, float]:
+        """Seconds since the commanded joints' last update and since the oldest block's."""
+        return now - self._joints_time, now - min(self._times)
+
+    def observation(self) -> np.ndarray | None:
+        """The raw observation in spec order, or None until every block has arrived."""
+        if any(v is None for v in self._values):
+            return None
+        return np.concatenate(self._values)
