@@ -38,7 +38,7 @@ import numpy as np
 from lwd_ros.config import resolve_path
 import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
 from lwd_ros.evaluation import HELD_OUT_SEED
-from lwd_ros.evaluation.diversity import (
+from lwd_ros.envs.pusht.diversity import (
     CATEGORIES,
     diversity_summary,
     first_contacts,

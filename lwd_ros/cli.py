@@ -16,8 +16,10 @@ import logging
 import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    'collect': ('lwd_ros.data.collect', 'collect MPC expert demonstrations into a Minari dataset'),
-    'render': ('lwd_ros.evaluation.render', 'render episodes to MP4/GIF and a trajectory PNG'),
+    'collect': ('lwd_ros.envs.pusht.collect',
+                'collect PushT MPC expert demonstrations into a Minari dataset'),
+    'render': ('lwd_ros.envs.pusht.render',
+               'render PushT episodes to MP4/GIF and a trajectory PNG'),
     'train': ('lwd_ros.learning.train_cli',
               'train the LWD VAE + latent diffusion (or a baseline)'),
     'eval': ('lwd_ros.evaluation.cli', 'closed-loop evaluation without ROS'),

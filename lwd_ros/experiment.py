@@ -38,6 +38,9 @@ class DataConfig:
         goal_frame: learn in each task's frame (its goal pose from the dataset metadata):
             the spec's ``frame_points`` and ``action_points`` rotate and translate, its
             angles rotate. The generator folds the frame into every policy it emits.
+        relative_actions: learn position targets relative to the current position of the
+            commanded joints (``a - q``: the spec's position feedback); the generator adds
+            ``q`` back through an exact skip path in every emitted ReLU MLP.
     """
 
     dataset: str = 'datasets/pusht_demos'
@@ -48,6 +51,7 @@ class DataConfig:
     val_fraction: float = 0.1
     env: str = 'pusht'
     goal_frame: bool = False
+    relative_actions: bool = False
 
     @property
     def snippet_length(self) -> int:

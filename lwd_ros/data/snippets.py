@@ -96,7 +96,7 @@ def cut_snippets(
     obs_l, act_l, mask_l, cond_l, task_l = [], [], [], [], []
     for ep in episodes:
         obs_n = space.obs_in(ep.observations, ep.task)  # (T + 1, F)
-        act_n = space.act_in(ep.actions, ep.task)  # (T, act_dim)
+        act_n = space.act_in(ep.actions, ep.task, ep.observations[:-1])  # (T, act_dim)
         starts = [0] if full else range(0, len(ep), stride)
         for s in starts:
             n = min(length, len(ep) - s)

@@ -179,6 +179,17 @@ class EnvSpec:
         return tuple((self.obs_names.index(a), self.obs_names.index(b))
                      for a, b in self.frame_points)
 
+    def position_feedback(self) -> dict[int, str]:
+        """``{action index: observation name}`` of observed position-commanded joints.
+
+        The current position a relative target is measured from.
+        """
+        if self.command.interface != 'position':
+            return {}
+        observed = {j: n for b in self.observation if b.kind == 'joints'
+                    for j, n in zip(b.joints, b.names)}
+        return {i: observed[j] for i, j in enumerate(self.command.joints) if j in observed}
+
     def policy_mismatch(self, obs_names: tuple[str, ...] | list[str],
                         action_names: tuple[str, ...] | list[str]) -> str | None:
         """Why a policy with these input/output names cannot drive this robot, or None.

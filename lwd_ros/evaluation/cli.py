@@ -76,7 +76,7 @@ def make_source(args: argparse.Namespace):
 
 def write_video(report, path: str) -> None:
     """Draw the recorded episodes one after the other into a video (PushT only)."""
-    from lwd_ros.viz import render_observations, write_video
+    from lwd_ros.envs.pusht.viz import render_observations, write_video
 
     frames = []
     for ep in report.episodes:

@@ -85,7 +85,7 @@ class LwdSource:
         g = self.generator
         return {'method': 'lwd', 'backend': g.backend, 'sampler': g.plan.name,
                 'action_horizon': self.horizon, 'warm_start': self.warm_start,
-                'policy_layer_sizes': list(g.layer_sizes), 'policy_params': g.num_params,
+                'policy_layer_sizes': list(g.deployed_layer_sizes), 'policy_params': g.num_params,
                 'policy_flops_per_step': g.flops_per_step}
 
 
@@ -149,7 +149,7 @@ def run_episode(env: Any, source: PolicySource, seed: int, task: str,
     """Roll out one episode (until success, truncation or ``max_steps``).
 
     With ``record`` the observations (and ``info['goal_pose']`` if the env reports one) are
-    kept, enough to draw the episode afterwards (``lwd_ros.viz``).
+    kept, enough to draw the episode afterwards (``lwd_ros.envs.pusht.viz``).
     """
     obs, info = env.reset(seed=seed, options={'task': task})
     source.reset(task, seed)

@@ -125,7 +125,14 @@ def fit_model_space(data: DataConfig, spec: EnvSpec, episodes: Sequence[Episode]
                              'or angles to express in a task frame')
         frames = PlanarFrames(task_poses, spec.frame_dims, spec.action_points, spec.angle_dims)
     features = FeatureMap(feature_names(spec.obs_names, spec.angle_dims), spec.obs_names)
-    return ModelSpace.fit(episodes, features, frames)
+    relative = ()
+    if data.relative_actions:
+        feedback = spec.position_feedback()
+        if len(feedback) != spec.act_dim:
+            raise ValueError(f'data.relative_actions: env {spec.name!r} observes the positions '
+                             f'of {sorted(feedback.values())} only, not every commanded joint')
+        relative = tuple((j, features.features.index(n)) for j, n in sorted(feedback.items()))
+    return ModelSpace.fit(episodes, features, frames, relative)
 
 
 def observation_range(episodes: Sequence[Episode]) -> tuple[tuple[float, ...], ...]:
@@ -198,6 +205,7 @@ class Trainer:
             obs_history, cfg.vae.latent_dim if self.method.generates else 0,
             horizon=cfg.data.horizon if snippets else 0,
             horizons=cfg.data.horizons if snippets else (),
+            relative_actions=space.relative,
             training={'dataset': dataset_name,
                       'episodes': {'train': len(train_eps), 'val': len(val_eps)},
                       'samples': {'train': len(self.train_data),

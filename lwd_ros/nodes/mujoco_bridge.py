@@ -7,7 +7,7 @@ Publishes   /joint_states (sensor_msgs/JointState), /pusht/object_pose (PoseStam
 Subscribes  /forward_position_controller/commands (std_msgs/Float64MultiArray),
             /lwd/task (lwd_ros/TaskSwitch, latched)
 Services    /pusht/reset (lwd_ros/ResetEpisode)
-Parameters  the fields of ``lwd_ros.sim.runner.BridgeConfig``; topics from the PushT spec
+Parameters  the fields of ``lwd_ros.envs.pusht.runner.BridgeConfig``; topics from the PushT spec
 
 Physics advances in real time times ``real_time_factor``; with ``publish_clock`` the bridge
 owns ROS time so nodes with ``use_sim_time`` follow the simulation at any speed.
@@ -33,8 +33,8 @@ from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
 from lwd_ros.ros.spin import run_node
 from lwd_ros.runtime.observation import quaternion_from_yaw
-from lwd_ros.sim.runner import BridgeConfig, SimRunner
-from lwd_ros.sim.video import EpisodeVideo
+from lwd_ros.envs.pusht.runner import BridgeConfig, SimRunner
+from lwd_ros.envs.video import EpisodeVideo
 from lwd_ros.srv import ResetEpisode
 
 

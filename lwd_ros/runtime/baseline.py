@@ -17,7 +17,7 @@ from safetensors import SafetensorError
 from safetensors.numpy import load_file
 
 from lwd_ros.runtime.checkpoint import MODEL_FILE, CheckpointError, read_meta, verify_file
-from lwd_ros.runtime.mlp import MlpPolicy, flatten_layers, fold_affine
+from lwd_ros.runtime.mlp import MlpPolicy, flatten_layers
 
 
 def bc_task_weights(state: dict[str, np.ndarray], obs_dim: int, task_index: int,
@@ -46,9 +46,8 @@ def load_bc_policies(path: str | Path) -> dict[str, MlpPolicy]:
     for i, task in enumerate(meta.tasks):
         try:
             w = bc_task_weights(state, meta.num_features, i)
-            w = fold_affine(meta.layer_sizes, w, *space.input_affine(task),
-                            *space.output_affine(task))
+            sizes, w = space.fold(meta.layer_sizes, w, task, meta.activation)
         except (KeyError, ValueError, IndexError) as e:
             raise CheckpointError(file, f'BC weights do not match meta.json ({e!r})') from e
-        policies[task] = MlpPolicy(meta.layer_sizes, w, meta.activation, space.features)
+        policies[task] = MlpPolicy(sizes, w, meta.activation, space.features)
     return policies

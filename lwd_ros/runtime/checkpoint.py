@@ -81,6 +81,8 @@ class CheckpointMeta:
         latent_dim: size of z (0 for ``bc``).
         horizon: the action horizon the policies were trained for, the default at run time
             (0: not recorded).
+        relative_actions: ``(action, feature)`` index pairs of actions learnt relative to a
+            feature (``ModelSpace.relative``); empty: absolute actions.
         horizons: horizons a horizon-conditioned generator was trained for (empty: none;
             ``lwd_ros.runtime.features.horizon_feature`` joins its conditioning).
         files: SHA-256 digest of each weight file in the directory.
@@ -102,6 +104,7 @@ class CheckpointMeta:
     latent_dim: int = 0
     horizon: int = 0
     horizons: tuple[int, ...] = ()
+    relative_actions: tuple[tuple[int, int], ...] = ()
     files: dict[str, str] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
 
@@ -117,8 +120,10 @@ class CheckpointMeta:
             raise ValueError(f'{self.obs_low=} and {self.obs_high=} must have one entry per '
                              f'observation ({len(self.obs_names)})')
         self.layer_sizes = check_layer_sizes(self.layer_sizes)
+        self.relative_actions = tuple(tuple(int(i) for i in p) for p in self.relative_actions)
         self.space = ModelSpace(FeatureMap(self.features, self.obs_names), self.stats,
-                                None if self.frames is None else PlanarFrames(**self.frames))
+                                None if self.frames is None else PlanarFrames(**self.frames),
+                                self.relative_actions)
         if self.frames is not None:
             missing = sorted(set(self.tasks) - set(self.space.frames.poses))
             if missing:
@@ -153,6 +158,13 @@ class CheckpointMeta:
         return rng.uniform(self.obs_low, self.obs_high, (n, self.obs_dim)).astype(np.float32)
 
     @property
+    def deployed_layer_sizes(self) -> tuple[int, ...]:
+        """The MLP a controller runs: ``layer_sizes`` plus any skip path's carry units."""
+        k = 2 * self.act_dim if self.relative_actions else 0
+        return (self.layer_sizes[0], *(h + k for h in self.layer_sizes[1:-1]),
+                self.layer_sizes[-1])
+
+    @property
     def num_features(self) -> int:
         return self.layer_sizes[0]
 
@@ -174,6 +186,7 @@ class CheckpointMeta:
                 'obs_high': list(self.obs_high),
                 'obs_history': self.obs_history, 'latent_dim': self.latent_dim,
                 'horizon': self.horizon, 'horizons': list(self.horizons),
+                'relative_actions': [list(p) for p in self.relative_actions],
                 'files': dict(self.files), 'training': self.training}
 
     @classmethod

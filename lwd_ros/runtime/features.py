@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lwd_ros.envs.spec import ANGLE_FEATURE
+from lwd_ros.runtime.mlp import carry_skip, fold_affine
 from lwd_ros.runtime.normalisation import STD_FLOOR, NormStats
 
 if TYPE_CHECKING:
@@ -184,30 +185,52 @@ class ModelSpace:
     ``x_n = M_task @ features(obs) + o_task`` and ``action = N_task @ y_n + q_task``; the
     matrices combine the task frame and the normalisation (module docstring).
 
+    With ``relative`` pairs ``(action j, feature i)`` the models predict ``a_j - f_i`` (a
+    position target relative to the current position) and ``action = S f + N y_n + q``; the
+    generator adds ``S f`` to every emitted MLP exactly (``lwd_ros.runtime.mlp.carry_skip``).
+
     Args:
         features: the feature map (raw names -> feature names).
         stats: normalisation of task-frame features and actions over the training data.
         frames: per-task frames, or None to learn in the world frame.
+        relative: ``(action index, feature index)`` pairs of actions predicted relative to
+            a feature; a planar action pair is relative in both entries or in neither.
     """
 
-    def __init__(self, features: FeatureMap, stats: NormStats, frames: PlanarFrames | None):
+    def __init__(self, features: FeatureMap, stats: NormStats, frames: PlanarFrames | None,
+                 relative: Sequence[tuple[int, int]] = ()):
         if stats.obs_dim != len(features):
             raise ValueError(f'{stats.obs_dim=} does not match {len(features)} features')
         self.features, self.stats, self.frames = features, stats, frames
+        self.relative = tuple((int(j), int(i)) for j, i in relative)
+        rel = {j for j, _ in self.relative}
+        if any(not 0 <= j < stats.act_dim or not 0 <= i < len(features)
+               for j, i in self.relative) or len(rel) != len(self.relative):
+            raise ValueError(f'{self.relative=}: bad or repeated action/feature indices')
+        if frames and any((a in rel) != (b in rel) for a, b in frames.act_points):
+            raise ValueError(f'{self.relative=} splits a planar action pair {frames.act_points}')
+        self.skip = None
+        if self.relative:
+            self.skip = np.zeros((stats.act_dim, len(features)))
+            for j, i in self.relative:
+                self.skip[j, i] = 1.0
         self._cache: dict[str, tuple[np.ndarray, ...]] = {}
 
     @classmethod
     def fit(cls, episodes: Sequence[Episode], features: FeatureMap,
-            frames: PlanarFrames | None) -> ModelSpace:
+            frames: PlanarFrames | None, relative: Sequence[tuple[int, int]] = ()) -> ModelSpace:
         """Normalisation statistics of ``episodes`` in their tasks' frames."""
         if not episodes:
             raise ValueError('cannot compute normalisation statistics from zero episodes')
-        unit = cls(features, _unit_stats(len(features), episodes[0].actions.shape[1]), frames)
+        unit = cls(features, _unit_stats(len(features), episodes[0].actions.shape[1]), frames,
+                   relative)
         obs = np.concatenate([unit.obs_in(e.observations, e.task) for e in episodes], 0)
-        act = np.concatenate([unit.act_in(e.actions, e.task) for e in episodes], 0)
+        act = np.concatenate([unit.act_in(e.actions, e.task, e.observations[:-1])
+                              for e in episodes], 0)
         obs, act = obs.astype(np.float64), act.astype(np.float64)
         return cls(features, NormStats(obs.mean(0), np.maximum(obs.std(0), STD_FLOOR),
-                                       act.mean(0), np.maximum(act.std(0), STD_FLOOR)), frames)
+                                       act.mean(0), np.maximum(act.std(0), STD_FLOOR)), frames,
+                   relative)
 
     def _affines(self, task: str) -> tuple[np.ndarray, ...]:
         if task not in self._cache:
@@ -216,6 +239,8 @@ class ModelSpace:
                     else (np.eye(F), np.zeros(F)))
             B, d = (self.frames.action_affine(task, st.act_dim) if self.frames
                     else (np.eye(st.act_dim), np.zeros(st.act_dim)))
+            d = d.copy()
+            d[[j for j, _ in self.relative]] = 0.0  # a relative target is a vector: no shift
             s_o, s_a = st.obs_std.astype(np.float64), st.act_std.astype(np.float64)
             M, o = A / s_o[:, None], (c - st.obs_mean) / s_o
             N, q = B * s_a, B @ st.act_mean + d
@@ -235,16 +260,37 @@ class ModelSpace:
         M, o = self.input_affine(task)
         return (self.features(obs) @ M.T + o).astype(np.float32)
 
-    def act_in(self, act: np.ndarray, task: str) -> np.ndarray:
-        """Raw actions ``(..., act_dim)`` -> normalised task-frame actions."""
+    def _skip_term(self, obs: np.ndarray | None) -> np.ndarray | float:
+        if self.skip is None:
+            return 0.0
+        if obs is None:
+            raise ValueError('relative actions need the observations they are relative to')
+        return self.features(obs).astype(np.float64) @ self.skip.T
+
+    def act_in(self, act: np.ndarray, task: str, obs: np.ndarray | None = None) -> np.ndarray:
+        """Raw actions ``(..., act_dim)`` (seen after raw ``obs``) -> normalised actions."""
         _, q = self.output_affine(task)
         inv = self._affines(task)[4]
-        return ((np.asarray(act, np.float64) - q) @ inv.T).astype(np.float32)
+        a = np.asarray(act, np.float64) - self._skip_term(obs)
+        return ((a - q) @ inv.T).astype(np.float32)
 
-    def act_out(self, act_n: np.ndarray, task: str) -> np.ndarray:
-        """Normalised task-frame actions -> raw actions."""
+    def act_out(self, act_n: np.ndarray, task: str, obs: np.ndarray | None = None) -> np.ndarray:
+        """Normalised task-frame actions (after raw ``obs``) -> raw actions."""
         N, q = self.output_affine(task)
-        return (np.asarray(act_n, np.float64) @ N.T + q).astype(np.float32)
+        a = np.asarray(act_n, np.float64) @ N.T + q + self._skip_term(obs)
+        return a.astype(np.float32)
+
+    def fold(self, layer_sizes: Sequence[int], flat: np.ndarray, task: str,
+             activation: str) -> tuple[tuple[int, ...], np.ndarray]:
+        """Model-space MLP weights -> ``(layer_sizes, weights)`` of the deployed MLP.
+
+        Raw features in, raw action out: frame, normalisation and any skip folded in.
+        """
+        weights = fold_affine(layer_sizes, flat, *self.input_affine(task),
+                              *self.output_affine(task))
+        if self.skip is None:
+            return tuple(layer_sizes), weights
+        return carry_skip(layer_sizes, weights, self.skip, activation)
 
 
 def _unit_stats(obs_dim: int, act_dim: int) -> NormStats:

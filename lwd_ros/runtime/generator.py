@@ -12,7 +12,8 @@ import); both subclass this one and share its ``generate``:
    backends produce the same policy from the same seed;
 3. run the sampling plan (``lwd_ros.runtime.sampler``) through the backend's denoiser;
 4. decode the latent into normalised-space MLP weights with the hypernetwork;
-5. fold the task frame and normalisation into the first and last layer (``fold_affine``),
+5. fold the task frame and normalisation into the first and last layer (``fold_affine``;
+   relative actions add an exact skip path, ``carry_skip``),
    so the numpy ``MlpPolicy`` takes the named features of raw observations and returns raw
    actions.
 
@@ -32,7 +33,7 @@ import numpy as np
 from lwd_ros.experiment import DiffusionConfig
 from lwd_ros.runtime.features import FeatureMap, horizon_feature
 from lwd_ros.runtime.checkpoint import CheckpointMeta
-from lwd_ros.runtime.mlp import MlpPolicy, flops_per_step, fold_affine, num_params
+from lwd_ros.runtime.mlp import MlpPolicy, flops_per_step, num_params
 from lwd_ros.runtime.sampler import SamplerPlan, make_plan
 
 
@@ -170,12 +171,17 @@ class PolicyGenerator:
         return self.meta.obs_history
 
     @property
+    def deployed_layer_sizes(self) -> tuple[int, ...]:
+        """The emitted MLP's layers (wider than ``layer_sizes`` by any skip path)."""
+        return self.meta.deployed_layer_sizes
+
+    @property
     def num_params(self) -> int:
-        return num_params(self.layer_sizes)
+        return num_params(self.deployed_layer_sizes)
 
     @property
     def flops_per_step(self) -> int:
-        return flops_per_step(self.layer_sizes)
+        return flops_per_step(self.deployed_layer_sizes)
 
     def task_index(self, task: str) -> int:
         if task not in self._task_index:
@@ -251,9 +257,8 @@ class PolicyGenerator:
         u0 = self._sample(plan, u, cond, k, noise)  # (1, L)
         w = self._decode(u0, k)  # (P,) model space
         space = self.meta.space
-        weights = fold_affine(self.layer_sizes, w, *space.input_affine(task),
-                              *space.output_affine(task))
-        return GeneratedPolicy(self.layer_sizes, weights, self.activation, space.features,
+        sizes, weights = space.fold(self.layer_sizes, w, task, self.activation)
+        return GeneratedPolicy(sizes, weights, self.activation, space.features,
                                u0.reshape(L).astype(np.float32), time.perf_counter() - t0,
                                task, plan.name)
 

@@ -103,6 +103,44 @@ def fold_affine(layer_sizes: Sequence[int], flat: np.ndarray, in_matrix: np.ndar
     return flatten_layers(layers).astype(np.float32)
 
 
+def carry_skip(layer_sizes: Sequence[int], flat: np.ndarray, skip: np.ndarray,
+               activation: str = 'relu') -> tuple[tuple[int, ...], np.ndarray]:
+    """Add ``skip @ x`` to the MLP's output, as a plain ReLU MLP: ``(layer_sizes', flat')``.
+
+    Why: a policy that predicts a *change* of its position target (``a = x_agent + MLP(x)``)
+    spends its precision on the small corrections near a goal instead of on reproducing the
+    absolute position, but the controller runs plain MLPs. ReLU carries any value exactly
+    through ``v = relu(v) - relu(-v)``, so ``2 * act_dim`` extra units per hidden layer
+    deliver ``skip @ x`` to the output: same function, same message format and controller.
+    """
+    if activation != 'relu':
+        raise ValueError(f'a skip path is exact through relu only, not {activation!r}')
+    skip = np.asarray(skip, np.float64)
+    sizes = check_layer_sizes(layer_sizes)
+    k = skip.shape[0]
+    if skip.shape != (sizes[-1], sizes[0]):
+        raise ValueError(f'{skip.shape=} must be (act_dim, in_dim) = {(sizes[-1], sizes[0])}')
+    layers = [(w.astype(np.float64), b.astype(np.float64))
+              for w, b in split_layers(sizes, flat)]
+    carry = np.vstack([skip, -skip])  # (2k, in)
+    out = []
+    for i, (w, b) in enumerate(layers):
+        last = i == len(layers) - 1
+        if i == 0 and not last:
+            w, b = np.vstack([w, carry]), np.concatenate([b, np.zeros(2 * k)])
+        elif not last:
+            w = np.block([[w, np.zeros((w.shape[0], 2 * k))],
+                          [np.zeros((2 * k, w.shape[1])), np.eye(2 * k)]])
+            b = np.concatenate([b, np.zeros(2 * k)])
+        elif i == 0:  # no hidden layer: the skip is linear already
+            w = w + skip
+        else:
+            w = np.hstack([w, np.eye(k), -np.eye(k)])
+        out.append((w, b))
+    new_sizes = (sizes[0], *(h + 2 * k for h in sizes[1:-1]), sizes[-1])
+    return new_sizes, flatten_layers(out).astype(np.float32)
+
+
 class MlpPolicy:
     """A feedback policy ``obs -> action`` from a flat weight vector (layout in module doc).
 

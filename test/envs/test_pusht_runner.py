@@ -5,7 +5,7 @@
 import numpy as np
 import pytest
 
-from lwd_ros.sim.runner import RunnerConfig, SimRunner
+from lwd_ros.envs.pusht.runner import RunnerConfig, SimRunner
 
 
 def _steps(runner, n):

@@ -3,8 +3,8 @@
 """``lwd render``: PushT episodes to MP4/GIF plus one PNG of their trajectories.
 
 Episodes come from the MPC expert run live (default) or from a dataset (``--dataset``);
-either way they are drawn from their observations with ``lwd_ros.viz``, so the pictures of a
-demonstration and of its replay match. Example::
+either way they are drawn from their observations with ``lwd_ros.envs.pusht.viz``, so the
+pictures of a demonstration and of its replay match. Example::
 
     lwd render --episodes 4 --out outputs/render            # expert, one episode per task
     lwd render --dataset datasets/pusht_demos --format gif  # the first 4 demonstrations
@@ -47,7 +47,7 @@ def _expert_episodes(args, env_cfg, tasks):
 
 def render(args) -> dict:
     """Produce the videos and the PNG; return their paths."""
-    from lwd_ros import viz
+    from lwd_ros.envs.pusht import viz
     from lwd_ros.envs.pusht.config import load_pusht_config
     from lwd_ros.envs.pusht.sim import PushTSim
 

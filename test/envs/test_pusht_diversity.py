@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from lwd_ros.envs.pusht import geometry as geom
-from lwd_ros.evaluation.diversity import (
+from lwd_ros.envs.pusht.diversity import (
     CATEGORIES,
     NONE,
     contact_histogram,

@@ -10,6 +10,7 @@ from lwd_ros.runtime.mlp import (
     MlpPolicy,
     flatten_layers,
     flops_per_step,
+    carry_skip,
     fold_affine,
     num_params,
     split_layers,
@@ -83,3 +84,19 @@ def test_invalid_weights_and_sizes_raise():
         MlpPolicy((2, 3, 1), np.zeros(13), 'gelu')
     with pytest.raises(ValueError, match='layer_sizes'):
         MlpPolicy((2,), np.zeros(0))
+
+
+@pytest.mark.parametrize('sizes', [(5, 16, 2), (5, 16, 8, 2), (5, 2)])
+def test_carry_skip_adds_the_skip_exactly(sizes):
+    # a = skip @ x + MLP(x), as a plain (wider) ReLU MLP: negative inputs too.
+    rng = np.random.default_rng(2)
+    flat = rng.normal(0, 0.4, num_params(sizes)).astype(np.float32)
+    skip = np.zeros((2, 5))
+    skip[0, 0] = skip[1, 1] = 1.0
+    wide_sizes, wide = carry_skip(sizes, flat, skip)
+    assert wide_sizes == (5, *(h + 4 for h in sizes[1:-1]), 2)
+    obs = rng.normal(size=(20, 5)).astype(np.float32)
+    expected = MlpPolicy(sizes, flat).act(obs) + obs[:, :2]
+    np.testing.assert_allclose(MlpPolicy(wide_sizes, wide).act(obs), expected, atol=1e-5)
+    with pytest.raises(ValueError, match='relu'):
+        carry_skip(sizes, flat, skip, activation='tanh')

@@ -20,7 +20,7 @@ from lwd_ros.learning.checkpoint_io import load_checkpoint
 from lwd_ros.runtime.baseline import load_bc_policies
 from lwd_ros.runtime.loader import load_generator
 from lwd_ros.runtime.checkpoint import CheckpointError, read_meta
-from lwd_ros.runtime.mlp import num_params
+from lwd_ros.runtime.mlp import MlpPolicy, num_params
 from lwd_ros.learning.trainer import Trainer
 
 
@@ -236,3 +236,20 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos, capsys):
         assert key in summary
     assert summary['generation_latency_ms']['count'] > 0
     assert np.isfinite(summary['generation_latency_ms']['p99'])
+
+
+def test_relative_actions_train_and_fold_into_plain_mlps(demos, tmp_path):
+    # Targets learnt relative to the current position (the spec's position feedback); every
+    # emitted MLP adds the position back exactly, wider by the carry units, and solves the toy.
+    Trainer(toy_config(['data.relative_actions=true']), demos, tmp_path, progress=False).run()
+    meta = read_meta(tmp_path)
+    assert meta.relative_actions == ((0, 0), (1, 1))
+    gen = load_generator(tmp_path)
+    obs = np.array([-0.8, 0.05], np.float32)
+    policy = gen.generate(obs, 'high', np.random.default_rng(0))
+    assert policy.layer_sizes == gen.deployed_layer_sizes != meta.layer_sizes
+    space, k = meta.space, gen.task_index('high')
+    inner = MlpPolicy(meta.layer_sizes, gen._decode(policy.latent[None], k))  # model space
+    expected = space.act_out(inner.act(space.obs_in(obs, 'high')), 'high', obs)
+    np.testing.assert_allclose(policy.policy().act(obs), expected, atol=1e-5)
+    assert _success(tmp_path)['success_rate'] >= 0.9

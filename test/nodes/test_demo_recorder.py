@@ -138,7 +138,8 @@ def test_recorder_keeps_every_message_when_stopped(ros_env, python, tmp_path, si
         [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', f'output:={bag}',
          '-p', f'storage:={storage}', '-p', 'flush_period:=0.2'],
         env=ros_env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    peer = subprocess.Popen([python, __file__, 'publish'], env=ros_env, cwd=REPO,
+    peer = subprocess.Popen([python, __file__, 'publish'], cwd=REPO,
+                            env={**ros_env, 'PYTHONPATH': str(REPO / 'test')},  # conftest
                             stdout=subprocess.PIPE, text=True)
     messages, per_topic = _expected()
     try:

@@ -1,0 +1,45 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""Node parameters come from the core dataclasses and accept what a user types."""
+
+from rclpy.node import Node
+from rclpy.parameter import Parameter
+import pytest
+
+from lwd_ros.ros.params import declare_config, field_docs
+from lwd_ros.runtime.controller import ControllerConfig
+from lwd_ros.runtime.generator import GeneratorConfig
+
+
+def _node(context, **overrides):
+    return Node('params_test', context=context, parameter_overrides=[
+        Parameter(k, value=v) for k, v in overrides.items()])
+
+
+def test_defaults_come_from_the_dataclass(rclpy_context):
+    node = _node(rclpy_context)
+    assert declare_config(node, ControllerConfig) == ControllerConfig()
+    described = node.describe_parameter('obs_timeout').description
+    assert described == field_docs(ControllerConfig)['obs_timeout'] and 'hold' in described
+    node.destroy_node()
+
+
+def test_integers_for_floats_and_lists_are_accepted(rclpy_context):
+    # What `control_rate:=500` and `action_low:=[0, 0]` give a launch file: integers.
+    node = _node(rclpy_context, control_rate=500, action_low=[0, 0], action_high=[0.5, 0.5],
+                 obs_timeout=1)
+    cfg = declare_config(node, ControllerConfig)
+    assert cfg.control_rate == 500.0 and isinstance(cfg.control_rate, float)
+    assert cfg.action_low == (0.0, 0.0) and cfg.obs_timeout == 1.0
+    node.destroy_node()
+
+
+def test_bad_values_are_refused_naming_the_parameter(rclpy_context):
+    node = _node(rclpy_context, action_horizon='eight')
+    with pytest.raises(ValueError, match='action_horizon'):
+        declare_config(node, GeneratorConfig)
+    node.destroy_node()
+    node = _node(rclpy_context, warm_start=2.0)
+    with pytest.raises(ValueError, match='warm_start'):
+        declare_config(node, GeneratorConfig)
+    node.destroy_node()
