@@ -38,6 +38,8 @@ class DataConfig:
         goal_frame: learn in each task's frame (its goal pose from the dataset metadata):
             the spec's ``frame_points`` and ``action_points`` rotate and translate, its
             angles rotate. The generator folds the frame into every policy it emits.
+        augment: add the env spec's symmetric copies of the training episodes (PushT:
+            mirrored about the goal's axis); validation stays as recorded.
         relative_actions: learn position targets relative to the current position of the
             commanded joints (``a - q``: the spec's position feedback); the generator adds
             ``q`` back through an exact skip path in every emitted ReLU MLP.
@@ -52,6 +54,7 @@ class DataConfig:
     env: str = 'pusht'
     goal_frame: bool = False
     relative_actions: bool = False
+    augment: bool = False
 
     @property
     def snippet_length(self) -> int:

@@ -113,6 +113,8 @@ class EnvSpec:
         success: the success signal, in words (``info['success']`` in the env).
         episode_topic: where the sim reports episodes (``lwd_ros/EpisodeStatus``).
         reset_service: the sim's reset service (``lwd_ros/ResetEpisode``).
+        augment: ``module:function`` ``(episodes, task_poses) -> extra episodes`` the
+            env's symmetries allow (``data.augment`` turns it on); '' = none.
     """
 
     name: str
@@ -129,6 +131,7 @@ class EnvSpec:
     action_points: tuple[tuple[int, int], ...] = ()
     episode_topic: str = ''
     reset_service: str = ''
+    augment: str = ''
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 import dataclasses
+import importlib
 from dataclasses import dataclass
 import json
 import logging
@@ -135,6 +136,20 @@ def fit_model_space(data: DataConfig, spec: EnvSpec, episodes: Sequence[Episode]
     return ModelSpace.fit(episodes, features, frames, relative)
 
 
+def augmentations(data: DataConfig, spec: EnvSpec, episodes: Sequence[Episode],
+                  task_poses: Mapping[str, Sequence[float]] | None) -> list[Episode]:
+    """The extra training episodes ``data.augment`` asks the env spec for (may be none)."""
+    if not data.augment:
+        return []
+    if not spec.augment or task_poses is None:
+        raise ValueError(f'data.augment: env {spec.name!r} declares no augmentation, or the '
+                         'dataset has no goal poses')
+    module, _, func = spec.augment.partition(':')
+    extra = getattr(importlib.import_module(module), func)(episodes, task_poses)
+    log.info('data.augment: %d extra episodes from %d', len(extra), len(episodes))
+    return extra
+
+
 def observation_range(episodes: Sequence[Episode]) -> tuple[tuple[float, ...], ...]:
     obs = np.concatenate([e.observations for e in episodes])
     return tuple(obs.min(0).tolist()), tuple(obs.max(0).tolist())
@@ -179,6 +194,7 @@ class Trainer:
         self.tasks = task_names(episodes)
         train_eps, val_eps = split_episodes(episodes, cfg.data.val_fraction, cfg.train.seed)
         self.spec = get_spec(cfg.data.env)
+        train_eps += augmentations(cfg.data, self.spec, train_eps, task_poses)
         space = fit_model_space(cfg.data, self.spec, train_eps, task_poses)
         snippets = self.method.data == 'snippets'
         horizon = cfg.data.snippet_length if snippets else 1

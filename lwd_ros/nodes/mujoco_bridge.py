@@ -44,6 +44,7 @@ def _stamp(seconds: float) -> Time:
 
 
 WAITING_ANNOUNCE_S = 0.5  # wall s between step-0 markers while waiting for a command
+FINISH_GRACE_S = 1.0  # wall s between the last episode's end and the bridge's exit
 
 
 class MujocoBridge(Node):
@@ -74,6 +75,7 @@ class MujocoBridge(Node):
         self.publish_state(status=True)
         self._announced, self._started = time.monotonic(), not self.runner.waiting
         dt = self.runner.sim.model.opt.timestep * self.steps_per_tick / rtf
+        self.timer_period, self._finished_ticks = dt, 0
         # Wall-clock timer even with use_sim_time: the bridge *makes* /clock, so a timer on
         # ROS time would wait for a clock that only its own ticks advance.
         self.create_timer(dt, self.on_tick, clock=RclpyClock(clock_type=ClockType.STEADY_TIME))
@@ -108,7 +110,13 @@ class MujocoBridge(Node):
     def on_tick(self) -> None:
         runner = self.runner
         if runner.state.done:
-            if runner.finished or not runner.config.auto_reset:
+            if runner.finished:  # max_episodes done: exit cleanly once the news is out
+                self._finished_ticks += 1
+                if self._finished_ticks * self.timer_period >= FINISH_GRACE_S:
+                    self.get_logger().info(f'{runner.state.episode} episodes done: exiting')
+                    raise SystemExit(0)
+                return
+            if not runner.config.auto_reset:
                 return
             runner.reset()
             self.publish_state(status=True)

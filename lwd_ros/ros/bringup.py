@@ -11,6 +11,7 @@ Ctrl-C, when a node dies, or after ``episodes:=N`` episodes.
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 import json
 import os
 from pathlib import Path
@@ -117,6 +118,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--timeout', type=float, default=0.0,
                         help='stop after this many seconds (0: never)')
     parser.add_argument('--json', type=Path, help='write finished episodes here')
+    parser.add_argument('--no-respawn', action='store_true',
+                        help='do not restart nodes the graph respawns (generator, bridge)')
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,12 +139,17 @@ def run(args: argparse.Namespace) -> int:
     env.setdefault('PYTHONUNBUFFERED', '1')
     lock = threading.Lock()
     procs: dict[str, subprocess.Popen] = {}
-    for name, cmd in node_commands(graph, values).items():
-        procs[name] = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+    commands = node_commands(graph, values)
+    specs = {s.executable: s for s in graph.nodes}
+
+    def start(name: str) -> None:
+        procs[name] = subprocess.Popen(commands[name], env=env, stdout=subprocess.PIPE,
                                        stderr=subprocess.STDOUT, text=True,
                                        start_new_session=True)
         threading.Thread(target=_pump, args=(name, procs[name].stdout, lock),
                          daemon=True).start()
+    for name in commands:
+        start(name)
     watcher = EpisodeWatcher()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -152,9 +160,13 @@ def run(args: argparse.Namespace) -> int:
         while not stop.is_set() and time.monotonic() < deadline:
             watcher.spin_once(0.1)
             dead = {n: p.returncode for n, p in procs.items() if p.poll() is not None}
-            if dead:
+            action = supervise(dead, specs, respawn=not args.no_respawn)
+            for name in action.restart:
+                print(f'[lwd launch] {name} exited ({dead[name]}): respawning', flush=True)
+                start(name)
+            if action.stop:
                 print(f'[lwd launch] node exited: {dead}; stopping the graph', flush=True)
-                rc = 1 if any(dead.values()) else 0
+                rc = action.rc
                 break
             if episodes and len(watcher.finished) >= episodes:
                 # Let messages in flight land (a recorder still writing the last marker).
@@ -176,6 +188,34 @@ def run(args: argparse.Namespace) -> int:
     if episodes and len(done) < episodes and rc == 0:
         rc = 1  # asked for episodes that never finished
     return rc
+
+
+@dataclass
+class Supervision:
+    restart: list[str]
+    stop: bool = False
+    rc: int = 0
+
+
+def supervise(dead: dict[str, int], specs: dict, respawn: bool = True) -> Supervision:
+    """What to do about nodes that exited (``{name: returncode}``), per their ``NodeSpec``.
+
+    A clean exit of an ``ends_graph`` node ends the graph; a respawnable node is restarted
+    otherwise; any other death ends the graph with an error. The controller is never
+    stopped because another node died while the graph goes on.
+    """
+    out = Supervision([])
+    for name, code in dead.items():
+        spec = specs[name]
+        if spec.ends_graph and code == 0:
+            out.stop = True
+        elif spec.respawn and respawn:
+            out.restart.append(name)
+        else:
+            out.stop, out.rc = True, out.rc or (1 if code else 0)
+    if out.stop:
+        out.restart = []
+    return out
 
 
 def _stop_all(procs: dict[str, subprocess.Popen], grace: float = 10.0) -> None:

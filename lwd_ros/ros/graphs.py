@@ -25,8 +25,18 @@ class Argument:
 
 @dataclass(frozen=True)
 class NodeSpec:
+    """One node of a graph and how the graph supervises it.
+
+    ``respawn``: restarted when it dies (a crashed generator comes back; the controller runs
+    the last policy meanwhile). ``ends_graph``: its clean exit ends the graph (the sim bridge
+    after ``episodes:=N``); a crash of it is respawned if ``respawn``. No node's death ever
+    stops the controller: only the graph's end does.
+    """
+
     executable: str
     sim_time: bool = True  # follows /clock when use_sim_time; the controller stays on wall time
+    respawn: bool = False
+    ends_graph: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,7 +71,8 @@ GRAPHS: dict[str, Graph] = {
     # Simulation: bridge + generator + controller.
     'pusht_sim': Graph(
         params_files=('ros/lwd.yaml', 'ros/pusht_sim.yaml'),
-        nodes=(NodeSpec('mujoco_bridge'), NodeSpec('policy_generator'),
+        nodes=(NodeSpec('mujoco_bridge', respawn=True, ends_graph=True),
+               NodeSpec('policy_generator', respawn=True),
                NodeSpec('lwd_controller', sim_time=False)),
         arguments=(_CHECKPOINT, _TASK, _HORIZON, _RATE, _SIM_TIME, _RTF, _SEED, _EPISODES,
                    _VIDEO)),
@@ -69,7 +80,7 @@ GRAPHS: dict[str, Graph] = {
     # /joint_states and consume the commands; a mocap/camera node publishes the object pose.
     'pusht_hardware': Graph(
         params_files=('ros/lwd.yaml', 'ros/pusht_hardware.yaml'),
-        nodes=(NodeSpec('policy_generator', sim_time=False),
+        nodes=(NodeSpec('policy_generator', sim_time=False, respawn=True),
                NodeSpec('lwd_controller', sim_time=False)),
         arguments=(_CHECKPOINT,
                    Argument('task', 'classic', 'initial task', (('policy_generator', 'task'),)),
@@ -86,7 +97,7 @@ GRAPHS: dict[str, Graph] = {
     # recorder writes a rosbag2 bag of the topics `lwd bag2dataset` turns into a dataset.
     'record_demos': Graph(
         params_files=('ros/pusht_sim.yaml', 'ros/expert_teleop.yaml', 'ros/demo_recorder.yaml'),
-        nodes=(NodeSpec('mujoco_bridge'), NodeSpec('expert_teleop'),
+        nodes=(NodeSpec('mujoco_bridge', ends_graph=True), NodeSpec('expert_teleop'),
                NodeSpec('demo_recorder')),
         arguments=(_SIM_TIME, _RTF, _SEED, _EPISODES,
                    Argument('task', 'classic', 'task of every episode',

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from launch.actions import DeclareLaunchArgument
+from launch.actions import DeclareLaunchArgument, Shutdown
 from launch.substitutions import LaunchConfiguration, PathJoinSubstitution
 from launch_ros.actions import Node
 from launch_ros.substitutions import FindPackageShare
@@ -28,7 +28,12 @@ def graph_launch_description(name: str) -> LaunchDescription:
             overrides['use_sim_time'] = LaunchConfiguration('use_sim_time')
         remaps = [(topic, LaunchConfiguration(a.name)) for a in graph.arguments
                   for node, topic in a.remaps if node == spec.executable]
+        supervision = {}
+        if spec.ends_graph:  # e.g. the bridge after episodes:=N (a crash ends it too here)
+            supervision['on_exit'] = [Shutdown(reason=f'{spec.executable} exited')]
+        elif spec.respawn:
+            supervision.update(respawn=True, respawn_delay=1.0)
         actions.append(Node(package='lwd_ros', executable=spec.executable, name=spec.executable,
                             output='screen', parameters=[*params_files, overrides],
-                            remappings=remaps))
+                            remappings=remaps, **supervision))
     return LaunchDescription(actions)

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import enum
+import time
 from typing import Any
 
 import numpy as np
 
 from lwd_ros.envs import get_spec
 from lwd_ros.envs.spec import EnvSpec
-from lwd_ros.runtime.mlp import MlpPolicy
+from lwd_ros.runtime.mlp import MlpPolicy, flops_per_step
 from lwd_ros.runtime.observation import ObservationBuilder
 from lwd_ros.runtime.policy_msg import InvalidPolicy, policy_from_msg
 
@@ -44,6 +45,13 @@ class ControllerConfig:
         on_expired: what an outlived policy does: ``keep`` running (the MLP is closed loop;
             a diagnostic says so) or ``hold`` position until a fresh one arrives.
         diagnostics_period: seconds between ``/diagnostics`` messages.
+        max_policy_flops: policies costing more FLOPs per forward are refused (PushT's
+            generated MLP: 37 k).
+        forward_budget: fraction of the control period a policy's measured forward may take
+            (median of a few timed runs at swap); slower ones are refused.
+        max_generation_jump: a policy whose generation is this far ahead of the current one
+            from the same generator is refused, so one forged or corrupt message (generation
+            2^32 - 1) cannot lock out every later real policy.
     """
 
     env: str = 'pusht'
@@ -54,6 +62,9 @@ class ControllerConfig:
     expiry_factor: float = 3.0
     on_expired: str = 'keep'
     diagnostics_period: float = 1.0
+    max_policy_flops: int = 1_000_000
+    forward_budget: float = 0.25
+    max_generation_jump: int = 1000
 
     def __post_init__(self):
         self.action_low = tuple(float(v) for v in self.action_low)
@@ -68,6 +79,10 @@ class ControllerConfig:
         if self.obs_timeout <= 0 or self.control_rate < 0 or self.expiry_factor <= 0:
             raise ValueError(f'{self.obs_timeout=} and {self.expiry_factor=} must be positive,'
                              f' {self.control_rate=} >= 0')
+        if self.max_policy_flops < 1 or not 0 < self.forward_budget <= 1 \
+                or self.max_generation_jump < 1:
+            raise ValueError(f'{self.max_policy_flops=} and {self.max_generation_jump=} must be'
+                             f' >= 1, {self.forward_budget=} in (0, 1]')
         if self.on_expired not in EXPIRED_ACTIONS:
             raise ValueError(f'{self.on_expired=} must be one of {EXPIRED_ACTIONS}')
 
@@ -116,8 +131,9 @@ class PolicyController:
         self.config = config
         self.spec = config.spec
         self.obs = ObservationBuilder(self.spec)
-        self._low = np.asarray(config.low, np.float32)
-        self._high = np.asarray(config.high, np.float32)
+        # float64: the command message is float64, and 0.512 as float32 is 0.51200002
+        self._low = np.asarray(config.low, np.float64)
+        self._high = np.asarray(config.high, np.float64)
         self._active: ActivePolicy | None = None
         self.rejected = 0
         self.swaps = 0
@@ -134,12 +150,21 @@ class PolicyController:
                 problem = self.spec.policy_mismatch(msg.obs_names, msg.action_names)
                 if problem:
                     raise InvalidPolicy(problem)
-            policy = policy_from_msg(msg, self.spec.obs_names, self.spec.act_dim)
+            sizes = [int(s) for s in msg.layer_sizes]
+            if len(sizes) >= 2 and flops_per_step(sizes) > self.config.max_policy_flops:
+                raise InvalidPolicy(f'policy {sizes} costs {flops_per_step(sizes):,} FLOPs a '
+                                    f'step, over the budget of {self.config.max_policy_flops:,}')
             current = self._active
-            if (current is not None and msg.generator_id == current.generator_id
-                    and msg.generation <= current.generation):
-                raise InvalidPolicy(f'generation {msg.generation} is not newer than '
-                                    f'{current.generation} from the same generator')
+            if current is not None and msg.generator_id == current.generator_id:
+                if msg.generation <= current.generation:
+                    raise InvalidPolicy(f'generation {msg.generation} is not newer than '
+                                        f'{current.generation} from the same generator')
+                if msg.generation - current.generation > self.config.max_generation_jump:
+                    raise InvalidPolicy(f'generation jumps from {current.generation} to '
+                                        f'{msg.generation} (more than '
+                                        f'{self.config.max_generation_jump}): not the generator')
+            policy = policy_from_msg(msg, self.spec.obs_names, self.spec.act_dim)
+            self._check_forward_time(policy)
         except InvalidPolicy:
             self.rejected += 1
             raise
@@ -151,10 +176,27 @@ class PolicyController:
         self.swaps += 1
         return self._active
 
+    def _check_forward_time(self, policy: MlpPolicy, runs: int = 5) -> None:
+        obs = self.obs.observation()
+        obs = np.zeros(len(self.spec.obs_names), np.float32) if obs is None else obs
+        times = []
+        with np.errstate(all='ignore'):
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                policy.act(obs)
+                times.append(time.perf_counter() - t0)
+        budget = self.config.forward_budget / self.config.rate
+        if sorted(times)[runs // 2] > budget:
+            raise InvalidPolicy(f'policy forward takes {sorted(times)[runs // 2] * 1e3:.3f} ms,'
+                                f' over {budget * 1e3:.3f} ms ({self.config.forward_budget:.0%} '
+                                f'of the {1e3 / self.config.rate:.1f} ms control period)')
+
     def _hold(self, fresh_joints: bool) -> np.ndarray | None:
         # Hold where the joints last were; if they are stale too, stay silent and let the
         # position controller keep its last target.
-        return np.clip(self.obs.joints, self._low, self._high) if fresh_joints else None
+        if not fresh_joints:
+            return None
+        return np.clip(self.obs.joints.astype(np.float64), self._low, self._high)
 
     def tick(self, now: float) -> tuple[np.ndarray | None, Mode]:
         """Return the command to send now (None: publish nothing) and the reason.
@@ -184,4 +226,4 @@ class PolicyController:
         if not np.isfinite(action).all():
             self.faults += 1
             return self._hold(True), Mode.FAULT
-        return np.clip(action, self._low, self._high), mode
+        return np.clip(action.astype(np.float64), self._low, self._high), mode

@@ -106,7 +106,8 @@ def _install_launch_stand_ins(monkeypatch):
         return factory
     modules = {
         'launch': {'LaunchDescription': record('LaunchDescription')},
-        'launch.actions': {'DeclareLaunchArgument': record('DeclareLaunchArgument')},
+        'launch.actions': {'DeclareLaunchArgument': record('DeclareLaunchArgument'),
+                           'Shutdown': record('Shutdown')},
         'launch.substitutions': {'LaunchConfiguration': record('LaunchConfiguration'),
                                  'PathJoinSubstitution': record('PathJoinSubstitution')},
         'launch_ros.actions': {'Node': record('Node')},
@@ -135,7 +136,9 @@ def test_launch_file_builds_the_graph(path, monkeypatch):
     assert all(n['package'] == 'lwd_ros' for n in nodes)
     declared = [a[0] for kind, a, _ in made if kind == 'DeclareLaunchArgument']
     assert declared == [a.name for a in graph.arguments]
-    for node in nodes:
+    for node, spec in zip(nodes, graph.nodes):
+        assert ('on_exit' in node) == spec.ends_graph  # episodes:=N ends the launch
+        assert node.get('respawn', False) == (spec.respawn and not spec.ends_graph)
         assert len(node['parameters']) == len(graph.params_files) + 1
         overrides = node['parameters'][-1]
         expected = {p for a in graph.arguments for n, p in a.sets if n == node['executable']}

@@ -167,3 +167,25 @@ def test_limits_default_to_the_env_spec_and_can_be_narrowed():
     np.testing.assert_allclose(c.tick(0.01)[0], [0.5, 0.01])
     with pytest.raises(ValueError, match='unknown env'):
         ControllerConfig(env='nope')
+
+
+def test_a_forged_generation_cannot_lock_out_the_generator():
+    c = _fed_controller()
+    c.offer_policy(_msg(5), 0.0)
+    with pytest.raises(InvalidPolicy, match='jumps from 5 to 4294967295'):
+        c.offer_policy(_msg(2**32 - 1, bias=(0.4, 0.4)), 0.0)
+    c.offer_policy(_msg(6), 0.0)  # the real generator's next policy still gets through
+    assert c.active.generation == 6
+
+
+def test_policies_over_the_compute_budget_are_refused():
+    c = _fed_controller()
+    big = (5, 3000, 3000, 2)
+    msg = fill_policy_msg(PolicyWeights(), layer_sizes=big, weights=np.zeros(num_params(big)),
+                          activation='relu', task='classic', generation=1, generator_id='g')
+    with pytest.raises(InvalidPolicy, match='over the budget'):
+        c.offer_policy(msg, 0.0)
+    slow = PolicyController(ControllerConfig(control_rate=1e6, forward_budget=0.01))
+    with pytest.raises(InvalidPolicy, match='forward takes'):
+        slow.offer_policy(_msg(1), 0.0)  # 10 ns at 1 MHz: no MLP is that fast
+    assert c.rejected == 1 and slow.rejected == 1

@@ -29,4 +29,5 @@ PUSHT = EnvSpec(
     success=f'coverage > {PushTConfig.success_threshold}: area(T within goal) / area(T)',
     episode_topic='/pusht/episode',
     reset_service='/pusht/reset',
+    augment='lwd_ros.envs.pusht.augment:mirrored',
 )
