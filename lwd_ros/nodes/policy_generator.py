@@ -53,7 +53,8 @@ class PolicyGeneratorNode(Node):
         cfg = declare_config(self, GeneratorConfig)
         path = resolve_path(cfg.checkpoint)
         self.generator = load_generator(path, backend=cfg.backend, sampler=cfg.sampler or None,
-                                        num_steps=cfg.num_steps or None, seed=cfg.seed)
+                                        num_steps=cfg.num_steps or None, seed=cfg.seed,
+                                        noise_scale=cfg.noise_scale)
         self.spec = self.generator.meta.env
         self.warm_start = cfg.warm_start  # as `lwd eval --warm-start`: 0 = cold
         self.horizon = cfg.action_horizon or self.generator.default_horizon

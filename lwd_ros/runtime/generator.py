@@ -52,6 +52,7 @@ class GeneratorConfig:
         task: initial task; '' = the checkpoint's first.
         action_horizon: policy steps between generations (H); 0 = the trained horizon.
         policy_rate: Hz of policy steps; 0 = the env spec's (the rate it was trained at).
+        noise_scale: initial latent noise scale (1 = as trained).
     """
 
     checkpoint: str = 'models/pusht'
@@ -63,6 +64,7 @@ class GeneratorConfig:
     task: str = ''
     action_horizon: int = 0
     policy_rate: float = 0.0
+    noise_scale: float = 1.0
 
     def __post_init__(self):
         if not 0.0 <= self.warm_start <= 1.0:
@@ -117,13 +119,16 @@ class PolicyGenerator:
         num_steps: DDIM steps; default from the config.
         warm_start: default warm-start strength in [0, 1] (0 = off); default from the config.
         seed: seed of the RNG used when ``generate`` gets no ``rng``.
+        noise_scale: scale of the initial latent noise (1 = the trained distribution; < 1
+            trades diversity for typicality, as truncation sampling does).
     """
 
     backend = 'base'
 
     def __init__(self, meta: CheckpointMeta, diffusion: DiffusionConfig,
                  sampler: str | None = None, num_steps: int | None = None,
-                 warm_start: float | None = None, seed: int | None = None):
+                 warm_start: float | None = None, seed: int | None = None,
+                 noise_scale: float = 1.0):
         if meta.method != 'lwd' or meta.latent_dim < 1:
             raise ValueError(f'{meta.method=} checkpoint has no generator (need lwd)')
         self.meta = meta
@@ -134,6 +139,9 @@ class PolicyGenerator:
         if not 0.0 <= strength <= 1.0:
             raise ValueError(f'{warm_start=} must be in [0, 1]')
         self.warm_start = strength
+        if not noise_scale > 0:
+            raise ValueError(f'{noise_scale=} must be positive')
+        self.noise_scale = float(noise_scale)
         self.plan = self.set_sampler(sampler or diffusion.sampler, num_steps)
 
     # -- what a node needs -------------------------------------------------------------
@@ -251,7 +259,7 @@ class PolicyGenerator:
             u = plan.renoise(np.asarray(prev, np.float32).reshape(1, L),
                              rng.standard_normal((1, L)))
         else:
-            u = rng.standard_normal((1, L)).astype(np.float32)
+            u = (self.noise_scale * rng.standard_normal((1, L))).astype(np.float32)
         noise = (rng.standard_normal((len(plan), 1, L)).astype(np.float32)
                  if plan.stochastic else None)
         u0 = self._sample(plan, u, cond, k, noise)  # (1, L)

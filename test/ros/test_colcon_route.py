@@ -19,6 +19,7 @@ def test_colcon_build_installs_messages_nodes_and_share(tmp_path):
         pytest.skip('colcon not installed in this environment')
     (tmp_path / 'src').mkdir()
     os.symlink(REPO, tmp_path / 'src' / 'lwd_ros')
+    os.utime(REPO / 'lwd_ros' / '__init__.py')  # as fresh as a checkout: the same-second case
     env = dict(os.environ, CMAKE_PREFIX_PATH=sys.prefix, AMENT_PREFIX_PATH=sys.prefix,
                PATH=f'{Path(sys.executable).parent}{os.pathsep}{os.environ["PATH"]}')
     build = subprocess.run(
@@ -34,11 +35,13 @@ def test_colcon_build_installs_messages_nodes_and_share(tmp_path):
                  'share/ament_index/resource_index/packages/lwd_ros'):
         assert (install / path).exists(), path
     # Messages import from the colcon install, in the same interpreter as the core.
-    probe = ('import lwd_ros.msg, lwd_ros.srv, lwd_ros.config;'
+    probe = ('import lwd_ros, lwd_ros.msg, lwd_ros.srv, lwd_ros.config; lwd_ros.__version__;'
              'from lwd_ros.msg import PolicyWeights;'
              'print(lwd_ros.msg.__file__); print(lwd_ros.config.share_dir())')
     site = install / 'lib' / f'python{sys.version_info.major}.{sys.version_info.minor}' / \
         'site-packages'
+    installed_init = (site / 'lwd_ros' / '__init__.py').read_bytes()
+    assert installed_init == (REPO / 'lwd_ros' / '__init__.py').read_bytes(), 'empty __init__'
     env.update(PYTHONPATH=str(site), AMENT_PREFIX_PATH=f'{install}{os.pathsep}{sys.prefix}')
     out = subprocess.run([sys.executable, '-c', probe], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=60)

@@ -139,3 +139,13 @@ def test_bad_inputs_raise_clear_errors(checkpoint):
         gen.generate(np.array([np.nan, 0.0]), 'high')
     with pytest.raises(ValueError, match='backend'):
         load_generator(checkpoint, backend='tensorrt')
+
+
+def test_noise_scale_scales_the_initial_latent(checkpoint):
+    # The same seed, half the initial noise: a different (more typical) latent; 0 refused.
+    obs = np.array([-0.8, 0.0])
+    a = load_generator(checkpoint, noise_scale=1.0).generate(obs, 'high', np.random.default_rng(3))
+    b = load_generator(checkpoint, noise_scale=0.5).generate(obs, 'high', np.random.default_rng(3))
+    assert not np.allclose(a.latent, b.latent)
+    with pytest.raises(ValueError, match='noise_scale'):
+        load_generator(checkpoint, noise_scale=0.0)
