@@ -37,7 +37,8 @@ class ObsBlock:
         kind: ``joints``: positions of ``joints`` from ``sensor_msgs/JointState``;
             ``pose2d``: ``x, y, yaw`` of a ``geometry_msgs/PoseStamped`` (yaw about world z,
             wrapped to ``[0, 2 pi)``).
-        topic: where it arrives.
+        topic: where it arrives; relative, so a robot's nodes share its namespace
+            (``/robot_3/joint_states``); in the root namespace ``/joint_states``.
         names: the observation entries it fills, in order.
         units: one unit per entry (``m``, ``rad``).
         joints: for ``joints``, the JointState names read into ``names`` (same order).

@@ -34,10 +34,10 @@ SUCCESS_RADIUS = 0.05
 TOY_ID = 'lwd_ros/ToyReach-v0'
 TOY_SPEC = EnvSpec(
     name='toy', gym_id=TOY_ID, entry_point='lwd_ros.evaluation.toy:ToyReachEnv',
-    observation=(ObsBlock('joints', '/joint_states', ('x', 'y'), ('m', 'm'),
+    observation=(ObsBlock('joints', 'joint_states', ('x', 'y'), ('m', 'm'),
                           ('point_x', 'point_y')),),
     frame_points=(('x', 'y'),), action_points=((0, 1),),
-    command=CommandSpec('/forward_position_controller/commands',
+    command=CommandSpec('forward_position_controller/commands',
                         'std_msgs/msg/Float64MultiArray', 'position', ('point_x', 'point_y'),
                         (-1.0, -1.0), (1.0, 1.0), ('m', 'm')),
     policy_rate=10.0, control_rate=100.0, tasks=tuple(GOALS),

@@ -24,7 +24,6 @@ class TorchPolicyGenerator(PolicyGenerator):
         super().__init__(ckpt.meta, ckpt.cfg.diffusion, **kwargs)
         self.ckpt = ckpt
         self.vae, self.diffusion = ckpt.vae, ckpt.diffusion
-        self._tasks = [torch.tensor([i]) for i in range(len(self.tasks))]
 
     @classmethod
     def load(cls, path: str | Path, use_ema: bool = True, num_threads: int | None = 1,
@@ -42,15 +41,15 @@ class TorchPolicyGenerator(PolicyGenerator):
                                   'a baseline has no generator (evaluate it with lwd eval)')
         return cls(ckpt, **kwargs)
 
-    def _sample(self, plan: SamplerPlan, u: np.ndarray, cond: np.ndarray, task: int,
+    def _sample(self, plan: SamplerPlan, u: np.ndarray, cond: np.ndarray, task: np.ndarray,
                 noise: np.ndarray | None) -> np.ndarray:
         with torch.inference_mode():
             out = self.diffusion.sample(
-                plan, torch.from_numpy(u), torch.from_numpy(cond), self._tasks[task],
+                plan, torch.from_numpy(u), torch.from_numpy(cond), torch.from_numpy(task),
                 None if noise is None else torch.from_numpy(noise))
         return out.numpy()
 
-    def _decode(self, u: np.ndarray, task: int) -> np.ndarray:
+    def _decode(self, u: np.ndarray, task: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
             z = self.diffusion.unstandardize(torch.from_numpy(u))
-            return self.vae.decode(z, self._tasks[task])[0].numpy()
+            return self.vae.decode(z, torch.from_numpy(task)).numpy()

@@ -58,7 +58,7 @@ class ExpertTeleop(Node):
         self.create_subscription(JointState, topics['joints'], self.on_joints, SENSOR)
         self.create_subscription(PoseStamped, topics['pose2d'], self.on_pose, SENSOR)
         self.create_subscription(EpisodeStatus, PUSHT.episode_topic, self.on_episode, RELIABLE)
-        self.create_subscription(TaskSwitch, '/lwd/task', self.on_task, LATCHED)
+        self.create_subscription(TaskSwitch, 'lwd/task', self.on_task, LATCHED)
         self.get_logger().info(f'MPC expert teleop at {1 / env_config.control_dt:g} Hz, '
                                f'task {self.expert.task!r}')
 

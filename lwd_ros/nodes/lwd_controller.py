@@ -51,7 +51,7 @@ class LwdController(Node):
             else:
                 self.create_subscription(PoseStamped, topic,
                                          lambda m, t=topic: self.on_pose(m, t), SENSOR)
-        self.create_subscription(PolicyWeights, '/lwd/policy', self.on_policy, LATCHED,
+        self.create_subscription(PolicyWeights, 'lwd/policy', self.on_policy, LATCHED,
                                  callback_group=MutuallyExclusiveCallbackGroup())
         self.create_timer(1.0 / rate, self.on_tick,
                           callback_group=MutuallyExclusiveCallbackGroup())
@@ -118,7 +118,7 @@ class LwdController(Node):
         ok = self._mode is Mode.RUN
         status = DiagnosticStatus(
             level=DiagnosticStatus.OK if ok else DiagnosticStatus.WARN,
-            name=self.get_name(), hardware_id='lwd_ros',
+            name=self.get_fully_qualified_name().lstrip('/'), hardware_id='lwd_ros',
             message=f'{stats["rate_hz"]:.1f} Hz, mode {values["mode"]}',
             values=[KeyValue(key=k, value=v) for k, v in values.items()])
         msg = DiagnosticArray(status=[status])

@@ -68,7 +68,7 @@ class MujocoBridge(Node):
                           if cfg.publish_clock else None)
         self.create_subscription(Float64MultiArray, PUSHT.command.topic, self.on_command,
                                  SENSOR)
-        self.create_subscription(TaskSwitch, '/lwd/task', self.on_task, LATCHED)
+        self.create_subscription(TaskSwitch, 'lwd/task', self.on_task, LATCHED)
         self.create_service(ResetEpisode, PUSHT.reset_service, self.on_reset)
 
         self.runner.reset()

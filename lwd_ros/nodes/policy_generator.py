@@ -72,14 +72,14 @@ class PolicyGeneratorNode(Node):
         self._stamps = [0, 0]  # newest joint state, newest pose
         self._regen_after: int | None = 0  # generate once the first observation is in
 
-        self.policy_pub = self.create_publisher(PolicyWeights, '/lwd/policy', LATCHED)
+        self.policy_pub = self.create_publisher(PolicyWeights, 'lwd/policy', LATCHED)
         for topic, kind in self.obs.topics.items():
             if kind == 'joints':
                 self.create_subscription(JointState, topic, self.on_joints, SENSOR)
             else:
                 self.create_subscription(PoseStamped, topic,
                                          lambda m, t=topic: self.on_pose(m, t), SENSOR)
-        self.create_subscription(TaskSwitch, '/lwd/task', self.on_task, LATCHED)
+        self.create_subscription(TaskSwitch, 'lwd/task', self.on_task, LATCHED)
         if self.spec.episode_topic:
             self.create_subscription(EpisodeStatus, self.spec.episode_topic, self.on_episode,
                                      RELIABLE)

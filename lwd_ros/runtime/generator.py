@@ -25,6 +25,7 @@ consistent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 import time
 
@@ -262,20 +263,52 @@ class PolicyGenerator:
             u = (self.noise_scale * rng.standard_normal((1, L))).astype(np.float32)
         noise = (rng.standard_normal((len(plan), 1, L)).astype(np.float32)
                  if plan.stochastic else None)
-        u0 = self._sample(plan, u, cond, k, noise)  # (1, L)
-        w = self._decode(u0, k)  # (P,) model space
+        tasks = np.array([k], np.int64)
+        u0 = self._sample(plan, u, cond, tasks, noise)  # (1, L)
+        return self._emit(u0[0], self._decode(u0, tasks)[0], task, plan.name, t0)
+
+    def generate_batch(self, observations: Sequence[np.ndarray], tasks: Sequence[str],
+                       rngs: Sequence[np.random.Generator],
+                       horizon: int | None = None) -> list[GeneratedPolicy]:
+        """Cold-start policies for several robots in one diffusion call (a fleet).
+
+        Item ``i`` draws its noise from ``rngs[i]`` in the order ``generate`` does, so it is
+        the policy ``generate(observations[i], tasks[i], rngs[i])`` returns (to float
+        round-off): batching changes the cost, not the behaviour. ``latency_s`` of each is
+        the wall time of the whole batch.
+        """
+        if not len(observations) == len(tasks) == len(rngs) or not len(tasks):
+            raise ValueError('need one task and one rng per observation (and at least one)')
+        t0 = time.perf_counter()
+        plan, L = self.plan, self.latent_dim
+        index = np.array([self.task_index(t) for t in tasks], np.int64)
+        cond = np.concatenate([self.condition(o, t, horizon) for o, t in zip(observations,
+                                                                              tasks)])
+        u, noise = [], []
+        for rng in rngs:
+            u.append(self.noise_scale * rng.standard_normal((1, L)))
+            if plan.stochastic:
+                noise.append(rng.standard_normal((len(plan), 1, L)))
+        u = np.concatenate(u).astype(np.float32)
+        noise = np.concatenate(noise, axis=1).astype(np.float32) if plan.stochastic else None
+        u0 = self._sample(plan, u, cond, index, noise)  # (B, L)
+        weights = self._decode(u0, index)  # (B, P)
+        return [self._emit(u0[i], weights[i], t, plan.name, t0) for i, t in enumerate(tasks)]
+
+    def _emit(self, u0: np.ndarray, w: np.ndarray, task: str, sampler: str,
+              t0: float) -> GeneratedPolicy:
         space = self.meta.space
         sizes, weights = space.fold(self.layer_sizes, w, task, self.activation)
         return GeneratedPolicy(sizes, weights, self.activation, space.features,
-                               u0.reshape(L).astype(np.float32), time.perf_counter() - t0,
-                               task, plan.name)
+                               u0.reshape(self.latent_dim).astype(np.float32),
+                               time.perf_counter() - t0, task, sampler)
 
     # -- backend hooks -----------------------------------------------------------------
-    def _sample(self, plan: SamplerPlan, u: np.ndarray, cond: np.ndarray, task: int,
+    def _sample(self, plan: SamplerPlan, u: np.ndarray, cond: np.ndarray, task: np.ndarray,
                 noise: np.ndarray | None) -> np.ndarray:
-        """Run ``plan`` from ``u (1, L)``; return the clean standardised latent ``(1, L)``."""
+        """Run ``plan`` from ``u (B, L)`` for task indices ``(B,)``; clean latents ``(B, L)``."""
         raise NotImplementedError
 
-    def _decode(self, u: np.ndarray, task: int) -> np.ndarray:
-        """Standardised latent ``(1, L)`` -> normalised-space flat weights ``(P,)``."""
+    def _decode(self, u: np.ndarray, task: np.ndarray) -> np.ndarray:
+        """Standardised latents ``(B, L)`` -> normalised-space flat weights ``(B, P)``."""
         raise NotImplementedError

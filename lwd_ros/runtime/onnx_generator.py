@@ -53,7 +53,6 @@ class OnnxPolicyGenerator(PolicyGenerator):
         self.directory = directory
         self.denoiser = make_session(verify_file(directory, meta, DENOISER_FILE), num_threads)
         self.decoder = make_session(verify_file(directory, meta, DECODER_FILE), num_threads)
-        self._tasks = [np.array([i], np.int64) for i in range(len(self.tasks))]
         self._check_io()
 
     def _check_io(self) -> None:
@@ -71,12 +70,12 @@ class OnnxPolicyGenerator(PolicyGenerator):
         """Open an export directory; ``num_threads`` is onnxruntime's intra-op thread count."""
         return cls(path, num_threads=num_threads, **kwargs)
 
-    def _sample(self, plan: SamplerPlan, u: np.ndarray, cond: np.ndarray, task: int,
+    def _sample(self, plan: SamplerPlan, u: np.ndarray, cond: np.ndarray, task: np.ndarray,
                 noise: np.ndarray | None) -> np.ndarray:
-        feed = {'u': u, 't': None, 'cond': cond, 'task': self._tasks[task]}
+        feed = {'u': u, 't': None, 'cond': cond, 'task': task}
         # Python floats keep the arithmetic in float32, as in the torch backend.
         a, b, s = plan.coef_sample.tolist(), plan.coef_model.tolist(), plan.coef_noise.tolist()
-        ts = plan.timesteps.reshape(-1, 1)
+        ts = np.repeat(plan.timesteps.reshape(-1, 1), len(u), axis=1)  # (K, B)
         for k in range(len(plan)):
             feed['u'], feed['t'] = u, ts[k]
             m = self.denoiser.run(None, feed)[0]
@@ -85,5 +84,5 @@ class OnnxPolicyGenerator(PolicyGenerator):
                 u = u + s[k] * noise[k]
         return u
 
-    def _decode(self, u: np.ndarray, task: int) -> np.ndarray:
-        return self.decoder.run(None, {'u': u, 'task': self._tasks[task]})[0][0]
+    def _decode(self, u: np.ndarray, task: np.ndarray) -> np.ndarray:
+        return self.decoder.run(None, {'u': u, 'task': task})[0]

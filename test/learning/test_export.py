@@ -68,3 +68,14 @@ def test_corrupt_onnx_graph_is_reported(exported, tmp_path):
     (tmp_path / 'decoder.onnx').write_bytes(b'not a graph')
     with pytest.raises(CheckpointError, match=r'decoder\.onnx: corrupt'):
         load_generator(tmp_path)
+
+
+def test_onnx_batch_matches_torch_batch(exported):
+    ckpt, onnx_dir = exported
+    obs = [np.zeros(2), np.array([-0.7, 0.1]), np.array([0.3, -0.2]), np.array([0.5, 0.5])]
+    tasks = ['low', 'high', 'low', 'high']
+    th, ox = load_generator(ckpt), load_generator(onnx_dir)
+    a = th.generate_batch(obs, tasks, [np.random.default_rng(i) for i in range(4)])
+    b = ox.generate_batch(obs, tasks, [np.random.default_rng(i) for i in range(4)])
+    for p, q in zip(a, b):
+        np.testing.assert_allclose(p.weights, q.weights, rtol=1e-4, atol=1e-5)

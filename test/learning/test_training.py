@@ -249,7 +249,7 @@ def test_relative_actions_train_and_fold_into_plain_mlps(demos, tmp_path):
     policy = gen.generate(obs, 'high', np.random.default_rng(0))
     assert policy.layer_sizes == gen.deployed_layer_sizes != meta.layer_sizes
     space, k = meta.space, gen.task_index('high')
-    inner = MlpPolicy(meta.layer_sizes, gen._decode(policy.latent[None], k))  # model space
+    inner = MlpPolicy(meta.layer_sizes, gen._decode(policy.latent[None], np.array([k]))[0])
     expected = space.act_out(inner.act(space.obs_in(obs, 'high')), 'high', obs)
     np.testing.assert_allclose(policy.policy().act(obs), expected, atol=1e-5)
     assert _success(tmp_path)['success_rate'] >= 0.9

@@ -149,3 +149,17 @@ def test_noise_scale_scales_the_initial_latent(checkpoint):
     assert not np.allclose(a.latent, b.latent)
     with pytest.raises(ValueError, match='noise_scale'):
         load_generator(checkpoint, noise_scale=0.0)
+
+
+@pytest.mark.parametrize('sampler', ['ddim', 'ddpm'])
+def test_a_batch_gives_each_robot_the_policy_it_would_get_alone(checkpoint, sampler):
+    gen = load_generator(checkpoint, sampler=sampler, num_steps=4)
+    obs = [np.array([-0.8, 0.0]), np.array([-0.7, 0.1]), np.array([0.2, 0.3])]
+    tasks = ['high', 'low', 'high']
+    batch = gen.generate_batch(obs, tasks, [np.random.default_rng(i) for i in range(3)])
+    for i, policy in enumerate(batch):
+        alone = gen.generate(obs[i], tasks[i], np.random.default_rng(i))
+        assert policy.task == tasks[i] and policy.layer_sizes == alone.layer_sizes
+        np.testing.assert_allclose(policy.weights, alone.weights, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match='one task and one rng'):
+        gen.generate_batch(obs, tasks[:2], [np.random.default_rng(0)] * 3)

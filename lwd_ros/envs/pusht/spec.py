@@ -12,22 +12,22 @@ PUSHT = EnvSpec(
     gym_id='lwd_ros/PushT-v0',
     entry_point='lwd_ros.envs.pusht.env:PushTEnv',
     observation=(
-        ObsBlock('joints', '/joint_states', ('agent_x', 'agent_y'), ('m', 'm'), JOINTS),
-        ObsBlock('pose2d', '/pusht/object_pose', ('block_x', 'block_y', 'block_angle'),
+        ObsBlock('joints', 'joint_states', ('agent_x', 'agent_y'), ('m', 'm'), JOINTS),
+        ObsBlock('pose2d', 'pusht/object_pose', ('block_x', 'block_y', 'block_angle'),
                  ('m', 'm', 'rad')),
     ),
     angles=('block_angle',),
     frame_points=(('agent_x', 'agent_y'), ('block_x', 'block_y')),
     action_points=((0, 1),),
     command=CommandSpec(
-        topic='/forward_position_controller/commands',
+        topic='forward_position_controller/commands',
         msg_type='std_msgs/msg/Float64MultiArray', interface='position', joints=JOINTS,
         low=(0.0, 0.0), high=(0.512, 0.512), units=('m', 'm')),  # the walled workspace
     policy_rate=1.0 / (PushTConfig.timestep * PushTConfig.frame_skip),
     control_rate=1000.0,
     tasks=tuple(TASKS),
     success=f'coverage > {PushTConfig.success_threshold}: area(T within goal) / area(T)',
-    episode_topic='/pusht/episode',
-    reset_service='/pusht/reset',
+    episode_topic='pusht/episode',
+    reset_service='pusht/reset',
     augment='lwd_ros.envs.pusht.augment:mirrored',
 )
