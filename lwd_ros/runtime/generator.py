@@ -282,8 +282,8 @@ class PolicyGenerator:
         t0 = time.perf_counter()
         plan, L = self.plan, self.latent_dim
         index = np.array([self.task_index(t) for t in tasks], np.int64)
-        cond = np.concatenate([self.condition(o, t, horizon) for o, t in zip(observations,
-                                                                              tasks)])
+        cond = np.concatenate([self.condition(o, t, horizon)
+                               for o, t in zip(observations, tasks)])
         u, noise = [], []
         for rng in rngs:
             u.append(self.noise_scale * rng.standard_normal((1, L)))
