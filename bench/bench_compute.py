@@ -26,8 +26,8 @@ import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
 from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.evaluation.cli import load_source
 from lwd_ros.evaluation.rollout import evaluate
-from lwd_ros.runtime.checkpoint import read_meta
 from lwd_ros.report import emit_json
+from lwd_ros.runtime.checkpoint import read_meta
 
 
 def checkpoints(run: Path) -> list[tuple[Path, float]]:

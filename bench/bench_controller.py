@@ -21,11 +21,11 @@ import numpy as np
 import rclpy
 from rclpy.executors import SingleThreadedExecutor
 
-from lwd_ros.runtime.observation import quaternion_from_yaw
 from lwd_ros.msg import PolicyWeights
-from lwd_ros.runtime.mlp import flatten_layers
-from lwd_ros.runtime.policy_msg import fill_policy_msg
 from lwd_ros.ros.qos import LATCHED, SENSOR
+from lwd_ros.runtime.mlp import flatten_layers
+from lwd_ros.runtime.observation import quaternion_from_yaw
+from lwd_ros.runtime.policy_msg import fill_policy_msg
 
 HIDDEN = 128
 LAYERS = (5, HIDDEN, HIDDEN, 2)

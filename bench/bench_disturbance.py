@@ -18,13 +18,13 @@ import argparse
 import gymnasium as gym
 
 from lwd_ros.config import load_config, resolve_path
-import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
 from lwd_ros.envs.pusht.disturbance import BlockKick, KickConfig
+import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
 from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
+from lwd_ros.report import emit_json
 from lwd_ros.runtime.baseline import load_bc_policies
 from lwd_ros.runtime.loader import load_generator
-from lwd_ros.report import emit_json
 
 
 def main():

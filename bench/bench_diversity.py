@@ -36,8 +36,6 @@ import gymnasium as gym
 import numpy as np
 
 from lwd_ros.config import resolve_path
-import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
-from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.envs.pusht.diversity import (
     CATEGORIES,
     diversity_summary,
@@ -45,6 +43,8 @@ from lwd_ros.envs.pusht.diversity import (
     pca_2d,
     variance_explained_by,
 )
+import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
+from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.report import emit_json
 
 METHODS = ('lwd', 'dp', 'bc')

@@ -20,8 +20,8 @@ import time
 import numpy as np
 
 from lwd_ros.config import resolve_path
-from lwd_ros.runtime.loader import load_generator
 from lwd_ros.report import emit_json
+from lwd_ros.runtime.loader import load_generator
 
 
 def latency(gen, sampler, steps, n, seed=0):

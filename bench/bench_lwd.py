@@ -24,10 +24,10 @@ from lwd_ros.config import resolve_path
 import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
 from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
-from lwd_ros.runtime.baseline import load_bc_policies
-from lwd_ros.runtime.loader import load_generator
-from lwd_ros.runtime.checkpoint import read_meta
 from lwd_ros.report import emit_json
+from lwd_ros.runtime.baseline import load_bc_policies
+from lwd_ros.runtime.checkpoint import read_meta
+from lwd_ros.runtime.loader import load_generator
 
 
 def row(report):

@@ -21,8 +21,8 @@ import numpy as np
 
 from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.evaluation.rollout import LwdSource, evaluate
-from lwd_ros.runtime.loader import load_generator
 from lwd_ros.report import emit_json
+from lwd_ros.runtime.loader import load_generator
 
 
 def main():

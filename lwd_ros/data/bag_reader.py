@@ -34,7 +34,6 @@ from rosbags.typesys import Stores, get_types_from_msg, get_typestore
 import yaml
 import zstandard
 
-from lwd_ros.runtime.observation import wrap_angle, yaw_from_quaternion
 from lwd_ros.data.bag_episodes import (
     GRIDS,
     DemoStreams,
@@ -51,6 +50,7 @@ from lwd_ros.data.bags import (
     demo_typestore,
 )
 from lwd_ros.data.episode import Episode
+from lwd_ros.runtime.observation import wrap_angle, yaw_from_quaternion
 
 log = logging.getLogger(__name__)
 

@@ -125,8 +125,8 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
     import minari
     from minari.dataset.minari_storage import MinariStorage
 
-    import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
     from lwd_ros.envs.pusht.config import TASKS
+    import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
 
     path = check_writable(path, overwrite)
     episodes = list(episodes)

@@ -89,9 +89,8 @@ def write_video(report, path: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lwd_ros.evaluation.rollout import evaluate
-
     from lwd_ros.envs import make_env
+    from lwd_ros.evaluation.rollout import evaluate
     from lwd_ros.runtime.checkpoint import read_meta
 
     source = make_source(args)

@@ -21,8 +21,8 @@ from torch import nn
 import yaml
 
 from lwd_ros.config import to_dict
-from lwd_ros.learning.bc import BcMlp
 from lwd_ros.experiment import LwdConfig
+from lwd_ros.learning.bc import BcMlp
 from lwd_ros.learning.diffusion import LatentDiffusion
 from lwd_ros.learning.vae import TrajectoryVae
 from lwd_ros.runtime.checkpoint import (

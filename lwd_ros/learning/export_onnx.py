@@ -19,9 +19,9 @@ import torch
 from torch import nn
 
 from lwd_ros.learning.checkpoint_io import LoadedCheckpoint, load_checkpoint
+from lwd_ros.learning.torch_generator import TorchPolicyGenerator
 from lwd_ros.runtime.checkpoint import CONFIG_FILE, sha256, write_meta
 from lwd_ros.runtime.onnx_generator import DECODER_FILE, DENOISER_FILE, OnnxPolicyGenerator
-from lwd_ros.learning.torch_generator import TorchPolicyGenerator
 
 log = logging.getLogger(__name__)
 DEFAULT_OPSET = 18

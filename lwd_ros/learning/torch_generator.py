@@ -10,8 +10,8 @@ import numpy as np
 import torch
 
 from lwd_ros.learning.checkpoint_io import LoadedCheckpoint, load_checkpoint
-from lwd_ros.runtime.generator import PolicyGenerator
 from lwd_ros.runtime.checkpoint import META_FILE, CheckpointError
+from lwd_ros.runtime.generator import PolicyGenerator
 from lwd_ros.runtime.sampler import SamplerPlan
 
 

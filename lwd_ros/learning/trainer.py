@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 import dataclasses
-import importlib
 from dataclasses import dataclass
+import importlib
 import json
 import logging
 import math
@@ -34,6 +34,9 @@ from lwd_ros.data.snippets import (
     split_episodes,
     task_names,
 )
+from lwd_ros.envs import get_spec
+from lwd_ros.envs.spec import EnvSpec
+from lwd_ros.experiment import DataConfig, LwdConfig
 from lwd_ros.learning.checkpoint_io import (
     build_bc,
     build_diffusion,
@@ -44,17 +47,8 @@ from lwd_ros.learning.checkpoint_io import (
     prefixed,
     save_checkpoint,
 )
-from lwd_ros.envs import get_spec
-from lwd_ros.envs.spec import EnvSpec
-from lwd_ros.experiment import DataConfig, LwdConfig
+from lwd_ros.learning.ema import Ema
 from lwd_ros.methods import get_method
-from lwd_ros.runtime.features import (
-    FeatureMap,
-    ModelSpace,
-    PlanarFrames,
-    feature_names,
-    horizon_feature,
-)
 from lwd_ros.runtime.checkpoint import (
     MODEL_FILE,
     TRAINER_STATE_FILE,
@@ -62,8 +56,14 @@ from lwd_ros.runtime.checkpoint import (
     CheckpointMeta,
     read_meta,
 )
+from lwd_ros.runtime.features import (
+    FeatureMap,
+    ModelSpace,
+    PlanarFrames,
+    feature_names,
+    horizon_feature,
+)
 from lwd_ros.runtime.sampler import make_plan
-from lwd_ros.learning.ema import Ema
 
 log = logging.getLogger(__name__)
 VAL_LIMIT = 4096  # validation snippets evaluated (enough for a stable mean, bounded cost)

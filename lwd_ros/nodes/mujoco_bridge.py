@@ -27,14 +27,14 @@ from rosgraph_msgs.msg import Clock
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 
+from lwd_ros.envs.pusht.runner import BridgeConfig, SimRunner
 from lwd_ros.envs.pusht.spec import PUSHT
+from lwd_ros.envs.video import EpisodeVideo
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
 from lwd_ros.ros.spin import run_node
 from lwd_ros.runtime.observation import quaternion_from_yaw
-from lwd_ros.envs.pusht.runner import BridgeConfig, SimRunner
-from lwd_ros.envs.video import EpisodeVideo
 from lwd_ros.srv import ResetEpisode
 
 

@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 
 import rclpy
 from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
-from rclpy.signals import SignalHandlerOptions
 from rclpy.node import Node
+from rclpy.signals import SignalHandlerOptions
 
 
 def run_node(make_node: Callable[[], Node], args: Sequence[str] | None = None) -> int:

@@ -26,10 +26,10 @@ import numpy as np
 
 from lwd_ros.config import from_dict
 from lwd_ros.envs.spec import EnvSpec
-from lwd_ros.runtime.normalisation import NormStats
 from lwd_ros.experiment import LwdConfig
 from lwd_ros.runtime.features import FeatureMap, ModelSpace, PlanarFrames
 from lwd_ros.runtime.mlp import check_layer_sizes
+from lwd_ros.runtime.normalisation import NormStats
 
 FORMAT = 'lwd_ros.checkpoint'
 # 3: meta.json carries the env spec (lwd_ros.envs.spec); 2: named features in a task frame

@@ -32,8 +32,8 @@ import time
 import numpy as np
 
 from lwd_ros.experiment import DiffusionConfig
-from lwd_ros.runtime.features import FeatureMap, horizon_feature
 from lwd_ros.runtime.checkpoint import CheckpointMeta
+from lwd_ros.runtime.features import FeatureMap, horizon_feature
 from lwd_ros.runtime.mlp import MlpPolicy, flops_per_step, num_params
 from lwd_ros.runtime.sampler import SamplerPlan, make_plan
 

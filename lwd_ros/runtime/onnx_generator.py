@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from lwd_ros.runtime.generator import PolicyGenerator
 from lwd_ros.runtime.checkpoint import CheckpointError, read_config, read_meta, verify_file
+from lwd_ros.runtime.generator import PolicyGenerator
 from lwd_ros.runtime.sampler import SamplerPlan
 
 DENOISER_FILE = 'denoiser.onnx'

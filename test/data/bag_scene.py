@@ -18,10 +18,10 @@ from rclpy.serialization import serialize_message
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 
-from lwd_ros.runtime.observation import quaternion_from_yaw
 from lwd_ros.data.bag_writer import BagRecorder, bag_qos
 from lwd_ros.data.bags import ROLE_TYPES, DemoTopics
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
+from lwd_ros.runtime.observation import quaternion_from_yaw
 
 TOPICS = DemoTopics()
 TICK = 10_000_000  # ns: 100 Hz physics/joint-state rate, 10 ticks per 10 Hz policy step

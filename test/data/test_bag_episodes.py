@@ -13,8 +13,6 @@ from lwd_ros.data.bag_reader import ConvertConfig
 from lwd_ros.data.bag_writer import adapted_qos
 
 
-# --- episode cutting on streams, no bag involved -----------------------------------------------
-
 def streams_of(scene: Scene) -> DemoStreams:
     rows = {r: ([], [], [], []) for r in ('j', 'p', 'c', 'task', 'm')}
     for topic, t, msg in scene.messages:

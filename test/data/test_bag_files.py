@@ -5,8 +5,7 @@
 import json
 import sqlite3
 
-from bag_scene import (T0, TOPICS, assert_episodes_match, make_scene, record,
-                       write_plain_ros2_bag)
+from bag_scene import T0, TOPICS, assert_episodes_match, make_scene, record, write_plain_ros2_bag
 from conftest import REPO
 from geometry_msgs.msg import PoseStamped
 import pytest

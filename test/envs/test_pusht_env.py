@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from lwd_ros.config import load_config
-import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
-from lwd_ros.envs.pusht import geometry as geom
 from lwd_ros.envs.pusht import config as pusht_config
+from lwd_ros.envs.pusht import geometry as geom
 from lwd_ros.envs.pusht import sim as pusht_sim
+import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
 from lwd_ros.envs.pusht.env import PushTEnv
 
 CLASSIC = np.array(pusht_config.TASKS['classic'])

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from lwd_ros.config import load_config
-from lwd_ros.envs.pusht.env import PushTEnv
 from lwd_ros.envs.pusht.config import TASKS, PushTConfig
+from lwd_ros.envs.pusht.env import PushTEnv
 from lwd_ros.envs.pusht.expert import ExpertConfig, MPCExpert, run_episode
 
 

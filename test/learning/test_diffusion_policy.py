@@ -16,16 +16,16 @@ from torch.utils.flop_counter import FlopCounterMode
 from lwd_ros.cli import main as lwd_main
 from lwd_ros.data.episode import Episode
 from lwd_ros.data.snippets import cut_action_windows
-from lwd_ros.runtime.normalisation import NormStats
 from lwd_ros.evaluation.dp_source import DpSource
 from lwd_ros.evaluation.rollout import evaluate
 from lwd_ros.evaluation.toy import TOY_DATA, TOY_ID, toy_config, toy_demonstrations
-from lwd_ros.learning.checkpoint_io import load_checkpoint
 from lwd_ros.experiment import DpConfig
+from lwd_ros.learning.checkpoint_io import load_checkpoint
 from lwd_ros.learning.diffusion_policy import ConditionalUnet1D
-from lwd_ros.runtime.features import FeatureMap, ModelSpace
-from lwd_ros.runtime.checkpoint import CheckpointError, read_meta
 from lwd_ros.learning.trainer import Trainer
+from lwd_ros.runtime.checkpoint import CheckpointError, read_meta
+from lwd_ros.runtime.features import FeatureMap, ModelSpace
+from lwd_ros.runtime.normalisation import NormStats
 
 # A seconds-scale DP on the toy task: horizon 8 = 1 past + current + 6 ahead, 4 executed.
 TINY_DP = ['method=dp', 'dp.down_dims=[16, 32]', 'dp.diffusion_step_embed_dim=16',

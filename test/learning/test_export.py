@@ -10,9 +10,9 @@ import pytest
 
 from lwd_ros.evaluation.toy import toy_config, toy_demonstrations
 from lwd_ros.learning.export_onnx import export_onnx, parity
-from lwd_ros.runtime.loader import load_generator
-from lwd_ros.runtime.checkpoint import CheckpointError
 from lwd_ros.learning.trainer import Trainer
+from lwd_ros.runtime.checkpoint import CheckpointError
+from lwd_ros.runtime.loader import load_generator
 
 
 @pytest.fixture(scope='module')

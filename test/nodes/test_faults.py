@@ -46,9 +46,9 @@ def _bad_policies(rng, generation):
 
 @pytest.mark.slow
 def test_controller_survives_a_random_burst_on_every_topic(rclpy_context, ros_env):
-    import rclpy
     from diagnostic_msgs.msg import DiagnosticArray
     from geometry_msgs.msg import PoseStamped
+    import rclpy
     from sensor_msgs.msg import JointState
     from std_msgs.msg import Float64MultiArray
     node = rclpy.create_node('fault_test', context=rclpy_context)

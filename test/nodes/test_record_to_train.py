@@ -16,8 +16,8 @@ from conftest import REPO
 import numpy as np
 import pytest
 
-from lwd_ros.runtime.observation import yaw_from_quaternion
 from lwd_ros.ros.qos import RELIABLE
+from lwd_ros.runtime.observation import yaw_from_quaternion
 
 EPISODES, SEED = 3, 11
 

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from lwd_ros.msg import PolicyWeights
+from lwd_ros.ros.qos import LATCHED, SENSOR
 from lwd_ros.runtime.mlp import num_params
 from lwd_ros.runtime.policy_msg import fill_policy_msg
-from lwd_ros.ros.qos import LATCHED, SENSOR
 
 LAYERS = (5, 8, 2)
 

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """Node parameters come from the core dataclasses and accept what a user types."""
 
+import pytest
 from rclpy.node import Node
 from rclpy.parameter import Parameter
-import pytest
 
 from lwd_ros.ros.params import declare_config, field_docs
 from lwd_ros.runtime.controller import ControllerConfig

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from lwd_ros.data.episode import Episode
-from lwd_ros.runtime.normalisation import NormStats
 from lwd_ros.runtime.features import (
     FeatureMap,
     ModelSpace,
@@ -16,6 +15,7 @@ from lwd_ros.runtime.features import (
     feature_names,
 )
 from lwd_ros.runtime.mlp import MlpPolicy, fold_affine, num_params
+from lwd_ros.runtime.normalisation import NormStats
 
 RAW = ('agent_x', 'agent_y', 'block_x', 'block_y', 'block_angle')
 POSES = {'classic': (0.256, 0.256, math.pi / 4), 'goal_right': (0.35, 0.265, math.pi)}

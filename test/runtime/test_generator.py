@@ -7,11 +7,11 @@ import pytest
 import torch
 
 from lwd_ros.evaluation.toy import toy_config, toy_demonstrations
+from lwd_ros.learning.trainer import Trainer
 from lwd_ros.runtime.generator import GeneratedPolicy
 from lwd_ros.runtime.loader import load_generator
 from lwd_ros.runtime.mlp import MlpPolicy, num_params
 from lwd_ros.runtime.sampler import alphas_cumprod, ddim_plan, ddpm_plan
-from lwd_ros.learning.trainer import Trainer
 
 SCHEDULES = ['squaredcos_cap_v2', 'linear', 'scaled_linear']
 PREDICTIONS = ['epsilon', 'sample', 'v_prediction']

@@ -8,9 +8,9 @@ import pytest
 from lwd_ros.runtime.mlp import (
     ACTIVATIONS,
     MlpPolicy,
+    carry_skip,
     flatten_layers,
     flops_per_step,
-    carry_skip,
     fold_affine,
     num_params,
     split_layers,

@@ -12,8 +12,12 @@ import pytest
 
 from lwd_ros.msg import PolicyWeights, TaskSwitch
 from lwd_ros.runtime.mlp import MlpPolicy, num_params
-from lwd_ros.runtime.policy_msg import (InvalidPolicy, fill_policy_msg, policy_from_msg,
-                                        weights_array)
+from lwd_ros.runtime.policy_msg import (
+    InvalidPolicy,
+    fill_policy_msg,
+    policy_from_msg,
+    weights_array,
+)
 
 LAYERS = (5, 200, 96, 2)  # 20,690 parameters: above the 20k the issue asks for
 RAW = ('agent_x', 'agent_y', 'block_x', 'block_y', 'block_angle')

@@ -15,8 +15,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from lwd_ros.config import load_config
-from lwd_ros.envs.pusht.env import PushTEnv
 from lwd_ros.envs.pusht.config import PushTConfig
+from lwd_ros.envs.pusht.env import PushTEnv
 
 
 @dataclass
