@@ -9,6 +9,8 @@ the controller stays up, every command it sends is finite and within limits, and
 runs the good policy afterwards.
 """
 
+import time
+
 from nodes_util import spawn, spin_until, stop
 import numpy as np
 import pytest
@@ -101,6 +103,10 @@ def test_controller_survives_a_random_burst_on_every_topic(rclpy_context, ros_en
         assert spin_until(executor, lambda: good() or (
             diag.get('mode') == 'run' and diag.get('policy_generation') == '10000001'),
             30, [ctrl]), diag
+        end = time.monotonic() + 1.0  # good input only: the controller commands again
+        while time.monotonic() < end:
+            good()
+            executor.spin_once(timeout_sec=0.005)
         assert ctrl.poll() is None, 'controller died'
         sent = np.array(commands)
         assert len(sent) > 50
@@ -117,7 +123,6 @@ def test_controller_survives_a_random_burst_on_every_topic(rclpy_context, ros_en
 @pytest.mark.parametrize('signum', [2, 15])
 def test_nodes_end_cleanly_on_sigint_and_sigterm(ros_env, signum):
     import subprocess
-    import time
     procs = {name: spawn(name, ros_env) for name in
              ('lwd_controller', 'mujoco_bridge', 'policy_generator')}
     deadline = time.monotonic() + 60
