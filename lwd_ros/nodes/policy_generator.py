@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """policy_generator: sample a policy for the current observation and task, publish its weights.
 
-Observation topics follow the checkpoint's env spec (PushT shown):
+Observation topics follow the checkpoint's env spec (PushT shown), relative to the node's
+namespace; with ``robots: N`` one generator serves ``/robot_0`` ... ``/robot_{N-1}``
+(each robot's own topics, task and schedule) and generates for all robots due at a policy
+step in one batched diffusion call (``PolicyGenerator.generate_batch``):
 Subscribes  /joint_states, /pusht/object_pose (observation), /lwd/task (TaskSwitch, latched),
             /pusht/episode (EpisodeStatus: a new episode triggers a fresh policy)
 Publishes   /lwd/policy (lwd_ros/PolicyWeights, RELIABLE + TRANSIENT_LOCAL depth 1)
@@ -46,6 +49,80 @@ def stamp_ns(stamp) -> int:
     return Time.from_msg(stamp).nanoseconds
 
 
+class RobotSlot:
+    """One robot the generator serves: its observation, schedule, task and publisher."""
+
+    def __init__(self, node: Node, prefix: str, seed: int):
+        g = node.generator
+        self.node, self.prefix = node, prefix
+        self.obs = ObservationBuilder(node.spec)
+        self.history: deque = deque(maxlen=max(1, g.obs_history))
+        self.schedule = RegenerationSchedule(node.horizon)
+        self.task = node.initial_task
+        self.rng = np.random.default_rng(seed)
+        self.generation, self.previous, self.episode = 0, None, 0
+        # Stamps as integer ns of ROS time: rclpy refuses to compare a default Time()
+        # (system clock) with one from a message (ROS clock).
+        self.stamps = [0, 0]  # newest joint state, newest pose
+        self.regen_after: int | None = 0  # generate once the first observation is in
+        def name(topic: str) -> str:  # a fleet namespaces every robot topic
+            return prefix + topic.lstrip('/') if prefix else topic
+        self.pub = node.create_publisher(PolicyWeights, name('lwd/policy'), LATCHED)
+        for topic, kind in self.obs.topics.items():
+            if kind == 'joints':
+                node.create_subscription(JointState, name(topic), self.on_joints, SENSOR)
+            else:
+                node.create_subscription(PoseStamped, name(topic),
+                                         lambda m, t=topic: self.on_pose(m, t), SENSOR)
+        node.create_subscription(TaskSwitch, name('lwd/task'), self.on_task, LATCHED)
+        if node.spec.episode_topic:
+            node.create_subscription(EpisodeStatus, name(node.spec.episode_topic),
+                                     self.on_episode, RELIABLE)
+
+    def on_joints(self, msg: JointState) -> None:
+        if self.obs.update_joints(msg.name, msg.position, time.monotonic()):
+            self.stamps[0] = stamp_ns(msg.header.stamp)
+            self.maybe_regenerate()
+
+    def on_pose(self, msg: PoseStamped, topic: str) -> None:
+        q = msg.pose.orientation
+        if self.obs.update_pose(msg.pose.position.x, msg.pose.position.y,
+                                (q.x, q.y, q.z, q.w), time.monotonic(), topic):
+            self.stamps[1] = stamp_ns(msg.header.stamp)
+            self.maybe_regenerate()
+
+    def on_task(self, msg: TaskSwitch) -> None:
+        task = self.node.valid_task(msg.task)
+        if task and task != self.task:
+            self.node.get_logger().info(f'{self.prefix}task switch {self.task!r} -> {task!r}')
+            self.task = task
+            self.regen_after = 0  # any observation will do: react at once
+
+    def on_episode(self, msg: EpisodeStatus) -> None:
+        if msg.episode != self.episode:
+            self.episode = msg.episode
+            self.history.clear()
+            self.regen_after = stamp_ns(msg.header.stamp)
+
+    def maybe_regenerate(self) -> None:
+        """Episode starts and task switches: generate at once, for this robot alone."""
+        if self.regen_after is None or min(self.stamps) < self.regen_after:
+            return
+        obs = self.obs.observation()  # None until both joint state and pose have arrived
+        if obs is not None:
+            self.regen_after = None
+            self.node.publish_policies([self], [obs])
+
+    def step(self) -> np.ndarray | None:
+        """One policy step; the observation if a regeneration is due now, else None."""
+        obs = self.obs.observation()
+        if obs is None:
+            return None
+        self.history.append(obs)
+        self.schedule.step()
+        return obs if self.schedule.due and self.regen_after is None else None
+
+
 class PolicyGeneratorNode(Node):
 
     def __init__(self):
@@ -58,107 +135,60 @@ class PolicyGeneratorNode(Node):
         self.spec = self.generator.meta.env
         self.warm_start = cfg.warm_start  # as `lwd eval --warm-start`: 0 = cold
         self.horizon = cfg.action_horizon or self.generator.default_horizon
-        self.schedule = RegenerationSchedule(self.horizon)
-        self.task = (self._valid_task(cfg.task) if cfg.task else None) or self.generator.tasks[0]
-        self.obs = ObservationBuilder(self.spec)
-        self.history = deque(maxlen=max(1, self.generator.obs_history))
-        self.rng = np.random.default_rng(cfg.seed)
+        self.initial_task = ((self.valid_task(cfg.task) if cfg.task else None)
+                             or self.generator.tasks[0])
         self.generator_id = uuid.uuid4().hex[:12]
-        self.generation = 0
-        self.previous = None
-        self.episode = 0
-        # Stamps as integer ns of ROS time: rclpy refuses to compare a default Time()
-        # (system clock) with one from a message (ROS clock).
-        self._stamps = [0, 0]  # newest joint state, newest pose
-        self._regen_after: int | None = 0  # generate once the first observation is in
-
-        self.policy_pub = self.create_publisher(PolicyWeights, 'lwd/policy', LATCHED)
-        for topic, kind in self.obs.topics.items():
-            if kind == 'joints':
-                self.create_subscription(JointState, topic, self.on_joints, SENSOR)
-            else:
-                self.create_subscription(PoseStamped, topic,
-                                         lambda m, t=topic: self.on_pose(m, t), SENSOR)
-        self.create_subscription(TaskSwitch, 'lwd/task', self.on_task, LATCHED)
-        if self.spec.episode_topic:
-            self.create_subscription(EpisodeStatus, self.spec.episode_topic, self.on_episode,
-                                     RELIABLE)
+        self.batch_latencies: deque = deque(maxlen=1000)
+        # One robot in this node's namespace, or a fleet: /robot_0 ... /robot_{N-1}.
+        prefixes = [''] if cfg.robots == 0 else [f'/robot_{i}/' for i in range(cfg.robots)]
+        self.slots = [RobotSlot(self, p, cfg.seed + 1000 * i) for i, p in enumerate(prefixes)]
         self.create_timer(1.0 / (cfg.policy_rate or self.spec.policy_rate), self.on_policy_step)
         self.get_logger().info(
             f'{self.generator.backend} generator from {path}: tasks {list(self.generator.tasks)}'
             f', policy {self.generator.layer_sizes} ({self.generator.num_params} params), '
-            f'sampler {self.generator.plan.name}, horizon {self.horizon}')
+            f'sampler {self.generator.plan.name}, horizon {self.horizon}'
+            + (f', serving {cfg.robots} robots' if cfg.robots else ''))
 
-    def _valid_task(self, task: str) -> str | None:
+    def valid_task(self, task: str) -> str | None:
         if task in self.generator.tasks:
             return task
         self.get_logger().error(
             f'unknown task {task!r}; valid tasks: {list(self.generator.tasks)}')
         return None
 
-    def on_joints(self, msg: JointState) -> None:
-        if self.obs.update_joints(msg.name, msg.position, time.monotonic()):
-            self._stamps[0] = stamp_ns(msg.header.stamp)
-            self._maybe_regenerate()
-
-    def on_pose(self, msg: PoseStamped, topic: str) -> None:
-        q = msg.pose.orientation
-        if self.obs.update_pose(msg.pose.position.x, msg.pose.position.y,
-                                (q.x, q.y, q.z, q.w), time.monotonic(), topic):
-            self._stamps[1] = stamp_ns(msg.header.stamp)
-            self._maybe_regenerate()
-
-    def on_task(self, msg: TaskSwitch) -> None:
-        task = self._valid_task(msg.task)
-        if task and task != self.task:
-            self.get_logger().info(f'task switch {self.task!r} -> {task!r}')
-            self.task = task
-            self._regen_after = 0  # any observation will do: react at once
-
-    def on_episode(self, msg: EpisodeStatus) -> None:
-        if msg.episode != self.episode:
-            self.episode = msg.episode
-            self.history.clear()
-            self._regen_after = stamp_ns(msg.header.stamp)
-
-    def _maybe_regenerate(self) -> None:
-        if self._regen_after is None or min(self._stamps) < self._regen_after:
-            return
-        obs = self.obs.observation()  # None until both joint state and pose have arrived
-        if obs is not None:
-            self._regen_after = None
-            self.publish_policy(obs)
-
     def on_policy_step(self) -> None:
-        obs = self.obs.observation()
-        if obs is None:
-            return
-        self.history.append(obs)
-        self.schedule.step()
-        if self.schedule.due and self._regen_after is None:
-            self.publish_policy(obs)
+        """Step every robot's schedule; generate for all that are due in one batch."""
+        due = [(slot, obs) for slot in self.slots if (obs := slot.step()) is not None]
+        if due:
+            self.publish_policies(*map(list, zip(*due)))
 
-    def publish_policy(self, obs: np.ndarray | None) -> None:
-        if obs is None:
-            return
-        if not self.history or self.history[-1] is not obs:
-            self.history.append(obs)
-        gen = self.generator.generate(np.stack(self.history), self.task, self.rng,
-                                      warm_start=self.previous, strength=self.warm_start,
-                                      horizon=self.horizon)
-        self.previous = gen
-        self.schedule.generated()
-        self.generation += 1
-        msg = fill_policy_msg(
-            PolicyWeights(), layer_sizes=gen.layer_sizes, weights=gen.weights,
-            activation=gen.activation, task=gen.task, generation=self.generation,
-            generator_id=self.generator_id, obs_names=self.generator.feature_names,
-            action_names=self.spec.action_names, latent=gen.latent,
-            valid_for_steps=self.horizon, latency_ms=gen.latency_s * 1e3)
-        msg.header.stamp = self.get_clock().now().to_msg()
-        self.policy_pub.publish(msg)
-        self.get_logger().debug(f'generation {self.generation} for {gen.task!r} in '
-                                f'{gen.latency_s * 1e3:.2f} ms')
+    def publish_policies(self, slots: list[RobotSlot], observations: list[np.ndarray]) -> None:
+        for slot, obs in zip(slots, observations):
+            if not slot.history or slot.history[-1] is not obs:
+                slot.history.append(obs)
+        t0 = time.perf_counter()
+        if self.warm_start > 0.0:  # warm starts are per robot (each from its own previous)
+            gens = [self.generator.generate(np.stack(s.history), s.task, s.rng,
+                                            warm_start=s.previous, strength=self.warm_start,
+                                            horizon=self.horizon) for s in slots]
+        else:
+            gens = self.generator.generate_batch([np.stack(s.history) for s in slots],
+                                                 [s.task for s in slots],
+                                                 [s.rng for s in slots], self.horizon)
+        self.batch_latencies.append((len(slots), time.perf_counter() - t0))
+        stamp = self.get_clock().now().to_msg()
+        for slot, gen in zip(slots, gens):
+            slot.previous = gen
+            slot.schedule.generated()
+            slot.generation += 1
+            msg = fill_policy_msg(
+                PolicyWeights(), layer_sizes=gen.layer_sizes, weights=gen.weights,
+                activation=gen.activation, task=gen.task, generation=slot.generation,
+                generator_id=self.generator_id, obs_names=self.generator.feature_names,
+                action_names=self.spec.action_names, latent=gen.latent,
+                valid_for_steps=self.horizon, latency_ms=gen.latency_s * 1e3)
+            msg.header.stamp = stamp
+            slot.pub.publish(msg)
 
 
 def main(args=None) -> int:

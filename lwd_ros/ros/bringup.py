@@ -65,7 +65,29 @@ def node_commands(graph: Graph, values: dict[str, str]) -> dict[str, list[str]]:
         if spec.sim_time and 'use_sim_time' in values:
             cmd += ['-p', f'use_sim_time:={values["use_sim_time"]}']
         commands[spec.executable] = cmd
-    return commands
+    return fleet_commands(commands, int(values.get('robots', '0') or 0))
+
+
+def fleet_commands(commands: dict[str, list[str]], robots: int) -> dict[str, list[str]]:
+    """One sim + controller per robot under ``/robot_i``, the generator serving them all.
+
+    The robots run on wall time (one ``/clock`` cannot serve N sims) from seeds 1000 apart.
+    Keys are ``executable@robot_i`` for the per-robot nodes.
+    """
+    if robots <= 0:
+        return commands
+    out = {}
+    for name, cmd in commands.items():
+        if name == 'policy_generator':
+            out[name] = cmd + ['-p', 'use_sim_time:=false']
+            continue
+        for i in range(robots):
+            extra = ['-r', f'__ns:=/robot_{i}']
+            if name == 'mujoco_bridge':
+                extra += ['-p', 'publish_clock:=false', '-p', 'use_sim_time:=false',
+                          '-p', f'seed:={1000 * i}', '-p', "video_path:=''"]
+            out[f'{name}@robot_{i}'] = cmd + extra
+    return out
 
 
 def _pump(name: str, stream, lock: threading.Lock) -> None:
@@ -78,7 +100,7 @@ def _pump(name: str, stream, lock: threading.Lock) -> None:
 class EpisodeWatcher:
     """Listens to /pusht/episode in this process and records finished episodes."""
 
-    def __init__(self):
+    def __init__(self, topics: tuple[str, ...] = ('/pusht/episode',)):
         import rclpy
         from rclpy.executors import SingleThreadedExecutor
 
@@ -88,14 +110,19 @@ class EpisodeWatcher:
         self.context = rclpy.Context()
         rclpy.init(context=self.context, args=[])  # not sys.argv: name:=value are ours
         self.node = rclpy.create_node('lwd_launch_watcher', context=self.context)
-        self.node.create_subscription(EpisodeStatus, '/pusht/episode', self._on_status, RELIABLE)
+        for topic in topics:
+            self.node.create_subscription(EpisodeStatus, topic,
+                                          lambda m, t=topic: self._on_status(m, t), RELIABLE)
         self.executor = SingleThreadedExecutor(context=self.context)
         self.executor.add_node(self.node)
         self.finished: list[dict] = []
 
-    def _on_status(self, msg) -> None:
-        if msg.done and all(e['episode'] != msg.episode for e in self.finished):
-            self.finished.append({'episode': msg.episode, 'seed': msg.seed, 'task': msg.task,
+    def _on_status(self, msg, topic: str = '') -> None:
+        robot = topic[:-len('/pusht/episode')].strip('/')
+        if msg.done and all((e['episode'], e.get('robot', '')) != (msg.episode, robot)
+                            for e in self.finished):
+            self.finished.append({**({'robot': robot} if robot else {}),
+                                  'episode': msg.episode, 'seed': msg.seed, 'task': msg.task,
                                   'success': bool(msg.success), 'steps': msg.step,
                                   'max_coverage': round(float(msg.max_coverage), 4)})
             print(f'[lwd launch] episode {msg.episode} seed {msg.seed} task {msg.task}: '
@@ -140,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
     lock = threading.Lock()
     procs: dict[str, subprocess.Popen] = {}
     commands = node_commands(graph, values)
-    specs = {s.executable: s for s in graph.nodes}
+    specs = {name: next(s for s in graph.nodes if s.executable == name.split('@')[0])
+             for name in commands}
 
     def start(name: str) -> None:
         procs[name] = subprocess.Popen(commands[name], env=env, stdout=subprocess.PIPE,
@@ -150,7 +178,9 @@ def run(args: argparse.Namespace) -> int:
                          daemon=True).start()
     for name in commands:
         start(name)
-    watcher = EpisodeWatcher()
+    robots = int(values.get('robots', '0') or 0)
+    watcher = EpisodeWatcher(tuple(f'/robot_{i}/pusht/episode' for i in range(robots))
+                             or ('/pusht/episode',))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

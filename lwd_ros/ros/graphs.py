@@ -21,6 +21,7 @@ class Argument:
     description: str
     sets: tuple[tuple[str, str], ...] = ()  # (node, parameter) pairs it sets
     remaps: tuple[tuple[str, str], ...] = ()  # (node, topic) pairs it renames
+    launch_file: bool = True  # False: only `lwd launch` implements it (the fleet expansion)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ _RTF = Argument('real_time_factor', '1.0', 'sim speed relative to wall time',
 _SEED = Argument('seed', '0', 'seed of the first episode', (('mujoco_bridge', 'seed'),))
 _EPISODES = Argument('episodes', '0', 'stop the sim after this many episodes (0: never)',
                      (('mujoco_bridge', 'max_episodes'),))
+_ROBOTS = Argument('robots', '0', 'a fleet: N namespaced sims + controllers (/robot_i) and '
+                   'one generator batching their generations (0: one robot; lwd launch only)',
+                   (('policy_generator', 'robots'),), launch_file=False)
 _VIDEO = Argument('video', '', 'write episode videos here (.mp4/.gif; empty: none)',
                   (('mujoco_bridge', 'video_path'),))
 
@@ -75,7 +79,7 @@ GRAPHS: dict[str, Graph] = {
                NodeSpec('policy_generator', respawn=True),
                NodeSpec('lwd_controller', sim_time=False)),
         arguments=(_CHECKPOINT, _TASK, _HORIZON, _RATE, _SIM_TIME, _RTF, _SEED, _EPISODES,
-                   _VIDEO)),
+                   _VIDEO, _ROBOTS)),
     # Hardware: ros2_control's joint_state_broadcaster and forward_command_controller provide
     # /joint_states and consume the commands; a mocap/camera node publishes the object pose.
     'pusht_hardware': Graph(

@@ -18,15 +18,16 @@ def graph_launch_description(name: str) -> LaunchDescription:
     graph = GRAPHS[name]
     params_files = [PathJoinSubstitution([FindPackageShare('lwd_ros'), 'config', f])
                     for f in graph.params_files]
+    arguments = [a for a in graph.arguments if a.launch_file]
     actions = [DeclareLaunchArgument(a.name, default_value=a.default, description=a.description)
-               for a in graph.arguments]
-    names = {a.name for a in graph.arguments}
+               for a in arguments]
+    names = {a.name for a in arguments}
     for spec in graph.nodes:
-        overrides = {param: LaunchConfiguration(a.name) for a in graph.arguments
+        overrides = {param: LaunchConfiguration(a.name) for a in arguments
                      for node, param in a.sets if node == spec.executable}
         if spec.sim_time and 'use_sim_time' in names:
             overrides['use_sim_time'] = LaunchConfiguration('use_sim_time')
-        remaps = [(topic, LaunchConfiguration(a.name)) for a in graph.arguments
+        remaps = [(topic, LaunchConfiguration(a.name)) for a in arguments
                   for node, topic in a.remaps if node == spec.executable]
         supervision = {}
         if spec.ends_graph:  # e.g. the bridge after episodes:=N (a crash ends it too here)

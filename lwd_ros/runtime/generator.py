@@ -54,6 +54,8 @@ class GeneratorConfig:
         action_horizon: policy steps between generations (H); 0 = the trained horizon.
         policy_rate: Hz of policy steps; 0 = the env spec's (the rate it was trained at).
         noise_scale: initial latent noise scale (1 = as trained).
+        robots: 0 = one robot in the node's namespace; N = a fleet under ``/robot_0`` ...
+            ``/robot_{N-1}``, the generations due at a step batched in one call.
     """
 
     checkpoint: str = 'models/pusht'
@@ -66,8 +68,11 @@ class GeneratorConfig:
     action_horizon: int = 0
     policy_rate: float = 0.0
     noise_scale: float = 1.0
+    robots: int = 0
 
     def __post_init__(self):
+        if self.robots < 0:
+            raise ValueError(f'{self.robots=} must be >= 0')
         if not 0.0 <= self.warm_start <= 1.0:
             raise ValueError(f'{self.warm_start=} must be in [0, 1]')
         if self.num_steps < 0 or self.action_horizon < 0 or self.policy_rate < 0:

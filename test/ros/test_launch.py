@@ -135,13 +135,14 @@ def test_launch_file_builds_the_graph(path, monkeypatch):
     assert [n['executable'] for n in nodes] == [s.executable for s in graph.nodes]
     assert all(n['package'] == 'lwd_ros' for n in nodes)
     declared = [a[0] for kind, a, _ in made if kind == 'DeclareLaunchArgument']
-    assert declared == [a.name for a in graph.arguments]
+    assert declared == [a.name for a in graph.arguments if a.launch_file]
     for node, spec in zip(nodes, graph.nodes):
         assert ('on_exit' in node) == spec.ends_graph  # episodes:=N ends the launch
         assert node.get('respawn', False) == (spec.respawn and not spec.ends_graph)
         assert len(node['parameters']) == len(graph.params_files) + 1
         overrides = node['parameters'][-1]
-        expected = {p for a in graph.arguments for n, p in a.sets if n == node['executable']}
+        expected = {p for a in graph.arguments if a.launch_file
+                    for n, p in a.sets if n == node['executable']}
         assert expected <= set(overrides)
 
 
