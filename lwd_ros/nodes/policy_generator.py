@@ -65,6 +65,7 @@ class RobotSlot:
         # (system clock) with one from a message (ROS clock).
         self.stamps = [0, 0]  # newest joint state, newest pose
         self.regen_after: int | None = 0  # generate once the first observation is in
+
         def name(topic: str) -> str:  # a fleet namespaces every robot topic
             return prefix + topic.lstrip('/') if prefix else topic
         self.pub = node.create_publisher(PolicyWeights, name('lwd/policy'), LATCHED)
