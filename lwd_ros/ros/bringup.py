@@ -65,14 +65,16 @@ def node_commands(graph: Graph, values: dict[str, str]) -> dict[str, list[str]]:
         if spec.sim_time and 'use_sim_time' in values:
             cmd += ['-p', f'use_sim_time:={values["use_sim_time"]}']
         commands[spec.executable] = cmd
-    return fleet_commands(commands, int(values.get('robots', '0') or 0))
+    return fleet_commands(commands, int(values.get('robots', '0') or 0),
+                          int(values.get('seed', '0') or 0))
 
 
-def fleet_commands(commands: dict[str, list[str]], robots: int) -> dict[str, list[str]]:
+def fleet_commands(commands: dict[str, list[str]], robots: int,
+                   seed: int = 0) -> dict[str, list[str]]:
     """One sim + controller per robot under ``/robot_i``, the generator serving them all.
 
-    The robots run on wall time (one ``/clock`` cannot serve N sims) from seeds 1000 apart.
-    Keys are ``executable@robot_i`` for the per-robot nodes.
+    The robots run on wall time (one ``/clock`` cannot serve N sims) from seeds ``seed``,
+    ``seed + 1000``, ... Keys are ``executable@robot_i`` for the per-robot nodes.
     """
     if robots <= 0:
         return commands
@@ -85,7 +87,7 @@ def fleet_commands(commands: dict[str, list[str]], robots: int) -> dict[str, lis
             extra = ['-r', f'__ns:=/robot_{i}']
             if name == 'mujoco_bridge':
                 extra += ['-p', 'publish_clock:=false', '-p', 'use_sim_time:=false',
-                          '-p', f'seed:={1000 * i}', '-p', "video_path:=''"]
+                          '-p', f'seed:={seed + 1000 * i}', '-p', "video_path:=''"]
             out[f'{name}@robot_{i}'] = cmd + extra
     return out
 

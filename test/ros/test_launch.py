@@ -154,3 +154,19 @@ def test_launch_files_with_real_launch_ros():
         exec(compile(path.read_text(), str(path), 'exec'), namespace)
         description = namespace['generate_launch_description']()
         assert any(isinstance(e, Node) for e in description.entities)
+
+
+def test_fleet_expands_namespaced_sims_and_controllers_around_one_generator():
+    graph = GRAPHS['pusht_sim']
+    cmds = node_commands(graph, parse_launch_args(graph, ['robots:=3', 'seed:=5']))
+    assert sorted(cmds) == ['lwd_controller@robot_0', 'lwd_controller@robot_1',
+                            'lwd_controller@robot_2', 'mujoco_bridge@robot_0',
+                            'mujoco_bridge@robot_1', 'mujoco_bridge@robot_2',
+                            'policy_generator']
+    assert 'robots:=3' in cmds['policy_generator']
+    assert '__ns:=/robot_2' in cmds['lwd_controller@robot_2']
+    bridge = cmds['mujoco_bridge@robot_1']
+    assert 'seed:=1005' in bridge  # the later -p wins over the graph's seed:=5
+    assert 'publish_clock:=false' in bridge and '__ns:=/robot_1' in bridge
+    single = node_commands(graph, parse_launch_args(graph, []))
+    assert set(single) == {'mujoco_bridge', 'policy_generator', 'lwd_controller'}
