@@ -139,7 +139,6 @@ class PolicyGeneratorNode(Node):
         self.initial_task = ((self.valid_task(cfg.task) if cfg.task else None)
                              or self.generator.tasks[0])
         self.generator_id = uuid.uuid4().hex[:12]
-        self.batch_latencies: deque = deque(maxlen=1000)
         # One robot in this node's namespace, or a fleet: /robot_0 ... /robot_{N-1}.
         prefixes = [''] if cfg.robots == 0 else [f'/robot_{i}/' for i in range(cfg.robots)]
         self.slots = [RobotSlot(self, p, cfg.seed + 1000 * i) for i, p in enumerate(prefixes)]
@@ -167,7 +166,6 @@ class PolicyGeneratorNode(Node):
         for slot, obs in zip(slots, observations):
             if not slot.history or slot.history[-1] is not obs:
                 slot.history.append(obs)
-        t0 = time.perf_counter()
         if self.warm_start > 0.0:  # warm starts are per robot (each from its own previous)
             gens = [self.generator.generate(np.stack(s.history), s.task, s.rng,
                                             warm_start=s.previous, strength=self.warm_start,
@@ -176,7 +174,6 @@ class PolicyGeneratorNode(Node):
             gens = self.generator.generate_batch([np.stack(s.history) for s in slots],
                                                  [s.task for s in slots],
                                                  [s.rng for s in slots], self.horizon)
-        self.batch_latencies.append((len(slots), time.perf_counter() - t0))
         stamp = self.get_clock().now().to_msg()
         for slot, gen in zip(slots, gens):
             slot.previous = gen
