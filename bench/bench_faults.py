@@ -14,7 +14,6 @@ it survived. Sensor-data QoS is best effort, so not every malformed message arri
 """
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -25,6 +24,7 @@ import rclpy
 from rclpy.executors import SingleThreadedExecutor
 
 from lwd_ros.msg import PolicyWeights
+from lwd_ros.report import emit_json
 from lwd_ros.ros.qos import LATCHED, SENSOR
 from lwd_ros.runtime.mlp import num_params
 from lwd_ros.runtime.policy_msg import fill_policy_msg
@@ -147,11 +147,7 @@ def main() -> int:
     result['controller_exit'] = ctrl.wait(20)
     node.destroy_node()
     rclpy.shutdown()
-    text = json.dumps(result, indent=1)
-    print(text)
-    if args.json:
-        with open(args.json, 'w') as f:
-            f.write(text + '\n')
+    emit_json(result, args.json)
     return 0
 
 

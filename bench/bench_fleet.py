@@ -24,6 +24,7 @@ import rclpy
 from rclpy.executors import SingleThreadedExecutor
 
 from lwd_ros.msg import PolicyWeights
+from lwd_ros.report import emit_json
 from lwd_ros.ros.qos import LATCHED
 
 TICK = os.sysconf('SC_CLK_TCK')
@@ -112,10 +113,7 @@ def main() -> int:
         results['by_robots'].append(run(n, args.seconds, args.deadline))
         print(json.dumps(results['by_robots'][-1]), file=sys.stderr, flush=True)
     rclpy.shutdown()
-    text = json.dumps(results, indent=1)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + '\n')
+    emit_json(results, args.json)
     return 0
 
 

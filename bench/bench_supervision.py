@@ -11,7 +11,6 @@ Prints JSON.
 """
 
 import argparse
-import json
 import os
 from pathlib import Path
 import signal
@@ -24,6 +23,7 @@ import rclpy
 from rclpy.executors import SingleThreadedExecutor
 
 from lwd_ros.msg import PolicyWeights
+from lwd_ros.report import emit_json
 from lwd_ros.ros.qos import LATCHED, SENSOR
 
 
@@ -109,10 +109,7 @@ def main() -> int:
             launch.kill()
         node.destroy_node()
         rclpy.shutdown()
-    text = json.dumps(result, indent=1)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + '\n')
+    emit_json(result, args.json)
     return 0
 
 

@@ -36,6 +36,20 @@ def share_dir() -> Path:
     raise FileNotFoundError(f'lwd_ros share directory not found; looked in {candidates}')
 
 
+def load_ref(ref: str) -> Any:
+    """The object a ``"package.module:attribute"`` reference names (imported on demand).
+
+    Why references rather than imports: env specs, methods and augmentations name code that
+    pulls in heavy dependencies (mujoco, torch); a reference costs nothing until it is used.
+    """
+    import importlib
+
+    module, sep, attr = ref.partition(':')
+    if not sep or not module or not attr:
+        raise ValueError(f'{ref!r} is not a "module:attribute" reference')
+    return getattr(importlib.import_module(module), attr)
+
+
 def resolve_path(path: str | os.PathLike) -> Path:
     """Resolve a user path, falling back to ``share/lwd_ros`` for relative shipped files."""
     p = Path(path).expanduser()

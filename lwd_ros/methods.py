@@ -12,8 +12,9 @@ on the name. Pure data: importing it loads neither torch nor an env.
 from __future__ import annotations
 
 from dataclasses import dataclass
-import importlib
 from typing import Any
+
+from lwd_ros.config import load_ref
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,7 @@ class Method:
     generates: bool = False
 
     def make_source(self, checkpoint: Any, horizon: int | None = None, **options: Any) -> Any:
-        module, _, func = self.source.partition(':')
-        return getattr(importlib.import_module(module), func)(checkpoint, horizon, **options)
+        return load_ref(self.source)(checkpoint, horizon, **options)
 
 
 METHODS: dict[str, Method] = {m.name: m for m in (

@@ -11,9 +11,9 @@ its ``entry_point`` names, plus a line in ``SPECS``.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
+from lwd_ros.config import load_ref
 from lwd_ros.envs.spec import EnvSpec
 
 # name -> "module:attribute" of its EnvSpec
@@ -23,17 +23,12 @@ SPECS = {
 }
 
 
-def _resolve(ref: str) -> Any:
-    module, _, attr = ref.partition(':')
-    return getattr(importlib.import_module(module), attr)
-
-
 def get_spec(name: str) -> EnvSpec:
     """The spec registered as ``name`` or with gymnasium id ``name``."""
     if name in SPECS:
-        return _resolve(SPECS[name])
+        return load_ref(SPECS[name])
     for ref in SPECS.values():
-        spec = _resolve(ref)
+        spec = load_ref(ref)
         if spec.gym_id == name:
             return spec
     raise ValueError(f'unknown env {name!r}; known: {sorted(SPECS)} (or their gymnasium ids)')
@@ -44,7 +39,7 @@ def make_env(name: str | EnvSpec, **kwargs: Any) -> Any:
     import gymnasium as gym
 
     spec = name if isinstance(name, EnvSpec) else get_spec(name)
-    _resolve(spec.entry_point)  # importing the env module registers its id
+    load_ref(spec.entry_point)  # importing the env module registers its id
     return gym.make(spec.gym_id, **kwargs)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 import dataclasses
 from dataclasses import dataclass
-import importlib
 import json
 import logging
 import math
@@ -26,6 +25,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from lwd_ros.config import load_ref
 from lwd_ros.data.episode import Episode
 from lwd_ros.data.snippets import (
     Snippets,
@@ -144,8 +144,7 @@ def augmentations(data: DataConfig, spec: EnvSpec, episodes: Sequence[Episode],
     if not spec.augment or task_poses is None:
         raise ValueError(f'data.augment: env {spec.name!r} declares no augmentation, or the '
                          'dataset has no goal poses')
-    module, _, func = spec.augment.partition(':')
-    extra = getattr(importlib.import_module(module), func)(episodes, task_poses)
+    extra = load_ref(spec.augment)(episodes, task_poses)
     log.info('data.augment: %d extra episodes from %d', len(extra), len(episodes))
     return extra
 
