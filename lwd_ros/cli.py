@@ -17,7 +17,7 @@ import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
     'collect': ('lwd_ros.envs.pusht.collect',
-                'collect PushT MPC expert demonstrations into a Minari dataset'),
+                'collect expert demonstrations into a Minari dataset (--env pusht|mt10)'),
     'render': ('lwd_ros.envs.pusht.render',
                'render PushT episodes to MP4/GIF and a trajectory PNG'),
     'train': ('lwd_ros.learning.train_cli',
@@ -35,6 +35,19 @@ def _usage() -> str:
     return f'usage: lwd <command> [options]\n\ncommands:\n{rows}\n\n`lwd <command> -h` for help.'
 
 
+def _module(name: str, rest: list[str]) -> str:
+    """The module that runs ``name``; ``collect`` is each env's own (``--env``, spec.collect)."""
+    if name == 'collect':
+        env = next((a.split('=', 1)[1] for a in rest if a.startswith('--env=')), None)
+        if env is None and '--env' in rest[:-1]:
+            env = rest[rest.index('--env') + 1]
+        if env is not None:
+            from lwd_ros.envs import get_spec
+
+            return get_spec(env).collect or COMMANDS[name][0]
+    return COMMANDS[name][0]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ('-h', '--help'):
@@ -44,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f'lwd: unknown command {name!r}\n\n{_usage()}', file=sys.stderr)
         return 2
-    module = importlib.import_module(COMMANDS[name][0])
+    module = importlib.import_module(_module(name, rest))
     parser = argparse.ArgumentParser(prog=f'lwd {name}', description=COMMANDS[name][1])
     module.add_arguments(parser)
     args = parser.parse_args(rest)

@@ -101,8 +101,8 @@ def convert(args) -> dict:
     from lwd_ros.config import to_dict
     from lwd_ros.data.bag_reader import bag_to_episodes
     from lwd_ros.data.bags import BagError
+    from lwd_ros.data.collection import check_json_path
     from lwd_ros.data.minari_io import check_writable, write_episodes
-    from lwd_ros.envs.pusht.collect import check_json_path
     from lwd_ros.envs.pusht.config import load_pusht_config
 
     cfg = convert_config(args)

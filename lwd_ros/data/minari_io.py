@@ -1,6 +1,6 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""PushT demonstrations as local Minari datasets: ``write_episodes`` and ``load_episodes``.
+"""Demonstrations as local Minari datasets: ``write_episodes`` and ``load_episodes``.
 
 Training reads datasets only through ``load_episodes``, so this is the one place that knows
 the on-disk format. Layout (Minari's own, HDF5 backend)::
@@ -10,17 +10,18 @@ the on-disk format. Layout (Minari's own, HDF5 backend)::
 
 Open it with Minari directly as ``minari.MinariDataset(PATH / 'data')``. Per episode:
 
-* ``observations (T + 1, 5)`` float64 ``[agent_x, agent_y, block_x, block_y, block_yaw]``
-  (metres, radians; see ``lwd_ros.envs.pusht.env``), ``actions (T, 2)`` float32 target xy;
-* ``rewards (T,)`` = ``clip(coverage / 0.95, 0, 1)`` after each action, ``terminations``
-  true on the last step of a successful episode, ``truncations`` true on the last step of a
-  failed one;
+* ``observations (T + 1, obs_dim)`` float64 in the order of the env spec's observation
+  names, ``actions (T, act_dim)`` float32 in the order of its commanded joints;
+* ``rewards (T,)`` and per-state ``infos`` from the spec's ``step_signals`` hook (PushT:
+  ``clip(coverage / 0.95, 0, 1)`` and the coverage); without one, 1 on the final step of a
+  successful episode; ``terminations`` true on the last step of a successful episode,
+  ``truncations`` true on the last step of a failed one;
 * the task label, twice, because Minari's ``EpisodeData`` has no metadata field: in the
   episode's Minari metadata as the reset options ``{'task': name}`` next to the reset
   ``seed`` (``env.reset(seed=seed, options=options)`` replays the initial state), and per step
   in ``infos['task_id']`` (index into ``metadata['lwd_ros']['task_names']``), so code that
-  only iterates ``EpisodeData`` still sees it. ``infos`` also holds ``coverage`` and
-  ``success`` for each of the ``T + 1`` states.
+  only iterates ``EpisodeData`` still sees it. ``infos`` also holds ``success`` for each of
+  the ``T + 1`` states. ``metadata['lwd_ros']['env']`` names the env spec.
 
 Writing goes to a temporary sibling directory that is renamed into place at the end, so an
 interrupted or failed write never leaves half a dataset, and an existing dataset is only
@@ -39,11 +40,11 @@ from typing import Any
 
 import numpy as np
 
+from lwd_ros.config import load_ref
 from lwd_ros.data.episode import Episode
-from lwd_ros.envs.pusht import geometry as geom
+from lwd_ros.envs import get_spec
 
 FORMAT_VERSION = 1
-SUCCESS_THRESHOLD = 0.95  # the PushT success coverage, used for rewards
 
 
 def _data_dir(path: Path) -> Path:
@@ -73,17 +74,22 @@ def check_writable(path: str | os.PathLike, overwrite: bool = False) -> Path:
     return path
 
 
-def _coverages(ep: Episode, goal: np.ndarray) -> np.ndarray:
-    return np.array([geom.coverage(row[2:5], goal) for row in ep.observations.astype(float)])
+def success_signals(ep: Episode, goal_pose: Any = None) -> dict[str, np.ndarray]:
+    """Rewards and per-state infos of an env without a shaped signal: success at the end."""
+    T = len(ep)
+    success = np.zeros(T + 1, bool)
+    success[-1] = ep.success
+    return {'rewards': success[1:].astype(np.float64), 'success': success}
 
 
 def _episode_buffer(ep: Episode, index: int, task_ids: Mapping[str, int],
-                    goal_poses: Mapping[str, Sequence[float]]):
+                    goal_poses: Mapping[str, Any], signals: Any):
     from minari.data_collector import EpisodeBuffer
 
-    if ep.task not in goal_poses:
-        raise ValueError(f'episode {index}: unknown task {ep.task!r}; known: {list(goal_poses)}')
-    coverage = _coverages(ep, np.asarray(goal_poses[ep.task], np.float64))
+    if ep.task not in task_ids:
+        raise ValueError(f'episode {index}: unknown task {ep.task!r}; known: {list(task_ids)}')
+    infos = dict(signals(ep, goal_poses.get(ep.task)))
+    rewards = infos.pop('rewards')
     T = len(ep)
     terminations = np.zeros(T, bool)
     truncations = np.zeros(T, bool)
@@ -94,26 +100,26 @@ def _episode_buffer(ep: Episode, index: int, task_ids: Mapping[str, int],
         id=index, seed=ep.seed, options={'task': ep.task},
         observations=ep.observations.astype(np.float64),
         actions=ep.actions.astype(np.float32),
-        rewards=np.clip(coverage[1:] / SUCCESS_THRESHOLD, 0.0, 1.0).tolist(),
+        rewards=np.asarray(rewards, np.float64).tolist(),
         terminations=terminations.tolist(), truncations=truncations.tolist(),
-        infos={'task_id': np.full(T + 1, task_ids[ep.task], np.int32),
-               'coverage': coverage, 'success': coverage > SUCCESS_THRESHOLD})
+        infos={'task_id': np.full(T + 1, task_ids[ep.task], np.int32), **infos})
 
 
 def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
-                   overwrite: bool = False,
+                   overwrite: bool = False, env: str = 'pusht',
                    goal_poses: Mapping[str, Sequence[float]] | None = None,
-                   description: str = 'PushT demonstrations',
+                   description: str = 'demonstrations',
                    algorithm_name: str = 'lwd_ros',
                    extra_metadata: Mapping[str, Any] | None = None) -> Path:
     """Write episodes as a Minari dataset at ``path`` (see the module docstring for layout).
 
     Args:
-        episodes: the demonstrations; each ``task`` must be a key of ``goal_poses``.
+        episodes: the demonstrations; each ``task`` must be one of the env's tasks.
         path: dataset directory (created; must be empty unless ``overwrite``).
         overwrite: replace an existing dataset, only after the new one is complete.
-        goal_poses: task name -> goal pose used to compute coverage and rewards (default:
-            the shipped PushT tasks).
+        env: the registered env spec the episodes come from.
+        goal_poses: task name -> goal pose, for envs whose tasks are goal poses (PushT:
+            rewards and coverage are computed from them; stored in the metadata).
         description: Minari description.
         algorithm_name: Minari algorithm name (what produced the data).
         extra_metadata: JSON-safe provenance stored under ``metadata['lwd_ros']``.
@@ -125,17 +131,18 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
     import minari
     from minari.dataset.minari_storage import MinariStorage
 
-    from lwd_ros.envs.pusht.config import TASKS
-    import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
-
+    env_spec = get_spec(env)
     path = check_writable(path, overwrite)
     episodes = list(episodes)
-    goal_poses = dict(TASKS if goal_poses is None else goal_poses)
-    task_names = sorted({ep.task for ep in episodes} | set(goal_poses))
+    goal_poses = dict(goal_poses or {})
+    task_names = sorted(set(goal_poses) | set(env_spec.tasks))
     task_ids = {name: i for i, name in enumerate(task_names)}
-    buffers = [_episode_buffer(ep, i, task_ids, goal_poses) for i, ep in enumerate(episodes)]
+    signals = load_ref(env_spec.step_signals) if env_spec.step_signals else success_signals
+    buffers = [_episode_buffer(ep, i, task_ids, goal_poses, signals)
+               for i, ep in enumerate(episodes)]
 
-    spec = gym.spec(lwd_ros.envs.pusht.env.PUSHT_ID)
+    load_ref(env_spec.entry_point)  # importing the env module registers its gymnasium id
+    spec = gym.spec(env_spec.gym_id)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.partial-', dir=path.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a dataset is an ordinary directory
     try:
@@ -150,7 +157,7 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
             'algorithm_name': algorithm_name,
             'description': description,
             'author': {'lwd_ros contributors'},
-            'lwd_ros': {'format': FORMAT_VERSION, 'task_names': task_names,
+            'lwd_ros': {'format': FORMAT_VERSION, 'env': env, 'task_names': task_names,
                         'goal_poses': {k: list(map(float, v)) for k, v in goal_poses.items()},
                         **dict(extra_metadata or {})},
         })
@@ -184,7 +191,7 @@ def read_metadata(path: str | os.PathLike) -> dict[str, Any]:
 def load_episodes(path: str | os.PathLike) -> list[Episode]:
     """Read a dataset written by ``write_episodes`` (or ``lwd collect``) as ``Episode`` records.
 
-    Observations come back float32 ``(T + 1, 5)``, actions float32 ``(T, 2)``, with the task
+    Observations come back float32 ``(T + 1, obs_dim)``, actions ``(T, act_dim)``, with the task
     name, reset seed and success flag of each episode, in the stored order.
     """
     from minari import MinariDataset

@@ -19,6 +19,7 @@ from lwd_ros.envs.spec import EnvSpec
 # name -> "module:attribute" of its EnvSpec
 SPECS = {
     'pusht': 'lwd_ros.envs.pusht.spec:PUSHT',
+    'mt10': 'lwd_ros.envs.mt10.spec:MT10',
     'toy': 'lwd_ros.evaluation.toy:TOY_SPEC',
 }
 

@@ -19,7 +19,9 @@ from dataclasses import asdict, dataclass, field
 import re
 from typing import Any
 
-OBS_KINDS = ('joints', 'pose2d')
+OBS_KINDS = ('joints', 'pose2d', 'point')
+TWIST = 'geometry_msgs/msg/TwistStamped'
+COMMAND_TYPES = ('std_msgs/msg/Float64MultiArray', TWIST)
 ANGLE_FEATURE = re.compile(r'^(sin|cos)\((.+)\)$')
 
 
@@ -36,7 +38,8 @@ class ObsBlock:
     Args:
         kind: ``joints``: positions of ``joints`` from ``sensor_msgs/JointState``;
             ``pose2d``: ``x, y, yaw`` of a ``geometry_msgs/PoseStamped`` (yaw about world z,
-            wrapped to ``[0, 2 pi)``).
+            wrapped to ``[0, 2 pi)``); ``point``: ``x, y, z`` of a
+            ``geometry_msgs/PoseStamped`` (its orientation unread).
         topic: where it arrives; relative, so a robot's nodes share its namespace
             (``/robot_3/joint_states``); in the root namespace ``/joint_states``.
         names: the observation entries it fills, in order.
@@ -54,7 +57,7 @@ class ObsBlock:
         _tuples(self, 'names', 'units', 'joints')
         if self.kind not in OBS_KINDS:
             raise ValueError(f'observation kind {self.kind!r} is not one of {OBS_KINDS}')
-        size = {'joints': len(self.joints), 'pose2d': 3}[self.kind]
+        size = {'joints': len(self.joints), 'pose2d': 3, 'point': 3}[self.kind]
         if not (len(self.names) == len(self.units) == size) or size == 0:
             raise ValueError(f'{self.kind} block on {self.topic}: {self.names=} and '
                              f'{self.units=} must have {size or "one or more"} entries')
@@ -72,6 +75,10 @@ class CommandSpec:
         low: per-joint lower limit the controller clamps to.
         high: per-joint upper limit.
         units: one unit per joint.
+        twist_scale: for ``geometry_msgs/msg/TwistStamped``: m/s of linear velocity per unit
+            of the first three actions (a Cartesian servo command, MoveIt Servo's input).
+        aux_topic: where the joints after a twist's three go (``Float64MultiArray``; a
+            gripper command).
     """
 
     topic: str
@@ -81,6 +88,8 @@ class CommandSpec:
     low: tuple[float, ...]
     high: tuple[float, ...]
     units: tuple[str, ...]
+    twist_scale: float = 0.0
+    aux_topic: str = ''
 
     def __post_init__(self):
         _tuples(self, 'joints', 'units')
@@ -92,6 +101,12 @@ class CommandSpec:
                              'be non-empty and of equal length')
         if any(lo >= hi for lo, hi in zip(self.low, self.high)):
             raise ValueError(f'command limits {self.low=} must be below {self.high=}')
+        if self.msg_type not in COMMAND_TYPES:
+            raise ValueError(f'command message {self.msg_type!r} is not one of {COMMAND_TYPES}')
+        if self.msg_type == TWIST and (n < 3 or self.twist_scale <= 0 or
+                                       (n > 3 and not self.aux_topic)):
+            raise ValueError(f'a twist command needs >= 3 joints, twist_scale > 0 and an '
+                             f'aux_topic for joints past the third ({self.joints=})')
 
 
 @dataclass(frozen=True)
@@ -116,6 +131,9 @@ class EnvSpec:
         reset_service: the sim's reset service (``lwd_ros/ResetEpisode``).
         augment: ``module:function`` ``(episodes, task_poses) -> extra episodes`` the
             env's symmetries allow (``data.augment`` turns it on); '' = none.
+        step_signals: ``module:function`` ``(episode, goal_pose) -> {'rewards': (T,),
+            info name: (T + 1,)}`` a dataset stores per step; '' = success at the end.
+        collect: module of the env's ``lwd collect`` (``add_arguments``/``run``).
     """
 
     name: str
@@ -133,6 +151,8 @@ class EnvSpec:
     episode_topic: str = ''
     reset_service: str = ''
     augment: str = ''
+    step_signals: str = ''
+    collect: str = ''
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):

@@ -18,11 +18,10 @@ import argparse
 from collections import Counter
 import logging
 import multiprocessing as mp
-from pathlib import Path
 import sys
-import tempfile
 import time
 
+from lwd_ros.data.collection import check_json_path, quotas
 from lwd_ros.report import emit_json
 
 log = logging.getLogger(__name__)
@@ -33,6 +32,7 @@ _worker: dict = {}  # per-process env and expert, built once by _init_worker
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--env', default='pusht', help='env spec (lwd_ros.envs.SPECS)')
     parser.add_argument('--out', default=DEFAULT_OUT, help='dataset directory (local path)')
     parser.add_argument('--episodes', type=int, default=200, help='episodes to keep')
     parser.add_argument('--tasks', default='all',
@@ -79,24 +79,6 @@ def _attempt(job: tuple[int, str, int]):
     return episode, stats, time.perf_counter() - t0
 
 
-def check_json_path(path: str) -> None:
-    """Raise PermissionError now if a ``--json`` summary could not be written later."""
-    p = Path(path).expanduser()
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if p.exists():
-            with open(p, 'a'):  # appends nothing: the old summary stays until replaced
-                pass
-        else:
-            tempfile.TemporaryFile(dir=p.parent).close()
-    except OSError as exc:
-        raise PermissionError(f'cannot write the JSON summary {p}: {exc}') from exc
-
-
-def _quotas(tasks: list[str], n: int) -> dict[str, int]:
-    return {t: n // len(tasks) + (i < n % len(tasks)) for i, t in enumerate(tasks)}
-
-
 def collect(args) -> dict:
     """Run the expert until every task's quota is filled; write the dataset; return a summary."""
     from tqdm import tqdm
@@ -114,7 +96,7 @@ def collect(args) -> dict:
     out = check_writable(args.out, args.overwrite)  # before any work is done
     if args.json:
         check_json_path(args.json)
-    quota = _quotas(tasks, args.episodes)
+    quota = quotas(tasks, args.episodes)
     max_attempts = args.max_attempts or 2 * args.episodes + 10
     jobs = ((i, tasks[i % len(tasks)], args.seed + i) for i in range(max_attempts))
 
@@ -157,7 +139,7 @@ def collect(args) -> dict:
     provenance = {'seed': args.seed, 'tasks': tasks, 'attempts': attempts,
                   'include_failures': args.include_failures,
                   'env_config': to_dict(env_cfg), 'expert_config': to_dict(expert_cfg)}
-    write_episodes(kept, out, overwrite=args.overwrite, goal_poses=env_cfg.tasks,
+    write_episodes(kept, out, overwrite=args.overwrite, env='pusht', goal_poses=env_cfg.tasks,
                    description='PushT demonstrations by the lwd_ros MPC expert',
                    algorithm_name='lwd_ros MPC expert (predictive sampling)',
                    extra_metadata={'collect': provenance})

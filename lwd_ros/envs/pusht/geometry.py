@@ -172,3 +172,18 @@ def distance_to_t_local(points: np.ndarray) -> np.ndarray:
     stem_half = (STEM_END - BAR_WIDTH) / 2
     stem = _rect_distance(p, (0.0, BAR_WIDTH + stem_half), (STEM_HALF_WIDTH, stem_half))
     return np.minimum(bar, stem)
+
+
+def episode_signals(episode, goal_pose) -> dict[str, np.ndarray]:
+    """What a PushT dataset stores per step: rewards and each state's coverage and success.
+
+    The env spec's ``step_signals`` hook (``lwd_ros.data.minari_io``), so recordings from bags
+    get the same rewards as collected ones. ``goal_pose`` None: the shipped task's goal.
+    """
+    from lwd_ros.envs.pusht.config import TASKS, PushTConfig
+
+    goal = np.asarray(TASKS[episode.task] if goal_pose is None else goal_pose, np.float64)
+    cov = np.array([coverage(row[2:5], goal) for row in episode.observations.astype(float)])
+    threshold = PushTConfig.success_threshold
+    return {'rewards': np.clip(cov[1:] / threshold, 0.0, 1.0), 'coverage': cov,
+            'success': cov > threshold}

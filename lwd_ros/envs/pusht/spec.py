@@ -30,4 +30,6 @@ PUSHT = EnvSpec(
     episode_topic='pusht/episode',
     reset_service='pusht/reset',
     augment='lwd_ros.envs.pusht.augment:mirrored',
+    step_signals='lwd_ros.envs.pusht.geometry:episode_signals',
+    collect='lwd_ros.envs.pusht.collect',
 )

@@ -1,0 +1,27 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""What every env's ``lwd collect`` shares: task quotas and early checks of output paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+import tempfile
+
+
+def check_json_path(path: str) -> None:
+    """Raise PermissionError now if a ``--json`` summary could not be written later."""
+    p = Path(path).expanduser()
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if p.exists():
+            with open(p, 'a'):  # appends nothing: the old summary stays until replaced
+                pass
+        else:
+            tempfile.TemporaryFile(dir=p.parent).close()
+    except OSError as exc:
+        raise PermissionError(f'cannot write the JSON summary {p}: {exc}') from exc
+
+
+def quotas(tasks: list[str], n: int) -> dict[str, int]:
+    """``n`` episodes split as evenly as possible over ``tasks`` (the first ones get extra)."""
+    return {t: n // len(tasks) + (i < n % len(tasks)) for i, t in enumerate(tasks)}
