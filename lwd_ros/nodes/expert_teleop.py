@@ -69,8 +69,8 @@ class ExpertTeleop(Node):
 
     def on_pose(self, msg: PoseStamped) -> None:
         q = msg.pose.orientation
-        self.obs.update_pose(msg.pose.position.x, msg.pose.position.y, (q.x, q.y, q.z, q.w),
-                             time.monotonic())
+        p = msg.pose.position
+        self.obs.update_pose((p.x, p.y, p.z), (q.x, q.y, q.z, q.w), time.monotonic())
 
     def on_episode(self, msg: EpisodeStatus) -> None:
         if msg.episode != self.episode:

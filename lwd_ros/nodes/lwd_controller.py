@@ -16,15 +16,14 @@ import sys
 import time
 
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
-from geometry_msgs.msg import PoseStamped
 from rclpy.callback_groups import MutuallyExclusiveCallbackGroup
 from rclpy.node import Node
-from sensor_msgs.msg import JointState
-from std_msgs.msg import Float64MultiArray
 
 from lwd_ros.msg import PolicyWeights
+from lwd_ros.ros.commands import CommandPublisher
+from lwd_ros.ros.observation_topics import subscribe_observation
 from lwd_ros.ros.params import declare_config
-from lwd_ros.ros.qos import LATCHED, SENSOR
+from lwd_ros.ros.qos import LATCHED
 from lwd_ros.ros.spin import run_node
 from lwd_ros.runtime.controller import ControllerConfig, Mode, PolicyController
 from lwd_ros.runtime.policy_msg import InvalidPolicy
@@ -43,14 +42,9 @@ class LwdController(Node):
         self._mode = None
         self._last_reject = ''
 
-        self.cmd_pub = self.create_publisher(Float64MultiArray, spec.command.topic, SENSOR)
+        self.commands = CommandPublisher(self, spec.command)
         self.diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
-        for topic, kind in self.core.obs.topics.items():
-            if kind == 'joints':
-                self.create_subscription(JointState, topic, self.on_joints, SENSOR)
-            else:
-                self.create_subscription(PoseStamped, topic,
-                                         lambda m, t=topic: self.on_pose(m, t), SENSOR)
+        subscribe_observation(self, self.core.obs, on_bad=self._bad_input)
         self.create_subscription(PolicyWeights, 'lwd/policy', self.on_policy, LATCHED,
                                  callback_group=MutuallyExclusiveCallbackGroup())
         self.create_timer(1.0 / rate, self.on_tick,
@@ -63,16 +57,6 @@ class LwdController(Node):
         self.bad_inputs += 1
         self.get_logger().warning(f'dropped {what} (total {self.bad_inputs})',
                                   throttle_duration_sec=5.0)
-
-    def on_joints(self, msg: JointState) -> None:
-        if not self.core.obs.update_joints(msg.name, msg.position, time.monotonic()):
-            self._bad_input(f'a joint state without finite {list(self.core.obs.joint_names)}')
-
-    def on_pose(self, msg: PoseStamped, topic: str) -> None:
-        q = msg.pose.orientation
-        if not self.core.obs.update_pose(msg.pose.position.x, msg.pose.position.y,
-                                         (q.x, q.y, q.z, q.w), time.monotonic(), topic):
-            self._bad_input(f'a non-finite pose on {topic}')
 
     def on_policy(self, msg: PolicyWeights) -> None:
         try:
@@ -91,7 +75,7 @@ class LwdController(Node):
         self.monitor.tick(now)
         command, mode = self.core.tick(now)
         if command is not None:
-            self.cmd_pub.publish(Float64MultiArray(data=command.astype(float).tolist()))
+            self.commands.publish(command)
         if mode is not self._mode:
             # Two call sites: rclpy refuses one site logging at two severities.
             if mode is Mode.RUN:

@@ -21,19 +21,17 @@ from __future__ import annotations
 
 from collections import deque
 import sys
-import time
 import uuid
 
-from geometry_msgs.msg import PoseStamped
 import numpy as np
 from rclpy.node import Node
 from rclpy.time import Time
-from sensor_msgs.msg import JointState
 
 from lwd_ros.config import resolve_path
 from lwd_ros.msg import EpisodeStatus, PolicyWeights, TaskSwitch
+from lwd_ros.ros.observation_topics import subscribe_observation
 from lwd_ros.ros.params import declare_config
-from lwd_ros.ros.qos import LATCHED, RELIABLE, SENSOR
+from lwd_ros.ros.qos import LATCHED, RELIABLE
 from lwd_ros.ros.spin import run_node
 from lwd_ros.runtime.generator import GeneratorConfig
 from lwd_ros.runtime.loader import load_generator
@@ -63,41 +61,29 @@ class RobotSlot:
         self.generation, self.previous, self.episode = 0, None, 0
         # Stamps as integer ns of ROS time: rclpy refuses to compare a default Time()
         # (system clock) with one from a message (ROS clock).
-        self.stamps = [0, 0]  # newest joint state, newest pose
+        self.stamps = {topic: 0 for topic in self.obs.topics}  # newest of each topic
         self.regen_after: int | None = 0  # generate once the first observation is in
 
         def name(topic: str) -> str:  # a fleet namespaces every robot topic
             return prefix + topic.lstrip('/') if prefix else topic
         self.pub = node.create_publisher(PolicyWeights, name('lwd/policy'), LATCHED)
-        for topic, kind in self.obs.topics.items():
-            if kind == 'joints':
-                node.create_subscription(JointState, name(topic), self.on_joints, SENSOR)
-            else:
-                node.create_subscription(PoseStamped, name(topic),
-                                         lambda m, t=topic: self.on_pose(m, t), SENSOR)
+        subscribe_observation(node, self.obs, self.on_observation, name=name)
         node.create_subscription(TaskSwitch, name('lwd/task'), self.on_task, LATCHED)
         if node.spec.episode_topic:
             node.create_subscription(EpisodeStatus, name(node.spec.episode_topic),
                                      self.on_episode, RELIABLE)
 
-    def on_joints(self, msg: JointState) -> None:
-        if self.obs.update_joints(msg.name, msg.position, time.monotonic()):
-            self.stamps[0] = stamp_ns(msg.header.stamp)
-            self.maybe_regenerate()
-
-    def on_pose(self, msg: PoseStamped, topic: str) -> None:
-        q = msg.pose.orientation
-        if self.obs.update_pose(msg.pose.position.x, msg.pose.position.y,
-                                (q.x, q.y, q.z, q.w), time.monotonic(), topic):
-            self.stamps[1] = stamp_ns(msg.header.stamp)
-            self.maybe_regenerate()
+    def on_observation(self, topic: str, msg) -> None:
+        self.stamps[topic] = stamp_ns(msg.header.stamp)
+        self.maybe_regenerate()
 
     def on_task(self, msg: TaskSwitch) -> None:
         task = self.node.valid_task(msg.task)
         if task and task != self.task:
             self.node.get_logger().info(f'{self.prefix}task switch {self.task!r} -> {task!r}')
             self.task = task
-            self.regen_after = 0  # any observation will do: react at once
+            self.regen_after = 0  # any observation will do: react at once, with the one
+            self.maybe_regenerate()  # already held (none yet: with the first to arrive)
 
     def on_episode(self, msg: EpisodeStatus) -> None:
         if msg.episode != self.episode:
@@ -107,9 +93,9 @@ class RobotSlot:
 
     def maybe_regenerate(self) -> None:
         """Episode starts and task switches: generate at once, for this robot alone."""
-        if self.regen_after is None or min(self.stamps) < self.regen_after:
+        if self.regen_after is None or min(self.stamps.values()) < self.regen_after:
             return
-        obs = self.obs.observation()  # None until both joint state and pose have arrived
+        obs = self.obs.observation()  # None until every observation topic has arrived
         if obs is not None:
             self.regen_after = None
             self.node.publish_policies([self], [obs])

@@ -4,7 +4,7 @@
 
 Starts the graph's nodes (``lwd_ros.ros.graphs``) as processes with the same params file and
 the same argument -> parameter mapping as ``launch/*.launch.py``, prefixes their output with
-the node name, watches ``/pusht/episode`` to print episode outcomes, and stops everything on
+the node name, watches the sim's episode topic to print episode outcomes, and stops everything on
 Ctrl-C, when a node dies, or after ``episodes:=N`` episodes.
 """
 
@@ -66,11 +66,11 @@ def node_commands(graph: Graph, values: dict[str, str]) -> dict[str, list[str]]:
             cmd += ['-p', f'use_sim_time:={values["use_sim_time"]}']
         commands[spec.executable] = cmd
     return fleet_commands(commands, int(values.get('robots', '0') or 0),
-                          int(values.get('seed', '0') or 0))
+                          int(values.get('seed', '0') or 0), graph.bridge)
 
 
-def fleet_commands(commands: dict[str, list[str]], robots: int,
-                   seed: int = 0) -> dict[str, list[str]]:
+def fleet_commands(commands: dict[str, list[str]], robots: int, seed: int = 0,
+                   bridge: str = 'mujoco_bridge') -> dict[str, list[str]]:
     """One sim + controller per robot under ``/robot_i``, the generator serving them all.
 
     The robots run on wall time (one ``/clock`` cannot serve N sims) from seeds ``seed``,
@@ -85,9 +85,11 @@ def fleet_commands(commands: dict[str, list[str]], robots: int,
             continue
         for i in range(robots):
             extra = ['-r', f'__ns:=/robot_{i}']
-            if name == 'mujoco_bridge':
+            if name == bridge:
                 extra += ['-p', 'publish_clock:=false', '-p', 'use_sim_time:=false',
-                          '-p', f'seed:={seed + 1000 * i}', '-p', "video_path:=''"]
+                          '-p', f'seed:={seed + 1000 * i}']
+                if bridge == 'mujoco_bridge':
+                    extra += ['-p', "video_path:=''"]
             out[f'{name}@robot_{i}'] = cmd + extra
     return out
 
@@ -100,9 +102,12 @@ def _pump(name: str, stream, lock: threading.Lock) -> None:
 
 
 class EpisodeWatcher:
-    """Listens to /pusht/episode in this process and records finished episodes."""
+    """Listens to the sims' episode topics in this process and records finished episodes."""
 
-    def __init__(self, topics: tuple[str, ...] = ('/pusht/episode',)):
+    def __init__(self, episode_topic: str = 'pusht/episode', robots: int = 0):
+        self.suffix = '/' + episode_topic
+        topics = (tuple(f'/robot_{i}/{episode_topic}' for i in range(robots))
+                  or (self.suffix,))
         import rclpy
         from rclpy.executors import SingleThreadedExecutor
 
@@ -120,7 +125,7 @@ class EpisodeWatcher:
         self.finished: list[dict] = []
 
     def _on_status(self, msg, topic: str = '') -> None:
-        robot = topic[:-len('/pusht/episode')].strip('/')
+        robot = topic[:-len(self.suffix)].strip('/')
         if msg.done and all((e['episode'], e.get('robot', '')) != (msg.episode, robot)
                             for e in self.finished):
             self.finished.append({**({'robot': robot} if robot else {}),
@@ -181,8 +186,7 @@ def run(args: argparse.Namespace) -> int:
     for name in commands:
         start(name)
     robots = int(values.get('robots', '0') or 0)
-    watcher = EpisodeWatcher(tuple(f'/robot_{i}/pusht/episode' for i in range(robots))
-                             or ('/pusht/episode',))
+    watcher = EpisodeWatcher(graph.episode_topic, robots)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

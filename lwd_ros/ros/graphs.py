@@ -45,6 +45,12 @@ class Graph:
     params_files: tuple[str, ...]  # under share/lwd_ros/config, applied in order
     nodes: tuple[NodeSpec, ...]
     arguments: tuple[Argument, ...] = field(default=())
+    episode_topic: str = 'pusht/episode'  # where the sim reports episodes (lwd launch prints)
+
+    @property
+    def bridge(self) -> str:
+        """The sim node (the one whose exit ends the graph); '' on hardware."""
+        return next((n.executable for n in self.nodes if n.ends_graph), '')
 
     def argument(self, name: str) -> Argument:
         return next(a for a in self.arguments if a.name == name)
@@ -97,6 +103,28 @@ GRAPHS: dict[str, Graph] = {
                             'Float64MultiArray command topic of the position controller',
                             remaps=(('lwd_controller',
                                      '/forward_position_controller/commands'),)))),
+    # MT10 on the simulated Sawyer: one task-conditioned generator, live task switching.
+    'mt10_sim': Graph(
+        params_files=('ros/lwd.yaml', 'ros/mt10_sim.yaml'),
+        nodes=(NodeSpec('mt10_bridge', respawn=True, ends_graph=True),
+               NodeSpec('policy_generator', respawn=True),
+               NodeSpec('lwd_controller', sim_time=False)),
+        arguments=(Argument('checkpoint', 'models/mt10', 'LWD MT10 checkpoint or ONNX export',
+                            (('policy_generator', 'checkpoint'),)),
+                   Argument('task', 'reach-v3', 'initial task (an MT10 task name)',
+                            (('mt10_bridge', 'task'), ('policy_generator', 'task'))),
+                   _HORIZON,
+                   Argument('control_rate', '500.0', 'controller loop rate, Hz',
+                            (('lwd_controller', 'control_rate'),)),
+                   _SIM_TIME,
+                   Argument('real_time_factor', '1.0', 'sim speed relative to wall time',
+                            (('mt10_bridge', 'real_time_factor'),)),
+                   Argument('seed', '100000', 'seed of the first episode',
+                            (('mt10_bridge', 'seed'),)),
+                   Argument('episodes', '0', 'stop the sim after this many episodes (0: never)',
+                            (('mt10_bridge', 'max_episodes'),)),
+                   _ROBOTS),
+        episode_topic='mt10/episode'),
     # Demonstrations: the MPC expert drives the sim through the command topic while the
     # recorder writes a rosbag2 bag of the topics `lwd bag2dataset` turns into a dataset.
     'record_demos': Graph(

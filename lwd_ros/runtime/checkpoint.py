@@ -80,7 +80,7 @@ class CheckpointMeta:
         obs_history: observations the diffusion model is conditioned on.
         latent_dim: size of z (0 for ``bc``).
         horizon: the action horizon the policies were trained for, the default at run time
-            (0: not recorded).
+            (0: whole demonstrations, one policy per episode).
         relative_actions: ``(action, feature)`` index pairs of actions learnt relative to a
             feature (``ModelSpace.relative``); empty: absolute actions.
         horizons: horizons a horizon-conditioned generator was trained for (empty: none;

@@ -134,6 +134,9 @@ class PolicyController:
         # float64: the command message is float64, and 0.512 as float32 is 0.51200002
         self._low = np.asarray(config.low, np.float64)
         self._high = np.asarray(config.high, np.float64)
+        # Position targets hold where the joints are; velocity-like commands hold at zero,
+        # so they need no joint feedback.
+        self._position = self.spec.command.interface == 'position'
         self._active: ActivePolicy | None = None
         self.rejected = 0
         self.swaps = 0
@@ -193,7 +196,10 @@ class PolicyController:
 
     def _hold(self, fresh_joints: bool) -> np.ndarray | None:
         # Hold where the joints last were; if they are stale too, stay silent and let the
-        # position controller keep its last target.
+        # position controller keep its last target. A velocity interface holds by commanding
+        # zero (within the limits).
+        if not self._position:
+            return np.clip(np.zeros(len(self._low)), self._low, self._high)
         if not fresh_joints:
             return None
         return np.clip(self.obs.joints.astype(np.float64), self._low, self._high)
@@ -204,10 +210,10 @@ class PolicyController:
         Every command returned is finite and within the limits.
         """
         obs = self.obs.observation()
-        if obs is None or self.obs.joints is None:
+        if obs is None or (self._position and self.obs.joints is None):
             return None, Mode.NO_OBSERVATION
         joints_age, oldest_age = self.obs.ages(now)
-        fresh_joints = joints_age <= self.config.obs_timeout
+        fresh_joints = joints_age <= self.config.obs_timeout or not self._position
         if oldest_age > self.config.obs_timeout or not fresh_joints:
             return self._hold(fresh_joints), Mode.STALE
         active = self._active  # read the box once: a swap mid-tick cannot tear the policy

@@ -233,8 +233,8 @@ class PolicyGenerator:
 
     @property
     def default_horizon(self) -> int:
-        """The action horizon the policies were trained for (8 if the checkpoint lacks it)."""
-        return self.meta.horizon or 8
+        """The action horizon the policies were trained for (0: one policy per episode)."""
+        return self.meta.horizon
 
     def generate(self, obs: np.ndarray, task: str, rng: np.random.Generator | None = None,
                  warm_start: GeneratedPolicy | np.ndarray | None = None,

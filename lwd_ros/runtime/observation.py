@@ -4,8 +4,10 @@
 
 The spec's ``observation`` blocks say which message fills which entries (PushT: the gantry
 joints from ``/joint_states``, then the block's ``x, y, yaw`` from ``/pusht/object_pose``,
-yaw wrapped to ``[0, 2 pi)`` as in the original PushT). On hardware the joint states come
-from ros2_control's joint_state_broadcaster and poses from a mocap/camera node.
+yaw wrapped to ``[0, 2 pi)`` as in the original PushT; MT10: the hand, object and goal
+positions from three poses and the gripper opening from ``/joint_states``). On hardware the
+joint states come from ros2_control's joint_state_broadcaster and poses from a mocap/camera
+node.
 
 A message with a non-finite value is refused (the caller counts and logs it) and does not
 refresh its block, so a sensor that starts sending NaN makes the controller hold exactly as
@@ -55,7 +57,8 @@ class ObservationBuilder:
         self._times = [-math.inf] * len(self.blocks)
         self._joints: np.ndarray | None = None
         self._joints_time = -math.inf
-        self._pose_blocks = {b.topic: i for i, b in enumerate(self.blocks) if b.kind == 'pose2d'}
+        self._pose_blocks = {b.topic: i for i, b in enumerate(self.blocks)
+                             if b.kind in ('pose2d', 'point')}
 
     @property
     def topics(self) -> dict[str, str]:
@@ -87,21 +90,33 @@ class ObservationBuilder:
             self._joints, self._joints_time = command, now
         return True
 
-    def update_pose(self, x: float, y: float, quaternion: Sequence[float], now: float,
+    def update_pose(self, position: Sequence[float], quaternion: Sequence[float], now: float,
                     topic: str | None = None) -> bool:
-        """Take a planar pose (of the one pose block, or ``topic``'s); False if not finite."""
+        """Take a pose (of the one pose block, or ``topic``'s); False if not finite.
+
+        ``position`` is ``(x, y, z)``, ``quaternion`` ``(x, y, z, w)``; a ``pose2d`` block
+        keeps ``x, y, yaw``, a ``point`` block ``x, y, z``.
+        """
         i = (next(iter(self._pose_blocks.values()), None) if topic is None
              else self._pose_blocks.get(topic))
-        values = (x, y, *quaternion)
+        values = (*position, *quaternion)
         if i is None or not all(math.isfinite(v) for v in values):
             return False
-        norm = math.sqrt(sum(q * q for q in quaternion))
-        if not 0.5 < norm < 2.0:  # not a rotation (an all-zero quaternion has no yaw)
-            return False
-        yaw = wrap_angle(yaw_from_quaternion(*quaternion))
-        self._values[i] = np.array([x, y, yaw], np.float32)
+        if self.blocks[i].kind == 'point':
+            self._values[i] = np.array(position[:3], np.float32)
+        else:
+            norm = math.sqrt(sum(q * q for q in quaternion))
+            if not 0.5 < norm < 2.0:  # not a rotation (an all-zero quaternion has no yaw)
+                return False
+            yaw = wrap_angle(yaw_from_quaternion(*quaternion))
+            self._values[i] = np.array([position[0], position[1], yaw], np.float32)
         self._times[i] = now
         return True
+
+    def joints_on(self, topic: str) -> tuple[str, ...]:
+        """The JointState names read from ``topic``."""
+        return tuple(j for b in self.blocks if b.kind == 'joints' and b.topic == topic
+                     for j in b.joints)
 
     @property
     def joints(self) -> np.ndarray | None:

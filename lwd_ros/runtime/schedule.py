@@ -4,8 +4,10 @@
 
 A policy is generated at the start of every episode, at once on a task switch, and then
 every ``horizon`` policy steps (H, the action horizon; the checkpoint records the one it was
-trained for). The published policy says so in ``valid_for_steps``, which the controller
-enforces (``ControllerConfig.on_expired``).
+trained for). ``horizon = 0`` (a model trained on whole demonstrations) generates only at
+those events: one policy per episode and task. The published policy says so in
+``valid_for_steps`` (0: no expiry), which the controller enforces
+(``ControllerConfig.on_expired``).
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ class RegenerationSchedule:
     """Counts policy steps since the last generation.
 
     Args:
-        horizon: policy steps each generated policy runs for (H >= 1).
+        horizon: policy steps each generated policy runs for (H >= 1); 0 = until the next
+            ``request``.
     """
 
     def __init__(self, horizon: int):
-        if int(horizon) < 1:
-            raise ValueError(f'action horizon {horizon} must be >= 1')
+        if int(horizon) < 0:
+            raise ValueError(f'action horizon {horizon} must be >= 0 (0: once per episode)')
         self.horizon = int(horizon)
         self._since: int | None = None  # None: due now (nothing generated yet)
 
@@ -30,7 +33,7 @@ class RegenerationSchedule:
 
     @property
     def due(self) -> bool:
-        return self._since is None or self._since >= self.horizon
+        return self._since is None or 0 < self.horizon <= self._since
 
     def generated(self) -> None:
         """A policy was just generated: it runs for the next ``horizon`` steps."""

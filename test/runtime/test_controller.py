@@ -29,7 +29,7 @@ def _msg(generation, weights=None, gen_id='g1', bias=(0.3, 0.2)):
 def _fed_controller(now=0.0, yaw=0.5):
     c = PolicyController(ControllerConfig(obs_timeout=0.1))
     c.obs.update_joints(['gantry_y', 'gantry_x'], [0.2, 0.1], now)
-    c.obs.update_pose(0.25, 0.3, quaternion_from_yaw(yaw), now)
+    c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(yaw), now)
     return c
 
 
@@ -126,8 +126,8 @@ def test_non_finite_inputs_are_dropped_and_lead_to_a_hold(bad):
     c = _fed_controller(now=0.0)
     c.offer_policy(_msg(1), 0.0)
     assert not c.obs.update_joints(['gantry_x', 'gantry_y'], [bad, 0.2], 0.05)
-    assert not c.obs.update_pose(bad, 0.3, quaternion_from_yaw(0.1), 0.05)
-    assert not c.obs.update_pose(0.2, 0.3, (0.0, 0.0, 0.0, 0.0), 0.05)  # not a rotation
+    assert not c.obs.update_pose((bad, 0.3, 0.0), quaternion_from_yaw(0.1), 0.05)
+    assert not c.obs.update_pose((0.2, 0.3, 0.0), (0.0, 0.0, 0.0, 0.0), 0.05)  # not a rotation
     np.testing.assert_allclose(c.obs.observation()[:2], [0.1, 0.2])  # last good values kept
     c.obs.update_joints(['gantry_x', 'gantry_y'], [0.1, 0.2], 0.15)
     cmd, mode = c.tick(0.15)  # the pose stopped refreshing: hold, as for a silent sensor
@@ -148,7 +148,7 @@ def test_policy_outliving_valid_for_steps_keeps_running_or_holds():
     for on_expired, mode in (('keep', Mode.EXPIRED), ('hold', Mode.STALE)):
         c = PolicyController(ControllerConfig(obs_timeout=10.0, on_expired=on_expired))
         c.obs.update_joints(['gantry_x', 'gantry_y'], [0.1, 0.2], 0.0)
-        c.obs.update_pose(0.25, 0.3, quaternion_from_yaw(0.5), 0.0)
+        c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(0.5), 0.0)
         msg = _msg(1)
         msg.valid_for_steps = 8  # 0.8 s at PushT's 10 Hz; expires after 3x that
         c.offer_policy(msg, 0.0)
@@ -162,7 +162,7 @@ def test_limits_default_to_the_env_spec_and_can_be_narrowed():
     assert ControllerConfig().low == (0.0, 0.0) and ControllerConfig().high == (0.512, 0.512)
     c = PolicyController(ControllerConfig(action_low=(0.01, 0.01), action_high=(0.5, 0.5)))
     c.obs.update_joints(['gantry_x', 'gantry_y'], [0.1, 0.2], 0.0)
-    c.obs.update_pose(0.25, 0.3, quaternion_from_yaw(0.5), 0.0)
+    c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(0.5), 0.0)
     c.offer_policy(_msg(1, bias=(5.0, -5.0)), 0.0)
     np.testing.assert_allclose(c.tick(0.01)[0], [0.5, 0.01])
     with pytest.raises(ValueError, match='unknown env'):
