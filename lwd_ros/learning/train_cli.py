@@ -8,6 +8,10 @@ Examples::
     lwd train --config config/train/pusht.yaml --out runs/h16 data.horizon=16 train.vae_steps=3000
     lwd train --out runs/h16 --resume          # continue an interrupted run
     lwd train --config config/train/pusht_bc_large.yaml --out runs/bc_large
+    torchrun --nproc-per-node 2 -m lwd_ros train --config config/train/mt10.yaml --out runs/x
+
+Under ``torchrun`` every process trains its share of each global batch
+(``lwd_ros.learning.distributed``); rank 0 alone writes the checkpoint, the log and the JSON.
 """
 
 from __future__ import annotations
@@ -45,7 +49,23 @@ def _out_dir(args: argparse.Namespace) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    from lwd_ros.learning import distributed
+
+    backend = distributed.init()
+    if not distributed.is_main():  # one copy of the progress messages
+        logging.getLogger('lwd_ros').setLevel(logging.WARNING)
+    log.info('training in %d process(es)%s', distributed.world_size(),
+             f', backend {backend}' if backend else '')
+    code = _train(args)
+    # Not in a finally: a rank that failed must exit, not wait at a barrier, so that
+    # torchrun sees it and stops the others.
+    distributed.shutdown()
+    return code
+
+
+def _train(args: argparse.Namespace) -> int:
     from lwd_ros.data.minari_io import load_episodes, read_metadata
+    from lwd_ros.learning import distributed
     from lwd_ros.learning.trainer import Trainer
 
     out = _out_dir(args)
@@ -63,5 +83,6 @@ def run(args: argparse.Namespace) -> int:
                       dataset_name=str(cfg.data.dataset), task_poses=poses)
     meta = trainer.run()
     record = {'checkpoint': str(out), 'method': cfg.method, **meta.training}
-    emit_json(record, args.json)
+    if distributed.is_main():
+        emit_json(record, args.json)
     return 0

@@ -7,6 +7,8 @@ baselines) run through the same optimisation loop: AdamW, linear warmup then cos
 gradient clipping, validation every ``val_every`` steps and a resumable checkpoint every
 ``ckpt_every`` steps. Seeds make a run reproducible: the split, the initialisation, the
 batches and the noise all derive from ``train.seed``, and ``--resume`` restores every RNG.
+Under ``torchrun`` the loop is data-parallel (``lwd_ros.learning.distributed``): each rank
+trains on its share of the same global batch and only rank 0 writes.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from lwd_ros.data.snippets import (
 from lwd_ros.envs import get_spec
 from lwd_ros.envs.spec import EnvSpec
 from lwd_ros.experiment import DataConfig, LwdConfig
+from lwd_ros.learning import distributed
 from lwd_ros.learning.checkpoint_io import (
     build_bc,
     build_diffusion,
@@ -154,6 +157,14 @@ def observation_range(episodes: Sequence[Episode]) -> tuple[tuple[float, ...], .
     return tuple(obs.min(0).tolist()), tuple(obs.max(0).tolist())
 
 
+def trim_padding(b: Batch) -> Batch:
+    """``b`` without the trailing steps that no snippet in it has (exactly the same loss)."""
+    steps = int(b.mask.any(0).nonzero().max()) + 1 if b.mask.any() else 1
+    if steps == b.mask.shape[1]:
+        return b
+    return Batch(b.obs[:, :steps], b.act[:, :steps], b.mask[:, :steps], b.cond, b.task)
+
+
 def spread(data: Batch, n: int) -> Batch:
     """At most ``n`` items evenly spaced over ``data``: every episode, not just the first."""
     return data.take(torch.linspace(0, len(data) - 1, min(n, len(data))).round().long())
@@ -187,6 +198,7 @@ class Trainer:
                  resume: bool = False, progress: bool = True, dataset_name: str = '',
                  task_poses: Mapping[str, Sequence[float]] | None = None):
         self.cfg, self.out, self.progress = cfg, Path(out_dir), progress
+        distributed.local_batch(cfg.train.batch_size)  # fail before the data work
         torch.set_num_threads(cfg.train.num_threads)
         torch.manual_seed(cfg.train.seed)
         self.method = get_method(cfg.method)
@@ -235,12 +247,15 @@ class Trainer:
             self.ema = Ema(self.dp, cfg.dp.ema_decay)
         else:
             self.bc = build_bc(cfg, self.meta)
+        if distributed.world_size() > 1:  # same init everywhere, then noise of its own
+            torch.manual_seed(cfg.train.seed + distributed.rank())
         self.batch_rng = torch.Generator().manual_seed(cfg.train.seed + 1)
         self.resume_state: dict | None = self._load_resume() if resume else None
-        self.out.mkdir(parents=True, exist_ok=True)
         self.log_path = self.out / 'train_log.jsonl'
-        if not resume:
-            self.log_path.unlink(missing_ok=True)
+        if distributed.is_main():
+            self.out.mkdir(parents=True, exist_ok=True)
+            if not resume:
+                self.log_path.unlink(missing_ok=True)
 
     # -- checkpoints ---------------------------------------------------------------------
     def _modules(self) -> dict[str, nn.Module]:
@@ -258,6 +273,8 @@ class Trainer:
 
     def save(self, stage: str, trainer_state: dict | None = None) -> None:
         self.meta.stage = stage
+        if not distributed.is_main():
+            return
         save_checkpoint(self.out, self.cfg, self.meta, self._tensors())
         path = self.out / TRAINER_STATE_FILE
         if trainer_state is None:
@@ -278,7 +295,8 @@ class Trainer:
             'stage': stage, 'step': step, 'training_time_s': round(earlier + stage_time_s, 1)}}
         meta = dataclasses.replace(self.meta, stage=stage, files={}, training=training)
         path = self.out / 'snapshots' / f'{stage}-{step:06d}'
-        save_checkpoint(path, self.cfg, meta, self._tensors())
+        if distributed.is_main():
+            save_checkpoint(path, self.cfg, meta, self._tensors())
         return path
 
     def _load_resume(self) -> dict | None:
@@ -304,15 +322,38 @@ class Trainer:
         except Exception as e:  # noqa: BLE001 - any unpickling failure means a bad file
             raise CheckpointError(path, f'unreadable trainer state ({e})') from e
         torch.set_rng_state(state['rng_global'])
+        if distributed.world_size() > 1:
+            self._resume_rank_rng(state)
         self.batch_rng.set_state(state['rng_batch'])
         log.info('resuming %s at step %d', state['stage'], state['step'])
         return state
 
+    def _resume_rank_rng(self, state: dict) -> None:
+        """Give each rank its own noise stream back (saved by ``_state``).
+
+        A checkpoint from a different number of processes has none to give: fresh ones.
+        """
+        ranks = state.get('rng_ranks')
+        if ranks is not None and len(ranks) == distributed.world_size():
+            torch.set_rng_state(ranks[distributed.rank()].clone())  # a view segfaults
+            return
+        log.warning('trainer state from another number of processes: per-rank noise reseeded')
+        torch.manual_seed(self.cfg.train.seed + distributed.rank() + 1000 * state['step'])
+
     def _state(self, stage: str, step: int, **extra) -> dict:
-        return {'stage': stage, 'step': step, 'rng_global': torch.get_rng_state(),
-                'rng_batch': self.batch_rng.get_state(), **extra}
+        """The resumable state, with every rank's noise RNG when there are several.
+
+        Gathering them is a collective: all ranks call this. ``rng_global`` stays rank 0's.
+        """
+        rng = torch.get_rng_state()
+        ranks = ({'rng_ranks': distributed.all_gather(rng)}
+                 if distributed.world_size() > 1 else {})
+        return {'stage': stage, 'step': step, 'rng_global': rng,
+                'rng_batch': self.batch_rng.get_state(), **ranks, **extra}
 
     def _log(self, record: dict) -> None:
+        if not distributed.is_main():
+            return
         with open(self.log_path, 'a') as f:
             f.write(json.dumps(record) + '\n')
 
@@ -335,14 +376,17 @@ class Trainer:
             if 'ema_updates' in rs:
                 self.ema.num_updates = rs['ema_updates']
         self.resume_state = None
+        ddp_loss = distributed.wrap_loss(module, loss_fn)
+        main = distributed.is_main()
         module.train()
         val: dict = {}
         t0 = time.perf_counter() - elapsed
         bar = tqdm(range(start, total), initial=start, total=total, desc=stage,
-                   disable=not self.progress, dynamic_ncols=True)
+                   disable=not (self.progress and main), dynamic_ncols=True)
         for step in bar:
+            # Every rank draws the same global indices and trains on its share of them.
             idx = torch.randint(len(data), (tc.batch_size,), generator=self.batch_rng)
-            loss, parts = loss_fn(data.take(idx))
+            loss, parts = ddp_loss(data.take(distributed.shard(idx)))
             opt.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(params, tc.grad_clip)
@@ -353,9 +397,11 @@ class Trainer:
                 bar.set_postfix({k: f'{float(v):.4g}' for k, v in parts.items()})
             done = step + 1
             if done % tc.val_every == 0 or done == total:
-                module.eval()
-                val = val_fn()
-                module.train()
+                parts = distributed.mean(parts)  # the global batch's losses, all ranks
+                if main:  # validation uses the plain modules: no collectives in it
+                    module.eval()
+                    val = val_fn()
+                    module.train()
                 record = {'stage': stage, 'step': done,
                           'time_s': round(time.perf_counter() - t0, 1),
                           **{k: float(v) for k, v in parts.items()}, **val}
@@ -394,10 +440,17 @@ class Trainer:
                        for f in dataclasses.fields(Batch)))
 
     def _vae_loss(self, b: Batch) -> tuple[torch.Tensor, dict]:
-        """The ELBO; with several trained horizons each snippet is cut to one drawn at random."""
+        """The ELBO; with several trained horizons each snippet is cut to one drawn at random.
+
+        Steps masked out in every snippet of the batch are cut first: whole trajectories are
+        padded to the longest episode, often several times a typical one.
+        """
+        b = trim_padding(b)
         mask, hs = b.mask, self.cfg.data.horizons
         if hs:
-            pick = torch.randint(len(hs), (len(b),), generator=self.batch_rng)
+            # Drawn for the global batch, so every rank's share and one process agree.
+            pick = distributed.shard(torch.randint(len(hs), (len(b) * distributed.world_size(),),
+                                                   generator=self.batch_rng))
             mask = mask * (torch.arange(mask.shape[1]) < torch.tensor(hs)[pick, None])
         return self.vae(b.obs, b.act, mask, b.task)
 
@@ -540,4 +593,5 @@ class Trainer:
                                   seed=self.cfg.train.seed,
                                   session_wall_time_s=round(time.perf_counter() - t0, 1))
         self.save('done')
+        distributed.barrier()  # the checkpoint is complete when any rank returns
         return self.meta
