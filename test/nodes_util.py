@@ -9,11 +9,11 @@ import time
 from conftest import REPO
 
 
-def spawn(executable, env, name=None, **params):
-    """Start ``lwd_ros.nodes.<executable>`` with ``-p name:=value`` parameters."""
+def spawn(executable, env, name=None, files=('lwd.yaml', 'pusht_sim.yaml'), **params):
+    """Start ``lwd_ros.nodes.<executable>`` with ``config/ros`` files and ``-p`` parameters."""
     cmd = [sys.executable, '-m', f'lwd_ros.nodes.{executable}', '--ros-args',
            '-r', f'__node:={name or executable}',
-           *[a for f in ('lwd.yaml', 'pusht_sim.yaml')
+           *[a for f in files
              for a in ('--params-file', str(REPO / 'config' / 'ros' / f))]]
     for k, v in params.items():
         cmd += ['-p', f'{k}:={str(v).lower() if isinstance(v, bool) else v}']
