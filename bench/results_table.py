@@ -14,7 +14,8 @@ import json
 from pathlib import Path
 import re
 
-NAMES = {'lwd': 'LWD (generated MLP)', 'dp': 'Diffusion Policy (peer)'}
+NAMES = {'lwd': 'LWD (generated MLP)', 'dp': 'Diffusion Policy (peer)',
+         'bc': 'multi-task MLP'}
 
 
 def _fmt_flops(x: float) -> str:
@@ -44,6 +45,40 @@ def horizon_table(result: dict) -> str:
     return '\n'.join(lines)
 
 
+def mt10_table(result: dict) -> str:
+    """Per-task success of the experts and every method, then size and cost per method."""
+    methods = result['methods']
+    cols = ['expert (ceiling)'] + [NAMES[m] for m in methods]
+    lines = ['| task | ' + ' | '.join(cols) + ' |', '|---|' + '---|' * len(cols)]
+    rows = [result['expert']] + list(methods.values())
+    for task in result['expert']['per_task']:
+        cells = [f"{r['per_task'][task]['success_rate']:.2f}" if task in r['per_task'] else '—'
+                 for r in rows]
+        lines.append(f'| {task} | ' + ' | '.join(cells) + ' |')
+    lines.append('| **mean ± s.e.** | ' + ' | '.join(
+        f"**{r['success_rate']:.3f}** ± {r['success_se']:.3f}" for r in rows) + ' |')
+    lines.append('| episodes | ' + ' | '.join(str(r['episodes']) for r in rows) + ' |')
+
+    def params(m, r):
+        if m == 'bc':
+            return f"{r['multitask_params']:,} ({r['policy_params']:,} per task, folded)"
+        if m == 'dp':
+            return f"{r['params']:,}"
+        return f"{r['policy_params']:,} (generated per episode)"
+    lines.append('| deployed parameters | — | ' + ' | '.join(
+        params(m, r) for m, r in methods.items()) + ' |')
+    lines.append('| FLOPs / control step | — | ' + ' | '.join(
+        _fmt_flops(r['flops_per_step']) for r in methods.values()) + ' |')
+    lines.append('')
+    lines.append(f"Held-out scenes: reset seeds from {result['seed']} (demonstrations come "
+                 "from seeds counted up from 0), tasks cycling. LWD's FLOPs include one "
+                 "generation per episode "
+                 f"({_fmt_flops(methods['lwd']['generation_flops'])}) amortised over its "
+                 f"steps; its MLP alone is {_fmt_flops(methods['lwd']['policy_flops_per_step'])}"
+                 ' per step.' if 'lwd' in methods else '')
+    return '\n'.join(lines)
+
+
 def update(readme: Path, name: str, table: str) -> None:
     text = readme.read_text()
     pattern = re.compile(rf'(<!-- results:{name} -->\n).*?(\n<!-- /results:{name} -->)',
@@ -56,6 +91,7 @@ def update(readme: Path, name: str, table: str) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--horizon', help='bench_horizon.py JSON')
+    parser.add_argument('--mt10', help='bench_mt10.py JSON')
     parser.add_argument('--update', metavar='README', help='rewrite the tables in this file')
     args = parser.parse_args()
     if args.horizon:
@@ -63,6 +99,11 @@ def main():
         print(table)
         if args.update:
             update(Path(args.update), 'pusht_horizon', table)
+    if args.mt10:
+        table = mt10_table(json.loads(Path(args.mt10).read_text()))
+        print(table)
+        if args.update:
+            update(Path(args.update), 'mt10', table)
 
 
 if __name__ == '__main__':
