@@ -131,20 +131,27 @@ def main() -> int:
     parser.add_argument('--bc', help='multi-task MLP checkpoint (method bc)')
     parser.add_argument('--dp', help='Diffusion Policy peer checkpoint')
     parser.add_argument('--episodes-per-task', type=int, default=50)
+    parser.add_argument('--dp-episodes-per-task', type=int, default=None,
+                        help='fewer for DP (a DDIM call every 8 steps; default: the same)')
     parser.add_argument('--seed', type=int, default=SEED)
     parser.add_argument('--workers', type=int, default=2)
     parser.add_argument('--json', help='also write the JSON here')
     args = parser.parse_args()
     n = args.episodes_per_task * 10
-    # chunks of whole task cycles, so chunk k starts at task 0 with seed seed + its offset
-    cycles = np.array_split(np.arange(args.episodes_per_task), args.workers)
-    spans = [(int(c[0]) * 10, len(c) * 10) for c in cycles if len(c)]
+
+    def spans(per_task):  # whole task cycles: chunk k starts at task 0, seed + its offset
+        cycles = np.array_split(np.arange(per_task), args.workers)
+        return [(int(c[0]) * 10, len(c) * 10) for c in cycles if len(c)]
     methods = {k: v for k, v in (('lwd', args.lwd), ('bc', args.bc), ('dp', args.dp)) if v}
+    per_task = {m: args.episodes_per_task for m in methods}
+    if 'dp' in methods and args.dp_episodes_per_task:
+        per_task['dp'] = args.dp_episodes_per_task
     jobs = [(m, path, size, args.seed + start) for m, path in methods.items()
-            for start, size in spans]
+            for start, size in spans(per_task[m])]
     with mp.get_context('spawn').Pool(args.workers) as pool:
         chunks = pool.map(run_chunk, jobs)
-        experts = pool.map(expert_chunk, [(size, args.seed + start) for start, size in spans])
+        experts = pool.map(expert_chunk, [(size, args.seed + start)
+                                          for start, size in spans(args.episodes_per_task)])
     expert = [x for c in experts for x in c]
     result = {'env': 'mt10', 'seed': args.seed, 'episodes': n,
               'expert': {**rate([s for _, s in expert]),

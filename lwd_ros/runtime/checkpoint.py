@@ -80,7 +80,7 @@ class CheckpointMeta:
         obs_history: observations the diffusion model is conditioned on.
         latent_dim: size of z (0 for ``bc``).
         horizon: the action horizon the policies were trained for, the default at run time
-            (0: whole demonstrations, one policy per episode).
+            (0: whole demonstrations, one policy per episode; None: not recorded).
         relative_actions: ``(action, feature)`` index pairs of actions learnt relative to a
             feature (``ModelSpace.relative``); empty: absolute actions.
         horizons: horizons a horizon-conditioned generator was trained for (empty: none;
@@ -102,7 +102,7 @@ class CheckpointMeta:
     obs_high: tuple[float, ...] = ()
     obs_history: int = 1
     latent_dim: int = 0
-    horizon: int = 0
+    horizon: int | None = None
     horizons: tuple[int, ...] = ()
     relative_actions: tuple[tuple[int, int], ...] = ()
     files: dict[str, str] = field(default_factory=dict)

@@ -233,8 +233,11 @@ class PolicyGenerator:
 
     @property
     def default_horizon(self) -> int:
-        """The action horizon the policies were trained for (0: one policy per episode)."""
-        return self.meta.horizon
+        """The action horizon the policies were trained for (0: one policy per episode).
+
+        8, the default snippet length, for a checkpoint that does not record it.
+        """
+        return 8 if self.meta.horizon is None else self.meta.horizon
 
     def generate(self, obs: np.ndarray, task: str, rng: np.random.Generator | None = None,
                  warm_start: GeneratedPolicy | np.ndarray | None = None,

@@ -85,3 +85,14 @@ def test_horizon_zero_generates_only_on_request():
     assert s.due
     with pytest.raises(ValueError):
         RegenerationSchedule(-1)
+
+
+def test_shipped_models_deploy_at_their_trained_horizons():
+    # PushT's checkpoint predates the recorded horizon: it must still regenerate every 8
+    # steps; MT10's records 0 (whole demonstrations): one policy per episode.
+    from conftest import REPO
+
+    from lwd_ros.runtime.loader import load_generator
+
+    assert load_generator(REPO / 'models' / 'pusht').default_horizon == 8
+    assert load_generator(REPO / 'models' / 'mt10').default_horizon == 0

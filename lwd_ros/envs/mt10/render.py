@@ -1,6 +1,6 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""One Sawyer switching through MT10 tasks under generated policies, as a GIF.
+r"""One Sawyer switching through MT10 tasks under generated policies, as a GIF.
 
 What the ROS graph does on a task switch, in one process: the generator samples a policy for
 the new task and scene, the MLP runs it until the task succeeds, then the next task::
