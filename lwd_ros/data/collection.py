@@ -4,8 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+import sys
 import tempfile
+
+from lwd_ros.report import emit_json
 
 
 def check_json_path(path: str) -> None:
@@ -25,3 +29,14 @@ def check_json_path(path: str) -> None:
 def quotas(tasks: list[str], n: int) -> dict[str, int]:
     """``n`` episodes split as evenly as possible over ``tasks`` (the first ones get extra)."""
     return {t: n // len(tasks) + (i < n % len(tasks)) for i, t in enumerate(tasks)}
+
+
+def run_collect(collect: Callable[[object], dict], args) -> int:
+    """``lwd collect``'s exit: 2 on bad arguments (said why), 1 if short of episodes, else 0."""
+    try:
+        summary = collect(args)
+    except (ValueError, FileExistsError, NotADirectoryError, PermissionError) as exc:
+        print(f'lwd collect: error: {exc}', file=sys.stderr)
+        return 2
+    emit_json(summary, args.json)
+    return 0 if summary['episodes'] == args.episodes else 1

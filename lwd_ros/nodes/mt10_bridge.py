@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import sys
 
-from builtin_interfaces.msg import Time
 from geometry_msgs.msg import PoseStamped
 from rclpy.clock import Clock as RclpyClock
 from rclpy.clock import ClockType
@@ -34,15 +33,11 @@ from lwd_ros.msg import EpisodeStatus, TaskSwitch
 from lwd_ros.ros.commands import subscribe_commands
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
+from lwd_ros.ros.sim_bridge import answer_reset, sim_stamp
 from lwd_ros.ros.spin import run_node
 from lwd_ros.srv import ResetEpisode
 
 FINISH_GRACE_S = 1.0  # wall s between the last episode's end and the bridge's exit
-
-
-def _stamp(seconds: float) -> Time:
-    sec = int(seconds)
-    return Time(sec=sec, nanosec=int(round((seconds - sec) * 1e9)))
 
 
 class Mt10Bridge(Node):
@@ -90,15 +85,8 @@ class Mt10Bridge(Node):
         self.get_logger().info(f'task {s.task!r}: episode {s.episode} seed {s.seed}')
 
     def on_reset(self, request: ResetEpisode.Request, response: ResetEpisode.Response):
-        try:
-            state = self.runner.reset(request.seed, request.task or None)
-        except ValueError as e:
-            response.success, response.message = False, str(e)
-            return response
-        self.publish_state(status=True)
-        response.success, response.episode = True, state.episode
-        response.message = f'episode {state.episode} seed {state.seed} task {state.task}'
-        return response
+        return answer_reset(self.runner, request, response,
+                            lambda: self.publish_state(status=True))
 
     def on_tick(self) -> None:
         runner = self.runner
@@ -126,7 +114,7 @@ class Mt10Bridge(Node):
 
     def publish_state(self, status: bool) -> None:
         runner = self.runner
-        stamp = _stamp(runner.sim_time) if self.clock_pub else self.get_clock().now().to_msg()
+        stamp = sim_stamp(runner.sim_time) if self.clock_pub else self.get_clock().now().to_msg()
         if self.clock_pub:
             self.clock_pub.publish(Clock(clock=stamp))
         names, positions = runner.joint_positions()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import sys
 import time
 
-from builtin_interfaces.msg import Time
 from geometry_msgs.msg import PoseStamped
 from rclpy.clock import Clock as RclpyClock
 from rclpy.clock import ClockType
@@ -33,15 +32,10 @@ from lwd_ros.envs.video import EpisodeVideo
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
+from lwd_ros.ros.sim_bridge import answer_reset, sim_stamp
 from lwd_ros.ros.spin import run_node
 from lwd_ros.runtime.observation import quaternion_from_yaw
 from lwd_ros.srv import ResetEpisode
-
-
-def _stamp(seconds: float) -> Time:
-    sec = int(seconds)
-    return Time(sec=sec, nanosec=int(round((seconds - sec) * 1e9)))
-
 
 WAITING_ANNOUNCE_S = 0.5  # wall s between step-0 markers while waiting for a command
 FINISH_GRACE_S = 1.0  # wall s between the last episode's end and the bridge's exit
@@ -97,15 +91,8 @@ class MujocoBridge(Node):
         self.get_logger().info(f'goal moved to task {msg.task!r}')
 
     def on_reset(self, request: ResetEpisode.Request, response: ResetEpisode.Response):
-        try:
-            state = self.runner.reset(request.seed, request.task or None)
-        except ValueError as e:
-            response.success, response.message = False, str(e)
-            return response
-        self.publish_state(status=True)
-        response.success, response.episode = True, state.episode
-        response.message = f'episode {state.episode} seed {state.seed} task {state.task}'
-        return response
+        return answer_reset(self.runner, request, response,
+                            lambda: self.publish_state(status=True))
 
     def on_tick(self) -> None:
         runner = self.runner
@@ -161,7 +148,7 @@ class MujocoBridge(Node):
 
     def publish_state(self, status: bool) -> None:
         sim = self.runner.sim
-        stamp = (_stamp(self.runner.sim_time) if self.clock_pub
+        stamp = (sim_stamp(self.runner.sim_time) if self.clock_pub
                  else self.get_clock().now().to_msg())
         if self.clock_pub:
             self.clock_pub.publish(Clock(clock=stamp))

@@ -17,13 +17,11 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 import logging
-import sys
 import time
 import warnings
 
-from lwd_ros.data.collection import check_json_path, quotas
+from lwd_ros.data.collection import check_json_path, quotas, run_collect
 from lwd_ros.envs.mt10.spec import TASKS
-from lwd_ros.report import emit_json
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +101,4 @@ def collect(args) -> dict:
 
 
 def run(args) -> int:
-    try:
-        summary = collect(args)
-    except (ValueError, FileExistsError, NotADirectoryError, PermissionError) as exc:
-        print(f'lwd collect: error: {exc}', file=sys.stderr)
-        return 2
-    emit_json(summary, args.json)
-    return 0 if summary['episodes'] == args.episodes else 1
+    return run_collect(collect, args)

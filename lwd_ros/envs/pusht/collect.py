@@ -18,11 +18,9 @@ import argparse
 from collections import Counter
 import logging
 import multiprocessing as mp
-import sys
 import time
 
-from lwd_ros.data.collection import check_json_path, quotas
-from lwd_ros.report import emit_json
+from lwd_ros.data.collection import check_json_path, quotas, run_collect
 
 log = logging.getLogger(__name__)
 
@@ -157,10 +155,4 @@ def collect(args) -> dict:
 
 
 def run(args) -> int:
-    try:
-        summary = collect(args)
-    except (ValueError, FileExistsError, NotADirectoryError, PermissionError) as exc:
-        print(f'lwd collect: error: {exc}', file=sys.stderr)
-        return 2
-    emit_json(summary, args.json)
-    return 0 if summary['episodes'] == args.episodes else 1
+    return run_collect(collect, args)
