@@ -7,12 +7,19 @@ sending SIGINT) are the normal way a node ends, so none is reported as an error:
 signal handlers shut the context down, and whatever a callback raises *because* the context
 went away meanwhile (publishing on an invalid context, a half-torn-down wait set) is part of
 that shutdown, not a crash. An error while the context is still valid is re-raised.
-Node-specific clean-up belongs in the node's ``destroy_node``, which runs on every exit path.
+
+The first SIGINT must not also raise ``KeyboardInterrupt``: Python raises it at whatever
+bytecode runs, and inside rclpy's own ``Future.__init__`` that leaves a half-built task whose
+``__del__`` prints a traceback on the way out. rclpy's handler already stops the executor, so
+the Python-level handler stays quiet the first time and only a second Ctrl-C (a teardown that
+hangs) interrupts. Node-specific clean-up belongs in the node's ``destroy_node``, which runs
+on every exit path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+import signal
 
 import rclpy
 from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
@@ -20,13 +27,27 @@ from rclpy.node import Node
 from rclpy.signals import SignalHandlerOptions
 
 
+def _interrupt_on_second_sigint() -> None:
+    """Make SIGINT raise only when repeated; installed before rclpy chains its handler in front."""
+    seen = 0
+
+    def handler(signum, frame):
+        nonlocal seen
+        seen += 1
+        if seen > 1:
+            raise KeyboardInterrupt
+    signal.signal(signal.SIGINT, handler)
+
+
 def run_node(make_node: Callable[[], Node], args: Sequence[str] | None = None) -> int:
     """Run the node built by ``make_node`` until shutdown; return the process exit code."""
+    _interrupt_on_second_sigint()
     rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.ALL)
-    node = make_node()
-    executor = SingleThreadedExecutor()
-    executor.add_node(node)
+    node = None
     try:
+        node = make_node()
+        executor = SingleThreadedExecutor()
+        executor.add_node(node)
         executor.spin()
     except (KeyboardInterrupt, ExternalShutdownException, SystemExit):
         pass
@@ -35,7 +56,8 @@ def run_node(make_node: Callable[[], Node], args: Sequence[str] | None = None) -
             raise
     finally:
         try:
-            node.destroy_node()
+            if node is not None:
+                node.destroy_node()
         except Exception:  # noqa: BLE001 - the context may already be gone
             if rclpy.ok():
                 raise
