@@ -24,6 +24,9 @@ class DataConfig:
 
     Args:
         dataset: path of a Minari dataset (read with ``lwd_ros.data.minari_io``).
+        extra_datasets: more datasets of the same env and goals, trained on together with
+            ``dataset`` (e.g. noise-injected demonstrations, ``lwd collect --action-noise``);
+            validation episodes are drawn from the union.
         horizon: snippet length H in policy steps; 0 = one snippet per whole trajectory.
             Also the action horizon a checkpoint deploys at by default.
         horizons: train one model for several action horizons: VAE snippets of each of
@@ -46,6 +49,7 @@ class DataConfig:
     """
 
     dataset: str = 'datasets/pusht_demos'
+    extra_datasets: tuple[str, ...] = ()
     horizon: int = 8
     horizons: tuple[int, ...] = ()
     stride: int = 1
@@ -63,6 +67,7 @@ class DataConfig:
 
     def __post_init__(self):
         self.horizons = tuple(sorted({int(h) for h in self.horizons}))
+        self.extra_datasets = tuple(str(p) for p in self.extra_datasets)
         if min(self.horizons, default=1) < 1:
             raise ValueError(f'{self.horizons=} must be positive step counts')
         if self.horizon < 0 or self.stride < 1 or self.obs_history < 1:

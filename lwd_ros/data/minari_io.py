@@ -216,3 +216,27 @@ def load_episodes(path: str | os.PathLike) -> list[Episode]:
                                 actions=np.asarray(data['actions']), task=str(task),
                                 seed=None if seed is None else int(seed), success=success))
     return episodes
+
+
+def load_training_set(paths: Sequence[str | os.PathLike]) -> tuple[list[Episode], dict]:
+    """The episodes of several datasets of one env, in order, and their shared goal poses.
+
+    Datasets are combined only when nothing would silently change meaning: the same env
+    spec and the same pose for every goal both name (a task's frame is learnt from it).
+    """
+    if not paths:
+        raise ValueError('no dataset given')
+    episodes, env, poses = [], None, {}
+    for path in paths:
+        info = read_metadata(path).get('lwd_ros', {})
+        if env is not None and info.get('env') != env:
+            raise ValueError(f'{path} holds env {info.get("env")!r}, {paths[0]} env {env!r}: '
+                             'datasets of different envs cannot be trained on together')
+        env = info.get('env')
+        for task, pose in (info.get('goal_poses') or {}).items():
+            if task in poses and not np.allclose(poses[task], pose):
+                raise ValueError(f'{path} puts goal {task!r} at {pose}, an earlier dataset at '
+                                 f'{poses[task]}: re-collect one of them with the same goals')
+            poses.setdefault(task, pose)
+        episodes += load_episodes(path)
+    return episodes, poses

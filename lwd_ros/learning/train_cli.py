@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from lwd_ros.data.minari_io import load_episodes, read_metadata
+    from lwd_ros.data.minari_io import load_training_set
     from lwd_ros.learning import distributed
     from lwd_ros.learning.trainer import Trainer
 
@@ -74,13 +74,16 @@ def _train(args: argparse.Namespace) -> int:
     if config_path is None:
         raise SystemExit('lwd train: --config is required for a new run')
     cfg = load_config(LwdConfig, config_path, overrides)
-    dataset = resolve_path(cfg.data.dataset)
-    episodes = load_episodes(dataset)
-    log.info('%d episodes from %s; tasks %s', len(episodes), dataset,
+    datasets = [resolve_path(p) for p in (cfg.data.dataset, *cfg.data.extra_datasets)]
+    try:
+        episodes, poses = load_training_set(datasets)
+    except ValueError as exc:
+        raise SystemExit(f'lwd train: {exc}') from None
+    log.info('%d episodes from %s; tasks %s', len(episodes), ', '.join(map(str, datasets)),
              sorted({e.task for e in episodes}))
-    poses = read_metadata(dataset).get('lwd_ros', {}).get('goal_poses')
     trainer = Trainer(cfg, episodes, out, resume=args.resume, progress=not args.no_progress,
-                      dataset_name=str(cfg.data.dataset), task_poses=poses)
+                      dataset_name=' + '.join((cfg.data.dataset, *cfg.data.extra_datasets)),
+                      task_poses=poses or None)
     meta = trainer.run()
     record = {'checkpoint': str(out), 'method': cfg.method, **meta.training}
     if distributed.is_main():

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from lwd_ros.data.episode import Episode
-from lwd_ros.data.minari_io import load_episodes, read_metadata, write_episodes
+from lwd_ros.data.minari_io import load_episodes, load_training_set, read_metadata, write_episodes
 
 
 def _episodes():
@@ -31,6 +31,24 @@ def test_round_trip(tmp_path):
         assert b.observations.dtype == np.float32 and b.actions.dtype == np.float32
         np.testing.assert_array_equal(a.observations, b.observations)
         np.testing.assert_array_equal(a.actions, b.actions)
+
+
+def test_training_set_joins_datasets_of_one_env_and_goals(tmp_path):
+    poses = {'classic': [0.256, 0.256, 0.785]}
+    a = write_episodes(_episodes()[:2], tmp_path / 'a', goal_poses=poses)
+    b = write_episodes(_episodes()[2:], tmp_path / 'b', goal_poses=poses)
+    episodes, got = load_training_set([a, b])
+    assert [e.seed for e in episodes] == [1, 2, 3] and got == poses
+    moved = write_episodes(_episodes(), tmp_path / 'moved', goal_poses={'classic': [0.3, 0.3, 0]})
+    with pytest.raises(ValueError, match="goal 'classic'"):
+        load_training_set([a, moved])
+    other = write_episodes(_episodes(), tmp_path / 'other', goal_poses=poses)
+    meta_file = next(other.rglob('metadata.json'))
+    meta = json.loads(meta_file.read_text())
+    meta['lwd_ros']['env'] = 'mt10'
+    meta_file.write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match='different envs'):
+        load_training_set([a, other])
 
 
 def test_minari_reads_it_with_task_per_step(tmp_path):

@@ -20,6 +20,7 @@ import logging
 import multiprocessing as mp
 import time
 
+from lwd_ros.data.action_noise import ActionNoise
 from lwd_ros.data.collection import check_json_path, quotas, run_collect
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar='KEY=VALUE', help='override an env config key')
     parser.add_argument('--expert-set', action='append', default=[], metavar='KEY=VALUE',
                         help='override an expert config key')
+    parser.add_argument('--action-noise', type=float, default=0.0, metavar='STD',
+                        help='DART: std (m) of correlated noise added to the executed pusher '
+                        'targets; the dataset keeps the expert\'s clean targets (default 0)')
+    parser.add_argument('--noise-correlation', type=float, default=0.7, metavar='RHO',
+                        help='AR(1) coefficient of that noise (0 = white; default 0.7)')
     parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
 
@@ -60,12 +66,13 @@ def _configs(args):
             load_expert_config(args.expert_config, args.expert_set))
 
 
-def _init_worker(env_config, expert_config) -> None:
+def _init_worker(env_config, expert_config, noise) -> None:
     from lwd_ros.envs.pusht.env import PushTEnv
     from lwd_ros.envs.pusht.expert import MPCExpert
 
     _worker['env'] = PushTEnv(config=env_config)
     _worker['expert'] = MPCExpert(env_config, expert_config)
+    _worker['noise'] = noise
 
 
 def _attempt(job: tuple[int, str, int]):
@@ -73,7 +80,8 @@ def _attempt(job: tuple[int, str, int]):
 
     _, task, seed = job
     t0 = time.perf_counter()
-    episode, stats = run_episode(_worker['env'], _worker['expert'], task, seed)
+    episode, stats = run_episode(_worker['env'], _worker['expert'], task, seed,
+                                 noise=_worker['noise'])
     return episode, stats, time.perf_counter() - t0
 
 
@@ -91,6 +99,7 @@ def collect(args) -> dict:
     if args.episodes < 1 or args.workers < 1:
         raise ValueError(f'--episodes ({args.episodes}) and --workers ({args.workers}) '
                          'must be >= 1')
+    noise = ActionNoise(args.action_noise, args.noise_correlation) if args.action_noise else None
     out = check_writable(args.out, args.overwrite)  # before any work is done
     if args.json:
         check_json_path(args.json)
@@ -102,11 +111,12 @@ def collect(args) -> dict:
     contacts, t_start = Counter(), time.perf_counter()
     bar = tqdm(total=args.episodes, desc='collect', unit='ep', disable=args.no_progress)
     if args.workers == 1:
-        _init_worker(env_cfg, expert_cfg)
+        _init_worker(env_cfg, expert_cfg, noise)
         results = map(_attempt, jobs)
         pool = None
     else:
-        pool = mp.get_context('spawn').Pool(args.workers, _init_worker, (env_cfg, expert_cfg))
+        pool = mp.get_context('spawn').Pool(args.workers, _init_worker,
+                                            (env_cfg, expert_cfg, noise))
         results = pool.imap(_attempt, jobs)  # ordered: the same dataset for any --workers
     try:
         for episode, stats, _ in results:
@@ -136,6 +146,8 @@ def collect(args) -> dict:
 
     provenance = {'seed': args.seed, 'tasks': tasks, 'attempts': attempts,
                   'include_failures': args.include_failures,
+                  'action_noise': {'std': args.action_noise,
+                                   'correlation': args.noise_correlation} if noise else None,
                   'env_config': to_dict(env_cfg), 'expert_config': to_dict(expert_cfg)}
     write_episodes(kept, out, overwrite=args.overwrite, env='pusht', goal_poses=env_cfg.tasks,
                    description='PushT demonstrations by the lwd_ros MPC expert',

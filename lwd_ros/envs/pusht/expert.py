@@ -38,6 +38,7 @@ from mujoco import rollout
 import numpy as np
 
 from lwd_ros.config import load_config, resolve_path
+from lwd_ros.data.action_noise import ActionNoise
 from lwd_ros.data.episode import Episode
 from lwd_ros.envs.pusht import geometry as geom
 from lwd_ros.envs.pusht.config import PushTConfig
@@ -332,7 +333,8 @@ class MPCExpert:
 
 
 def run_episode(env, expert: MPCExpert, task: str, seed: int,
-                max_steps: int | None = None) -> tuple[Episode, dict]:
+                max_steps: int | None = None,
+                noise: ActionNoise | None = None) -> tuple[Episode, dict]:
     """Roll the expert out in a PushT env for one episode; return it and a few statistics.
 
     Args:
@@ -342,6 +344,8 @@ def run_episode(env, expert: MPCExpert, task: str, seed: int,
         task: goal pose name.
         seed: env reset seed (initial state) and expert generator seed.
         max_steps: step limit (default: the env config's ``max_episode_steps``).
+        noise: DART noise added to the executed targets only; the episode records the
+            expert's clean targets (``lwd_ros.data.action_noise``). Drawn from ``seed``.
 
     Returns:
         ``(episode, stats)`` with ``stats`` holding ``coverage`` (final), ``max_coverage``,
@@ -353,9 +357,12 @@ def run_episode(env, expert: MPCExpert, task: str, seed: int,
     expert.reset(task, seed=seed)
     observations, actions = [obs], []
     max_cov = info['coverage']
-    for _ in range(limit):
+    offsets = (noise.sequence(np.random.default_rng([seed, 1]), limit, 2) if noise
+               else np.zeros((limit, 2)))
+    for t in range(limit):
         action = expert.act(obs, info['agent_vel']).astype(np.float32)
-        obs, _, terminated, truncated, info = env.step(action)
+        executed = np.clip(action + offsets[t], 0.0, geom.WORKSPACE).astype(np.float32)
+        obs, _, terminated, truncated, info = env.step(executed)
         observations.append(obs)
         actions.append(action)
         max_cov = max(max_cov, info['coverage'])
