@@ -11,9 +11,13 @@ forward; DP: one DDIM sampling call amortised over its H executed steps) and wal
 Targets (design.md §6): LWD >= 0.90 at H = 8, <= 5 points drop H = 8 -> 32, LWD >= DP at
 every H >= 8 at >= 45x fewer FLOPs per control step.
 
-    python bench/bench_horizon.py --lwd models/pusht --dp runs/pusht_dp \\
-        --episodes-per-task 50 --dp-episodes-per-task 5 \\
+    python bench/bench_horizon.py --lwd models/pusht --lwd-same-data runs/lwd_clean \\
+        --dp runs/pusht_dp_small --episodes-per-task 50 \\
         --json results/pusht_horizon.json --plot results/pusht_horizon.png
+
+``--lwd-same-data``: the shipped model trains on clean and noise-injected (DART)
+demonstrations, the DP peer on the clean ones only, so an LWD trained on exactly the DP's
+demonstrations runs beside them (``data.extra_datasets=[]``).
 
 A DP with prediction horizon 16 and 2 observation steps executes at most 15 actions per
 sequence; longer H are reported as not applicable for it.
@@ -33,6 +37,9 @@ from lwd_ros.evaluation import HELD_OUT_SEED
 from lwd_ros.report import emit_json
 
 ENV_ID = 'lwd_ros/PushT-v0'
+SAME_DATA = 'lwd_same_data'  # an LWD trained on exactly the DP's demonstrations
+LABELS = {'lwd': 'LWD (generated MLP)', 'dp': 'Diffusion Policy',
+          SAME_DATA: "LWD on the DP's demos"}
 
 
 def lwd_generation_flops(checkpoint: str) -> int:
@@ -136,21 +143,25 @@ def run_job(job: tuple) -> tuple:
     return method, horizon, row
 
 
-def per_step_costs(result: dict, lwd_checkpoint: str | None) -> None:
+def _is_lwd(method: str) -> bool:
+    return method.startswith('lwd')
+
+
+def per_step_costs(result: dict) -> None:
     """Add FLOPs and wall time per control step to every evaluated cell."""
-    if lwd_checkpoint:
-        from lwd_ros.runtime.loader import load_generator
-        gen = load_generator(lwd_checkpoint, backend='torch')
-        info = result['methods']['lwd']
-        info['generation_flops'] = lwd_generation_flops(lwd_checkpoint)
-        info['mlp_flops_per_step'] = gen.flops_per_step
-        info['mlp_forward_s'] = mlp_forward_s(lwd_checkpoint)
-        info['policy_params'] = gen.num_params
+    from lwd_ros.runtime.loader import load_generator
+    for method, info in result['methods'].items():
+        if _is_lwd(method):
+            gen = load_generator(info['checkpoint'], backend='torch')
+            info['generation_flops'] = lwd_generation_flops(info['checkpoint'])
+            info['mlp_flops_per_step'] = gen.flops_per_step
+            info['mlp_forward_s'] = mlp_forward_s(info['checkpoint'])
+            info['policy_params'] = gen.num_params
     for method, info in result['methods'].items():
         for h, row in info['by_horizon'].items():
             if 'not_applicable' in row:
                 continue
-            if method == 'lwd':
+            if _is_lwd(method):
                 row['flops_per_step'] = (info['generation_flops'] / int(h)
                                          + info['mlp_flops_per_step'])
                 row['wall_s_per_step'] = row['call_s_per_control_step'] + info['mlp_forward_s']
@@ -175,7 +186,12 @@ def per_step_costs(result: dict, lwd_checkpoint: str | None) -> None:
 def targets(result: dict) -> dict:
     lwd = result['methods'].get('lwd', {}).get('by_horizon', {})
     dp = result['methods'].get('dp', {}).get('by_horizon', {})
+    same = result['methods'].get(SAME_DATA, {}).get('by_horizon', {})
     out = {}
+    shared = [h for h in same if int(h) >= 8 and 'success_rate' in dp.get(h, {})]
+    if shared:  # the comparison on exactly the DP's demonstrations
+        out['same_data_lwd>=dp_at_every_h>=8'] = all(
+            same[h]['success_rate'] >= dp[h]['success_rate'] for h in shared)
     if '8' in lwd:
         out['lwd_success_h8>=0.90'] = lwd['8']['success_rate'] >= 0.90
         out['lwd_coverage_h8>=0.95'] = lwd['8']['mean_max_coverage'] >= 0.95
@@ -204,7 +220,7 @@ def plot(result: dict, path: str) -> None:
     for method, info in result['methods'].items():
         rows = {int(h): r for h, r in info['by_horizon'].items() if 'success_rate' in r}
         hs = sorted(rows)
-        label = {'lwd': 'LWD (generated MLP)', 'dp': 'Diffusion Policy'}.get(method, method)
+        label = LABELS.get(method, method)
         label += f" ({info['episodes_per_task']} episodes/goal)"
         for ax, key, se in ((axes[0], 'success_rate', 'success_se'),
                             (axes[1], 'mean_max_coverage', 'coverage_se')):
@@ -230,6 +246,9 @@ def main():
     parser.add_argument('--dp', default='runs/pusht_dp',
                         help='DP checkpoint ("" to skip; train it with '
                         'config/train/pusht_dp.yaml)')
+    parser.add_argument('--lwd-same-data', default='',
+                        help='also an LWD checkpoint trained on exactly the DP\'s '
+                        'demonstrations, when --lwd was trained on more (e.g. DART)')
     parser.add_argument('--horizons', type=int, nargs='+', default=[1, 2, 4, 8, 16, 32])
     parser.add_argument('--episodes-per-task', type=int, default=50)
     parser.add_argument('--dp-episodes-per-task', type=int,
@@ -245,10 +264,10 @@ def main():
 
     import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
     num_tasks = len(gym.make(ENV_ID).unwrapped.tasks)
-    per_task = {'lwd': args.episodes_per_task,
+    per_task = {'lwd': args.episodes_per_task, SAME_DATA: args.episodes_per_task,
                 'dp': args.dp_episodes_per_task or args.episodes_per_task}
-    checkpoints = {m: str(resolve_path(p)) for m, p in (('lwd', args.lwd), ('dp', args.dp))
-                   if p}
+    checkpoints = {m: str(resolve_path(p)) for m, p in (
+        ('lwd', args.lwd), (SAME_DATA, args.lwd_same_data), ('dp', args.dp)) if p}
     missing = {m: p for m, p in checkpoints.items() if not (Path(p) / 'meta.json').is_file()}
     for m, p in missing.items():
         print(f'bench_horizon: no {m} checkpoint at {p}: skipped', file=sys.stderr)
@@ -271,7 +290,7 @@ def main():
                                          if 'success_rate' in row else 'n/a'), flush=True)
     for info in result['methods'].values():
         info['by_horizon'] = dict(sorted(info['by_horizon'].items(), key=lambda kv: int(kv[0])))
-    per_step_costs(result, checkpoints.get('lwd'))
+    per_step_costs(result)
     result['targets'] = targets(result)
     result['bench_wall_s'] = round(time.perf_counter() - t0, 1)
     if args.plot:

@@ -15,7 +15,7 @@ from pathlib import Path
 import re
 
 NAMES = {'lwd': 'LWD (generated MLP)', 'dp': 'Diffusion Policy (peer)',
-         'bc': 'multi-task MLP'}
+         'bc': 'multi-task MLP', 'lwd_same_data': "LWD on the DP's demonstrations"}
 
 
 def _fmt_flops(x: float) -> str:

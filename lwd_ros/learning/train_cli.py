@@ -77,6 +77,9 @@ def _train(args: argparse.Namespace) -> int:
     datasets = [resolve_path(p) for p in (cfg.data.dataset, *cfg.data.extra_datasets)]
     try:
         episodes, poses = load_training_set(datasets)
+    except FileNotFoundError as exc:
+        raise SystemExit(f'lwd train: {exc} (collect it first, or drop it: --dataset PATH '
+                         'replaces data.dataset, data.extra_datasets=[] the extra ones)') from None
     except ValueError as exc:
         raise SystemExit(f'lwd train: {exc}') from None
     log.info('%d episodes from %s; tasks %s', len(episodes), ', '.join(map(str, datasets)),

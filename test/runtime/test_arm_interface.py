@@ -87,12 +87,20 @@ def test_horizon_zero_generates_only_on_request():
         RegenerationSchedule(-1)
 
 
-def test_shipped_models_deploy_at_their_trained_horizons():
-    # PushT's checkpoint predates the recorded horizon: it must still regenerate every 8
-    # steps; MT10's records 0 (whole demonstrations): one policy per episode.
+def test_shipped_models_deploy_at_their_trained_horizons(tmp_path):
+    # PushT's regenerates every 8 steps, MT10's records 0 (whole demonstrations): one policy
+    # per episode. A checkpoint from before the horizon was recorded deploys at 8.
+    import json
+    import shutil
+
     from conftest import REPO
 
     from lwd_ros.runtime.loader import load_generator
 
     assert load_generator(REPO / 'models' / 'pusht').default_horizon == 8
     assert load_generator(REPO / 'models' / 'mt10').default_horizon == 0
+    old = shutil.copytree(REPO / 'models' / 'mt10', tmp_path / 'old')
+    meta = json.loads((old / 'meta.json').read_text())
+    del meta['horizon']
+    (old / 'meta.json').write_text(json.dumps(meta))
+    assert load_generator(old).default_horizon == 8
