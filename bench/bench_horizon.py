@@ -243,7 +243,7 @@ def plot(result: dict, path: str) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--lwd', default='models/pusht', help='LWD checkpoint ("" to skip)')
-    parser.add_argument('--dp', default='runs/pusht_dp',
+    parser.add_argument('--dp', default='runs/pusht_dp_small',
                         help='DP checkpoint ("" to skip; train it with '
                         'config/train/pusht_dp.yaml)')
     parser.add_argument('--lwd-same-data', default='',
