@@ -235,7 +235,7 @@ def test_dp_source_validates_action_steps_and_method(trained, demos, tmp_path):
 def test_cli_train_eval(monkeypatch, tmp_path, demos):
     fake = types.ModuleType('lwd_ros.data.minari_io')
     fake.load_episodes = lambda path: demos
-    fake.read_metadata = lambda path: {}
+    fake.load_training_set = lambda paths: (demos, {})
     monkeypatch.setitem(sys.modules, 'lwd_ros.data.minari_io', fake)
     out = tmp_path / 'run'
     assert lwd_main(['train', '--config', 'config/train/pusht_dp.yaml', '--out', str(out),

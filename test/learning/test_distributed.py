@@ -30,7 +30,7 @@ import sys, types
 from lwd_ros.evaluation.toy import toy_demonstrations
 fake = types.ModuleType('lwd_ros.data.minari_io')
 fake.load_episodes = lambda path: toy_demonstrations({NUM_DEMOS}, seed=0)
-fake.read_metadata = lambda path: {{}}
+fake.load_training_set = lambda paths: (fake.load_episodes(paths[0]), {{}})
 sys.modules['lwd_ros.data.minari_io'] = fake
 from lwd_ros.cli import main
 sys.exit(main(sys.argv[1:]))
@@ -81,7 +81,7 @@ def _json_objects(stdout: str) -> list[str]:
 def _one_process(monkeypatch, out, overrides) -> None:
     fake = types.ModuleType('lwd_ros.data.minari_io')
     fake.load_episodes = lambda path: toy_demonstrations(NUM_DEMOS, seed=0)
-    fake.read_metadata = lambda path: {}
+    fake.load_training_set = lambda paths: (fake.load_episodes(paths[0]), {})
     monkeypatch.setitem(sys.modules, 'lwd_ros.data.minari_io', fake)
     assert lwd_main([*TRAIN, '--out', str(out), *TOY_DATA, *overrides]) == 0
 
