@@ -3,6 +3,8 @@
 """Minari datasets: round trip, Minari compatibility, safe errors, and ``lwd collect``."""
 
 import json
+import os
+import signal
 import subprocess
 import sys
 
@@ -147,3 +149,30 @@ def test_collect_is_reproducible_and_summarised(tmp_path):
         assert ea.seed == eb.seed
         np.testing.assert_array_equal(ea.observations, eb.observations)
         np.testing.assert_array_equal(ea.actions, eb.actions)
+
+
+@pytest.mark.slow
+def test_collect_interrupted_keeps_finished_episodes(tmp_path):
+    # Ctrl-C in a terminal signals the whole process group, pool workers included.
+    out, summary = tmp_path / 'ds', tmp_path / 'ds.json'
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'lwd_ros', 'collect', '--out', str(out), '--episodes', '40',
+         '--workers', '2', '--seed', '11', '--json', str(summary)],
+        cwd=REPO, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seen = ''
+    try:
+        while ' 2/40 ' not in seen:  # tqdm's bar: two episodes kept
+            chunk = proc.stderr.read(64)
+            assert chunk, f'collect ended early: {seen[-2000:]}'
+            seen += chunk
+        os.killpg(proc.pid, signal.SIGINT)
+        rest = proc.communicate(timeout=120)[1]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 1, rest  # short of the episodes asked for
+    assert 'Traceback' not in rest and 'writing the' in rest
+    record = json.loads(summary.read_text())
+    kept = load_episodes(out)
+    assert record['interrupted'] and record['episodes'] == len(kept) >= 2
+    assert all(e.success for e in kept)

@@ -9,7 +9,8 @@ is the same for any ``--workers``. Only successful episodes are kept unless
 
     lwd collect --out datasets/pusht_demos --episodes 800 --workers 2 --seed 0
 
-(800 of 801 attempts succeed; 28 min wall on 2 cores; 51,305 steps, 21 MB.)
+(800 of 801 attempts succeed; 28 min wall on 2 cores; 51,305 steps, 21 MB.) Ctrl-C stops
+early and still writes the episodes kept so far (the summary says ``interrupted``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 from collections import Counter
 import logging
 import multiprocessing as mp
+import signal
 import time
 
 from lwd_ros.data.action_noise import ActionNoise
@@ -70,6 +72,8 @@ def _init_worker(env_config, expert_config, noise) -> None:
     from lwd_ros.envs.pusht.env import PushTEnv
     from lwd_ros.envs.pusht.expert import MPCExpert
 
+    if mp.parent_process() is not None:  # Ctrl-C is the parent's to handle, not the pool's
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker['env'] = PushTEnv(config=env_config)
     _worker['expert'] = MPCExpert(env_config, expert_config)
     _worker['noise'] = noise
@@ -107,7 +111,7 @@ def collect(args) -> dict:
     max_attempts = args.max_attempts or 2 * args.episodes + 10
     jobs = ((i, tasks[i % len(tasks)], args.seed + i) for i in range(max_attempts))
 
-    kept, attempts, per_task = [], 0, {t: Counter() for t in tasks}
+    kept, attempts, per_task, interrupted = [], 0, {t: Counter() for t in tasks}, False
     contacts, t_start = Counter(), time.perf_counter()
     bar = tqdm(total=args.episodes, desc='collect', unit='ep', disable=args.no_progress)
     if args.workers == 1:
@@ -133,6 +137,11 @@ def collect(args) -> dict:
             bar.set_postfix(attempts=attempts, success=f'{rate:.2f}')
             if len(kept) == args.episodes:
                 break
+    except KeyboardInterrupt:
+        # Hours of expert time must not be lost to one keystroke: keep what is finished.
+        interrupted = True
+        log.warning('interrupted after %d attempts: writing the %d episodes kept so far',
+                    attempts, len(kept))
     finally:
         bar.close()
         if pool is not None:
@@ -149,6 +158,8 @@ def collect(args) -> dict:
                   'action_noise': {'std': args.action_noise,
                                    'correlation': args.noise_correlation} if noise else None,
                   'env_config': to_dict(env_cfg), 'expert_config': to_dict(expert_cfg)}
+    if interrupted and not kept:
+        raise KeyboardInterrupt  # nothing worth a dataset directory that blocks a re-run
     write_episodes(kept, out, overwrite=args.overwrite, env='pusht', goal_poses=env_cfg.tasks,
                    description='PushT demonstrations by the lwd_ros MPC expert',
                    algorithm_name='lwd_ros MPC expert (predictive sampling)',
@@ -163,6 +174,7 @@ def collect(args) -> dict:
         'collect_time_s': round(collect_time, 2), 'workers': args.workers, 'seed': args.seed,
         'per_task': {t: dict(c) for t, c in per_task.items()},
         'first_contact': dict(sorted(contacts.items())),
+        'interrupted': interrupted,
     }
 
 
