@@ -65,33 +65,37 @@ def node_commands(graph: Graph, values: dict[str, str]) -> dict[str, list[str]]:
         if spec.sim_time and 'use_sim_time' in values:
             cmd += ['-p', f'use_sim_time:={values["use_sim_time"]}']
         commands[spec.executable] = cmd
-    return fleet_commands(commands, int(values.get('robots', '0') or 0),
-                          int(values.get('seed', '0') or 0), graph.bridge)
+    return fleet_commands(graph, commands, int(values.get('robots', '0') or 0),
+                          int(values.get('seed', '0') or 0))
 
 
-def fleet_commands(commands: dict[str, list[str]], robots: int, seed: int = 0,
-                   bridge: str = 'mujoco_bridge') -> dict[str, list[str]]:
+def fleet_commands(graph: Graph, commands: dict[str, list[str]], robots: int,
+                   seed: int = 0) -> dict[str, list[str]]:
     """One sim + controller per robot under ``/robot_i``, the generator serving them all.
 
-    The robots run on wall time (one ``/clock`` cannot serve N sims) from seeds ``seed``,
-    ``seed + 1000``, ... Keys are ``executable@robot_i`` for the per-robot nodes.
+    What each robot's nodes add is ``Graph.fleet_parameters``, shared with the launch files.
+    Keys are ``executable@robot_i`` for the per-robot nodes.
     """
     if robots <= 0:
         return commands
     out = {}
     for name, cmd in commands.items():
-        if name == 'policy_generator':
+        if graph.fleet_parameters(name, 0, seed) is None:
             out[name] = cmd + ['-p', 'use_sim_time:=false']
             continue
         for i in range(robots):
             extra = ['-r', f'__ns:=/robot_{i}']
-            if name == bridge:
-                extra += ['-p', 'publish_clock:=false', '-p', 'use_sim_time:=false',
-                          '-p', f'seed:={seed + 1000 * i}']
-                if bridge == 'mujoco_bridge':
-                    extra += ['-p', "video_path:=''"]
+            for key, value in graph.fleet_parameters(name, i, seed).items():
+                extra += ['-p', f'{key}:={_param_text(value)}']
             out[f'{name}@robot_{i}'] = cmd + extra
     return out
+
+
+def _param_text(value) -> str:
+    """A parameter value as ``-p name:=value`` wants it (YAML: false, 5, '')."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "''" if value == '' else str(value)
 
 
 def _pump(name: str, stream, lock: threading.Lock) -> None:

@@ -21,7 +21,6 @@ class Argument:
     description: str
     sets: tuple[tuple[str, str], ...] = ()  # (node, parameter) pairs it sets
     remaps: tuple[tuple[str, str], ...] = ()  # (node, topic) pairs it renames
-    launch_file: bool = True  # False: only `lwd launch` implements it (the fleet expansion)
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,22 @@ class Graph:
     def argument(self, name: str) -> Argument:
         return next(a for a in self.arguments if a.name == name)
 
+    def fleet_parameters(self, executable: str, robot: int, seed: int) -> dict | None:
+        """Parameters robot ``robot`` of a fleet adds to ``executable``; None: not per robot.
+
+        The generator is shared; every other node runs once per robot under ``/robot_i``.
+        The robots run on wall time (one ``/clock`` cannot serve N sims) from seeds ``seed``,
+        ``seed + 1000``, ...; sim videos are off (N writers would share one path).
+        """
+        if executable == 'policy_generator':
+            return None
+        if executable != self.bridge:
+            return {}
+        extra = {'publish_clock': False, 'use_sim_time': False, 'seed': seed + 1000 * robot}
+        if executable == 'mujoco_bridge':
+            extra['video_path'] = ''
+        return extra
+
 
 _TASK = Argument('task', 'classic', 'initial task (PushT goal pose name)',
                  (('mujoco_bridge', 'task'), ('policy_generator', 'task')))
@@ -72,8 +87,8 @@ _SEED = Argument('seed', '0', 'seed of the first episode', (('mujoco_bridge', 's
 _EPISODES = Argument('episodes', '0', 'stop the sim after this many episodes (0: never)',
                      (('mujoco_bridge', 'max_episodes'),))
 _ROBOTS = Argument('robots', '0', 'a fleet: N namespaced sims + controllers (/robot_i) and '
-                   'one generator batching their generations (0: one robot; lwd launch only)',
-                   (('policy_generator', 'robots'),), launch_file=False)
+                   'one generator batching their generations (0: one robot)',
+                   (('policy_generator', 'robots'),))
 _VIDEO = Argument('video', '', 'write episode videos here (.mp4/.gif; empty: none)',
                   (('mujoco_bridge', 'video_path'),))
 

@@ -1,40 +1,70 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""Build a ROS 2 ``LaunchDescription`` from a ``Graph`` (used by ``launch/*.launch.py``)."""
+"""Build a ROS 2 ``LaunchDescription`` from a ``Graph`` (used by ``launch/*.launch.py``).
+
+The nodes are made when the launch runs (an ``OpaqueFunction``), because ``robots:=N``
+decides how many there are: N namespaced copies of every per-robot node around one generator,
+with the same per-robot parameters ``lwd launch`` gives them (``Graph.fleet_parameters``).
+"""
 
 from __future__ import annotations
 
-from launch.actions import DeclareLaunchArgument, Shutdown
+from launch.actions import DeclareLaunchArgument, OpaqueFunction, Shutdown
 from launch.substitutions import LaunchConfiguration, PathJoinSubstitution
 from launch_ros.actions import Node
 from launch_ros.substitutions import FindPackageShare
 
 from launch import LaunchDescription
-from lwd_ros.ros.graphs import GRAPHS
+from lwd_ros.ros.graphs import GRAPHS, Graph
 
 
 def graph_launch_description(name: str) -> LaunchDescription:
-    """Declare the graph's arguments and start its nodes with the shared params file."""
+    """Declare the graph's arguments and start its nodes with the shared params files."""
     graph = GRAPHS[name]
+    actions = [DeclareLaunchArgument(a.name, default_value=a.default, description=a.description)
+               for a in graph.arguments]
+    actions.append(OpaqueFunction(function=_nodes, args=[graph]))
+    return LaunchDescription(actions)
+
+
+def _int_argument(context, name: str) -> int:
+    text = context.launch_configurations.get(name, '0') or '0'
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f'launch argument {name}:={text!r} must be an integer') from None
+
+
+def _nodes(context, graph: Graph) -> list[Node]:
+    """The graph's ``Node`` actions for the ``robots`` and ``seed`` this launch was given."""
     params_files = [PathJoinSubstitution([FindPackageShare('lwd_ros'), 'config', f])
                     for f in graph.params_files]
-    arguments = [a for a in graph.arguments if a.launch_file]
-    actions = [DeclareLaunchArgument(a.name, default_value=a.default, description=a.description)
-               for a in arguments]
-    names = {a.name for a in arguments}
+    names = {a.name for a in graph.arguments}
+    robots = _int_argument(context, 'robots') if 'robots' in names else 0
+    seed = _int_argument(context, 'seed') if 'seed' in names else 0
+    nodes = []
     for spec in graph.nodes:
-        overrides = {param: LaunchConfiguration(a.name) for a in arguments
+        overrides = {param: LaunchConfiguration(a.name) for a in graph.arguments
                      for node, param in a.sets if node == spec.executable}
         if spec.sim_time and 'use_sim_time' in names:
             overrides['use_sim_time'] = LaunchConfiguration('use_sim_time')
-        remaps = [(topic, LaunchConfiguration(a.name)) for a in arguments
+        remaps = [(topic, LaunchConfiguration(a.name)) for a in graph.arguments
                   for node, topic in a.remaps if node == spec.executable]
         supervision = {}
         if spec.ends_graph:  # e.g. the bridge after episodes:=N (a crash ends it too here)
             supervision['on_exit'] = [Shutdown(reason=f'{spec.executable} exited')]
         elif spec.respawn:
             supervision.update(respawn=True, respawn_delay=1.0)
-        actions.append(Node(package='lwd_ros', executable=spec.executable, name=spec.executable,
-                            output='screen', parameters=[*params_files, overrides],
-                            remappings=remaps, **supervision))
-    return LaunchDescription(actions)
+        common = dict(package='lwd_ros', executable=spec.executable, name=spec.executable,
+                      output='screen', remappings=remaps, **supervision)
+        per_robot = graph.fleet_parameters(spec.executable, 0, seed)
+        if robots <= 0 or per_robot is None:
+            if robots > 0:  # the shared generator serves robots on wall time
+                overrides['use_sim_time'] = False
+            nodes.append(Node(parameters=[*params_files, overrides], **common))
+            continue
+        for i in range(robots):
+            extra = graph.fleet_parameters(spec.executable, i, seed)
+            nodes.append(Node(namespace=f'robot_{i}',
+                              parameters=[*params_files, overrides, extra], **common))
+    return nodes

@@ -107,6 +107,7 @@ def _install_launch_stand_ins(monkeypatch):
     modules = {
         'launch': {'LaunchDescription': record('LaunchDescription')},
         'launch.actions': {'DeclareLaunchArgument': record('DeclareLaunchArgument'),
+                           'OpaqueFunction': record('OpaqueFunction'),
                            'Shutdown': record('Shutdown')},
         'launch.substitutions': {'LaunchConfiguration': record('LaunchConfiguration'),
                                  'PathJoinSubstitution': record('PathJoinSubstitution')},
@@ -120,40 +121,82 @@ def _install_launch_stand_ins(monkeypatch):
     return made
 
 
-@pytest.mark.parametrize('path', LAUNCH_FILES, ids=lambda p: p.name)
-def test_launch_file_builds_the_graph(path, monkeypatch):
+def _graph_of(path):
     tree = ast.parse(path.read_text())
     graph_names = [c.args[0].value for c in ast.walk(tree) if isinstance(c, ast.Call)
                    and getattr(c.func, 'id', '') == 'graph_launch_description']
     assert len(graph_names) == 1 and graph_names[0] in GRAPHS
-    graph = GRAPHS[graph_names[0]]
+    return GRAPHS[graph_names[0]]
+
+
+def _launch(path, monkeypatch, **configurations):
+    """Run a launch file on the stand-ins as ``ros2 launch`` would with these arguments."""
+    graph = _graph_of(path)
     made = _install_launch_stand_ins(monkeypatch)
     namespace = {}
     exec(compile(path.read_text(), str(path), 'exec'), namespace)
     namespace['generate_launch_description']()
-    nodes = [kw for kind, _, kw in made if kind == 'Node']
-    assert [n['executable'] for n in nodes] == [s.executable for s in graph.nodes]
-    assert all(n['package'] == 'lwd_ros' for n in nodes)
     declared = [a[0] for kind, a, _ in made if kind == 'DeclareLaunchArgument']
-    assert declared == [a.name for a in graph.arguments if a.launch_file]
+    assert declared == [a.name for a in graph.arguments]
+    (opaque,) = [kw for kind, _, kw in made if kind == 'OpaqueFunction']
+    defaults = {a.name: a.default for a in graph.arguments}
+    context = types.SimpleNamespace(launch_configurations={**defaults, **configurations})
+    opaque['function'](context, *opaque.get('args', []))
+    return graph, [kw for kind, _, kw in made if kind == 'Node']
+
+
+@pytest.mark.parametrize('path', LAUNCH_FILES, ids=lambda p: p.name)
+def test_launch_file_builds_the_graph(path, monkeypatch):
+    graph, nodes = _launch(path, monkeypatch)
+    assert [n['executable'] for n in nodes] == [s.executable for s in graph.nodes]
+    assert all(n['package'] == 'lwd_ros' and 'namespace' not in n for n in nodes)
     for node, spec in zip(nodes, graph.nodes):
         assert ('on_exit' in node) == spec.ends_graph  # episodes:=N ends the launch
         assert node.get('respawn', False) == (spec.respawn and not spec.ends_graph)
         assert len(node['parameters']) == len(graph.params_files) + 1
         overrides = node['parameters'][-1]
-        expected = {p for a in graph.arguments if a.launch_file
-                    for n, p in a.sets if n == node['executable']}
+        expected = {p for a in graph.arguments for n, p in a.sets if n == node['executable']}
         assert expected <= set(overrides)
+
+
+def test_launch_file_expands_a_fleet_like_lwd_launch(monkeypatch):
+    path = REPO / 'launch' / 'pusht_sim.launch.py'
+    graph, nodes = _launch(path, monkeypatch, robots='3', seed='5')
+    cmds = node_commands(graph, parse_launch_args(graph, ['robots:=3', 'seed:=5']))
+    keys = sorted(f"{n['executable']}@{n['namespace']}" if 'namespace' in n
+                  else n['executable'] for n in nodes)
+    assert keys == sorted(cmds)  # the same nodes as `lwd launch pusht_sim robots:=3`
+    for node in nodes:
+        last = node['parameters'][-1]
+        key = f"{node['executable']}@{node.get('namespace')}"
+        if 'namespace' not in node:  # the one generator, on wall time
+            assert node['executable'] == 'policy_generator' and last['use_sim_time'] is False
+            continue
+        for name, value in last.items():  # the per-robot parameters lwd launch passes too
+            text = str(value).lower() if isinstance(value, bool) else value
+            assert f'{name}:={text if text != "" else chr(39) * 2}' in cmds[key]
+    bridges = [n for n in nodes if n['executable'] == 'mujoco_bridge']
+    assert [b['parameters'][-1]['seed'] for b in bridges] == [5, 1005, 2005]
+    assert all('on_exit' in b for b in bridges)
+    with pytest.raises(ValueError, match='integer'):
+        _launch(path, monkeypatch, robots='three')
 
 
 def test_launch_files_with_real_launch_ros():
     pytest.importorskip('launch_ros')
     from launch_ros.actions import Node
+
+    from launch import LaunchContext
     for path in LAUNCH_FILES:
         namespace = {}
         exec(compile(path.read_text(), str(path), 'exec'), namespace)
         description = namespace['generate_launch_description']()
-        assert any(isinstance(e, Node) for e in description.entities)
+        context = LaunchContext()
+        made = [a for e in description.entities for a in (e.execute(context) or [])]
+        graph = _graph_of(path)
+        assert list(context.launch_configurations) == [a.name for a in graph.arguments]
+        assert [n.node_executable for n in made if isinstance(n, Node)] == \
+            [s.executable for s in graph.nodes]
 
 
 def test_fleet_expands_namespaced_sims_and_controllers_around_one_generator():
