@@ -123,6 +123,8 @@ def _lwd(*args):
 def test_collect_bad_input_fails_cleanly(tmp_path):
     res = _lwd('collect', '--out', str(tmp_path / 'ds'), '--tasks', 'goal_nowhere')
     assert res.returncode == 2 and 'valid tasks' in res.stderr
+    res = _lwd('collect', '--out', str(tmp_path / 'ds'), '--settle-coverage', '0.9')
+    assert res.returncode == 2 and 'success threshold' in res.stderr
     assert not (tmp_path / 'ds').exists()
     write_episodes(_episodes(), tmp_path / 'ds')
     res = _lwd('collect', '--out', str(tmp_path / 'ds'), '--episodes', '1')

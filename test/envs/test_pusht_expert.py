@@ -34,6 +34,20 @@ def test_expert_solves_each_task(env, expert, task, seed):
     assert episode.task == task and episode.seed == seed
 
 
+def test_settling_extends_a_noisy_demo_past_the_threshold(env, expert):
+    from lwd_ros.data.action_noise import ActionNoise
+    noise = ActionNoise(0.02, 0.7)
+    plain, stats = run_episode(env, expert, 'goal_right', 30002, noise=noise)
+    settled, settle_stats = run_episode(env, expert, 'goal_right', 30002, noise=noise,
+                                        settle_coverage=0.97)
+    assert plain.success and settled.success
+    n = len(plain)  # the steps up to the first success are the same episode
+    assert stats['solved_at'] == settle_stats['solved_at'] == n < len(settled)
+    np.testing.assert_array_equal(settled.observations[:n + 1], plain.observations)
+    np.testing.assert_array_equal(settled.actions[:n], plain.actions)
+    assert settle_stats['coverage'] > 0.97 >= stats['coverage']
+
+
 def test_expert_is_deterministic_per_seed(env, expert):
     def actions(seed):
         obs, info = env.reset(seed=seed, options={'task': 'classic'})

@@ -56,6 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         'targets; the dataset keeps the expert\'s clean targets (default 0)')
     parser.add_argument('--noise-correlation', type=float, default=0.7, metavar='RHO',
                         help='AR(1) coefficient of that noise (0 = white; default 0.7)')
+    parser.add_argument('--settle-coverage', type=float, default=None, metavar='C',
+                        help='after success keep the expert going (noise off) until the '
+                        'coverage exceeds C, e.g. 0.97: demos of the last corrections')
     parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
 
@@ -68,7 +71,7 @@ def _configs(args):
             load_expert_config(args.expert_config, args.expert_set))
 
 
-def _init_worker(env_config, expert_config, noise) -> None:
+def _init_worker(env_config, expert_config, noise, settle=None) -> None:
     from lwd_ros.envs.pusht.env import PushTEnv
     from lwd_ros.envs.pusht.expert import MPCExpert
 
@@ -76,7 +79,7 @@ def _init_worker(env_config, expert_config, noise) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker['env'] = PushTEnv(config=env_config)
     _worker['expert'] = MPCExpert(env_config, expert_config)
-    _worker['noise'] = noise
+    _worker['noise'], _worker['settle'] = noise, settle
 
 
 def _attempt(job: tuple[int, str, int]):
@@ -85,7 +88,7 @@ def _attempt(job: tuple[int, str, int]):
     _, task, seed = job
     t0 = time.perf_counter()
     episode, stats = run_episode(_worker['env'], _worker['expert'], task, seed,
-                                 noise=_worker['noise'])
+                                 noise=_worker['noise'], settle_coverage=_worker['settle'])
     return episode, stats, time.perf_counter() - t0
 
 
@@ -104,6 +107,10 @@ def collect(args) -> dict:
         raise ValueError(f'--episodes ({args.episodes}) and --workers ({args.workers}) '
                          'must be >= 1')
     noise = ActionNoise(args.action_noise, args.noise_correlation) if args.action_noise else None
+    if args.settle_coverage is not None and \
+            not env_cfg.success_threshold < args.settle_coverage < 1.0:
+        raise ValueError(f'--settle-coverage {args.settle_coverage} must lie between the '
+                         f'success threshold {env_cfg.success_threshold} and 1')
     out = check_writable(args.out, args.overwrite)  # before any work is done
     if args.json:
         check_json_path(args.json)
@@ -115,12 +122,12 @@ def collect(args) -> dict:
     contacts, t_start = Counter(), time.perf_counter()
     bar = tqdm(total=args.episodes, desc='collect', unit='ep', disable=args.no_progress)
     if args.workers == 1:
-        _init_worker(env_cfg, expert_cfg, noise)
+        _init_worker(env_cfg, expert_cfg, noise, args.settle_coverage)
         results = map(_attempt, jobs)
         pool = None
     else:
         pool = mp.get_context('spawn').Pool(args.workers, _init_worker,
-                                            (env_cfg, expert_cfg, noise))
+                                            (env_cfg, expert_cfg, noise, args.settle_coverage))
         results = pool.imap(_attempt, jobs)  # ordered: the same dataset for any --workers
     try:
         for episode, stats, _ in results:
@@ -157,6 +164,7 @@ def collect(args) -> dict:
                   'include_failures': args.include_failures,
                   'action_noise': {'std': args.action_noise,
                                    'correlation': args.noise_correlation} if noise else None,
+                  'settle_coverage': args.settle_coverage,
                   'env_config': to_dict(env_cfg), 'expert_config': to_dict(expert_cfg)}
     if interrupted and not kept:
         raise KeyboardInterrupt  # nothing worth a dataset directory that blocks a re-run

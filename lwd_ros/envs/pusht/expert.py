@@ -334,7 +334,8 @@ class MPCExpert:
 
 def run_episode(env, expert: MPCExpert, task: str, seed: int,
                 max_steps: int | None = None,
-                noise: ActionNoise | None = None) -> tuple[Episode, dict]:
+                noise: ActionNoise | None = None,
+                settle_coverage: float | None = None) -> tuple[Episode, dict]:
     """Roll the expert out in a PushT env for one episode; return it and a few statistics.
 
     Args:
@@ -346,6 +347,10 @@ def run_episode(env, expert: MPCExpert, task: str, seed: int,
         max_steps: step limit (default: the env config's ``max_episode_steps``).
         noise: DART noise added to the executed targets only; the episode records the
             expert's clean targets (``lwd_ros.data.action_noise``). Drawn from ``seed``.
+        settle_coverage: once the env reports success, keep going without noise until the
+            coverage exceeds this (or the step limit): the demonstration then shows the
+            last corrections past the success threshold, which a learner that lands a
+            little short needs. The steps up to the first success are unchanged.
 
     Returns:
         ``(episode, stats)`` with ``stats`` holding ``coverage`` (final), ``max_coverage``,
@@ -359,17 +364,24 @@ def run_episode(env, expert: MPCExpert, task: str, seed: int,
     max_cov = info['coverage']
     offsets = (noise.sequence(np.random.default_rng([seed, 1]), limit, 2) if noise
                else np.zeros((limit, 2)))
+    solved_at = None
     for t in range(limit):
         action = expert.act(obs, info['agent_vel']).astype(np.float32)
-        executed = np.clip(action + offsets[t], 0.0, geom.WORKSPACE).astype(np.float32)
+        offset = offsets[t] if solved_at is None else 0.0
+        executed = np.clip(action + offset, 0.0, geom.WORKSPACE).astype(np.float32)
         obs, _, terminated, truncated, info = env.step(executed)
         observations.append(obs)
         actions.append(action)
         max_cov = max(max_cov, info['coverage'])
-        if terminated or truncated:
+        if terminated and solved_at is None:
+            solved_at = t + 1
+        settling = settle_coverage is not None and info['coverage'] <= settle_coverage
+        if truncated or (solved_at is not None and not settling):
             break
+    # Success is the env's (reached at some step); settling only adds steps after it.
     episode = Episode(np.array(observations), np.array(actions).reshape(-1, 2), task, seed,
-                      bool(info['success']))
+                      solved_at is not None)
     stats = {'coverage': float(info['coverage']), 'max_coverage': float(max_cov),
-             'steps': len(actions), 'first_contact': geom.first_contact_edge(episode.observations)}
+             'steps': len(actions), 'solved_at': solved_at,
+             'first_contact': geom.first_contact_edge(episode.observations)}
     return episode, stats
