@@ -42,6 +42,11 @@ def horizon_table(result: dict) -> str:
     lines.append('')
     lines.append(f"Held-out episodes per goal (3 goals): {n}; reset seeds from "
                  f"{result['seed']}, the same for every method.")
+    reused = [NAMES.get(m, m) for m, i in result['methods'].items() if i.get('reused_from')]
+    if reused:
+        lines[-1] += (f" Cells of {', '.join(reused)} are copied from an earlier run of the "
+                      "byte-identical checkpoint (deterministic per seed; their wall times are "
+                      "from that run).")
     return '\n'.join(lines)
 
 
