@@ -32,10 +32,12 @@ class DpSource:
             most ``horizon - n_obs_steps + 1`` (the rest of the sequence).
         num_threads: torch intra-op threads (process-wide); one is fastest at batch 1.
         use_ema: sample with the EMA weights, as training validates.
+        sampler: ``ddim`` (``num_steps``, default the checkpoint's) or ``ddpm`` (the full
+            training chain, as the DP paper samples state PushT).
     """
 
     def __init__(self, checkpoint_dir: str | Path, action_steps: int = 8, num_threads: int = 1,
-                 use_ema: bool = True):
+                 use_ema: bool = True, sampler: str = 'ddim', num_steps: int | None = None):
         torch.set_num_threads(num_threads)
         ckpt = load_checkpoint(checkpoint_dir, use_ema=use_ema)
         if ckpt.meta.method != 'dp':
@@ -47,8 +49,9 @@ class DpSource:
             raise ValueError(f'{action_steps=} must be in [1, {longest}]: a sequence has '
                              f'{d.horizon} steps, {d.current_index} of them before the current')
         self.model, self.space, self.action_steps = ckpt.dp, ckpt.meta.space, action_steps
+        self.model.set_sampler(sampler, num_steps)
         self.tasks = ckpt.meta.tasks
-        self.name = f'dp-ddim-{d.num_inference_steps}-H{action_steps}'
+        self.name = f'dp-{self.model.sampler_name}-H{action_steps}'
         self.latencies: list[float] = []
         self._history: deque = deque(maxlen=d.n_obs_steps)
         self.flops_per_call = self._count_flops(ckpt.meta.cond_dim)
@@ -88,7 +91,7 @@ class DpSource:
         return int(counter.get_total_flops())
 
     def describe(self) -> dict[str, Any]:
-        return {'method': 'dp', 'sampler': f'ddim-{self.cfg.num_inference_steps}',
+        return {'method': 'dp', 'sampler': self.model.sampler_name,
                 'action_horizon': self.action_steps,
                 'params': sum(p.numel() for p in self.model.parameters()),
                 'flops_per_call': self.flops_per_call,
@@ -96,9 +99,10 @@ class DpSource:
 
 
 def dp_source(checkpoint: str | Path, horizon: int | None = None, num_threads: int = 1,
+              sampler: str | None = None, num_steps: int | None = None,
               **_: Any) -> DpSource:
     """A DP checkpoint as a source; ``horizon`` (actions run per sequence) None = trained."""
     from lwd_ros.runtime.checkpoint import read_config
 
     return DpSource(checkpoint, horizon or read_config(checkpoint).dp.n_action_steps,
-                    num_threads=num_threads)
+                    num_threads=num_threads, sampler=sampler or 'ddim', num_steps=num_steps)

@@ -19,7 +19,7 @@ epsilon prediction, clipped sample. Deliberate differences, each because of this
 - actions are z-scored in the shared model space rather than min-max scaled to [-1, 1], so
   the predicted clean sample is clipped to ``clip_sample_range`` instead of 1;
 - sampling runs DDIM with 10 steps (the paper's state PushT samples 100 DDPM steps), the
-  fast sampler LWD is compared with.
+  fast sampler LWD is compared with; ``set_sampler('ddpm')`` runs the paper's chain.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ class DiffusionPolicyModel(nn.Module):
 
     def __init__(self, obs_cond_dim: int, act_dim: int, num_tasks: int, cfg: DpConfig):
         super().__init__()
-        from diffusers import DDIMScheduler, DDPMScheduler  # heavy import, only where used
+        from diffusers import DDPMScheduler  # heavy import, only where used
 
         self.cfg, self.act_dim = cfg, act_dim
         self.task = nn.Embedding(num_tasks, cfg.task_embed_dim)
@@ -134,8 +134,24 @@ class DiffusionPolicyModel(nn.Module):
                     'beta_schedule': 'squaredcos_cap_v2', 'prediction_type': 'epsilon',
                     'clip_sample': True, 'clip_sample_range': cfg.clip_sample_range}
         self.train_scheduler = DDPMScheduler(**schedule)
-        self.sample_scheduler = DDIMScheduler(**schedule)
-        self.sample_scheduler.set_timesteps(cfg.num_inference_steps)
+        self._schedule = schedule
+        self.set_sampler('ddim', cfg.num_inference_steps)
+
+    def set_sampler(self, sampler: str, num_steps: int | None = None) -> None:
+        """Sample by DDIM in ``num_steps`` or by the full DDPM chain (the DP paper's state
+        PushT setting: 100 steps), to check that the fast sampler is not what limits DP."""
+        from diffusers import DDIMScheduler, DDPMScheduler
+
+        if sampler not in ('ddim', 'ddpm'):
+            raise ValueError(f'unknown sampler {sampler!r}; valid: ddim, ddpm')
+        steps = (num_steps or self.cfg.num_inference_steps if sampler == 'ddim'
+                 else self.cfg.num_train_timesteps)
+        if not 1 <= steps <= self.cfg.num_train_timesteps:
+            raise ValueError(f'{steps} sampling steps: must be in [1, '
+                             f'{self.cfg.num_train_timesteps}]')
+        scheduler = (DDIMScheduler if sampler == 'ddim' else DDPMScheduler)(**self._schedule)
+        scheduler.set_timesteps(steps)
+        self.sample_scheduler, self.sampler_name = scheduler, f'{sampler}-{steps}'
 
     def global_cond(self, obs_cond: torch.Tensor, task: torch.Tensor) -> torch.Tensor:
         return torch.cat([obs_cond, self.task(task)], dim=-1)  # (B, G)
@@ -151,14 +167,14 @@ class DiffusionPolicyModel(nn.Module):
     @torch.no_grad()
     def sample(self, obs_cond: torch.Tensor, task: torch.Tensor,
                generator: torch.Generator | None = None) -> torch.Tensor:
-        """Action sequences ``(B, H, A)`` by DDIM from noise drawn with ``generator``.
+        """Action sequences ``(B, H, A)`` from noise drawn with ``generator``.
 
-        DDIM with eta 0 is deterministic given the initial noise, so ``generator`` fixes the
-        result.
+        DDIM with eta 0 is deterministic given the initial noise; DDPM draws its per-step
+        noise from ``generator`` too, so ``generator`` fixes the result either way.
         """
         cond = self.global_cond(obs_cond, task)
         x = torch.randn(len(cond), self.cfg.horizon, self.act_dim, generator=generator)
         for t in self.sample_scheduler.timesteps:
             eps = self.unet(x, t.expand(len(x)), cond)
-            x = self.sample_scheduler.step(eps, t, x).prev_sample
+            x = self.sample_scheduler.step(eps, t, x, generator=generator).prev_sample
         return x

@@ -218,6 +218,22 @@ def test_dp_source_solves_the_toy_task_and_counts_flops(trained):
     assert summary['params'] == sum(p.numel() for p in model.parameters())
 
 
+def test_dp_source_samples_the_full_ddpm_chain_on_request(trained):
+    _, out = trained
+    ddim, ddpm = DpSource(out, action_steps=4), DpSource(out, action_steps=4, sampler='ddpm')
+    d = ddpm.cfg
+    assert ddpm.describe()['sampler'] == f'ddpm-{d.num_train_timesteps}'
+    assert ddpm.flops_per_call == ddim.flops_per_call * d.num_train_timesteps // \
+        d.num_inference_steps  # one UNet pass per step of the chain
+    summary = evaluate(gym.make(TOY_ID), ddpm, 6, seed=100).summary()
+    assert summary['success_rate'] >= 0.5  # the same tiny model: noisier than DDIM's, working
+    cond, task = torch.zeros(2, 4), torch.zeros(2, dtype=torch.long)
+    a, b = (ddpm.model.sample(cond, task, torch.Generator().manual_seed(3)) for _ in range(2))
+    torch.testing.assert_close(a, b, rtol=0, atol=0)  # its per-step noise is seeded too
+    with pytest.raises(ValueError, match='unknown sampler'):
+        DpSource(out, action_steps=4, sampler='euler')
+
+
 def test_dp_source_validates_action_steps_and_method(trained, demos, tmp_path):
     _, out = trained
     longest = 8 - 1  # horizon - n_obs_steps + 1
