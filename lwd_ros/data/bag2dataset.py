@@ -29,7 +29,7 @@ from lwd_ros.report import emit_json
 
 log = logging.getLogger(__name__)
 
-TOPIC_FLAGS = ('joint_states', 'object_pose', 'command', 'task', 'episode')
+TOPIC_FLAGS = ('joint_states', 'object_pose', 'command', 'task', 'episode', 'intended')
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

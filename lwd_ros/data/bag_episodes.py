@@ -88,6 +88,8 @@ class DemoStreams:
         command: action targets ``(x, y)``.
         task: task switches (``labels``), no values.
         markers: episode markers, values ``MARKER_FIELDS`` (int64), ``labels`` the task.
+        intended: what the demonstrator meant to command where the executed ``command`` was
+            perturbed on purpose (DART); empty if the bag has none.
     """
 
     joints: Stream
@@ -95,6 +97,12 @@ class DemoStreams:
     command: Stream
     task: Stream
     markers: Stream
+    intended: Stream = field(default_factory=lambda: Stream.build([], [], [], 2))
+
+    @property
+    def actions(self) -> Stream:
+        """What the dataset learns: the intended commands where recorded, else the executed."""
+        return self.intended if len(self.intended) else self.command
 
 
 @dataclass
@@ -260,9 +268,10 @@ def _episode(s: DemoStreams, seg: _Segment, notes: EpisodeNotes,
     """
     by_stamp = seg.stamp is not None
     when = seg.stamp if by_stamp else seg.t
-    cmd = s.command.hold(seg.t[1:])
+    actions = s.actions
+    cmd = actions.hold(seg.t[1:])
     after = seg.t[0] if after is None else after
-    valid = (cmd >= 0) & (s.command.t[np.maximum(cmd, 0)] > after)
+    valid = (cmd >= 0) & (actions.t[np.maximum(cmd, 0)] > after)
     if not valid.any():
         notes.trimmed_steps += len(seg.t)
         return None
@@ -272,7 +281,7 @@ def _episode(s: DemoStreams, seg: _Segment, notes: EpisodeNotes,
     joints = s.joints.values[s.joints.hold(when, by_stamp)]
     pose = s.pose.values[s.pose.hold(when, by_stamp)]
     obs = np.concatenate([joints, pose], axis=1)
-    return Episode(observations=obs, actions=s.command.values[cmd], task=seg.task,
+    return Episode(observations=obs, actions=actions.values[cmd], task=seg.task,
                    seed=seg.seed if k == 0 else None, success=seg.success,
                    timestamps=(when - when[0]) * 1e-9)
 

@@ -373,7 +373,7 @@ class _StreamBuilder:
             p, q = msg.pose.position, msg.pose.orientation
             yaw = wrap_angle(yaw_from_quaternion(q.x, q.y, q.z, q.w))
             self._add(role, t, _ns(msg.header.stamp), [p.x, p.y, yaw])
-        elif role == 'command':
+        elif role in ('command', 'intended'):
             if len(msg.data) < 2 or not all(map(math.isfinite, msg.data[:2])):
                 self.skipped[role] += 1
                 return
@@ -390,7 +390,8 @@ class _StreamBuilder:
             return Stream.build(t, stamp, values, width, labels if role in ('task', 'episode')
                                 else (), dtype)
         return DemoStreams(joints=build('joint_states', 2), pose=build('object_pose', 3),
-                           command=build('command', 2), task=build('task', 0),
+                           command=build('command', 2), intended=build('intended', 2),
+                           task=build('task', 0),
                            markers=build('episode', 5, np.int64))
 
 

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """What a demonstration bag holds: the topic roles, their types, and a typestore for them.
 
-A demonstration is recorded as a rosbag2 bag (MCAP or sqlite3, metadata version 9) of five
-topics, each with a *role* the converter understands (defaults: design.md section 1):
+A demonstration is recorded as a rosbag2 bag (MCAP or sqlite3, metadata version 9) of up to
+six topics, each with a *role* the converter understands (defaults: design.md section 1):
 
 ============  ========================================  =====================================
 role          default topic                             type
@@ -13,7 +13,12 @@ object_pose   ``/pusht/object_pose``                    ``geometry_msgs/msg/Pose
 command       ``/forward_position_controller/commands`` ``std_msgs/msg/Float64MultiArray``
 task          ``/lwd/task``                             ``lwd_ros/msg/TaskSwitch``
 episode       ``/pusht/episode``                        ``lwd_ros/msg/EpisodeStatus``
+intended      ``/lwd/intended_command``                 ``std_msgs/msg/Float64MultiArray``
 ============  ========================================  =====================================
+
+``intended`` exists only where the demonstrator's executed command is perturbed on purpose
+(DART: ``expert_teleop`` with ``action_noise``): the robot follows ``command``, the dataset
+learns from what was meant.
 
 ROS-free: bags are written and read with ``rosbags`` (no distro needed). Our own message types
 are registered in its typestore from the installed ``.msg`` files, so bags carry their
@@ -38,6 +43,7 @@ ROLE_TYPES = {
     'command': 'std_msgs/msg/Float64MultiArray',
     'task': 'lwd_ros/msg/TaskSwitch',
     'episode': 'lwd_ros/msg/EpisodeStatus',
+    'intended': 'std_msgs/msg/Float64MultiArray',
 }
 # Why Kilted: the rclpy wheels this package builds against are Kilted; the five types above
 # have the same definitions (and hashes) in Jazzy, so bags from either distro read alike.
@@ -58,6 +64,8 @@ class DemoTopics:
         command: ``std_msgs/Float64MultiArray`` position targets ``[x, y]`` (the action).
         task: ``lwd_ros/TaskSwitch`` (latched).
         episode: ``lwd_ros/EpisodeStatus`` episode markers, one per policy step.
+        intended: ``std_msgs/Float64MultiArray`` the command the demonstrator meant, where
+            noise is added to the executed one (DART); when the bag has it, the actions.
     """
 
     joint_states: str = '/joint_states'
@@ -65,6 +73,7 @@ class DemoTopics:
     command: str = '/forward_position_controller/commands'
     task: str = '/lwd/task'
     episode: str = '/pusht/episode'
+    intended: str = '/lwd/intended_command'
 
     def roles(self) -> dict[str, str]:
         """``role -> topic`` for the roles that are recorded."""

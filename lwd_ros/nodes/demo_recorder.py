@@ -4,7 +4,8 @@
 
 Subscribes  /joint_states (sensor_msgs/JointState), /pusht/object_pose (PoseStamped),
             /forward_position_controller/commands (std_msgs/Float64MultiArray),
-            /lwd/task (lwd_ros/TaskSwitch), /pusht/episode (lwd_ros/EpisodeStatus)
+            /lwd/task (lwd_ros/TaskSwitch), /pusht/episode (lwd_ros/EpisodeStatus),
+            /lwd/intended_command (Float64MultiArray, only under DART noise)
             -- names are parameters; remaps work too.
 Writes      <output>/ : metadata.yaml (version 9) + one .mcap (default) or .db3 file.
 
@@ -40,7 +41,8 @@ from lwd_ros.data.bags import JOINTS_KEY, ROLE_TYPES, TOPICS_KEY, DemoTopics
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
 
 MSG_CLASSES = {'joint_states': JointState, 'object_pose': PoseStamped,
-               'command': Float64MultiArray, 'task': TaskSwitch, 'episode': EpisodeStatus}
+               'command': Float64MultiArray, 'task': TaskSwitch, 'episode': EpisodeStatus,
+               'intended': Float64MultiArray}
 DEPTH = 1000  # a busy executor must not drop messages from the subscription queue
 
 

@@ -7,7 +7,9 @@ Subscribes  /joint_states (positions and velocities), /pusht/object_pose,
             task), /lwd/task (TaskSwitch, latched)
 Publishes   /forward_position_controller/commands once per policy step: on every
             EpisodeStatus, which the bridge publishes each step (no timer: a sim paused
-            until its first command must not wait on a clock that only it advances)
+            until its first command must not wait on a clock that only it advances);
+            with ``action_noise`` (DART) the command carries the noise and
+            /lwd/intended_command the expert's clean target
 
 It sees exactly what a human with a joystick, or the LWD controller, would see and command,
 so a recording of these topics is a demonstration in the deployment's own format.
@@ -25,6 +27,7 @@ from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 
 from lwd_ros.config import load_config
+from lwd_ros.data.action_noise import ActionNoise
 from lwd_ros.envs.pusht.config import PushTConfig
 from lwd_ros.envs.pusht.expert import MPCExpert, TeleopConfig, load_expert_config
 from lwd_ros.envs.pusht.spec import PUSHT
@@ -52,9 +55,17 @@ class ExpertTeleop(Node):
         # With a recorder in the graph (2 = bridge + recorder), the first command, which
         # starts a waiting sim, is sent only once the recording listens: no lost episode start.
         self.min_listeners = cfg.min_command_listeners
+        self.noise = (ActionNoise(cfg.action_noise, cfg.noise_correlation)
+                      if cfg.action_noise > 0 else None)
+        self.max_steps = env_config.max_episode_steps
+        self.low, self.high = np.array(PUSHT.command.low), np.array(PUSHT.command.high)
+        self.offsets = self._offsets(cfg.seed)
+        self.step = 0
         topics = {b.kind: b.topic for b in PUSHT.observation}
 
         self.cmd_pub = self.create_publisher(Float64MultiArray, PUSHT.command.topic, SENSOR)
+        self.intended_pub = (self.create_publisher(Float64MultiArray, 'lwd/intended_command',
+                                                   SENSOR) if self.noise else None)
         self.create_subscription(JointState, topics['joints'], self.on_joints, SENSOR)
         self.create_subscription(PoseStamped, topics['pose2d'], self.on_pose, SENSOR)
         self.create_subscription(EpisodeStatus, PUSHT.episode_topic, self.on_episode, RELIABLE)
@@ -72,11 +83,19 @@ class ExpertTeleop(Node):
         p = msg.pose.position
         self.obs.update_pose((p.x, p.y, p.z), (q.x, q.y, q.z, q.w), time.monotonic())
 
+    def _offsets(self, seed: int) -> np.ndarray | None:
+        """An episode's DART noise, the same sequence ``lwd collect`` draws for its seed."""
+        if self.noise is None:
+            return None
+        return self.noise.sequence(np.random.default_rng([seed, 1]), self.max_steps,
+                                   len(self.low))
+
     def on_episode(self, msg: EpisodeStatus) -> None:
         if msg.episode != self.episode:
             self.episode = msg.episode
             self.expert.reset(msg.task, seed=msg.seed)
-        self.active = not msg.done  # between episodes: stop commanding
+            self.offsets = self._offsets(msg.seed)
+        self.active, self.step = not msg.done, msg.step  # between episodes: stop commanding
         self.on_policy_step()
 
     def on_task(self, msg: TaskSwitch) -> None:
@@ -99,7 +118,13 @@ class ExpertTeleop(Node):
                                       throttle_duration_sec=2.0)
             return
         target = self.expert.act(obs, agent_vel=self.velocity)
-        self.cmd_pub.publish(Float64MultiArray(data=[float(v) for v in target]))
+        executed = target
+        if self.offsets is not None:
+            # Published first: the recorder's newest intended command at a step is this one.
+            self.intended_pub.publish(Float64MultiArray(data=[float(v) for v in target]))
+            offset = self.offsets[min(self.step, len(self.offsets) - 1)]
+            executed = np.clip(target + offset, self.low, self.high)
+        self.cmd_pub.publish(Float64MultiArray(data=[float(v) for v in executed]))
 
 
 def main(args=None) -> int:

@@ -152,5 +152,8 @@ GRAPHS: dict[str, Graph] = {
                    Argument('output', '', "bag directory ('' = ./demos_<date>)",
                             (('demo_recorder', 'output'),)),
                    Argument('storage', 'mcap', 'mcap | sqlite3',
-                            (('demo_recorder', 'storage'),)))),
+                            (('demo_recorder', 'storage'),)),
+                   Argument('action_noise', '0.0', 'DART: std (m) of correlated noise on the '
+                            'executed command; the clean one is recorded too (0: off)',
+                            (('expert_teleop', 'action_noise'),)))),
 }

@@ -157,7 +157,7 @@ def write_plain_ros2_bag(scene: Scene, path: Path, topics: DemoTopics):
     """
     from mcap.writer import CompressionType, Writer
     path.mkdir()
-    rename = dict(zip(DemoTopics().roles().values(), topics.roles().values()))
+    rename = {DemoTopics().roles()[role]: topic for role, topic in topics.roles().items()}
     types = {rename[t]: ty for t, ty in DemoTopics().types().items() if t in rename}
     counts = {t: 0 for t in types}
     name = f'{path.name}_0.mcap'

@@ -60,6 +60,25 @@ def test_a_recording_gap_splits_the_episode_and_loses_its_seed():
         assert notes.stale_steps == (0 if grid == 'markers' else 8)
 
 
+def test_intended_commands_are_the_actions_when_recorded():
+    # DART over ROS: the robot executed noisy commands; the expert meant the scene's ones.
+    scene = make_scene(tasks=('classic', 'goal_left'), steps=15)
+    clean = streams_of(scene)
+    rng = np.random.default_rng(0)
+    c = clean.command
+    noisy = Stream(c.t, c.stamp, c.values + rng.normal(0, 0.02, c.values.shape))
+    intended = Stream(c.t - 1_000, c.stamp, c.values)  # published just before the command
+    executed, _ = streams_to_episodes(DemoStreams(clean.joints, clean.pose, noisy, clean.task,
+                                                  clean.markers))
+    learned, _ = streams_to_episodes(DemoStreams(clean.joints, clean.pose, noisy, clean.task,
+                                                 clean.markers, intended))
+    assert len(learned) == len(executed) == 2
+    for e, want in zip(learned, scene.episodes):
+        np.testing.assert_allclose(e.actions, want['act'], atol=1e-9)
+        np.testing.assert_allclose(e.observations, want['obs'], atol=1e-6)
+    assert not np.allclose(executed[0].actions, learned[0].actions, atol=1e-3)
+
+
 def test_partial_short_and_commandless_episodes():
     streams = streams_of(make_scene(tasks=('classic', 'goal_left')))
     m = streams.markers
@@ -104,7 +123,8 @@ def test_convert_config_from_yaml_and_validation(tmp_path):
                     '  episode: ""\njoint_names: [x, y]\n')
     cfg = load_config(ConvertConfig, path)
     assert cfg.rate == 5.0 and cfg.topics.object_pose == '/mocap/pose'
-    assert cfg.topics.roles().keys() == {'joint_states', 'object_pose', 'command', 'task'}
+    assert cfg.topics.roles().keys() == {'joint_states', 'object_pose', 'command', 'task',
+                                         'intended'}
     assert cfg.joint_names == ('x', 'y')
     for bad in ({'rate': 0}, {'grid': 'random'}, {'joint_names': ['x']}):
         with pytest.raises(ValueError):

@@ -59,6 +59,11 @@ class TeleopConfig:
         obs_timeout: seconds (wall) of silent inputs after which the expert stops commanding.
         min_command_listeners: send the first command only once this many nodes listen
             (2 = bridge + recorder: no recording loses an episode start).
+        action_noise: DART over ROS: std (m) of correlated noise on the executed command;
+            the clean target goes to ``lwd/intended_command``, which the recorder keeps and
+            ``lwd bag2dataset`` learns from. The noise of an episode is drawn from its seed
+            exactly as ``lwd collect --action-noise`` draws it. 0: off.
+        noise_correlation: AR(1) coefficient of that noise.
     """
 
     env_config: str = 'config/envs/pusht.yaml'
@@ -67,6 +72,8 @@ class TeleopConfig:
     seed: int = 0
     obs_timeout: float = 0.5
     min_command_listeners: int = 1
+    action_noise: float = 0.0
+    noise_correlation: float = 0.7
 
 
 @dataclass
