@@ -121,10 +121,10 @@ def run_job(job: tuple) -> tuple:
     from lwd_ros.evaluation.cli import load_source
     from lwd_ros.evaluation.rollout import evaluate
 
-    method, checkpoint, horizon, episodes, seed = job
+    method, checkpoint, horizon, episodes, seed, sampler = job
     torch.set_num_threads(1)
     try:
-        source = load_source(checkpoint, horizon)
+        source = load_source(checkpoint, horizon, sampler=sampler)
     except ValueError as e:  # DP cannot execute more actions than it predicts
         return method, horizon, {'not_applicable': str(e)}
     env = gym.make(ENV_ID)
@@ -256,7 +256,8 @@ def reusable(previous: dict, method: str, info: dict, seed: int, horizons: list[
     """The earlier cells of ``method`` if they were made of this very checkpoint, else {}."""
     old = previous.get('methods', {}).get(method)
     if (not old or previous.get('seed') != seed or old.get('fingerprint') != info['fingerprint']
-            or old.get('episodes_per_task') != info['episodes_per_task']):
+            or old.get('episodes_per_task') != info['episodes_per_task']
+            or old.get('sampler', 'ddim') != info.get('sampler', 'ddim')):
         return {}
     rows = old.get('by_horizon', {})
     return rows if all(str(h) in rows for h in horizons) else {}
@@ -276,6 +277,10 @@ def main():
     parser.add_argument('--dp-episodes-per-task', type=int,
                         help='fewer DP episodes (default: --episodes-per-task): one DP call '
                         'costs ~10x an LWD generation and runs every H steps')
+    parser.add_argument('--dp-sampler', choices=('ddim', 'ddpm'), default='ddim',
+                        help="the DP's sampler: DDIM 10 (its config, LWD's sampler budget) or "
+                        "the full 100-step DDPM chain the DP paper samples state PushT with "
+                        "(10x the FLOPs)")
     parser.add_argument('--seed', type=int, default=HELD_OUT_SEED)
     parser.add_argument('--workers', type=int, default=2, help='parallel evaluation processes')
     parser.add_argument('--json', help='also write the JSON here')
@@ -302,6 +307,8 @@ def main():
               'methods': {m: {'checkpoint': p, 'fingerprint': fingerprint(p),
                               'episodes_per_task': per_task[m],
                               'by_horizon': {}} for m, p in checkpoints.items()}}
+    if 'dp' in result['methods']:
+        result['methods']['dp']['sampler'] = args.dp_sampler
     previous = json.loads(Path(args.reuse).read_text()) if args.reuse else {}
     for m, info in result['methods'].items():
         rows = reusable(previous, m, info, args.seed, args.horizons)
@@ -309,7 +316,9 @@ def main():
             info['by_horizon'] = {str(h): rows[str(h)] for h in args.horizons}
             info['reused_from'] = args.reuse
             print(f'{m}: checkpoint unchanged, cells copied from {args.reuse}', flush=True)
-    jobs = [(m, p, h, per_task[m] * num_tasks, args.seed) for m, p in checkpoints.items()
+    samplers = {'dp': args.dp_sampler}
+    jobs = [(m, p, h, per_task[m] * num_tasks, args.seed, samplers.get(m))
+            for m, p in checkpoints.items()
             for h in sorted(args.horizons) if not result['methods'][m].get('reused_from')]
     jobs.sort(key=lambda j: j[2])  # short horizons are slowest: start them first
     t0 = time.perf_counter()

@@ -27,13 +27,15 @@ def horizon_table(result: dict) -> str:
     lines = ['| method | H | success ± s.e. | mean max coverage ± s.e. | FLOPs / control step '
              '| wall time / control step |', '|---|---|---|---|---|---|']
     for method, info in result['methods'].items():
+        name = NAMES.get(method, method) + (', DDPM 100' if info.get('sampler') == 'ddpm'
+                                            else '')
         for h, row in info['by_horizon'].items():
             if 'success_rate' not in row:
-                lines.append(f'| {NAMES.get(method, method)} | {h} | n/a (more steps than '
+                lines.append(f'| {name} | {h} | n/a (more steps than '
                              'one sampled sequence holds) | | | |')
                 continue
             lines.append(
-                f"| {NAMES.get(method, method)} | {h} | {row['success_rate']:.2f} ± "
+                f"| {name} | {h} | {row['success_rate']:.2f} ± "
                 f"{row['success_se']:.2f} | {row['mean_max_coverage']:.3f} ± "
                 f"{row['coverage_se']:.3f} | {_fmt_flops(row['flops_per_step'])} | "
                 f"{row['wall_s_per_step'] * 1e3:.3f} ms |")
