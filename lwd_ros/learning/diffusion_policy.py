@@ -138,8 +138,11 @@ class DiffusionPolicyModel(nn.Module):
         self.set_sampler('ddim', cfg.num_inference_steps)
 
     def set_sampler(self, sampler: str, num_steps: int | None = None) -> None:
-        """Sample by DDIM in ``num_steps`` or by the full DDPM chain (the DP paper's state
-        PushT setting: 100 steps), to check that the fast sampler is not what limits DP."""
+        """Sample by DDIM in ``num_steps`` or by the full DDPM chain.
+
+        DDPM is the DP paper's state-PushT setting (100 steps); it checks that the fast
+        sampler is not what limits DP.
+        """
         from diffusers import DDIMScheduler, DDPMScheduler
 
         if sampler not in ('ddim', 'ddpm'):
