@@ -7,7 +7,7 @@ per sampled sequence) both methods run in the same harness (``lwd_ros.evaluation
 on the same held-out episodes: ``--episodes-per-task`` per goal, seeds from ``--seed``,
 tasks cycling. Success rate and mean max coverage come with standard errors. Per control
 step, measured in the same run: FLOPs (LWD: one generation amortised over H plus the MLP
-forward; DP: one DDIM sampling call amortised over its H executed steps) and wall time.
+forward; DP: one sampling call amortised over its H executed steps) and wall time.
 Targets (design.md §6): LWD >= 0.90 at H = 8, <= 5 points drop H = 8 -> 32, LWD >= DP at
 every H >= 8 at >= 45x fewer FLOPs per control step.
 
@@ -62,8 +62,8 @@ def lwd_generation_flops(checkpoint: str) -> int:
     return int(counter.get_total_flops())
 
 
-def paper_dp_flops_per_call(dp_checkpoint: str) -> dict:
-    """Count one DDIM sampling call's FLOPs at the DP paper's state-PushT UNet size.
+def paper_dp_flops_per_call(dp_checkpoint: str, sampler: str = 'ddim') -> dict:
+    """Count one sampling call's FLOPs at the DP paper's state-PushT UNet size.
 
     Same dims, schedule and sampler as the trained peer, with ``down_dims`` (256, 512,
     1024): the architecture the paper compares against, untrained (FLOPs do not depend on
@@ -81,6 +81,7 @@ def paper_dp_flops_per_call(dp_checkpoint: str) -> dict:
     cfg = dataclasses.replace(ckpt.cfg.dp, down_dims=(256, 512, 1024))
     meta = ckpt.meta
     model = DiffusionPolicyModel(meta.cond_dim, meta.act_dim, len(meta.tasks), cfg).eval()
+    model.set_sampler(sampler)
     with FlopCounterMode(display=False) as counter, torch.no_grad():
         model.sample(torch.zeros(1, meta.cond_dim), torch.zeros(1, dtype=torch.long))
     return {'down_dims': list(cfg.down_dims), 'flops_per_call': int(counter.get_total_flops()),
@@ -178,7 +179,8 @@ def per_step_costs(result: dict) -> None:
                 row['wall_s_per_step'] = row['call_s_per_control_step']
     lwd, dp = result['methods'].get('lwd'), result['methods'].get('dp')
     if lwd and dp:
-        paper = dp['paper_size'] = paper_dp_flops_per_call(dp['checkpoint'])
+        paper = dp['paper_size'] = paper_dp_flops_per_call(dp['checkpoint'],
+                                                           dp.get('sampler', 'ddim'))
         ratios = {}
         for h, row in lwd['by_horizon'].items():
             other = dp['by_horizon'].get(h, {})
@@ -316,8 +318,7 @@ def main():
             info['by_horizon'] = {str(h): rows[str(h)] for h in args.horizons}
             info['reused_from'] = args.reuse
             print(f'{m}: checkpoint unchanged, cells copied from {args.reuse}', flush=True)
-    samplers = {'dp': args.dp_sampler}
-    jobs = [(m, p, h, per_task[m] * num_tasks, args.seed, samplers.get(m))
+    jobs = [(m, p, h, per_task[m] * num_tasks, args.seed, result['methods'][m].get('sampler'))
             for m, p in checkpoints.items()
             for h in sorted(args.horizons) if not result['methods'][m].get('reused_from')]
     jobs.sort(key=lambda j: j[2])  # short horizons are slowest: start them first
