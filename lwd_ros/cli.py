@@ -18,6 +18,8 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     'collect': ('lwd_ros.envs.pusht.collect',
                 'collect expert demonstrations into a Minari dataset (--env pusht|mt10)'),
+    'dagger': ('lwd_ros.envs.pusht.dagger',
+               'expert continuations from the states a trained policy reaches (PushT)'),
     'render': ('lwd_ros.envs.pusht.render',
                'render PushT episodes to MP4/GIF and a trajectory PNG'),
     'train': ('lwd_ros.learning.train_cli',

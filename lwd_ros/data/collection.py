@@ -31,12 +31,17 @@ def quotas(tasks: list[str], n: int) -> dict[str, int]:
     return {t: n // len(tasks) + (i < n % len(tasks)) for i, t in enumerate(tasks)}
 
 
-def run_collect(collect: Callable[[object], dict], args) -> int:
-    """``lwd collect``'s exit: 2 on bad arguments (said why), 1 if short of episodes, else 0."""
+def run_collect(collect: Callable[[object], dict], args, command: str = 'collect') -> int:
+    """Exit status of a collecting command: 2 on bad arguments (said why), 1 if short, else 0.
+
+    Short: fewer episodes than asked, or ``summary['complete']`` false where it is given.
+    """
     try:
         summary = collect(args)
     except (ValueError, FileExistsError, NotADirectoryError, PermissionError) as exc:
-        print(f'lwd collect: error: {exc}', file=sys.stderr)
+        print(f'lwd {command}: error: {exc}', file=sys.stderr)
         return 2
     emit_json(summary, args.json)
-    return 0 if summary['episodes'] == args.episodes else 1
+    complete = summary['complete'] if 'complete' in summary else \
+        summary['episodes'] == args.episodes
+    return 0 if complete else 1

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_OUT = 'datasets/pusht_demos'
 
-_worker: dict = {}  # per-process env and expert, built once by _init_worker
+WORKER: dict = {}  # per-process env and expert, built once by init_worker
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,15 +71,15 @@ def _configs(args):
             load_expert_config(args.expert_config, args.expert_set))
 
 
-def _init_worker(env_config, expert_config, noise, settle=None) -> None:
+def init_worker(env_config, expert_config, noise, settle=None) -> None:
     from lwd_ros.envs.pusht.env import PushTEnv
     from lwd_ros.envs.pusht.expert import MPCExpert
 
     if mp.parent_process() is not None:  # Ctrl-C is the parent's to handle, not the pool's
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker['env'] = PushTEnv(config=env_config)
-    _worker['expert'] = MPCExpert(env_config, expert_config)
-    _worker['noise'], _worker['settle'] = noise, settle
+    WORKER['env'] = PushTEnv(config=env_config)
+    WORKER['expert'] = MPCExpert(env_config, expert_config)
+    WORKER['noise'], WORKER['settle'] = noise, settle
 
 
 def _attempt(job: tuple[int, str, int]):
@@ -87,8 +87,8 @@ def _attempt(job: tuple[int, str, int]):
 
     _, task, seed = job
     t0 = time.perf_counter()
-    episode, stats = run_episode(_worker['env'], _worker['expert'], task, seed,
-                                 noise=_worker['noise'], settle_coverage=_worker['settle'])
+    episode, stats = run_episode(WORKER['env'], WORKER['expert'], task, seed,
+                                 noise=WORKER['noise'], settle_coverage=WORKER['settle'])
     return episode, stats, time.perf_counter() - t0
 
 
@@ -122,11 +122,11 @@ def collect(args) -> dict:
     contacts, t_start = Counter(), time.perf_counter()
     bar = tqdm(total=args.episodes, desc='collect', unit='ep', disable=args.no_progress)
     if args.workers == 1:
-        _init_worker(env_cfg, expert_cfg, noise, args.settle_coverage)
+        init_worker(env_cfg, expert_cfg, noise, args.settle_coverage)
         results = map(_attempt, jobs)
         pool = None
     else:
-        pool = mp.get_context('spawn').Pool(args.workers, _init_worker,
+        pool = mp.get_context('spawn').Pool(args.workers, init_worker,
                                             (env_cfg, expert_cfg, noise, args.settle_coverage))
         results = pool.imap(_attempt, jobs)  # ordered: the same dataset for any --workers
     try:

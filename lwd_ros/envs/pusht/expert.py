@@ -342,7 +342,8 @@ class MPCExpert:
 def run_episode(env, expert: MPCExpert, task: str, seed: int,
                 max_steps: int | None = None,
                 noise: ActionNoise | None = None,
-                settle_coverage: float | None = None) -> tuple[Episode, dict]:
+                settle_coverage: float | None = None,
+                start_state: np.ndarray | None = None) -> tuple[Episode, dict]:
     """Roll the expert out in a PushT env for one episode; return it and a few statistics.
 
     Args:
@@ -358,6 +359,8 @@ def run_episode(env, expert: MPCExpert, task: str, seed: int,
             coverage exceeds this (or the step limit): the demonstration then shows the
             last corrections past the success threshold, which a learner that lands a
             little short needs. The steps up to the first success are unchanged.
+        start_state: start here (an observation, pusher at rest) instead of the seed's
+            initial state: the expert taking over from a state a learner reached (DAgger).
 
     Returns:
         ``(episode, stats)`` with ``stats`` holding ``coverage`` (final), ``max_coverage``,
@@ -365,7 +368,7 @@ def run_episode(env, expert: MPCExpert, task: str, seed: int,
     """
     base = env.unwrapped
     limit = max_steps or base.config.max_episode_steps
-    obs, info = env.reset(seed=seed, options={'task': task})
+    obs, info = env.reset(seed=seed, options={'task': task, 'reset_to_state': start_state})
     expert.reset(task, seed=seed)
     observations, actions = [obs], []
     max_cov = info['coverage']

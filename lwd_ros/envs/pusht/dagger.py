@@ -1,0 +1,154 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""``lwd dagger``: the expert takes over from states a trained policy reaches (DAgger).
+
+Why: a learner trained on the expert's own trajectories drifts into states the expert never
+visited (its near misses push past the goal) and has no example of how to recover there.
+DART noise covers states *near* the expert's path; DAgger (Ross et al. 2011) covers the
+learner's own. LWD learns from snippets of coherent behaviour, not single labelled states,
+so each visited state gets a short expert *continuation* (``--steps`` policy steps, or until
+success) rather than one action.
+
+1. Roll the policy out from reset seeds ``seed, seed + 1, ...`` (tasks cycling, as
+   ``lwd eval``); keep every ``--every``-th state of each rollout (not the initial one).
+2. From each kept state (pusher at rest there) run the MPC expert, seeded
+   ``1000 * rollout_seed + step``, and record the continuation as an episode.
+
+The dataset trains like any other (``data.extra_datasets``). Use rollout seeds no evaluation
+uses (the default 40000 is clear of the demonstrations' 0-31000 and the held-out 100000+)::
+
+    lwd dagger --checkpoint models/pusht --out datasets/pusht_dagger --rollouts 150 --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import multiprocessing as mp
+import time
+
+import numpy as np
+
+from lwd_ros.data.collection import check_json_path, run_collect
+from lwd_ros.envs.pusht.collect import WORKER, init_worker
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--checkpoint', default='models/pusht', help='the learner (LWD, BC, DP)')
+    parser.add_argument('--out', required=True, help='dataset directory (local path)')
+    parser.add_argument('--rollouts', type=int, default=150, help='learner episodes')
+    parser.add_argument('--seed', type=int, default=40_000, help='first rollout reset seed')
+    parser.add_argument('--action-horizon', type=int, default=None,
+                        help="the learner's H (default: what it was trained for)")
+    parser.add_argument('--every', type=int, default=16,
+                        help='keep every N-th state of a rollout as a start state')
+    parser.add_argument('--steps', type=int, default=32,
+                        help='policy steps of each expert continuation (fewer on success)')
+    parser.add_argument('--workers', type=int, default=1, help='parallel expert processes')
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing dataset')
+    parser.add_argument('--env-config', default='config/envs/pusht.yaml')
+    parser.add_argument('--expert-config', default='config/envs/pusht_expert.yaml')
+    parser.add_argument('--set', dest='env_set', action='append', default=[],
+                        metavar='KEY=VALUE', help='override an env config key')
+    parser.add_argument('--expert-set', action='append', default=[], metavar='KEY=VALUE',
+                        help='override an expert config key')
+    parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
+    parser.add_argument('--no-progress', action='store_true', help='hide the progress bars')
+
+
+def start_states(report, every: int) -> list[tuple[str, int, int, np.ndarray]]:
+    """``(task, rollout_seed, step, observation)`` of every ``every``-th non-initial state.
+
+    The last observation is left out: the episode ended there (solved or out of time).
+    """
+    return [(ep.task, ep.seed, t, ep.observations[t])
+            for ep in report.episodes for t in range(every, len(ep.observations) - 1, every)]
+
+
+def _continue(job: tuple[str, int, int, np.ndarray, int]):
+    from lwd_ros.envs.pusht.expert import run_episode
+
+    task, rollout_seed, step, obs, steps = job
+    episode, stats = run_episode(WORKER['env'], WORKER['expert'], task,
+                                 1000 * rollout_seed + step, max_steps=steps, start_state=obs)
+    episode.seed = None  # not the initial state of any reset seed: observations[0] is
+    return episode, stats
+
+
+def dagger(args) -> dict:
+    """Roll out the learner, let the expert continue from its states, write the dataset."""
+    import gymnasium as gym
+    from tqdm import tqdm
+
+    from lwd_ros.config import to_dict
+    from lwd_ros.data.minari_io import check_writable, write_episodes
+    from lwd_ros.envs.pusht.collect import _configs
+    from lwd_ros.envs.pusht.env import PUSHT_ID
+    from lwd_ros.evaluation.cli import load_source
+    from lwd_ros.evaluation.rollout import evaluate
+
+    if args.rollouts < 1 or args.every < 1 or args.steps < 1 or args.workers < 1:
+        raise ValueError('--rollouts, --every, --steps and --workers must be >= 1')
+    env_cfg, expert_cfg = _configs(args)
+    out = check_writable(args.out, args.overwrite)  # before an hour of expert time
+    if args.json:
+        check_json_path(args.json)
+    t_start = time.perf_counter()
+    source = load_source(args.checkpoint, args.action_horizon)
+    env = gym.make(PUSHT_ID, config=env_cfg)
+    report = evaluate(env, source, args.rollouts, args.seed, record_episodes=args.rollouts,
+                      progress=not args.no_progress)
+    env.close()
+    learner = report.summary()
+    starts = start_states(report, args.every)
+    log.info('learner %s: success %.3f over %d rollouts; %d start states', source.name,
+             learner['success_rate'], args.rollouts, len(starts))
+    jobs = [(*s, args.steps) for s in starts]
+
+    kept, interrupted = [], False
+    bar = tqdm(total=len(jobs), desc='expert', unit='ep', disable=args.no_progress)
+    pool = None
+    if args.workers == 1:
+        init_worker(env_cfg, expert_cfg, None)
+        results = map(_continue, jobs)
+    else:
+        pool = mp.get_context('spawn').Pool(args.workers, init_worker,
+                                            (env_cfg, expert_cfg, None))
+        results = pool.imap(_continue, jobs)
+    try:
+        for episode, _ in results:
+            kept.append(episode)
+            bar.update(1)
+            bar.set_postfix(solved=f'{np.mean([e.success for e in kept]):.2f}')
+    except KeyboardInterrupt:
+        interrupted = True
+        log.warning('interrupted: writing the %d continuations finished so far', len(kept))
+    finally:
+        bar.close()
+        if pool is not None:
+            pool.terminate()
+    if not kept:
+        raise KeyboardInterrupt if interrupted else ValueError('the learner visited no state '
+                                                               'to continue from')
+    provenance = {'checkpoint': str(args.checkpoint), 'learner': source.describe(),
+                  'rollout_seed': args.seed, 'rollouts': args.rollouts,
+                  'learner_success_rate': learner['success_rate'], 'every': args.every,
+                  'steps': args.steps, 'expert_seed': '1000 * rollout_seed + step',
+                  'env_config': to_dict(env_cfg), 'expert_config': to_dict(expert_cfg)}
+    write_episodes(kept, out, overwrite=args.overwrite, env='pusht', goal_poses=env_cfg.tasks,
+                   description='MPC expert continuations from states an lwd_ros policy reached',
+                   algorithm_name='lwd_ros MPC expert (DAgger continuations)',
+                   extra_metadata={'dagger': provenance})
+    return {'path': str(out), 'episodes': len(kept), 'start_states': len(starts),
+            'learner_success_rate': learner['success_rate'],
+            'learner_mean_max_coverage': learner['mean_max_coverage'],
+            'continuation_success_rate': float(np.mean([e.success for e in kept])),
+            'steps': int(sum(len(e) for e in kept)),
+            'wall_time_s': round(time.perf_counter() - t_start, 2),
+            'workers': args.workers, 'interrupted': interrupted, 'complete': not interrupted}
+
+
+def run(args) -> int:
+    return run_collect(dagger, args, command='dagger')
