@@ -45,12 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--max-attempts', type=int, default=None,
                         help='give up after this many attempts (default: 2 x episodes + 10)')
     parser.add_argument('--overwrite', action='store_true', help='replace an existing dataset')
-    parser.add_argument('--env-config', default='config/envs/pusht.yaml')
-    parser.add_argument('--expert-config', default='config/envs/pusht_expert.yaml')
-    parser.add_argument('--set', dest='env_set', action='append', default=[],
-                        metavar='KEY=VALUE', help='override an env config key')
-    parser.add_argument('--expert-set', action='append', default=[], metavar='KEY=VALUE',
-                        help='override an expert config key')
+    add_config_arguments(parser)
     parser.add_argument('--action-noise', type=float, default=0.0, metavar='STD',
                         help='DART: std (m) of correlated noise added to the executed pusher '
                         'targets; the dataset keeps the expert\'s clean targets (default 0)')
@@ -63,7 +58,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
 
 
-def _configs(args):
+def add_config_arguments(parser: argparse.ArgumentParser) -> None:
+    """The env and expert configs every command that runs the expert reads."""
+    parser.add_argument('--env-config', default='config/envs/pusht.yaml')
+    parser.add_argument('--expert-config', default='config/envs/pusht_expert.yaml')
+    parser.add_argument('--set', dest='env_set', action='append', default=[],
+                        metavar='KEY=VALUE', help='override an env config key')
+    parser.add_argument('--expert-set', action='append', default=[], metavar='KEY=VALUE',
+                        help='override an expert config key')
+
+
+def load_configs(args):
+    """``(PushTConfig, ExpertConfig)`` from ``add_config_arguments``' flags."""
     from lwd_ros.envs.pusht.config import load_pusht_config
     from lwd_ros.envs.pusht.expert import load_expert_config
 
@@ -82,6 +88,23 @@ def init_worker(env_config, expert_config, noise, settle=None) -> None:
     WORKER['noise'], WORKER['settle'] = noise, settle
 
 
+def expert_results(fn, jobs, workers: int, *init_args):
+    """``fn(job)`` for every job, in order, in ``workers`` expert processes (1: this one).
+
+    Ordered, so a dataset is the same for any ``workers``. A generator: closing it (or
+    abandoning it) terminates the pool.
+    """
+    if workers == 1:
+        init_worker(*init_args)
+        yield from map(fn, jobs)
+        return
+    pool = mp.get_context('spawn').Pool(workers, init_worker, init_args)
+    try:
+        yield from pool.imap(fn, jobs)
+    finally:
+        pool.terminate()
+
+
 def _attempt(job: tuple[int, str, int]):
     from lwd_ros.envs.pusht.expert import run_episode
 
@@ -98,7 +121,7 @@ def collect(args) -> dict:
 
     from lwd_ros.data.minari_io import check_writable, write_episodes
 
-    env_cfg, expert_cfg = _configs(args)
+    env_cfg, expert_cfg = load_configs(args)
     tasks = list(env_cfg.tasks) if args.tasks == 'all' else args.tasks.split(',')
     unknown = [t for t in tasks if t not in env_cfg.tasks]
     if unknown:
@@ -121,14 +144,8 @@ def collect(args) -> dict:
     kept, attempts, per_task, interrupted = [], 0, {t: Counter() for t in tasks}, False
     contacts, t_start = Counter(), time.perf_counter()
     bar = tqdm(total=args.episodes, desc='collect', unit='ep', disable=args.no_progress)
-    if args.workers == 1:
-        init_worker(env_cfg, expert_cfg, noise, args.settle_coverage)
-        results = map(_attempt, jobs)
-        pool = None
-    else:
-        pool = mp.get_context('spawn').Pool(args.workers, init_worker,
-                                            (env_cfg, expert_cfg, noise, args.settle_coverage))
-        results = pool.imap(_attempt, jobs)  # ordered: the same dataset for any --workers
+    results = expert_results(_attempt, jobs, args.workers, env_cfg, expert_cfg, noise,
+                             args.settle_coverage)
     try:
         for episode, stats, _ in results:
             attempts += 1
@@ -151,8 +168,7 @@ def collect(args) -> dict:
                     attempts, len(kept))
     finally:
         bar.close()
-        if pool is not None:
-            pool.terminate()
+        results.close()  # stops the pool
     collect_time = time.perf_counter() - t_start
     if len(kept) < args.episodes:
         log.warning('only %d of %d episodes after %d attempts', len(kept), args.episodes,

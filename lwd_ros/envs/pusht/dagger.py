@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import multiprocessing as mp
 import time
 
 import numpy as np
 
 from lwd_ros.data.collection import check_json_path, run_collect
-from lwd_ros.envs.pusht.collect import WORKER, init_worker
+from lwd_ros.envs.pusht.collect import WORKER, add_config_arguments, expert_results, load_configs
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help='policy steps of each expert continuation (fewer on success)')
     parser.add_argument('--workers', type=int, default=1, help='parallel expert processes')
     parser.add_argument('--overwrite', action='store_true', help='replace an existing dataset')
-    parser.add_argument('--env-config', default='config/envs/pusht.yaml')
-    parser.add_argument('--expert-config', default='config/envs/pusht_expert.yaml')
-    parser.add_argument('--set', dest='env_set', action='append', default=[],
-                        metavar='KEY=VALUE', help='override an env config key')
-    parser.add_argument('--expert-set', action='append', default=[], metavar='KEY=VALUE',
-                        help='override an expert config key')
+    add_config_arguments(parser)
     parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bars')
 
@@ -84,14 +78,13 @@ def dagger(args) -> dict:
 
     from lwd_ros.config import to_dict
     from lwd_ros.data.minari_io import check_writable, write_episodes
-    from lwd_ros.envs.pusht.collect import _configs
     from lwd_ros.envs.pusht.env import PUSHT_ID
     from lwd_ros.evaluation.cli import load_source
     from lwd_ros.evaluation.rollout import evaluate
 
     if args.rollouts < 1 or args.every < 1 or args.steps < 1 or args.workers < 1:
         raise ValueError('--rollouts, --every, --steps and --workers must be >= 1')
-    env_cfg, expert_cfg = _configs(args)
+    env_cfg, expert_cfg = load_configs(args)
     out = check_writable(args.out, args.overwrite)  # before an hour of expert time
     if args.json:
         check_json_path(args.json)
@@ -107,28 +100,21 @@ def dagger(args) -> dict:
              learner['success_rate'], args.rollouts, len(starts))
     jobs = [(*s, args.steps) for s in starts]
 
-    kept, interrupted = [], False
+    kept, solved, interrupted = [], 0, False
     bar = tqdm(total=len(jobs), desc='expert', unit='ep', disable=args.no_progress)
-    pool = None
-    if args.workers == 1:
-        init_worker(env_cfg, expert_cfg, None)
-        results = map(_continue, jobs)
-    else:
-        pool = mp.get_context('spawn').Pool(args.workers, init_worker,
-                                            (env_cfg, expert_cfg, None))
-        results = pool.imap(_continue, jobs)
+    results = expert_results(_continue, jobs, args.workers, env_cfg, expert_cfg, None)
     try:
         for episode, _ in results:
             kept.append(episode)
+            solved += episode.success
             bar.update(1)
-            bar.set_postfix(solved=f'{np.mean([e.success for e in kept]):.2f}')
+            bar.set_postfix(solved=f'{solved / len(kept):.2f}')
     except KeyboardInterrupt:
         interrupted = True
         log.warning('interrupted: writing the %d continuations finished so far', len(kept))
     finally:
         bar.close()
-        if pool is not None:
-            pool.terminate()
+        results.close()  # stops the pool
     if not kept:
         raise KeyboardInterrupt if interrupted else ValueError('the learner visited no state '
                                                                'to continue from')
@@ -144,7 +130,7 @@ def dagger(args) -> dict:
     return {'path': str(out), 'episodes': len(kept), 'start_states': len(starts),
             'learner_success_rate': learner['success_rate'],
             'learner_mean_max_coverage': learner['mean_max_coverage'],
-            'continuation_success_rate': float(np.mean([e.success for e in kept])),
+            'continuation_success_rate': solved / len(kept),
             'steps': int(sum(len(e) for e in kept)),
             'wall_time_s': round(time.perf_counter() - t_start, 2),
             'workers': args.workers, 'interrupted': interrupted, 'complete': not interrupted}
