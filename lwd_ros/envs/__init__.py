@@ -5,34 +5,49 @@
 Light on purpose: importing ``lwd_ros.envs`` (or a spec) loads neither gymnasium nor mujoco,
 so the controller can read an ``EnvSpec``. ``make_env`` imports the simulator on demand.
 
-Adding an environment: a package with ``spec.py`` (an ``EnvSpec``) and the gymnasium env
-its ``entry_point`` names, plus a line in ``SPECS``.
+Adding an environment is adding a package: ``lwd_ros/envs/<name>/spec.py`` defines ``SPEC``
+(an ``EnvSpec``) and the gymnasium env its ``entry_point`` names; nothing else is edited.
+A robot that lives in its own distribution registers its spec under the ``lwd_ros.envs``
+entry-point group instead (``name = "my_pkg.spec:SPEC"``).
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from lwd_ros.config import load_ref
 from lwd_ros.envs.spec import EnvSpec
 
-# name -> "module:attribute" of its EnvSpec
-SPECS = {
-    'pusht': 'lwd_ros.envs.pusht.spec:PUSHT',
-    'mt10': 'lwd_ros.envs.mt10.spec:MT10',
-    'toy': 'lwd_ros.evaluation.toy:TOY_SPEC',
-}
+# The env a bare `lwd eval`, `lwd collect` or launch runs (its spec's shipped model). The
+# one place shared code names a particular env.
+DEFAULT_ENV = 'pusht'
+ENTRY_POINTS = 'lwd_ros.envs'
 
 
-def get_spec(name: str) -> EnvSpec:
+@functools.cache
+def specs() -> dict[str, str]:
+    """``name -> "module:SPEC"`` of every env: the packages here, then entry points."""
+    found = {p.parent.name: f'{__name__}.{p.parent.name}.spec:SPEC'
+             for p in sorted(Path(__file__).parent.glob('*/spec.py'))}
+    for ep in metadata.entry_points(group=ENTRY_POINTS):
+        found.setdefault(ep.name, ep.value)
+    return found
+
+
+def get_spec(name: str = DEFAULT_ENV) -> EnvSpec:
     """The spec registered as ``name`` or with gymnasium id ``name``."""
-    if name in SPECS:
-        return load_ref(SPECS[name])
-    for ref in SPECS.values():
+    refs = specs()
+    if name in refs:
+        return load_ref(refs[name])
+    for ref in refs.values():
         spec = load_ref(ref)
         if spec.gym_id == name:
             return spec
-    raise ValueError(f'unknown env {name!r}; known: {sorted(SPECS)} (or their gymnasium ids)')
+    raise ValueError(f'unknown env {name!r}; known: {sorted(refs)} (or their gymnasium ids)')
 
 
 def make_env(name: str | EnvSpec, **kwargs: Any) -> Any:
@@ -44,4 +59,15 @@ def make_env(name: str | EnvSpec, **kwargs: Any) -> Any:
     return gym.make(spec.gym_id, **kwargs)
 
 
-__all__ = ['SPECS', 'EnvSpec', 'get_spec', 'make_env']
+def env_hook(spec: EnvSpec, hook: str) -> Any:
+    """The object an env's ``hook`` reference names (``bridge``, ``teleop``, ...).
+
+    An env without it cannot do what was asked: the error says which env and which hook.
+    """
+    ref = getattr(spec, hook)
+    if not ref:
+        raise ValueError(f'env {spec.name!r} has no {hook} (EnvSpec.{hook} is empty)')
+    return load_ref(ref) if ':' in ref else importlib.import_module(ref)
+
+
+__all__ = ['DEFAULT_ENV', 'EnvSpec', 'env_hook', 'get_spec', 'make_env', 'specs']

@@ -134,6 +134,16 @@ class EnvSpec:
         step_signals: ``module:function`` ``(episode, goal_pose) -> {'rewards': (T,),
             info name: (T + 1,)}`` a dataset stores per step; '' = success at the end.
         collect: module of the env's ``lwd collect`` (``add_arguments``/``run``).
+        render: module of its ``lwd render`` (episodes to video); '' = none.
+        dagger: module of its ``lwd dagger`` (expert continuations); '' = none.
+        bridge: ``module:Class`` of its sim behind ROS topics, which the ``mujoco_bridge``
+            node runs (``Class(node)``; ``close()`` at shutdown); '' = no sim bridge.
+        teleop: ``module:function`` ``(TeleopConfig) -> TeleopExpert`` the ``expert_teleop``
+            node drives the robot with; '' = no teleoperating expert.
+        task_poses: ``module:function`` ``(env config path, overrides) -> {task: pose}`` for
+            envs whose tasks are poses (datasets store them; ''= none).
+        graphs: ``module:attribute`` of its launch graphs (``{name: ros.graphs.Graph}``).
+        model: the shipped checkpoint (what ``lwd eval`` and the launch files default to).
     """
 
     name: str
@@ -153,6 +163,13 @@ class EnvSpec:
     augment: str = ''
     step_signals: str = ''
     collect: str = ''
+    render: str = ''
+    dagger: str = ''
+    bridge: str = ''
+    teleop: str = ''
+    task_poses: str = ''
+    graphs: str = ''
+    model: str = ''
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):

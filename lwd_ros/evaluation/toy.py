@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 """A 2-D reaching task with two ways around an obstacle: for tests, smoke runs and examples.
 
-It follows the PushT env contract (``reset(seed, options={'task'})``, target-position
-actions, ``info['coverage'|'success'|'task']``, ``unwrapped.tasks``) at a fraction of the
-cost, and its demonstrations are bimodal: from the same start the expert passes above or
-below a disc obstacle. Averaging the two modes (what a single-step MSE policy is pulled
-towards near the start) drives into the obstacle; committing to one mode does not.
+It follows the env contract of ``lwd_ros.evaluation.rollout`` (``reset(seed,
+options={'task'})``, target-position actions, ``info['coverage'|'success'|'task']``,
+``unwrapped.tasks``) at a fraction of the cost, and its demonstrations are bimodal: from
+the same start the expert passes above or below a disc obstacle. Averaging the two modes
+(what a single-step MSE policy is pulled towards near the start) drives into the obstacle;
+committing to one mode does not.
 
 Observation ``[x, y]`` (metres); action: target position ``[x, y]``; each step the point
 moves towards the target by at most ``MAX_STEP``. Tasks are goal positions. Importing this
@@ -24,26 +25,12 @@ import numpy as np
 
 from lwd_ros.config import load_config
 from lwd_ros.data.episode import Episode
-from lwd_ros.envs.spec import CommandSpec, EnvSpec, ObsBlock
+from lwd_ros.envs.toy.spec import SUCCESS_RADIUS, TOY_ID
 from lwd_ros.experiment import LwdConfig
 
 GOALS = {'high': np.array([0.8, 0.25]), 'low': np.array([0.8, -0.25])}
 OBSTACLE_RADIUS = 0.3
 MAX_STEP = 0.1
-SUCCESS_RADIUS = 0.05
-TOY_ID = 'lwd_ros/ToyReach-v0'
-TOY_SPEC = EnvSpec(
-    name='toy', gym_id=TOY_ID, entry_point='lwd_ros.evaluation.toy:ToyReachEnv',
-    observation=(ObsBlock('joints', 'joint_states', ('x', 'y'), ('m', 'm'),
-                          ('point_x', 'point_y')),),
-    frame_points=(('x', 'y'),), action_points=((0, 1),),
-    command=CommandSpec('forward_position_controller/commands',
-                        'std_msgs/msg/Float64MultiArray', 'position', ('point_x', 'point_y'),
-                        (-1.0, -1.0), (1.0, 1.0), ('m', 'm')),
-    policy_rate=10.0, control_rate=100.0, tasks=tuple(GOALS),
-    success=f'distance to the goal < {SUCCESS_RADIUS} m')
-# config/train/pusht_tiny.yaml's data section for the toy (no goal poses in its "dataset").
-TOY_DATA = ('data.dataset=toy', 'data.env=toy', 'data.goal_frame=false')
 
 
 class ToyReachEnv(gym.Env):
@@ -133,5 +120,5 @@ def toy_demonstrations(num_episodes: int, seed: int = 0, noise: float = 0.005) -
 
 
 def toy_config(overrides: Sequence[str] = ()) -> LwdConfig:
-    """``config/train/pusht_tiny.yaml`` adapted to the toy (``TOY_DATA``): seconds of training."""
-    return load_config(LwdConfig, 'config/train/pusht_tiny.yaml', [*TOY_DATA, *overrides])
+    """``config/train/toy.yaml``: seconds of training."""
+    return load_config(LwdConfig, 'config/train/toy.yaml', list(overrides))

@@ -18,7 +18,7 @@ from lwd_ros.data.episode import Episode
 from lwd_ros.data.snippets import cut_action_windows
 from lwd_ros.evaluation.dp_source import DpSource
 from lwd_ros.evaluation.rollout import evaluate
-from lwd_ros.evaluation.toy import TOY_DATA, TOY_ID, toy_config, toy_demonstrations
+from lwd_ros.evaluation.toy import TOY_ID, toy_config, toy_demonstrations
 from lwd_ros.experiment import DpConfig
 from lwd_ros.learning.checkpoint_io import load_checkpoint
 from lwd_ros.learning.diffusion_policy import ConditionalUnet1D
@@ -32,6 +32,8 @@ TINY_DP = ['method=dp', 'dp.down_dims=[16, 32]', 'dp.diffusion_step_embed_dim=16
            'dp.task_embed_dim=4', 'dp.horizon=8', 'dp.n_action_steps=4', 'dp.ema_decay=0.99',
            'train.dp_steps=300', 'train.dp_lr=2.0e-3', 'train.val_every=100',
            'train.ckpt_every=100', 'train.num_threads=1']
+# the PushT DP config's data section pointed at the toy (no goal poses in its "dataset")
+TOY_DP_DATA = ['data.dataset=toy', 'data.env=toy', 'data.goal_frame=false']
 
 
 @pytest.fixture(autouse=True)
@@ -255,7 +257,7 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos):
     monkeypatch.setitem(sys.modules, 'lwd_ros.data.minari_io', fake)
     out = tmp_path / 'run'
     assert lwd_main(['train', '--config', 'config/train/pusht_dp.yaml', '--out', str(out),
-                     '--no-progress', *TOY_DATA, *TINY_DP, 'train.dp_steps=50',
+                     '--no-progress', *TOY_DP_DATA, *TINY_DP, 'train.dp_steps=50',
                      'train.batch_size=64', 'train.warmup_steps=10']) == 0
     assert read_meta(out).training['steps'] == {'dp': 50}
     report = tmp_path / 'eval.json'

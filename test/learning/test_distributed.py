@@ -20,7 +20,7 @@ from safetensors.torch import load_file
 import torch
 
 from lwd_ros.cli import main as lwd_main
-from lwd_ros.evaluation.toy import TOY_DATA, toy_demonstrations
+from lwd_ros.evaluation.toy import toy_demonstrations
 from lwd_ros.learning import distributed
 from lwd_ros.runtime.checkpoint import read_meta
 
@@ -35,7 +35,7 @@ sys.modules['lwd_ros.data.minari_io'] = fake
 from lwd_ros.cli import main
 sys.exit(main(sys.argv[1:]))
 '''
-TRAIN = ['train', '--config', 'config/train/pusht_tiny.yaml', '--no-progress']
+TRAIN = ['train', '--config', 'config/train/toy.yaml', '--no-progress']
 LWD = ['train.vae_steps=200', 'train.diffusion_steps=300', 'train.val_every=100',
        'train.ckpt_every=200', 'train.snapshot_every=100', 'data.horizons=[2, 8]',
        'data.horizon=8']
@@ -57,7 +57,7 @@ def _torchrun(tmp_path, out, overrides) -> list[dict]:
     proc = subprocess.run(
         [sys.executable, '-m', 'torch.distributed.run', '--nproc-per-node', '2',
          '--master-addr', '127.0.0.1', '--master-port', str(_free_port()), str(script),
-         *TRAIN, '--out', str(out), *TOY_DATA, *overrides],
+         *TRAIN, '--out', str(out), *overrides],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=150)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert 'rank 1 of 2, backend gloo' in proc.stderr
@@ -83,7 +83,7 @@ def _one_process(monkeypatch, out, overrides) -> None:
     fake.load_episodes = lambda path: toy_demonstrations(NUM_DEMOS, seed=0)
     fake.load_training_set = lambda paths: (fake.load_episodes(paths[0]), {})
     monkeypatch.setitem(sys.modules, 'lwd_ros.data.minari_io', fake)
-    assert lwd_main([*TRAIN, '--out', str(out), *TOY_DATA, *overrides]) == 0
+    assert lwd_main([*TRAIN, '--out', str(out), *overrides]) == 0
 
 
 def _log(out) -> list[dict]:

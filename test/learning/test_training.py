@@ -15,7 +15,7 @@ import yaml
 
 from lwd_ros.cli import main as lwd_main
 from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
-from lwd_ros.evaluation.toy import GOALS, TOY_DATA, TOY_ID, toy_config, toy_demonstrations
+from lwd_ros.evaluation.toy import GOALS, TOY_ID, toy_config, toy_demonstrations
 from lwd_ros.learning.checkpoint_io import load_checkpoint
 from lwd_ros.learning.trainer import Trainer
 from lwd_ros.runtime.baseline import load_bc_policies
@@ -223,8 +223,8 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos, capsys):
     fake.load_training_set = lambda paths: (demos, {})
     monkeypatch.setitem(sys.modules, 'lwd_ros.data.minari_io', fake)
     out = tmp_path / 'run'
-    assert lwd_main(['train', '--config', 'config/train/pusht_tiny.yaml', '--out', str(out),
-                     '--no-progress', *TOY_DATA, 'train.vae_steps=200',
+    assert lwd_main(['train', '--config', 'config/train/toy.yaml', '--out', str(out),
+                     '--no-progress', 'train.vae_steps=200',
                      'train.diffusion_steps=200']) == 0
     assert read_meta(out).training['steps'] == {'vae': 200, 'diffusion': 200}
     report = tmp_path / 'eval.json'

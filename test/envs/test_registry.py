@@ -1,0 +1,57 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""The env registry: packages are found, hooks name what an env can do, gaps are explained."""
+
+from conftest import REPO
+import pytest
+
+from lwd_ros.cli import main as lwd_main
+from lwd_ros.data.bags import DemoTopics, layout_problem
+from lwd_ros.envs import DEFAULT_ENV, env_hook, get_spec, specs
+from lwd_ros.ros.graphs import graphs
+
+
+def test_every_env_package_is_registered_by_its_spec():
+    packages = {p.parent.name for p in (REPO / 'lwd_ros' / 'envs').glob('*/spec.py')}
+    assert packages == {'pusht', 'mt10', 'toy'} and packages <= set(specs())
+    for name in packages:
+        assert get_spec(name).name == name
+    assert get_spec(get_spec('mt10').gym_id) is get_spec('mt10')
+    assert get_spec().name == DEFAULT_ENV
+
+
+def test_unknown_env_and_missing_hook_are_named():
+    with pytest.raises(ValueError, match=r"unknown env 'ur5'.*'mt10'.*'pusht'"):
+        get_spec('ur5')
+    with pytest.raises(ValueError, match=r"env 'toy' has no bridge"):
+        env_hook(get_spec('toy'), 'bridge')
+    assert callable(env_hook(get_spec('pusht'), 'teleop'))
+
+
+def test_env_commands_dispatch_on_env(capsys):
+    assert lwd_main(['dagger', '--env', 'mt10', '--out', 'x']) == 2
+    assert "env 'mt10' has no dagger" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        lwd_main(['render', '--env=mt10', '--help'])
+    assert '--tasks' in capsys.readouterr().out and 'mt10' in get_spec('mt10').render
+
+
+def test_every_graph_drives_a_registered_env_on_its_topics():
+    for name, graph in graphs().items():
+        spec = get_spec(graph.env)
+        assert name.split('_')[0] in (spec.name, 'record')
+        assert graph.episode_topic == spec.episode_topic
+        model = graph.argument('checkpoint').default if any(
+            a.name == 'checkpoint' for a in graph.arguments) else spec.model
+        assert model == spec.model and (REPO / model).is_dir()
+
+
+def test_bag_topics_follow_the_spec_and_refuse_what_a_bag_cannot_hold():
+    pusht = DemoTopics.for_env(get_spec('pusht'))
+    assert (pusht.object_pose, pusht.episode) == ('/pusht/object_pose', '/pusht/episode')
+    assert DemoTopics() == DemoTopics.for_env(get_spec(DEFAULT_ENV))
+    assert layout_problem(get_spec('pusht')) is None
+    problem = layout_problem(get_spec('mt10'))
+    assert 'point' in problem and 'TwistStamped' in problem
+    with pytest.raises(ValueError, match='demonstration bags hold'):
+        DemoTopics.for_env(get_spec('mt10'))
