@@ -16,12 +16,9 @@ import logging
 import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    'collect': ('lwd_ros.envs.pusht.collect',
-                'collect expert demonstrations into a Minari dataset (--env pusht|mt10)'),
-    'dagger': ('lwd_ros.envs.pusht.dagger',
-               'expert continuations from the states a trained policy reaches (PushT)'),
-    'render': ('lwd_ros.envs.pusht.render',
-               'render PushT episodes to MP4/GIF and a trajectory PNG'),
+    'collect': ('', 'collect expert demonstrations into a Minari dataset'),
+    'dagger': ('', 'expert continuations from the states a trained policy reaches'),
+    'render': ('', 'render episodes to video (and pictures)'),
     'train': ('lwd_ros.learning.train_cli',
               'train the LWD VAE + latent diffusion (or a baseline)'),
     'eval': ('lwd_ros.evaluation.cli', 'closed-loop evaluation without ROS'),
@@ -29,25 +26,25 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'bag2dataset': ('lwd_ros.data.bag2dataset', 'convert rosbag2 recordings to a dataset'),
     'launch': ('lwd_ros.ros.bringup', 'start a node graph without ros2 launch'),
 }
+# Commands each env implements itself (EnvSpec.collect/.dagger/.render), chosen by --env.
+ENV_COMMANDS = ('collect', 'dagger', 'render')
 
 
 def _usage() -> str:
     width = max(map(len, COMMANDS))
-    rows = '\n'.join(f'  {name:<{width}}  {text}' for name, (_, text) in COMMANDS.items())
+    rows = '\n'.join(f'  {name:<{width}}  {text}' + (' (--env)' if name in ENV_COMMANDS else '')
+                     for name, (_, text) in COMMANDS.items())
     return f'usage: lwd <command> [options]\n\ncommands:\n{rows}\n\n`lwd <command> -h` for help.'
 
 
-def _module(name: str, rest: list[str]) -> str:
-    """The module that runs ``name``; ``collect`` is each env's own (``--env``, spec.collect)."""
-    if name == 'collect':
-        env = next((a.split('=', 1)[1] for a in rest if a.startswith('--env=')), None)
-        if env is None and '--env' in rest[:-1]:
-            env = rest[rest.index('--env') + 1]
-        if env is not None:
-            from lwd_ros.envs import get_spec
+def _env_of(rest: list[str]) -> str:
+    """The ``--env`` of an env command's arguments (the default env when absent)."""
+    from lwd_ros.envs import DEFAULT_ENV
 
-            return get_spec(env).collect or COMMANDS[name][0]
-    return COMMANDS[name][0]
+    env = next((a.split('=', 1)[1] for a in rest if a.startswith('--env=')), None)
+    if env is None and '--env' in rest[:-1]:
+        env = rest[rest.index('--env') + 1]
+    return env or DEFAULT_ENV
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,8 +56,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f'lwd: unknown command {name!r}\n\n{_usage()}', file=sys.stderr)
         return 2
-    module = importlib.import_module(_module(name, rest))
     parser = argparse.ArgumentParser(prog=f'lwd {name}', description=COMMANDS[name][1])
+    if name in ENV_COMMANDS:
+        from lwd_ros.envs import env_hook, get_spec
+
+        try:
+            module = env_hook(get_spec(_env_of(rest)), name)
+        except ValueError as e:
+            print(f'lwd {name}: error: {e}', file=sys.stderr)
+            return 2
+        parser.add_argument('--env', default=_env_of([]),
+                            help='env (lwd_ros.envs.specs(); its own options follow)')
+    else:
+        module = importlib.import_module(COMMANDS[name][0])
     module.add_arguments(parser)
     args = parser.parse_args(rest)
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')

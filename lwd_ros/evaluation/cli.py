@@ -4,10 +4,11 @@
 
 Examples::
 
-    lwd eval --checkpoint models/pusht --episodes 50 --seed 0 --action-horizon 8 --json out.json
-    lwd eval --checkpoint models/pusht_onnx --sampler ddpm --action-horizon 32
+    lwd eval --episodes 50 --seed 0 --action-horizon 8 --json out.json   # the shipped model
+    lwd eval --env ENV                                   # another env's shipped model
+    lwd eval --checkpoint runs/my_onnx --sampler ddpm --action-horizon 32
     lwd eval --checkpoint runs/bc_small --episodes 50 --video bc.mp4 --video-episodes 2
-    lwd eval --checkpoint runs/pusht_dp --episodes 50 --action-horizon 8
+    lwd eval --checkpoint runs/my_dp --episodes 50 --action-horizon 8
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ log = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--checkpoint', default='models/pusht',
+    parser.add_argument('--checkpoint', default=None,
                         help='LWD checkpoint, ONNX export, BC or DP checkpoint directory '
-                        '(default: the shipped PushT model)')
+                        "(default: the shipped model of --env, else of the default env)")
     parser.add_argument('--episodes', type=int, default=50)
     parser.add_argument('--seed', type=int, default=HELD_OUT_SEED,
                         help='episode i uses seed + i (default: initial states no demo used)')
@@ -76,25 +77,27 @@ def make_source(args: argparse.Namespace):
                        args.steps, args.num_threads, args.warm_start, args.noise_scale)
 
 
-def write_video(report, path: str) -> None:
-    """Draw the recorded episodes one after the other into a video (PushT only)."""
-    from lwd_ros.envs.pusht.viz import render_observations, write_video
+def write_video(report, spec, path: str) -> None:
+    """Draw the recorded episodes into a video, as the env's ``lwd render`` draws them."""
+    from lwd_ros.envs import env_hook
 
-    frames = []
-    for ep in report.episodes:
-        if ep.observations is not None:
-            frames += render_observations(ep.observations, ep.goal_pose)
-    write_video(frames, path)
-    log.info('wrote %d frames to %s', len(frames), path)
+    render = env_hook(spec, 'render')
+    if not hasattr(render, 'episodes_video'):
+        raise ValueError(f'env {spec.name!r} cannot draw eval videos ({render.__name__} has '
+                         'no episodes_video)')
+    frames = render.episodes_video(report.episodes, path)
+    log.info('wrote %d frames to %s', frames, path)
 
 
 def run(args: argparse.Namespace) -> int:
-    from lwd_ros.envs import make_env
+    from lwd_ros.envs import DEFAULT_ENV, get_spec, make_env
     from lwd_ros.evaluation.rollout import evaluate
     from lwd_ros.runtime.checkpoint import read_meta
 
+    args.checkpoint = args.checkpoint or get_spec(args.env or DEFAULT_ENV).model
     source = make_source(args)
-    args.env = args.env or read_meta(resolve_path(args.checkpoint)).env.gym_id
+    spec = get_spec(args.env) if args.env else read_meta(resolve_path(args.checkpoint)).env
+    args.env = args.env or spec.gym_id
     env = make_env(args.env)
     record = args.video_episodes if args.video else 0
     report = evaluate(env, source, args.episodes, args.seed, args.task, record,
@@ -112,6 +115,6 @@ def run(args: argparse.Namespace) -> int:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(summary, indent=1) + '\n')
     if args.video:
-        write_video(report, args.video)
+        write_video(report, spec, args.video)
     env.close()
     return 0

@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--env', default='mt10', help='env spec (lwd_ros.envs.SPECS)')
     parser.add_argument('--out', default='datasets/mt10_demos', help='dataset directory')
     parser.add_argument('--episodes', type=int, default=1000, help='episodes to keep')
     parser.add_argument('--tasks', default='all',

@@ -1,18 +1,17 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-r"""One Sawyer switching through MT10 tasks under generated policies, as a GIF.
+r"""``lwd render --env mt10``: one Sawyer switching through MT10 tasks under generated policies.
 
 What the ROS graph does on a task switch, in one process: the generator samples a policy for
 the new task and scene, the MLP runs it until the task succeeds, then the next task::
 
-    MUJOCO_GL=osmesa PYOPENGL_PLATFORM=osmesa python -m lwd_ros.envs.mt10.render \\
+    MUJOCO_GL=osmesa PYOPENGL_PLATFORM=osmesa lwd render --env mt10 \\
         --checkpoint models/mt10 --out docs/mt10_switch.gif
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 
 import numpy as np
 
@@ -29,8 +28,7 @@ def caption(frame: np.ndarray, text: str) -> np.ndarray:
     return np.asarray(image)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--checkpoint', default='models/mt10')
     parser.add_argument('--tasks', default=DEFAULT_TASKS, help='comma-separated, in order')
     parser.add_argument('--seed', type=int, default=100000)
@@ -38,7 +36,9 @@ def main(argv=None) -> int:
     parser.add_argument('--every', type=int, default=2, help='keep every n-th frame')
     parser.add_argument('--size', type=int, default=240)
     parser.add_argument('--out', default='docs/mt10_switch.gif')
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
     import imageio.v2 as imageio
 
     from lwd_ros.config import resolve_path
@@ -66,7 +66,3 @@ def main(argv=None) -> int:
     print(f'wrote {args.out} ({len(frames)} frames)')
     env.close()
     return 0 if all(ok for _, ok, _ in results) else 1
-
-
-if __name__ == '__main__':
-    sys.exit(main())

@@ -45,5 +45,10 @@ MT10 = EnvSpec(
     episode_topic='mt10/episode',
     reset_service='mt10/reset',
     collect='lwd_ros.envs.mt10.collect',
+    render='lwd_ros.envs.mt10.render',
+    bridge='lwd_ros.envs.mt10.ros_bridge:Mt10Bridge',
+    graphs='lwd_ros.envs.mt10.graphs:GRAPHS',
+    model='models/mt10',
     extra={'max_episode_steps': MAX_EPISODE_STEPS},
 )
+SPEC = MT10  # what lwd_ros.envs finds

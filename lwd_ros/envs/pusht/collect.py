@@ -27,13 +27,12 @@ from lwd_ros.data.collection import check_json_path, quotas, run_collect
 
 log = logging.getLogger(__name__)
 
-DEFAULT_OUT = 'datasets/pusht_demos'
+DEFAULT_OUT = 'datasets/pusht_demos'  # where LwdConfig looks by default
 
 WORKER: dict = {}  # per-process env and expert, built once by init_worker
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--env', default='pusht', help='env spec (lwd_ros.envs.SPECS)')
     parser.add_argument('--out', default=DEFAULT_OUT, help='dataset directory (local path)')
     parser.add_argument('--episodes', type=int, default=200, help='episodes to keep')
     parser.add_argument('--tasks', default='all',

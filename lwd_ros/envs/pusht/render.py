@@ -95,3 +95,15 @@ def run(args) -> int:
         return 2
     emit_json(summary, args.json)
     return 0
+
+
+def episodes_video(episodes, path: str) -> int:
+    """``lwd eval --video``: recorded rollouts (``EpisodeResult``) one after the other."""
+    from lwd_ros.envs.pusht.viz import render_observations, write_video
+
+    frames = []
+    for ep in episodes:
+        if ep.observations is not None:
+            frames += render_observations(ep.observations, ep.goal_pose)
+    write_video(frames, path)
+    return len(frames)

@@ -32,4 +32,12 @@ PUSHT = EnvSpec(
     augment='lwd_ros.envs.pusht.augment:mirrored',
     step_signals='lwd_ros.envs.pusht.geometry:episode_signals',
     collect='lwd_ros.envs.pusht.collect',
+    render='lwd_ros.envs.pusht.render',
+    dagger='lwd_ros.envs.pusht.dagger',
+    bridge='lwd_ros.envs.pusht.ros_bridge:PushTBridge',
+    teleop='lwd_ros.envs.pusht.expert:teleop_expert',
+    task_poses='lwd_ros.envs.pusht.config:task_poses',
+    graphs='lwd_ros.envs.pusht.graphs:GRAPHS',
+    model='models/pusht',
 )
+SPEC = PUSHT  # what lwd_ros.envs finds
