@@ -22,7 +22,7 @@ import threading
 import time
 
 from lwd_ros.config import share_dir
-from lwd_ros.ros.graphs import GRAPHS, Graph
+from lwd_ros.ros.graphs import Graph, graphs
 
 DRAIN_S = 1.0  # s the graph keeps running after its last episode, before the stop
 
@@ -108,7 +108,7 @@ def _pump(name: str, stream, lock: threading.Lock) -> None:
 class EpisodeWatcher:
     """Listens to the sims' episode topics in this process and records finished episodes."""
 
-    def __init__(self, episode_topic: str = 'pusht/episode', robots: int = 0):
+    def __init__(self, episode_topic: str, robots: int = 0):
         self.suffix = '/' + episode_topic
         topics = (tuple(f'/robot_{i}/{episode_topic}' for i in range(robots))
                   or (self.suffix,))
@@ -149,7 +149,7 @@ class EpisodeWatcher:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('graph', choices=sorted(GRAPHS), help='which node graph')
+    parser.add_argument('graph', choices=sorted(graphs()), help='which node graph')
     parser.add_argument('launch_args', nargs='*', metavar='name:=value',
                         help='launch arguments, as for ros2 launch (see --show-args)')
     parser.add_argument('--show-args', action='store_true', help='list arguments and exit')
@@ -161,7 +161,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    graph = GRAPHS[args.graph]
+    graph = graphs()[args.graph]
     if args.show_args:
         for a in graph.arguments:
             print(f'{a.name}:={a.default!r}\n    {a.description}')

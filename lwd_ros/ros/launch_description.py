@@ -15,12 +15,12 @@ from launch_ros.actions import Node
 from launch_ros.substitutions import FindPackageShare
 
 from launch import LaunchDescription
-from lwd_ros.ros.graphs import GRAPHS, Graph
+from lwd_ros.ros.graphs import Graph, graphs
 
 
 def graph_launch_description(name: str) -> LaunchDescription:
     """Declare the graph's arguments and start its nodes with the shared params files."""
-    graph = GRAPHS[name]
+    graph = graphs()[name]
     actions = [DeclareLaunchArgument(a.name, default_value=a.default, description=a.description)
                for a in graph.arguments]
     actions.append(OpaqueFunction(function=_nodes, args=[graph]))

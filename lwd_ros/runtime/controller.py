@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from lwd_ros.envs import get_spec
+from lwd_ros.envs import DEFAULT_ENV, get_spec
 from lwd_ros.envs.spec import EnvSpec
 from lwd_ros.runtime.mlp import MlpPolicy, flops_per_step
 from lwd_ros.runtime.observation import ObservationBuilder
@@ -34,10 +34,10 @@ class ControllerConfig:
     """The fast loop's settings (also the ``lwd_controller`` node's parameters).
 
     Args:
-        env: the robot's env spec name (``lwd_ros.envs.SPECS``): observation, joints,
+        env: the robot's env spec name (``lwd_ros.envs.specs()``): observation, joints,
             limits and rates.
         control_rate: loop rate in Hz; 0 = the spec's.
-        action_low: per-joint lower command limit; empty = the spec's (PushT: workspace).
+        action_low: per-joint lower command limit; empty = the spec's.
         action_high: per-joint upper command limit; empty = the spec's.
         obs_timeout: seconds (wall) after which a silent input triggers a hold.
         expiry_factor: a policy outlives its ``valid_for_steps`` after this many times its
@@ -45,8 +45,8 @@ class ControllerConfig:
         on_expired: what an outlived policy does: ``keep`` running (the MLP is closed loop;
             a diagnostic says so) or ``hold`` position until a fresh one arrives.
         diagnostics_period: seconds between ``/diagnostics`` messages.
-        max_policy_flops: policies costing more FLOPs per forward are refused (PushT's
-            generated MLP: 37 k).
+        max_policy_flops: policies costing more FLOPs per forward are refused (a generated
+            MLP of two 64-wide layers: ~10 k).
         forward_budget: fraction of the control period a policy's measured forward may take
             (median of a few timed runs at swap); slower ones are refused.
         max_generation_jump: a policy whose generation is this far ahead of the current one
@@ -54,7 +54,7 @@ class ControllerConfig:
             2^32 - 1) cannot lock out every later real policy.
     """
 
-    env: str = 'pusht'
+    env: str = DEFAULT_ENV
     control_rate: float = 0.0
     action_low: tuple[float, ...] = ()
     action_high: tuple[float, ...] = ()

@@ -26,11 +26,12 @@ consistent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import time
 
 import numpy as np
 
+from lwd_ros.envs import DEFAULT_ENV, get_spec
 from lwd_ros.experiment import DiffusionConfig
 from lwd_ros.runtime.checkpoint import CheckpointMeta
 from lwd_ros.runtime.features import FeatureMap, horizon_feature
@@ -44,7 +45,7 @@ class GeneratorConfig:
 
     Args:
         checkpoint: training checkpoint (torch) or ONNX export directory; relative paths
-            may name shipped models.
+            may name shipped models (default: the default env's).
         backend: ``auto`` (by content), ``torch`` or ``onnx``.
         sampler: '' = the checkpoint's (ddim); ``ddpm`` = the full chain.
         num_steps: DDIM steps; 0 = the checkpoint's.
@@ -58,7 +59,7 @@ class GeneratorConfig:
             ``/robot_{N-1}``, the generations due at a step batched in one call.
     """
 
-    checkpoint: str = 'models/pusht'
+    checkpoint: str = field(default_factory=lambda: get_spec(DEFAULT_ENV).model)
     backend: str = 'auto'
     sampler: str = ''
     num_steps: int = 0

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The MT10 arm graph on the shipped checkpoint: servo commands, a live task switch.
 
-Real processes: mt10_bridge, policy_generator (models/mt10) and lwd_controller. The
+Real processes: mujoco_bridge (env mt10), policy_generator (models/mt10) and lwd_controller. The
 switch latency figures are in ``bench/bench_mt10_switch.py`` (not a timed test).
 """
 
@@ -34,7 +34,7 @@ def test_arm_follows_policies_and_switches_task(rclpy_context, ros_env):
                              SENSOR)
     task_pub = node.create_publisher(TaskSwitch, '/lwd/task', LATCHED)
     files = ('lwd.yaml', 'mt10_sim.yaml')  # the controller drives env mt10
-    procs = [spawn('mt10_bridge', ros_env, files=files, task='reach-v3', seed=100000,
+    procs = [spawn('mujoco_bridge', ros_env, files=files, task='reach-v3', seed=100000,
                    use_sim_time=True),
              spawn('policy_generator', ros_env, files=files, checkpoint=str(CHECKPOINT),
                    task='reach-v3', use_sim_time=True),

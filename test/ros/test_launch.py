@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from lwd_ros.ros.bringup import node_commands, parse_launch_args
-from lwd_ros.ros.graphs import GRAPHS
+from lwd_ros.ros.graphs import graphs
 
 NODES = set((REPO / 'resource' / 'nodes.txt').read_text().split())
 LAUNCH_FILES = sorted((REPO / 'launch').glob('*.launch.py'))
@@ -54,9 +54,9 @@ def _declared_parameters(executable):
     return frozenset(names)
 
 
-@pytest.mark.parametrize('name', sorted(GRAPHS))
+@pytest.mark.parametrize('name', sorted(graphs()))
 def test_graph_nodes_params_and_arguments_exist(name):
-    graph = GRAPHS[name]
+    graph = graphs()[name]
     executables = {n.executable for n in graph.nodes}
     assert executables <= NODES
     sections = set()
@@ -73,9 +73,9 @@ def test_graph_nodes_params_and_arguments_exist(name):
             assert node in executables and param in _declared_parameters(node), (arg, node)
 
 
-@pytest.mark.parametrize('name', sorted(GRAPHS))
+@pytest.mark.parametrize('name', sorted(graphs()))
 def test_bringup_commands_use_shared_params_and_overrides(name):
-    graph = GRAPHS[name]
+    graph = graphs()[name]
     arg = graph.argument('task')
     values = parse_launch_args(graph, ['task:=goal_left'])
     commands = node_commands(graph, values)
@@ -90,7 +90,7 @@ def test_bringup_commands_use_shared_params_and_overrides(name):
 
 
 def test_bringup_types_values_like_the_defaults():
-    graph = GRAPHS['pusht_sim']
+    graph = graphs()['pusht_sim']
     cmds = node_commands(graph, parse_launch_args(graph, ['real_time_factor:=3']))
     assert 'real_time_factor:=3.0' in cmds['mujoco_bridge']
 
@@ -125,8 +125,8 @@ def _graph_of(path):
     tree = ast.parse(path.read_text())
     graph_names = [c.args[0].value for c in ast.walk(tree) if isinstance(c, ast.Call)
                    and getattr(c.func, 'id', '') == 'graph_launch_description']
-    assert len(graph_names) == 1 and graph_names[0] in GRAPHS
-    return GRAPHS[graph_names[0]]
+    assert len(graph_names) == 1 and graph_names[0] in graphs()
+    return graphs()[graph_names[0]]
 
 
 def _launch(path, monkeypatch, **configurations):
@@ -200,7 +200,7 @@ def test_launch_files_with_real_launch_ros():
 
 
 def test_fleet_expands_namespaced_sims_and_controllers_around_one_generator():
-    graph = GRAPHS['pusht_sim']
+    graph = graphs()['pusht_sim']
     cmds = node_commands(graph, parse_launch_args(graph, ['robots:=3', 'seed:=5']))
     assert sorted(cmds) == ['lwd_controller@robot_0', 'lwd_controller@robot_1',
                             'lwd_controller@robot_2', 'mujoco_bridge@robot_0',

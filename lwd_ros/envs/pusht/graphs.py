@@ -1,0 +1,73 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""PushT's node graphs (``launch/pusht_*.launch.py``, ``launch/record_demos.launch.py``)."""
+
+from lwd_ros.envs.pusht.spec import PUSHT
+from lwd_ros.ros.graphs import (
+    BRIDGE,
+    EPISODES,
+    HORIZON,
+    ROBOTS,
+    RTF,
+    SIM_TIME,
+    Argument,
+    Graph,
+    NodeSpec,
+    checkpoint_argument,
+    policy_sim_nodes,
+    rate_argument,
+    seed_argument,
+    task_argument,
+)
+
+TASK = PUSHT.tasks[0]
+VIDEO = Argument('video', '', 'write episode videos here (.mp4/.gif; empty: none)',
+                 ((BRIDGE, 'video_path'),))
+
+GRAPHS: dict[str, Graph] = {
+    # Simulation: bridge + generator + controller.
+    'pusht_sim': Graph(
+        env='pusht',
+        params_files=('ros/lwd.yaml', 'ros/pusht_sim.yaml'),
+        nodes=policy_sim_nodes(),
+        arguments=(checkpoint_argument(PUSHT.model),
+                   task_argument(TASK, (BRIDGE, 'policy_generator'),
+                                 'initial task (PushT goal pose name)'),
+                   HORIZON, rate_argument('1000.0'), SIM_TIME, RTF, seed_argument('0'),
+                   EPISODES, VIDEO, ROBOTS)),
+    # Hardware: ros2_control's joint_state_broadcaster and forward_command_controller provide
+    # /joint_states and consume the commands; a mocap/camera node publishes the object pose.
+    'pusht_hardware': Graph(
+        env='pusht',
+        params_files=('ros/lwd.yaml', 'ros/pusht_hardware.yaml'),
+        nodes=(NodeSpec('policy_generator', sim_time=False, respawn=True),
+               NodeSpec('lwd_controller', sim_time=False)),
+        arguments=(checkpoint_argument(PUSHT.model),
+                   task_argument(TASK, ('policy_generator',)),
+                   HORIZON, rate_argument('1000.0'),
+                   Argument('object_pose_topic', '/pusht/object_pose',
+                            'PoseStamped source of the object (mocap, camera)',
+                            remaps=(('policy_generator', '/pusht/object_pose'),
+                                    ('lwd_controller', '/pusht/object_pose'))),
+                   Argument('command_topic', '/forward_position_controller/commands',
+                            'Float64MultiArray command topic of the position controller',
+                            remaps=(('lwd_controller',
+                                     '/forward_position_controller/commands'),)))),
+    # Demonstrations: the MPC expert drives the sim through the command topic while the
+    # recorder writes a rosbag2 bag of the topics `lwd bag2dataset` turns into a dataset.
+    'record_demos': Graph(
+        env='pusht',
+        params_files=('ros/pusht_sim.yaml', 'ros/expert_teleop.yaml', 'ros/demo_recorder.yaml',
+                      'ros/pusht_record.yaml'),
+        nodes=(NodeSpec(BRIDGE, ends_graph=True), NodeSpec('expert_teleop'),
+               NodeSpec('demo_recorder')),
+        arguments=(SIM_TIME, RTF, seed_argument('0'), EPISODES,
+                   task_argument(TASK, (BRIDGE, 'expert_teleop'), 'task of every episode'),
+                   Argument('output', '', "bag directory ('' = ./demos_<date>)",
+                            (('demo_recorder', 'output'),)),
+                   Argument('storage', 'mcap', 'mcap | sqlite3',
+                            (('demo_recorder', 'storage'),)),
+                   Argument('action_noise', '0.0', 'DART: std (m) of correlated noise on the '
+                            'executed command; the clean one is recorded too (0: off)',
+                            (('expert_teleop', 'action_noise'),)))),
+}
