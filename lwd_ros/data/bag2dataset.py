@@ -8,7 +8,10 @@ markers when the bag has them, else at resets, task switches and gaps, and sampl
 policy rate (``lwd_ros.data.bag_episodes``)::
 
     lwd bag2dataset demos_2026_11_25-10_00_00 demos_2026_11_25-11_00_00 --out datasets/real
-    lwd bag2dataset hw.mcap --out datasets/hw --object-pose-topic /mocap/tblock/pose --task classic
+    lwd bag2dataset hw.mcap --out datasets/hw --object-pose-topic /mocap/object/pose --task TASK
+
+The env (observation layout, joints, topics, task poses) is the one ``demo_recorder`` stored
+in the bag, else ``--env`` (default: the default env).
 
 A damaged bag (recorder killed, disk full) stops the conversion with a message naming the
 file and what could be salvaged; ``--salvage`` converts what is readable instead.
@@ -44,9 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help='policy steps from episode markers, or every 1/rate s (auto: '
                              'markers when the bag has them)')
     parser.add_argument('--task', help='task of episodes with no marker task and no /lwd/task')
-    parser.add_argument('--joint-names', nargs=2, metavar=('X', 'Y'),
-                        help='gantry joints in /joint_states (default: stored by the recorder, '
-                             'else gantry_x gantry_y)')
+    parser.add_argument('--env', help='env spec the bags recorded (default: stored by the '
+                        'recorder, else the default env)')
+    parser.add_argument('--joint-names', nargs='+', metavar='JOINT',
+                        help="commanded joints in the joint states, in action order (default: "
+                             "stored by the recorder, else the env spec's)")
     for role in TOPIC_FLAGS:
         parser.add_argument(f'--{role.replace("_", "-")}-topic', dest=f'{role}_topic',
                             metavar='TOPIC', help=f'{role} topic ("" to ignore it)')
@@ -58,8 +63,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help='drop marker episodes whose start or end was not recorded')
     parser.add_argument('--salvage', action='store_true', default=None,
                         help='convert what damaged bags still hold instead of failing')
-    parser.add_argument('--env-config', default='config/envs/pusht.yaml',
-                        help='PushT config: goal pose of each task (coverage, rewards)')
+    parser.add_argument('--env-config', default='',
+                        help="the env's config: goal pose of each task (coverage, rewards); "
+                             "'' = the env's default")
     parser.add_argument('--set', dest='env_set', action='append', default=[],
                         metavar='KEY=VALUE', help='override an env config key')
     parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
@@ -71,17 +77,19 @@ def convert_config(args):
     from lwd_ros.config import from_dict, load_config
     from lwd_ros.data.bag_reader import ConvertConfig
     from lwd_ros.data.bags import DemoTopics
+    from lwd_ros.envs import DEFAULT_ENV, get_spec
 
     base = load_config(ConvertConfig, args.config) if args.config else ConvertConfig()
     data = {f.name: getattr(base, f.name) for f in fields(base)}
-    for key in ('rate', 'grid', 'task', 'joint_names', 'max_gap', 'reset_jump', 'min_steps',
+    for key in ('env', 'rate', 'grid', 'task', 'joint_names', 'max_gap', 'reset_jump', 'min_steps',
                 'drop_partial', 'salvage'):
         if getattr(args, key) is not None:
             data[key] = getattr(args, key)
     given = {r: getattr(args, f'{r}_topic') for r in TOPIC_FLAGS
              if getattr(args, f'{r}_topic') is not None}
-    if given:  # flags replace the bag's stored topic map; roles not given take defaults
-        data['topics'] = asdict(base.topics or DemoTopics()) | given
+    if given:  # flags replace the bag's stored topic map; roles not given take the env's
+        env = get_spec(data['env'] or DEFAULT_ENV)
+        data['topics'] = asdict(base.topics or DemoTopics.for_env(env)) | given
     elif base.topics is not None:
         data['topics'] = asdict(base.topics)
     return from_dict(ConvertConfig, data)
@@ -103,10 +111,8 @@ def convert(args) -> dict:
     from lwd_ros.data.bags import BagError
     from lwd_ros.data.collection import check_json_path
     from lwd_ros.data.minari_io import check_writable, write_episodes
-    from lwd_ros.envs.pusht.config import load_pusht_config
 
     cfg = convert_config(args)
-    env_cfg = load_pusht_config(args.env_config, args.env_set)
     out = check_writable(args.out, args.overwrite)  # before any work is done
     if args.json:
         check_json_path(args.json)
@@ -127,19 +133,21 @@ def convert(args) -> dict:
     if not episodes:
         raise ValueError(f'no episodes in {len(args.bags)} bag(s); see the log for what was '
                          'dropped (--min-steps, --drop-partial, --max-gap)')
+    spec, goal_poses = _env_of(reports, args)
+    dt = 1.0 / spec.policy_rate
     periods = [float(np.median(np.diff(e.timestamps))) for e in episodes if len(e) > 1]
     period = float(np.median(periods)) if periods else 0.0
-    if period and abs(period - env_cfg.control_dt) > 0.1 * env_cfg.control_dt:
+    if period and abs(period - dt) > 0.1 * dt:
         log.warning('policy steps are %.3f s apart but the env steps %.3f s: record at the '
-                    'env rate (or pass --grid uniform --rate %g)', period, env_cfg.control_dt,
-                    1 / env_cfg.control_dt)
-    write_episodes(episodes, out, overwrite=args.overwrite, goal_poses=env_cfg.tasks,
-                   description='PushT demonstrations recorded through ROS (rosbag2)',
+                    'env rate (or pass --grid uniform --rate %g)', period, dt, 1 / dt)
+    write_episodes(episodes, out, overwrite=args.overwrite, env=spec.name,
+                   goal_poses=goal_poses,
+                   description=f'{spec.name} demonstrations recorded through ROS (rosbag2)',
                    algorithm_name='lwd_ros bag2dataset',
                    extra_metadata={'bag2dataset': {'bags': [str(b) for b in args.bags],
                                                    'config': to_dict(cfg)}})
     return {
-        'path': str(out), 'episodes': len(episodes),
+        'path': str(out), 'env': spec.name, 'episodes': len(episodes),
         'steps': int(sum(map(len, episodes))),
         'step_period_s': round(period, 6),
         'tasks': dict(sorted(Counter(e.task for e in episodes).items())),
@@ -147,6 +155,20 @@ def convert(args) -> dict:
         'wall_time_s': round(time.perf_counter() - t0, 2),
         'bags': [_report_json(r) for r in reports],
     }
+
+
+def _env_of(reports, args):
+    """The one env the bags recorded, and its task poses (None for envs without any)."""
+    from lwd_ros.config import load_ref
+    from lwd_ros.envs import get_spec
+
+    envs = sorted({r.env for r in reports if r.env})
+    if len(envs) != 1:
+        raise ValueError(f'the bags recorded envs {envs}; convert one env per dataset')
+    spec = get_spec(envs[0])
+    poses = (load_ref(spec.task_poses)(args.env_config or None, args.env_set)
+             if spec.task_poses else None)
+    return spec, poses
 
 
 def run(args) -> int:

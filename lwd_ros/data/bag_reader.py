@@ -42,19 +42,21 @@ from lwd_ros.data.bag_episodes import (
     streams_to_episodes,
 )
 from lwd_ros.data.bags import (
+    ENV_KEY,
     JOINTS_KEY,
     ROLE_TYPES,
     TOPICS_KEY,
     BagError,
     DemoTopics,
     demo_typestore,
+    layout_problem,
 )
 from lwd_ros.data.episode import Episode
+from lwd_ros.envs import DEFAULT_ENV, get_spec
 from lwd_ros.runtime.observation import wrap_angle, yaw_from_quaternion
 
 log = logging.getLogger(__name__)
 
-DEFAULT_JOINTS = ('gantry_x', 'gantry_y')
 STORAGE_SUFFIXES = {'.mcap': 'mcap', '.db3': 'sqlite3'}
 _ZSTD_MAGIC = b'\x28\xb5\x2f\xfd'  # a CDR payload starts with 00 01 or 00 00, never this
 
@@ -64,20 +66,23 @@ class ConvertConfig:
     """How bags become episodes (``lwd bag2dataset`` flags, or a YAML of these keys).
 
     Args:
+        env: the env spec the bag recorded (observation layout, joints, topics); empty: the
+            one the recorder stored in the bag, else the default env.
         topics: topic per role; ``None`` takes the map the recorder stored in the bag, else
-            the defaults of ``DemoTopics``.
-        joint_names: the two joints of ``/joint_states`` that are the pusher ``x, y``; empty:
-            the names the recorder stored in the bag, else ``DEFAULT_JOINTS``.
+            the env's (``DemoTopics.for_env``).
+        joint_names: the commanded joints in the joint states, in action order; empty: the
+            names the recorder stored in the bag, else the env spec's.
         rate: policy rate in Hz (grid of bags without episode markers).
         grid: ``auto``, ``markers`` or ``uniform`` (see ``bag_episodes``).
         task: task for episodes that have no task in their markers nor a ``/lwd/task``.
         max_gap: seconds of joint-state or pose silence that split an episode (a gap).
-        reset_jump: metres of pusher/block jump between two messages that mark a reset.
+        reset_jump: metres of joint or object jump between two messages that mark a reset.
         min_steps: shorter episodes are dropped.
         drop_partial: drop marker episodes whose start or end is missing from the bag.
         salvage: use what a damaged bag still holds instead of failing.
     """
 
+    env: str = ''
     topics: DemoTopics | None = None
     joint_names: tuple[str, ...] = ()
     rate: float = 10.0
@@ -91,8 +96,8 @@ class ConvertConfig:
 
     def __post_init__(self):
         self.joint_names = tuple(self.joint_names)
-        if len(self.joint_names) not in (0, 2):
-            raise ValueError(f'{self.joint_names=} must name the 2 gantry joints (x, y)')
+        if self.joint_names:
+            _check_joints(get_spec(self.env or DEFAULT_ENV), self.joint_names)
         if not (self.rate > 0 and self.max_gap > 0 and self.reset_jump > 0):
             raise ValueError(f'{self.rate=}, {self.max_gap=}, {self.reset_jump=} must be > 0')
         if self.grid not in GRIDS:
@@ -108,6 +113,7 @@ class BagReport:
     Args:
         path: the bag.
         storage: ``mcap`` or ``sqlite3``.
+        env: the env spec it was read as.
         reader: ``rosbags`` (intact bag) or ``scan`` (record-by-record fallback).
         topics: the role -> topic map used.
         messages: messages read per topic (recorded roles only).
@@ -120,6 +126,7 @@ class BagReport:
 
     path: Path
     storage: str = ''
+    env: str = ''
     reader: str = 'rosbags'
     topics: dict[str, str] = field(default_factory=dict)
     messages: dict[str, int] = field(default_factory=dict)
@@ -426,9 +433,18 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
     cfg = config or ConvertConfig()
     path = Path(path)
     custom = _metadata(path).get('custom_data') or {}
-    topics = cfg.topics or _stored(custom, TOPICS_KEY, DemoTopics.from_json) or DemoTopics()
+    spec = get_spec(cfg.env or _stored(custom, ENV_KEY, str) or DEFAULT_ENV)
+    problem = layout_problem(spec)
+    if problem:
+        raise BagError(path, problem)
+    topics = (cfg.topics or _stored(custom, TOPICS_KEY, DemoTopics.from_json)
+              or DemoTopics.for_env(spec))
     joints = (cfg.joint_names or _stored(custom, JOINTS_KEY, lambda s: tuple(json.loads(s)))
-              or DEFAULT_JOINTS)
+              or spec.command.joints)
+    try:
+        _check_joints(spec, joints)
+    except ValueError as e:
+        raise BagError(path, str(e)) from None
     roles = topics.roles()
     by_topic = {topic: role for role, topic in roles.items()}
     raw = open_bag(path, set(by_topic))
@@ -437,7 +453,8 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
     except _ReadFailed as e:  # rosbags opened the bag but failed inside it: scan instead
         raw = _open_scan(path, set(by_topic), f'rosbags cannot read it ({e})')
         builder, counts, undecodable = _decode(path, raw, by_topic, joints)
-    report = BagReport(path, raw.storage, topics=roles, undecodable=len(undecodable))
+    report = BagReport(path, raw.storage, env=spec.name, topics=roles,
+                       undecodable=len(undecodable))
     report.reader = raw.reader
     report.messages = {topic: counts.get(topic, 0) for topic in roles.values()}
     problems = list(raw.problem)
@@ -452,6 +469,12 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
                              f'{sorted(map(list, builder.seen_names))})')
     report.problem = '; '.join(problems)
     return builder.streams(), report
+
+
+def _check_joints(spec, joints: tuple[str, ...]) -> None:
+    if len(joints) != spec.act_dim:
+        raise ValueError(f'joint names {list(joints)} must name the {spec.act_dim} commanded '
+                         f'joints of {spec.name} ({list(spec.command.joints)}), in order')
 
 
 def _stored(custom: dict[str, str], key: str, parse):

@@ -3,18 +3,22 @@
 """What a demonstration bag holds: the topic roles, their types, and a typestore for them.
 
 A demonstration is recorded as a rosbag2 bag (MCAP or sqlite3, metadata version 9) of up to
-six topics, each with a *role* the converter understands (defaults: design.md section 1):
+six topics, each with a *role* the converter understands; the env spec names the topics
+(``DemoTopics.for_env``; design.md section 1 lists one env's):
 
-============  ========================================  =====================================
-role          default topic                             type
-============  ========================================  =====================================
-joint_states  ``/joint_states``                         ``sensor_msgs/msg/JointState``
-object_pose   ``/pusht/object_pose``                    ``geometry_msgs/msg/PoseStamped``
-command       ``/forward_position_controller/commands`` ``std_msgs/msg/Float64MultiArray``
-task          ``/lwd/task``                             ``lwd_ros/msg/TaskSwitch``
-episode       ``/pusht/episode``                        ``lwd_ros/msg/EpisodeStatus``
-intended      ``/lwd/intended_command``                 ``std_msgs/msg/Float64MultiArray``
-============  ========================================  =====================================
+============  ===================================  ==========================================
+role          topic (from the env spec)            type
+============  ===================================  ==========================================
+joint_states  its ``joints`` observation block     ``sensor_msgs/msg/JointState``
+object_pose   its ``pose2d`` observation block     ``geometry_msgs/msg/PoseStamped``
+command       its command topic                    ``std_msgs/msg/Float64MultiArray``
+task          ``/lwd/task``                        ``lwd_ros/msg/TaskSwitch``
+episode       its episode topic                    ``lwd_ros/msg/EpisodeStatus``
+intended      ``/lwd/intended_command``            ``std_msgs/msg/Float64MultiArray``
+============  ===================================  ==========================================
+
+So the bag format fits envs that observe joints and one planar object pose and command
+joint positions (``layout_problem`` says why another spec does not fit).
 
 ``intended`` exists only where the demonstrator's executed command is perturbed on purpose
 (DART: ``expert_teleop`` with ``action_noise``): the robot follows ``command``, the dataset
@@ -27,7 +31,7 @@ definitions and RIHS01 hashes exactly as ``ros2 bag record`` would write them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 import functools
 import json
 from pathlib import Path
@@ -36,6 +40,7 @@ from typing import Any
 from rosbags.typesys import Stores, get_types_from_msg, get_typestore
 
 from lwd_ros.config import share_dir
+from lwd_ros.envs import DEFAULT_ENV, EnvSpec, get_spec
 
 ROLE_TYPES = {
     'joint_states': 'sensor_msgs/msg/JointState',
@@ -51,29 +56,54 @@ BASE_STORE = Stores.ROS2_KILTED
 # metadata.yaml custom_data key under which the recorder stores its role -> topic map, so the
 # converter finds remapped topics without being told.
 TOPICS_KEY = 'lwd_ros.demo_topics'
-JOINTS_KEY = 'lwd_ros.joint_names'  # and its gantry joint names (x, y), a JSON list
+JOINTS_KEY = 'lwd_ros.joint_names'  # and its commanded joint names, a JSON list
+ENV_KEY = 'lwd_ros.env'  # and the env spec it recorded
+
+
+def layout_problem(spec: EnvSpec) -> str | None:
+    """Why ``spec``'s robot cannot be recorded in this bag format, or None."""
+    kinds = tuple(b.kind for b in spec.observation)
+    if kinds != ('joints', 'pose2d') or spec.command.msg_type != ROLE_TYPES['command']:
+        return (f'env {spec.name!r} observes {kinds} and commands {spec.command.msg_type}; '
+                "demonstration bags hold ('joints', 'pose2d') observations and "
+                f"{ROLE_TYPES['command']} commands")
+    return None
+
+
+def _default_topics(role: str):
+    return lambda: getattr(DemoTopics.for_env(get_spec(DEFAULT_ENV)), role)
 
 
 @dataclass(frozen=True)
 class DemoTopics:
-    """Topic name per role; an empty name leaves the role out.
+    """Topic name per role; an empty name leaves the role out (defaults: the default env's).
 
     Args:
-        joint_states: ``sensor_msgs/JointState`` of the gantry (pusher xy in metres).
-        object_pose: ``geometry_msgs/PoseStamped`` of the T block, frame ``world``, z up.
-        command: ``std_msgs/Float64MultiArray`` position targets ``[x, y]`` (the action).
+        joint_states: ``sensor_msgs/JointState`` of the commanded joints.
+        object_pose: ``geometry_msgs/PoseStamped`` of the object, frame ``world``, z up.
+        command: ``std_msgs/Float64MultiArray`` position targets (the action).
         task: ``lwd_ros/TaskSwitch`` (latched).
         episode: ``lwd_ros/EpisodeStatus`` episode markers, one per policy step.
         intended: ``std_msgs/Float64MultiArray`` the command the demonstrator meant, where
             noise is added to the executed one (DART); when the bag has it, the actions.
     """
 
-    joint_states: str = '/joint_states'
-    object_pose: str = '/pusht/object_pose'
-    command: str = '/forward_position_controller/commands'
+    joint_states: str = field(default_factory=_default_topics('joint_states'))
+    object_pose: str = field(default_factory=_default_topics('object_pose'))
+    command: str = field(default_factory=_default_topics('command'))
     task: str = '/lwd/task'
-    episode: str = '/pusht/episode'
+    episode: str = field(default_factory=_default_topics('episode'))
     intended: str = '/lwd/intended_command'
+
+    @classmethod
+    def for_env(cls, spec: EnvSpec) -> DemoTopics:
+        """The topics ``spec``'s robot uses, in the root namespace."""
+        problem = layout_problem(spec)
+        if problem:
+            raise ValueError(problem)
+        topic = {b.kind: '/' + b.topic for b in spec.observation}
+        return cls(joint_states=topic['joints'], object_pose=topic['pose2d'],
+                   command='/' + spec.command.topic, episode='/' + spec.episode_topic)
 
     def roles(self) -> dict[str, str]:
         """``role -> topic`` for the roles that are recorded."""

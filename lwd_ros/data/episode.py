@@ -16,8 +16,8 @@ class Episode:
     Args:
         observations: ``(T + 1, obs_dim)`` float32, ``observations[t]`` seen before
             ``actions[t]``; the last row is the state after the final action.
-        actions: ``(T, act_dim)`` float32 (PushT: target pusher xy in metres).
-        task: the task name (PushT: a named goal pose).
+        actions: ``(T, act_dim)`` float32, in the order of the spec's commanded joints.
+        task: the task name (one of the spec's tasks).
         seed: the reset seed that produced it, if known.
         success: whether the episode met the task's success criterion.
         timestamps: optional ``(T + 1,)`` seconds from the episode start.

@@ -12,7 +12,7 @@ Open it with Minari directly as ``minari.MinariDataset(PATH / 'data')``. Per epi
 
 * ``observations (T + 1, obs_dim)`` float64 in the order of the env spec's observation
   names, ``actions (T, act_dim)`` float32 in the order of its commanded joints;
-* ``rewards (T,)`` and per-state ``infos`` from the spec's ``step_signals`` hook (PushT:
+* ``rewards (T,)`` and per-state ``infos`` from the spec's ``step_signals`` hook (e.g.
   ``clip(coverage / 0.95, 0, 1)`` and the coverage); without one, 1 on the final step of a
   successful episode; ``terminations`` true on the last step of a successful episode,
   ``truncations`` true on the last step of a failed one;
@@ -42,7 +42,7 @@ import numpy as np
 
 from lwd_ros.config import load_ref
 from lwd_ros.data.episode import Episode
-from lwd_ros.envs import get_spec
+from lwd_ros.envs import DEFAULT_ENV, get_spec
 
 FORMAT_VERSION = 1
 
@@ -106,7 +106,7 @@ def _episode_buffer(ep: Episode, index: int, task_ids: Mapping[str, int],
 
 
 def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
-                   overwrite: bool = False, env: str = 'pusht',
+                   overwrite: bool = False, env: str = DEFAULT_ENV,
                    goal_poses: Mapping[str, Sequence[float]] | None = None,
                    description: str = 'demonstrations',
                    algorithm_name: str = 'lwd_ros',
@@ -118,8 +118,8 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
         path: dataset directory (created; must be empty unless ``overwrite``).
         overwrite: replace an existing dataset, only after the new one is complete.
         env: the registered env spec the episodes come from.
-        goal_poses: task name -> goal pose, for envs whose tasks are goal poses (PushT:
-            rewards and coverage are computed from them; stored in the metadata).
+        goal_poses: task name -> goal pose, for envs whose tasks are goal poses (the spec's
+            ``step_signals`` compute rewards and coverage from them; stored in the metadata).
         description: Minari description.
         algorithm_name: Minari algorithm name (what produced the data).
         extra_metadata: JSON-safe provenance stored under ``metadata['lwd_ros']``.

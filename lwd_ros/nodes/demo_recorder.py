@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """demo_recorder: record demonstration topics into a rosbag2 bag, without a ROS distro.
 
-Subscribes  /joint_states (sensor_msgs/JointState), /pusht/object_pose (PoseStamped),
-            /forward_position_controller/commands (std_msgs/Float64MultiArray),
-            /lwd/task (lwd_ros/TaskSwitch), /pusht/episode (lwd_ros/EpisodeStatus),
+Subscribes  the ``env`` spec's joint states (sensor_msgs/JointState), object pose
+            (PoseStamped), command (std_msgs/Float64MultiArray) and episode topics
+            (lwd_ros/EpisodeStatus), /lwd/task (lwd_ros/TaskSwitch) and
             /lwd/intended_command (Float64MultiArray, only under DART noise)
-            -- names are parameters; remaps work too.
+            -- names are parameters (defaults: ``DemoTopics.for_env``); remaps work too.
 Writes      <output>/ : metadata.yaml (version 9) + one .mcap (default) or .db3 file.
 
 Like ``ros2 bag record``, each topic is subscribed once a publisher appears, with a QoS every
@@ -37,7 +37,8 @@ from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 
 from lwd_ros.data.bag_writer import BagRecorder, adapted_qos, bag_qos, default_bag_path
-from lwd_ros.data.bags import JOINTS_KEY, ROLE_TYPES, TOPICS_KEY, DemoTopics
+from lwd_ros.data.bags import ENV_KEY, JOINTS_KEY, ROLE_TYPES, TOPICS_KEY, DemoTopics
+from lwd_ros.envs import DEFAULT_ENV, get_spec
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
 
 MSG_CLASSES = {'joint_states': JointState, 'object_pose': PoseStamped,
@@ -54,7 +55,10 @@ class DemoRecorder(Node):
 
     def __init__(self):
         super().__init__('demo_recorder')
-        defaults = DemoTopics()
+        spec = get_spec(self.declare_parameter('env', DEFAULT_ENV, _desc(
+            'env spec of the recorded robot: default topics and joints; stored in the bag'))
+            .value)
+        defaults = DemoTopics.for_env(spec)
         self.declare_parameter('output', '', _desc('bag directory to create; empty: '
                                                    './demos_YYYY_MM_DD-HH_MM_SS'))
         self.declare_parameter('storage', 'mcap', _desc('mcap | sqlite3'))
@@ -64,8 +68,8 @@ class DemoRecorder(Node):
         for role in MSG_CLASSES:
             self.declare_parameter(f'{role}_topic', getattr(defaults, role), _desc(
                 f'{role} topic ({MSG_CLASSES[role].__name__}); empty: not recorded'))
-        self.declare_parameter('joint_names', ['gantry_x', 'gantry_y'], _desc(
-            'gantry joints (x, y) in /joint_states; stored in the bag for bag2dataset'))
+        self.declare_parameter('joint_names', list(spec.command.joints), _desc(
+            'commanded joints in the joint states, in action order; stored in the bag'))
         p = self.get_parameter
 
         self.topics = {role: self.resolve_topic_name(p(f'{role}_topic').value)
@@ -73,7 +77,7 @@ class DemoRecorder(Node):
         output = p('output').value or str(default_bag_path())
         custom = {TOPICS_KEY: DemoTopics(**{r: self.topics.get(r, '') for r in MSG_CLASSES})
                   .to_json(),
-                  JOINTS_KEY: json.dumps(list(p('joint_names').value))}
+                  JOINTS_KEY: json.dumps(list(p('joint_names').value)), ENV_KEY: spec.name}
         self.recorder = BagRecorder(output, storage=p('storage').value,
                                     compression=p('compression').value, custom_data=custom)
         self.qos_by_role: dict[str, tuple[int, int]] = {}  # (reliability, durability)

@@ -1,15 +1,16 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""expert_teleop: the MPC expert as a teleoperator on the robot's own command topic.
+"""expert_teleop: an env's expert as a teleoperator on the robot's own command topic.
 
-Subscribes  /joint_states (positions and velocities), /pusht/object_pose,
-            /pusht/episode (EpisodeStatus: a new episode resets the expert with its seed and
-            task), /lwd/task (TaskSwitch, latched)
-Publishes   /forward_position_controller/commands once per policy step: on every
-            EpisodeStatus, which the bridge publishes each step (no timer: a sim paused
-            until its first command must not wait on a clock that only it advances);
-            with ``action_noise`` (DART) the command carries the noise and
-            /lwd/intended_command the expert's clean target
+Topics follow the env spec (``env`` parameter; its expert is ``EnvSpec.teleop``):
+Subscribes  the spec's observation topics (joint positions and velocities, object poses),
+            its episode topic (EpisodeStatus: a new episode resets the expert with its seed
+            and task), /lwd/task (TaskSwitch, latched)
+Publishes   the spec's command once per policy step: on every EpisodeStatus, which the
+            bridge publishes each step (no timer: a sim paused until its first command must
+            not wait on a clock that only it advances); with ``action_noise`` (DART) the
+            command carries the noise and /lwd/intended_command the expert's clean target
+Parameters  the fields of ``lwd_ros.envs.teleop.TeleopConfig``
 
 It sees exactly what a human with a joystick, or the LWD controller, would see and command,
 so a recording of these topics is a demonstration in the deployment's own format.
@@ -20,18 +21,17 @@ from __future__ import annotations
 import sys
 import time
 
-from geometry_msgs.msg import PoseStamped
 import numpy as np
 from rclpy.node import Node
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 
-from lwd_ros.config import load_config
 from lwd_ros.data.action_noise import ActionNoise
-from lwd_ros.envs.pusht.config import PushTConfig
-from lwd_ros.envs.pusht.expert import MPCExpert, TeleopConfig, load_expert_config
-from lwd_ros.envs.pusht.spec import PUSHT
+from lwd_ros.envs import env_hook, get_spec
+from lwd_ros.envs.teleop import TeleopConfig
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
+from lwd_ros.ros.commands import CommandPublisher
+from lwd_ros.ros.observation_topics import subscribe_observation
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import LATCHED, RELIABLE, SENSOR
 from lwd_ros.ros.spin import run_node
@@ -43,12 +43,12 @@ class ExpertTeleop(Node):
     def __init__(self):
         super().__init__('expert_teleop')
         cfg = declare_config(self, TeleopConfig)
-        env_config = load_config(PushTConfig, cfg.env_config)
-        self.expert = MPCExpert(env_config, load_expert_config(cfg.expert_config),
-                                seed=cfg.seed)
-        self.expert.reset(cfg.task, seed=cfg.seed)
-        self.obs = ObservationBuilder(PUSHT)
-        self.velocity = np.zeros(len(self.obs.joint_names))
+        spec = get_spec(cfg.env)
+        self.expert = env_hook(spec, 'teleop')(cfg)
+        self.obs = ObservationBuilder(spec)
+        self.joint_names = tuple(j for b in spec.observation if b.kind == 'joints'
+                                 for j in b.joints)
+        self.velocity = np.zeros(len(self.joint_names))
         self.obs_timeout = cfg.obs_timeout
         self.episode = 0
         self.active = True
@@ -57,50 +57,42 @@ class ExpertTeleop(Node):
         self.min_listeners = cfg.min_command_listeners
         self.noise = (ActionNoise(cfg.action_noise, cfg.noise_correlation)
                       if cfg.action_noise > 0 else None)
-        self.max_steps = env_config.max_episode_steps
-        self.low, self.high = np.array(PUSHT.command.low), np.array(PUSHT.command.high)
+        self.low, self.high = np.array(spec.command.low), np.array(spec.command.high)
         self.offsets = self._offsets(cfg.seed)
         self.step = 0
-        topics = {b.kind: b.topic for b in PUSHT.observation}
 
-        self.cmd_pub = self.create_publisher(Float64MultiArray, PUSHT.command.topic, SENSOR)
+        self.command = CommandPublisher(self, spec.command)
         self.intended_pub = (self.create_publisher(Float64MultiArray, 'lwd/intended_command',
                                                    SENSOR) if self.noise else None)
-        self.create_subscription(JointState, topics['joints'], self.on_joints, SENSOR)
-        self.create_subscription(PoseStamped, topics['pose2d'], self.on_pose, SENSOR)
-        self.create_subscription(EpisodeStatus, PUSHT.episode_topic, self.on_episode, RELIABLE)
+        subscribe_observation(self, self.obs, on_update=self.on_observation)
+        self.create_subscription(EpisodeStatus, spec.episode_topic, self.on_episode, RELIABLE)
         self.create_subscription(TaskSwitch, 'lwd/task', self.on_task, LATCHED)
-        self.get_logger().info(f'MPC expert teleop at {1 / env_config.control_dt:g} Hz, '
-                               f'task {self.expert.task!r}')
+        self.get_logger().info(f'{self.expert.name} teleop ({spec.name}) at '
+                               f'{self.expert.rate:g} Hz')
 
-    def on_joints(self, msg: JointState) -> None:
-        if self.obs.update_joints(msg.name, msg.position, time.monotonic()) and msg.velocity:
+    def on_observation(self, topic: str, msg) -> None:
+        if isinstance(msg, JointState) and msg.velocity:
             lookup = dict(zip(msg.name, msg.velocity))
-            self.velocity = np.array([lookup.get(n, 0.0) for n in self.obs.joint_names])
-
-    def on_pose(self, msg: PoseStamped) -> None:
-        q = msg.pose.orientation
-        p = msg.pose.position
-        self.obs.update_pose((p.x, p.y, p.z), (q.x, q.y, q.z, q.w), time.monotonic())
+            self.velocity = np.array([lookup.get(n, 0.0) for n in self.joint_names])
 
     def _offsets(self, seed: int) -> np.ndarray | None:
         """An episode's DART noise, the same sequence ``lwd collect`` draws for its seed."""
         if self.noise is None:
             return None
-        return self.noise.sequence(np.random.default_rng([seed, 1]), self.max_steps,
+        return self.noise.sequence(np.random.default_rng([seed, 1]), self.expert.max_steps,
                                    len(self.low))
 
     def on_episode(self, msg: EpisodeStatus) -> None:
         if msg.episode != self.episode:
             self.episode = msg.episode
-            self.expert.reset(msg.task, seed=msg.seed)
+            self.expert.reset(msg.task, msg.seed)
             self.offsets = self._offsets(msg.seed)
         self.active, self.step = not msg.done, msg.step  # between episodes: stop commanding
         self.on_policy_step()
 
     def on_task(self, msg: TaskSwitch) -> None:
         try:
-            self.expert.reset(msg.task)
+            self.expert.reset(msg.task, None)
         except ValueError as e:
             self.get_logger().error(str(e))
 
@@ -108,7 +100,8 @@ class ExpertTeleop(Node):
         obs = self.obs.observation()
         if obs is None or not self.active:
             return
-        if self.min_listeners and self.cmd_pub.get_subscription_count() < self.min_listeners:
+        listeners = self.command.pub.get_subscription_count()
+        if self.min_listeners and listeners < self.min_listeners:
             self.get_logger().info(f'waiting for {self.min_listeners} command listeners',
                                    throttle_duration_sec=2.0)
             return
@@ -117,14 +110,14 @@ class ExpertTeleop(Node):
             self.get_logger().warning('stale observation: not commanding',
                                       throttle_duration_sec=2.0)
             return
-        target = self.expert.act(obs, agent_vel=self.velocity)
+        target = self.expert.act(obs, self.velocity)
         executed = target
         if self.offsets is not None:
             # Published first: the recorder's newest intended command at a step is this one.
             self.intended_pub.publish(Float64MultiArray(data=[float(v) for v in target]))
             offset = self.offsets[min(self.step, len(self.offsets) - 1)]
             executed = np.clip(target + offset, self.low, self.high)
-        self.cmd_pub.publish(Float64MultiArray(data=[float(v) for v in executed]))
+        self.command.publish(executed)
 
 
 def main(args=None) -> int:

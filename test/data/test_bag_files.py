@@ -16,7 +16,14 @@ import yaml
 
 from lwd_ros.data.bag_reader import ConvertConfig, bag_to_episodes, open_bag, read_bag
 from lwd_ros.data.bag_writer import BagRecorder
-from lwd_ros.data.bags import JOINTS_KEY, ROLE_TYPES, TOPICS_KEY, BagError, DemoTopics
+from lwd_ros.data.bags import (
+    ENV_KEY,
+    JOINTS_KEY,
+    ROLE_TYPES,
+    TOPICS_KEY,
+    BagError,
+    DemoTopics,
+)
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
 
 
@@ -140,6 +147,17 @@ def test_recorder_topic_map_and_joint_names_come_from_the_bag(tmp_path):
     with pytest.raises(BagError, match=r"joint names \['gantry_x', 'gantry_y'\] not in "
                                        r"/arm/joint_states .*rail"):
         bag_to_episodes(tmp_path / 'b', ConvertConfig(joint_names=('gantry_x', 'gantry_y')))
+
+
+def test_the_env_comes_from_the_bag_and_a_spec_a_bag_cannot_hold_is_refused(scene, tmp_path):
+    record(scene, tmp_path / 'b', 'mcap', **{ENV_KEY: 'pusht'})
+    _, report = bag_to_episodes(tmp_path / 'b')
+    assert report.env == 'pusht'
+    record(scene, tmp_path / 'c', 'mcap', **{ENV_KEY: 'mt10'})  # as if the recorder said mt10
+    with pytest.raises(BagError, match=r"env 'mt10' observes .*'point'"):
+        bag_to_episodes(tmp_path / 'c')
+    with pytest.raises(ValueError, match=r"must name the 2 commanded joints of pusht"):
+        ConvertConfig(joint_names=('x', 'y', 'z'))
 
 
 def test_truncated_mcap_names_the_file_and_what_was_salvaged(scene, tmp_path):

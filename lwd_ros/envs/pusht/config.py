@@ -98,3 +98,9 @@ def load_pusht_config(path: str | None = DEFAULT_CONFIG,
     if path is not None and not resolve_path(path).is_file() and path == DEFAULT_CONFIG:
         path = None
     return load_config(PushTConfig, path, overrides)
+
+
+def task_poses(path: str | None = DEFAULT_CONFIG,
+               overrides: Sequence[str] = ()) -> dict[str, tuple[float, float, float]]:
+    """The goal pose of each task (``EnvSpec.task_poses``: what datasets store per task)."""
+    return dict(load_pusht_config(path or DEFAULT_CONFIG, overrides).tasks)

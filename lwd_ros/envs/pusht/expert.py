@@ -41,39 +41,12 @@ from lwd_ros.config import load_config, resolve_path
 from lwd_ros.data.action_noise import ActionNoise
 from lwd_ros.data.episode import Episode
 from lwd_ros.envs.pusht import geometry as geom
-from lwd_ros.envs.pusht.config import PushTConfig
+from lwd_ros.envs.pusht.config import DEFAULT_CONFIG as DEFAULT_ENV_CONFIG
+from lwd_ros.envs.pusht.config import PushTConfig, load_pusht_config
 from lwd_ros.envs.pusht.sim import PushTSim, qpos_from_block_pose
+from lwd_ros.envs.teleop import TeleopConfig, TeleopExpert
 
 DEFAULT_CONFIG = 'config/envs/pusht_expert.yaml'
-
-
-@dataclass
-class TeleopConfig:
-    """The ``expert_teleop`` node's parameters (the expert driving a sim or robot over ROS).
-
-    Args:
-        env_config: PushT YAML (goal poses, policy period), as the bridge's.
-        expert_config: MPC YAML (samples, horizon, costs).
-        task: task until the bridge announces an episode.
-        seed: MPC sampling seed.
-        obs_timeout: seconds (wall) of silent inputs after which the expert stops commanding.
-        min_command_listeners: send the first command only once this many nodes listen
-            (2 = bridge + recorder: no recording loses an episode start).
-        action_noise: DART over ROS: std (m) of correlated noise on the executed command;
-            the clean target goes to ``lwd/intended_command``, which the recorder keeps and
-            ``lwd bag2dataset`` learns from. The noise of an episode is drawn from its seed
-            exactly as ``lwd collect --action-noise`` draws it. 0: off.
-        noise_correlation: AR(1) coefficient of that noise.
-    """
-
-    env_config: str = 'config/envs/pusht.yaml'
-    expert_config: str = DEFAULT_CONFIG
-    task: str = 'classic'
-    seed: int = 0
-    obs_timeout: float = 0.5
-    min_command_listeners: int = 1
-    action_noise: float = 0.0
-    noise_correlation: float = 0.7
 
 
 @dataclass
@@ -395,3 +368,15 @@ def run_episode(env, expert: MPCExpert, task: str, seed: int,
              'steps': len(actions), 'solved_at': solved_at,
              'first_contact': geom.first_contact_edge(episode.observations)}
     return episode, stats
+
+
+def teleop_expert(cfg: TeleopConfig) -> TeleopExpert:
+    """The MPC expert as ``expert_teleop`` drives it (``EnvSpec.teleop``)."""
+    env_config = load_pusht_config(cfg.env_config or DEFAULT_ENV_CONFIG)
+    expert = MPCExpert(env_config, load_expert_config(cfg.expert_config or DEFAULT_CONFIG),
+                       seed=cfg.seed)
+    expert.reset(cfg.task or None, seed=cfg.seed)
+    return TeleopExpert(reset=lambda task, seed: expert.reset(task, seed=seed),
+                        act=lambda obs, vel: expert.act(obs, agent_vel=vel),
+                        max_steps=env_config.max_episode_steps,
+                        rate=1.0 / env_config.control_dt, name='MPC expert')
