@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lwd_ros.envs import DEFAULT_ENV
 from lwd_ros.methods import METHODS
 from lwd_ros.runtime.mlp import ACTIVATIONS
 
@@ -23,7 +24,8 @@ class DataConfig:
     """Which demonstrations and how they are cut.
 
     Args:
-        dataset: path of a Minari dataset (read with ``lwd_ros.data.minari_io``).
+        dataset: path of a Minari dataset (read with ``lwd_ros.data.minari_io``); empty:
+            ``datasets/<env>_demos``, where ``lwd collect --env <env>`` writes by default.
         extra_datasets: more datasets of the same env and goals, trained on together with
             ``dataset`` (e.g. noise-injected demonstrations, ``lwd collect --action-noise``);
             validation episodes are drawn from the union.
@@ -35,27 +37,27 @@ class DataConfig:
         stride: steps between snippet starts.
         obs_history: observations (current one included) the diffusion model is conditioned on.
         val_fraction: fraction of episodes per task held out for validation losses.
-        env: the registered env spec (``lwd_ros.envs.SPECS``) the demonstrations come from:
+        env: the registered env spec (``lwd_ros.envs.specs()``) the demonstrations come from:
             it names the observation entries, which are angles (every model sees their sine
             and cosine) and which are planar points; the checkpoint carries it.
         goal_frame: learn in each task's frame (its goal pose from the dataset metadata):
             the spec's ``frame_points`` and ``action_points`` rotate and translate, its
             angles rotate. The generator folds the frame into every policy it emits.
-        augment: add the env spec's symmetric copies of the training episodes (PushT:
+        augment: add the env spec's symmetric copies of the training episodes (e.g.
             mirrored about the goal's axis); validation stays as recorded.
         relative_actions: learn position targets relative to the current position of the
             commanded joints (``a - q``: the spec's position feedback); the generator adds
             ``q`` back through an exact skip path in every emitted ReLU MLP.
     """
 
-    dataset: str = 'datasets/pusht_demos'
+    dataset: str = ''
     extra_datasets: tuple[str, ...] = ()
     horizon: int = 8
     horizons: tuple[int, ...] = ()
     stride: int = 1
     obs_history: int = 1
     val_fraction: float = 0.1
-    env: str = 'pusht'
+    env: str = DEFAULT_ENV
     goal_frame: bool = False
     relative_actions: bool = False
     augment: bool = False
@@ -67,6 +69,7 @@ class DataConfig:
 
     def __post_init__(self):
         self.horizons = tuple(sorted({int(h) for h in self.horizons}))
+        self.dataset = self.dataset or f'datasets/{self.env}_demos'
         self.extra_datasets = tuple(str(p) for p in self.extra_datasets)
         if min(self.horizons, default=1) < 1:
             raise ValueError(f'{self.horizons=} must be positive step counts')
@@ -188,7 +191,7 @@ class DiffusionConfig:
 class DpConfig:
     """The Diffusion Policy peer (Chi et al. 2023, state input; ``models.diffusion_policy``).
 
-    Defaults are the paper's state-based PushT settings, except for the task embedding,
+    Defaults are the paper's settings for its state-based benchmark, except for the task embedding,
     ``clip_sample_range`` and ``ema_decay`` (DP's power EMA tends to 0.9999 over ~10^5
     steps; ``lwd_ros.learning.ema.Ema`` warms up to this value instead).
 
@@ -200,14 +203,14 @@ class DpConfig:
         kernel_size: temporal convolution kernel (odd, so convolutions keep the length).
         n_groups: GroupNorm groups (must divide every width).
         diffusion_step_embed_dim: sinusoidal diffusion-step embedding size.
-        task_embed_dim: learned task embedding in the global condition (PushT's goal is
-            not part of its observation).
+        task_embed_dim: learned task embedding in the global condition (a task's goal need
+            not be part of the observation).
         num_train_timesteps: DDPM chain length in training.
         num_inference_steps: DDIM steps when sampling.
         clip_sample_range: each denoising step clips the predicted clean actions to
             +-this, in normalised units. DP clips to 1 because it min-max scales actions to
-            [-1, 1]; z-scored actions rarely leave +-3 (PushT's whole action box spans about
-            +-2.8 in the world frame), and training warns when demonstrations do.
+            [-1, 1]; z-scored actions rarely leave +-3 (a uniformly covered box spans
+            +-1.7), and training warns when demonstrations do.
         ema_decay: decay of the EMA weights used for sampling.
         adam_betas: AdamW betas (DP's: 0.95, 0.999).
     """

@@ -47,3 +47,32 @@ def test_controller_process_loads_no_heavy_module():
             f'bad = [m for m in {HEAVY[:4]!r} if m in sys.modules];'
             'assert not bad, bad')
     subprocess.run([sys.executable, '-c', code], check=True, cwd=REPO)
+
+
+def _env_words(name):
+    """What names an env: its name, tasks, joints and topic prefixes (lower case)."""
+    from lwd_ros.envs import get_spec
+
+    spec = get_spec(name)
+    words = {spec.name, *spec.tasks, *spec.command.joints}
+    words |= {b.topic.split('/')[0] for b in spec.observation if '/' in b.topic}
+    return {w.lower() for w in words if len(w) > 3}
+
+
+@pytest.mark.parametrize('env', ['pusht', 'mt10'])
+def test_env_names_live_only_in_their_package(env):
+    # Adding an env is adding a package: shared code names no env, except the one line
+    # that says which env runs by default.
+    words = _env_words(env)
+    home = REPO / 'lwd_ros' / 'envs' / env
+    found = []
+    for path in sorted((REPO / 'lwd_ros').rglob('*.py')):
+        if home in path.parents:
+            continue
+        for i, line in enumerate(path.read_text().splitlines(), 1):
+            if line.startswith('DEFAULT_ENV = ') and path.parent.name == 'envs':
+                continue
+            hits = [w for w in words if w in line.lower()]
+            if hits:
+                found.append(f'{path.relative_to(REPO)}:{i}: {hits}')
+    assert not found, '\n'.join(found)

@@ -33,7 +33,7 @@ class DpSource:
         num_threads: torch intra-op threads (process-wide); one is fastest at batch 1.
         use_ema: sample with the EMA weights, as training validates.
         sampler: ``ddim`` (``num_steps``, default the checkpoint's) or ``ddpm`` (the full
-            training chain, as the DP paper samples state PushT).
+            training chain, as the DP paper samples its state-based tasks).
     """
 
     def __init__(self, checkpoint_dir: str | Path, action_steps: int = 8, num_threads: int = 1,

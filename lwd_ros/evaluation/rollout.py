@@ -9,7 +9,8 @@ current observation and runs that numpy MLP until the next generation, exactly w
 (the BC baselines). ``evaluate`` runs episodes with seeds ``seed, seed + 1, ...`` and tasks
 cycling over the env's tasks, so every method sees the same initial states.
 
-The env contract is PushT's: ``reset(seed=, options={'task': name})``, ``step(action)``,
+The env contract (every env package's): ``reset(seed=, options={'task': name})``,
+``step(action)``,
 ``info['coverage']`` and ``info['success']``, ``env.unwrapped.tasks``.
 """
 
@@ -150,7 +151,7 @@ def run_episode(env: Any, source: PolicySource, seed: int, task: str,
     """Roll out one episode (until success, truncation or ``max_steps``).
 
     With ``record`` the observations (and ``info['goal_pose']`` if the env reports one) are
-    kept, enough to draw the episode afterwards (``lwd_ros.envs.pusht.viz``).
+    kept, enough to draw the episode afterwards (the env's ``render`` module).
     """
     obs, info = env.reset(seed=seed, options={'task': task})
     source.reset(task, seed)

@@ -9,16 +9,16 @@ executes ``n_action_steps`` of every sampled sequence, starting at the current s
 ``n_obs_steps - 1``), then samples again.
 
 The network follows ``diffusion_policy/model/diffusion/conditional_unet1d.py`` of
-real-stanford/diffusion_policy with the settings of its state-based PushT config
+real-stanford/diffusion_policy with the settings of its state-based (low-dim) configs
 (``train_diffusion_unet_lowdim_workspace``, ``obs_as_global_cond``): kernel 5, 8 groups,
 scale-and-bias FiLM (``cond_predict_scale``), DDPM with 100 ``squaredcos_cap_v2`` steps,
 epsilon prediction, clipped sample. Deliberate differences, each because of this harness:
 
-- a learned task embedding joins the global condition: our PushT has three goals and the
-  observation does not show which one is active;
+- a learned task embedding joins the global condition: our envs have several tasks and the
+  observation need not show which one is active;
 - actions are z-scored in the shared model space rather than min-max scaled to [-1, 1], so
   the predicted clean sample is clipped to ``clip_sample_range`` instead of 1;
-- sampling runs DDIM with 10 steps (the paper's state PushT samples 100 DDPM steps), the
+- sampling runs DDIM with 10 steps (the paper's low-dim configs sample 100 DDPM steps), the
   fast sampler LWD is compared with; ``set_sampler('ddpm')`` runs the paper's chain.
 """
 
@@ -140,7 +140,7 @@ class DiffusionPolicyModel(nn.Module):
     def set_sampler(self, sampler: str, num_steps: int | None = None) -> None:
         """Sample by DDIM in ``num_steps`` or by the full DDPM chain.
 
-        DDPM is the DP paper's state-PushT setting (100 steps); it checks that the fast
+        DDPM is the DP paper's low-dim setting (100 steps); it checks that the fast
         sampler is not what limits DP.
         """
         from diffusers import DDIMScheduler, DDPMScheduler

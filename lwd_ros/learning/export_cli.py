@@ -4,7 +4,7 @@
 
 Example::
 
-    lwd export --checkpoint models/pusht --onnx models/pusht_onnx
+    lwd export --checkpoint runs/lwd --onnx runs/lwd_onnx
 
 The export directory loads with ``lwd_ros.runtime.loader.load_generator(dir)``
 (onnxruntime backend, no torch)

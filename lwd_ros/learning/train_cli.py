@@ -4,11 +4,11 @@
 
 Examples::
 
-    lwd train --config config/train/pusht.yaml --out models/pusht
-    lwd train --config config/train/pusht.yaml --out runs/h16 data.horizon=16 train.vae_steps=3000
+    lwd train --config config/train/ENV.yaml --out runs/lwd
+    lwd train --config config/train/ENV.yaml --out runs/h16 data.horizon=16 train.vae_steps=3000
     lwd train --out runs/h16 --resume          # continue an interrupted run
-    lwd train --config config/train/pusht_bc_large.yaml --out runs/bc_large
-    torchrun --nproc-per-node 2 -m lwd_ros train --config config/train/mt10.yaml --out runs/x
+    lwd train --config config/train/ENV_bc_large.yaml --out runs/bc_large
+    torchrun --nproc-per-node 2 -m lwd_ros train --config config/train/ENV.yaml --out runs/x
 
 Under ``torchrun`` every process trains its share of each global batch
 (``lwd_ros.learning.distributed``); rank 0 alone writes the checkpoint, the log and the JSON.
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--config', help='experiment YAML (e.g. config/train/pusht.yaml); with '
+    parser.add_argument('--config', help='experiment YAML (config/train/<env>*.yaml); with '
                         '--resume the checkpoint\'s own config.yaml is the default')
     parser.add_argument('--out', help='checkpoint directory (default runs/<config name>)')
     parser.add_argument('--dataset', help='override data.dataset')

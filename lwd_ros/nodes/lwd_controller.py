@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """lwd_controller: run the latest generated MLP at control rate (numpy only, never torch).
 
-Topics follow the env spec (``env`` parameter; PushT shown):
-Subscribes  /joint_states (sensor_msgs/JointState), /pusht/object_pose (PoseStamped),
+Topics follow the env spec (``env`` parameter):
+Subscribes  its observation topics (sensor_msgs/JointState, geometry_msgs/PoseStamped),
             /lwd/policy (lwd_ros/PolicyWeights, latched, own callback group)
-Publishes   /forward_position_controller/commands (std_msgs/Float64MultiArray),
+Publishes   its command (std_msgs/Float64MultiArray to a ros2_control forward command
+            controller, or a TwistStamped for a Cartesian servo),
             /diagnostics (diagnostic_msgs/DiagnosticArray)
 Parameters  the fields of ``lwd_ros.runtime.controller.ControllerConfig``
 """

@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """policy_generator: sample a policy for the current observation and task, publish its weights.
 
-Observation topics follow the checkpoint's env spec (PushT shown), relative to the node's
-namespace; with ``robots: N`` one generator serves ``/robot_0`` ... ``/robot_{N-1}``
-(each robot's own topics, task and schedule) and generates for all robots due at a policy
-step in one batched diffusion call (``PolicyGenerator.generate_batch``):
-Subscribes  /joint_states, /pusht/object_pose (observation), /lwd/task (TaskSwitch, latched),
-            /pusht/episode (EpisodeStatus: a new episode triggers a fresh policy)
+Observation topics follow the checkpoint's env spec, relative to the node's namespace; with
+``robots: N`` one generator serves ``/robot_0`` ... ``/robot_{N-1}`` (each robot's own
+topics, task and schedule) and generates for all robots due at a policy step in one batched
+diffusion call (``PolicyGenerator.generate_batch``):
+Subscribes  the spec's observation topics (/joint_states, object poses), /lwd/task
+            (TaskSwitch, latched), its episode topic (EpisodeStatus: a new episode
+            triggers a fresh policy)
 Publishes   /lwd/policy (lwd_ros/PolicyWeights, RELIABLE + TRANSIENT_LOCAL depth 1)
 Parameters  the fields of ``lwd_ros.runtime.generator.GeneratorConfig``
 

@@ -5,13 +5,13 @@
 All models (VAE, latent diffusion, BC, the DP peer) work in one *model space*:
 
 1. **features** of the raw observation, by name: a raw entry (``block_x``) or the sine or
-   cosine of a wrapped angle (``sin(block_angle)``). The raw PushT yaw jumps by 2 pi where the
-   block does not move; its sine and cosine are continuous, so a small MLP need not learn the
-   same behaviour twice on either side of the wrap;
+   cosine of a wrapped angle (``sin(block_angle)``). A raw yaw in ``[0, 2 pi)`` jumps by
+   2 pi where the object does not move; its sine and cosine are continuous, so a small MLP
+   need not learn the same behaviour twice on either side of the wrap;
 2. the **task frame** (optional): planar positions and angles re-expressed relative to a
-   per-task pose (PushT: the goal pose). The three PushT goals then become one problem seen
-   from the goal, so every demonstration teaches every task, and the precise last centimetres
-   of a push happen near the same (zero) inputs for all goals;
+   per-task pose (e.g. the goal pose). Goals that differ by a rigid motion then become one
+   problem seen from the goal, so every demonstration teaches every task, and the precise
+   last centimetres of a push happen near the same (zero) inputs for all goals;
 3. **normalisation** with the training statistics.
 
 Step 1 is the only non-linear one: a rotation of ``(sin, cos)`` by a fixed angle is linear.
@@ -114,7 +114,7 @@ class PlanarFrames:
     """Per-task planar frames: positions rotate and translate into them, angles rotate.
 
     Args:
-        poses: task -> ``(x, y, yaw)`` of its frame in the world (PushT: the goal pose).
+        poses: task -> ``(x, y, yaw)`` of its frame in the world (e.g. the goal pose).
         obs_points: pairs of raw observation indices that are world ``(x, y)`` positions.
         act_points: pairs of action indices that are world ``(x, y)`` positions.
         angle_dims: raw observation indices that are world yaw angles.

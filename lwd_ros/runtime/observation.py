@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """Assemble the raw observation from the messages an env spec names.
 
-The spec's ``observation`` blocks say which message fills which entries (PushT: the gantry
-joints from ``/joint_states``, then the block's ``x, y, yaw`` from ``/pusht/object_pose``,
-yaw wrapped to ``[0, 2 pi)`` as in the original PushT; MT10: the hand, object and goal
+The spec's ``observation`` blocks say which message fills which entries (e.g. joints from
+``/joint_states``, then an object's ``x, y, yaw`` from a ``PoseStamped``, yaw wrapped to
+``[0, 2 pi)``; or the hand, object and goal
 positions from three poses and the gripper opening from ``/joint_states``). On hardware the
 joint states come from ros2_control's joint_state_broadcaster and poses from a mocap/camera
 node.

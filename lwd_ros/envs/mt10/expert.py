@@ -27,8 +27,8 @@ def run_episode(env, task: str, seed: int,
                 max_steps: int = MAX_EPISODE_STEPS) -> tuple[Episode, dict]:
     """Roll the task's expert out in an ``MT10Env`` from reset ``seed``; a pure function of both.
 
-    Returns ``(episode, stats)``: the episode stops at the first success (as PushT's do) and
-    ``stats`` holds ``steps`` and ``success``.
+    Returns ``(episode, stats)``: the episode stops at the first success (as every env's
+    demonstrations do) and ``stats`` holds ``steps`` and ``success``.
     """
     expert = expert_policy(task)
     obs, info = env.reset(seed=seed, options={'task': task})
