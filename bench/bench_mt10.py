@@ -78,7 +78,17 @@ def summarise(chunks: list[dict], checkpoint: str) -> dict:
            'eval_wall_s': round(sum(c['wall_s'] for c in chunks), 1)}
     if chunks[0]['flops_per_call']:
         row['flops_per_call'] = int(chunks[0]['flops_per_call'])
+    row['training'] = training_compute(checkpoint)
     return row
+
+
+def training_compute(checkpoint: str) -> dict:
+    """What training a checkpoint cost (from its meta.json): steps, wall time, threads."""
+    from lwd_ros.config import resolve_path
+    from lwd_ros.runtime.checkpoint import read_meta
+
+    t = read_meta(resolve_path(checkpoint)).training or {}
+    return {k: t[k] for k in ('steps', 'wall_time_s', 'threads', 'val') if k in t}
 
 
 def per_step_costs(result: dict, args) -> None:
@@ -136,6 +146,9 @@ def main() -> int:
     parser.add_argument('--seed', type=int, default=SEED)
     parser.add_argument('--workers', type=int, default=2)
     parser.add_argument('--json', help='also write the JSON here')
+    parser.add_argument('--merge', metavar='JSON',
+                        help='keep the rows of methods not run now from this earlier result '
+                             '(same --seed and --episodes-per-task)')
     args = parser.parse_args()
     n = args.episodes_per_task * 10
 
@@ -159,6 +172,14 @@ def main() -> int:
                                       for t in dict.fromkeys(k for k, _ in expert)}},
               'methods': {m: summarise([c for c in chunks if c['method'] == m], methods[m])
                           for m in methods}}
+    if args.merge:
+        import json
+
+        earlier = json.loads(open(args.merge).read())
+        if (earlier['seed'], earlier['episodes']) != (args.seed, n):
+            raise SystemExit(f'{args.merge} ran other episodes: cannot merge')
+        result['methods'] = {**{m: r for m, r in earlier['methods'].items()
+                                if m not in methods}, **result['methods']}
     per_step_costs(result, args)
     result['targets'] = targets(result)
     emit_json(result, args.json)
