@@ -29,8 +29,8 @@ class _Declared(Exception):
 
 
 @functools.cache
-def _declared_parameters(executable):
-    """Names a node declares: run its __init__ until it reads them back, recording."""
+def _declared_parameters(executable, env=None):
+    """Names a node declares (for ``env``): run its __init__ until it reads them back."""
     from rclpy.node import Node
     module = importlib.import_module(f'lwd_ros.nodes.{executable}')
     node_class = next(c for c in vars(module).values()
@@ -40,7 +40,7 @@ def _declared_parameters(executable):
 
     def declare(self, name, value=None, *args, **kwargs):
         names.add(name)
-        return types.SimpleNamespace(value=value)
+        return types.SimpleNamespace(value=env if name == 'env' and env else value)
 
     def stop(self, *args):
         raise _Declared
@@ -62,10 +62,14 @@ def test_graph_nodes_params_and_arguments_exist(name):
     sections = set()
     for file in graph.params_files:
         params = yaml.safe_load((REPO / 'config' / file).read_text())
+        # /**/: the section applies in every namespace (a fleet's /robot_i nodes too)
+        assert all(key.startswith('/**/') for key in params), file
+        params = {key.removeprefix('/**/'): section for key, section in params.items()}
         assert set(params) <= NODES, f'{file} has sections for unknown nodes'
         sections |= set(params)
         for node, section in params.items():
-            unknown = set(section['ros__parameters']) - _declared_parameters(node)
+            env = section['ros__parameters'].get('env')
+            unknown = set(section['ros__parameters']) - _declared_parameters(node, env)
             assert not unknown, f'{file}: {node} does not declare {unknown}'
     assert executables <= sections, 'every node of the graph needs a params section'
     for arg in graph.arguments:
@@ -163,21 +167,19 @@ def test_launch_file_expands_a_fleet_like_lwd_launch(monkeypatch):
     path = REPO / 'launch' / 'pusht_sim.launch.py'
     graph, nodes = _launch(path, monkeypatch, robots='3', seed='5')
     cmds = node_commands(graph, parse_launch_args(graph, ['robots:=3', 'seed:=5']))
-    keys = sorted(f"{n['executable']}@{n['namespace']}" if 'namespace' in n
+    keys = sorted(f"{n['arguments'][1]}@fleet" if n['executable'] == 'fleet_host'
                   else n['executable'] for n in nodes)
-    assert keys == sorted(cmds)  # the same nodes as `lwd launch pusht_sim robots:=3`
+    assert keys == sorted(cmds)  # the same processes as `lwd launch pusht_sim robots:=3`
     for node in nodes:
-        last = node['parameters'][-1]
-        key = f"{node['executable']}@{node.get('namespace')}"
-        if 'namespace' not in node:  # the one generator, on wall time
-            assert node['executable'] == 'policy_generator' and last['use_sim_time'] is False
+        if node['executable'] != 'fleet_host':  # the one generator, on wall time
+            assert node['executable'] == 'policy_generator'
+            assert node['parameters'][-1]['use_sim_time'] is False
             continue
-        for name, value in last.items():  # the per-robot parameters lwd launch passes too
-            text = str(value).lower() if isinstance(value, bool) else value
-            assert f'{name}:={text if text != "" else chr(39) * 2}' in cmds[key]
-    bridges = [n for n in nodes if n['executable'] == 'mujoco_bridge']
-    assert [b['parameters'][-1]['seed'] for b in bridges] == [5, 1005, 2005]
-    assert all('on_exit' in b for b in bridges)
+        assert node['arguments'] == cmds[f"{node['arguments'][1]}@fleet"][3:7]
+        assert node['name'] == node['arguments'][1] and 'namespace' not in node
+    (bridge,) = [n for n in nodes if n.get('arguments', [])[1:2] == ['mujoco_bridge']]
+    assert bridge['arguments'] == ['pusht_sim', 'mujoco_bridge', '3', '5']
+    assert 'on_exit' in bridge
     with pytest.raises(ValueError, match='integer'):
         _launch(path, monkeypatch, robots='three')
 
@@ -202,14 +204,11 @@ def test_launch_files_with_real_launch_ros():
 def test_fleet_expands_namespaced_sims_and_controllers_around_one_generator():
     graph = graphs()['pusht_sim']
     cmds = node_commands(graph, parse_launch_args(graph, ['robots:=3', 'seed:=5']))
-    assert sorted(cmds) == ['lwd_controller@robot_0', 'lwd_controller@robot_1',
-                            'lwd_controller@robot_2', 'mujoco_bridge@robot_0',
-                            'mujoco_bridge@robot_1', 'mujoco_bridge@robot_2',
-                            'policy_generator']
+    # one host process per per-robot node (its N copies inside), one shared generator
+    assert sorted(cmds) == ['lwd_controller@fleet', 'mujoco_bridge@fleet', 'policy_generator']
     assert 'robots:=3' in cmds['policy_generator']
-    assert '__ns:=/robot_2' in cmds['lwd_controller@robot_2']
-    bridge = cmds['mujoco_bridge@robot_1']
-    assert 'seed:=1005' in bridge  # the later -p wins over the graph's seed:=5
-    assert 'publish_clock:=false' in bridge and '__ns:=/robot_1' in bridge
+    bridge = cmds['mujoco_bridge@fleet']
+    assert bridge[2:7] == ['lwd_ros.nodes.fleet_host', 'pusht_sim', 'mujoco_bridge', '3', '5']
+    assert 'seed:=5' in bridge and '--params-file' in bridge
     single = node_commands(graph, parse_launch_args(graph, []))
     assert set(single) == {'mujoco_bridge', 'policy_generator', 'lwd_controller'}
