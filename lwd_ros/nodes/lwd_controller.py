@@ -33,8 +33,8 @@ from lwd_ros.runtime.rate_monitor import RateMonitor
 
 class LwdController(Node):
 
-    def __init__(self):
-        super().__init__('lwd_controller')
+    def __init__(self, **node_options):
+        super().__init__('lwd_controller', **node_options)  # namespace, overrides: fleet_host
         cfg = declare_config(self, ControllerConfig)
         self.core = PolicyController(cfg)
         spec, rate = self.core.spec, cfg.rate

@@ -24,8 +24,8 @@ from lwd_ros.ros.spin import run_node
 
 class MujocoBridge(Node):
 
-    def __init__(self):
-        super().__init__('mujoco_bridge')
+    def __init__(self, **node_options):
+        super().__init__('mujoco_bridge', **node_options)  # namespace, overrides: fleet_host
         env = self.declare_parameter('env', DEFAULT_ENV, ParameterDescriptor(
             description='env spec of the simulated robot', read_only=True)).value
         self.sim = env_hook(get_spec(env), 'bridge')(self)

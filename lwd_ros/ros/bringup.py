@@ -71,31 +71,23 @@ def node_commands(graph: Graph, values: dict[str, str]) -> dict[str, list[str]]:
 
 def fleet_commands(graph: Graph, commands: dict[str, list[str]], robots: int,
                    seed: int = 0) -> dict[str, list[str]]:
-    """One sim + controller per robot under ``/robot_i``, the generator serving them all.
+    """Each per-robot node as one ``fleet_host`` process of N copies, the generator shared.
 
-    What each robot's nodes add is ``Graph.fleet_parameters``, shared with the launch files.
-    Keys are ``executable@robot_i`` for the per-robot nodes.
+    The host gives robot i's copy the namespace ``/robot_i`` and ``Graph.fleet_parameters``
+    (shared with the launch files). Keys are ``executable@fleet`` for the hosts.
     """
     if robots <= 0:
         return commands
+    name = next(k for k, g in graphs().items() if g is graph)
     out = {}
-    for name, cmd in commands.items():
-        if graph.fleet_parameters(name, 0, seed) is None:
-            out[name] = cmd + ['-p', 'use_sim_time:=false']
+    for executable, cmd in commands.items():
+        if graph.fleet_parameters(executable, 0, seed) is None:
+            out[executable] = cmd + ['-p', 'use_sim_time:=false']
             continue
-        for i in range(robots):
-            extra = ['-r', f'__ns:=/robot_{i}']
-            for key, value in graph.fleet_parameters(name, i, seed).items():
-                extra += ['-p', f'{key}:={_param_text(value)}']
-            out[f'{name}@robot_{i}'] = cmd + extra
+        ros_args = cmd[cmd.index('--ros-args'):]
+        out[f'{executable}@fleet'] = [sys.executable, '-m', 'lwd_ros.nodes.fleet_host', name,
+                                      executable, str(robots), str(seed), *ros_args]
     return out
-
-
-def _param_text(value) -> str:
-    """A parameter value as ``-p name:=value`` wants it (YAML: false, 5, '')."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    return "''" if value == '' else str(value)
 
 
 def _pump(name: str, stream, lock: threading.Lock) -> None:

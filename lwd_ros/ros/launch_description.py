@@ -3,8 +3,8 @@
 """Build a ROS 2 ``LaunchDescription`` from a ``Graph`` (used by ``launch/*.launch.py``).
 
 The nodes are made when the launch runs (an ``OpaqueFunction``), because ``robots:=N``
-decides how many there are: N namespaced copies of every per-robot node around one generator,
-with the same per-robot parameters ``lwd launch`` gives them (``Graph.fleet_parameters``).
+decides what runs: one ``fleet_host`` process per per-robot node, holding its N namespaced
+copies, around one generator, exactly as ``lwd launch`` starts them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def graph_launch_description(name: str) -> LaunchDescription:
     graph = graphs()[name]
     actions = [DeclareLaunchArgument(a.name, default_value=a.default, description=a.description)
                for a in graph.arguments]
-    actions.append(OpaqueFunction(function=_nodes, args=[graph]))
+    actions.append(OpaqueFunction(function=_nodes, args=[name, graph]))
     return LaunchDescription(actions)
 
 
@@ -35,7 +35,7 @@ def _int_argument(context, name: str) -> int:
         raise ValueError(f'launch argument {name}:={text!r} must be an integer') from None
 
 
-def _nodes(context, graph: Graph) -> list[Node]:
+def _nodes(context, name: str, graph: Graph) -> list[Node]:
     """The graph's ``Node`` actions for the ``robots`` and ``seed`` this launch was given."""
     params_files = [PathJoinSubstitution([FindPackageShare('lwd_ros'), 'config', f])
                     for f in graph.params_files]
@@ -63,8 +63,8 @@ def _nodes(context, graph: Graph) -> list[Node]:
                 overrides['use_sim_time'] = False
             nodes.append(Node(parameters=[*params_files, overrides], **common))
             continue
-        for i in range(robots):
-            extra = graph.fleet_parameters(spec.executable, i, seed)
-            nodes.append(Node(namespace=f'robot_{i}',
-                              parameters=[*params_files, overrides, extra], **common))
+        # one fleet_host process runs every robot's copy (lwd_ros.nodes.fleet_host)
+        common['executable'] = 'fleet_host'
+        nodes.append(Node(arguments=[name, spec.executable, str(robots), str(seed)],
+                          parameters=[*params_files, overrides], **common))
     return nodes

@@ -41,13 +41,20 @@ def _interrupt_on_second_sigint() -> None:
 
 def run_node(make_node: Callable[[], Node], args: Sequence[str] | None = None) -> int:
     """Run the node built by ``make_node`` until shutdown; return the process exit code."""
+    return run_nodes(lambda: [make_node()], args)
+
+
+def run_nodes(make_nodes: Callable[[], Sequence[Node]],
+              args: Sequence[str] | None = None) -> int:
+    """Run the nodes ``make_nodes`` builds in one executor (one thread) until shutdown."""
     _interrupt_on_second_sigint()
     rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.ALL)
-    node = None
+    nodes: list[Node] = []
     try:
-        node = make_node()
+        nodes = list(make_nodes())
         executor = SingleThreadedExecutor()
-        executor.add_node(node)
+        for node in nodes:
+            executor.add_node(node)
         executor.spin()
     except (KeyboardInterrupt, ExternalShutdownException, SystemExit):
         pass
@@ -56,7 +63,7 @@ def run_node(make_node: Callable[[], Node], args: Sequence[str] | None = None) -
             raise
     finally:
         try:
-            if node is not None:
+            for node in nodes:
                 node.destroy_node()
         except Exception:  # noqa: BLE001 - the context may already be gone
             if rclpy.ok():
