@@ -11,7 +11,9 @@ one DDIM call amortised over the actions it executes). Targets (issue: MT10): LW
 >= 0.90, its policy >= 18x smaller than the multi-task MLP, success >= the MLP's and DP's.
 
     python bench/bench_mt10.py --lwd models/mt10 --bc runs/mt10_bc --dp runs/mt10_dp \\
-        --episodes-per-task 50 --json results/mt10.json
+        --episodes-per-task 50 --json results/mt10.json --plot results/mt10_dp_training.png
+    # re-run some methods, keep the other rows of an earlier result:
+    python bench/bench_mt10.py --lwd models/mt10 --dp runs/mt10_dp --merge results/mt10.json ...
 """
 
 import argparse
@@ -121,6 +123,33 @@ def per_step_costs(result: dict, args) -> None:
                                or other['policy_params']) / lwd['policy_params']}
 
 
+def plot_dp_training(dp: str, lwd: str, path: str) -> None:
+    """DP's validation losses over its training minutes, LWD's whole training marked."""
+    import json
+
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    from lwd_ros.config import resolve_path
+
+    rows = [json.loads(line) for line in (resolve_path(dp) / 'train_log.jsonl').open()]
+    rows = [r for r in rows if 'val_diffusion' in r]
+    minutes = [r['time_s'] / 60 for r in rows]
+    lwd_min = training_compute(lwd)['wall_time_s']['total'] / 60
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(minutes, [r['val_diffusion'] for r in rows], 'o-', label='DP val. denoising loss')
+    ax.plot(minutes, [r['val_sampled_mse'] for r in rows], 's-',
+            label='DP val. sampled-action MSE')
+    ax.axvline(lwd_min, color='k', ls='--', label=f'LWD trained ({lwd_min:.0f} min)')
+    ax.set(xlabel='training wall time (min, this machine)', ylabel='validation loss',
+           yscale='log', title='MT10: the Diffusion Policy peer trains to a flat loss')
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    print(f'wrote {path}', file=sys.stderr)
+
+
 def targets(result: dict) -> dict:
     m = result['methods']
     lwd = m.get('lwd')
@@ -146,6 +175,8 @@ def main() -> int:
     parser.add_argument('--seed', type=int, default=SEED)
     parser.add_argument('--workers', type=int, default=2)
     parser.add_argument('--json', help='also write the JSON here')
+    parser.add_argument('--plot', metavar='PNG',
+                        help="the DP peer's validation curves against LWD's training time")
     parser.add_argument('--merge', metavar='JSON',
                         help='keep the rows of methods not run now from this earlier result '
                              '(same --seed and --episodes-per-task)')
@@ -178,11 +209,13 @@ def main() -> int:
         earlier = json.loads(open(args.merge).read())
         if (earlier['seed'], earlier['episodes']) != (args.seed, n):
             raise SystemExit(f'{args.merge} ran other episodes: cannot merge')
-        result['methods'] = {**{m: r for m, r in earlier['methods'].items()
-                                if m not in methods}, **result['methods']}
+        rows = {**earlier['methods'], **result['methods']}
+        result['methods'] = {m: rows[m] for m in ('lwd', 'bc', 'dp') if m in rows}
     per_step_costs(result, args)
     result['targets'] = targets(result)
     emit_json(result, args.json)
+    if args.plot and args.dp:
+        plot_dp_training(args.dp, args.lwd, args.plot)
     return 0
 
 
