@@ -124,7 +124,7 @@ def per_step_costs(result: dict, args) -> None:
 
 
 def plot_dp_training(dp: str, lwd: str, path: str) -> None:
-    """DP's validation losses over its training minutes, LWD's whole training marked."""
+    """Plot the DP peer's validation losses over its training minutes, LWD's training marked."""
     import json
 
     import matplotlib

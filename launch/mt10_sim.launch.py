@@ -1,6 +1,6 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""MetaWorld MT10 on the simulated Sawyer: mt10_bridge + policy_generator + lwd_controller.
+"""MetaWorld MT10 on the simulated Sawyer: mujoco_bridge (env mt10) + generator + controller.
 
     ros2 launch lwd_ros mt10_sim.launch.py task:=reach-v3
     ros2 topic pub --once /lwd/task lwd_ros/msg/TaskSwitch "{task: drawer-open-v3}"

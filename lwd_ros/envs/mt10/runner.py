@@ -24,7 +24,7 @@ GRIPPER_JOINT = 'gripper'  # the normalised opening (0 closed, 1 open), as a Joi
 
 @dataclass
 class Mt10BridgeConfig:
-    """The ``mt10_bridge`` node's parameters.
+    """The ``mujoco_bridge`` node's parameters with ``env: mt10``.
 
     Args:
         seed: seed of the first episode; each new episode takes the next one.
