@@ -114,11 +114,22 @@ def seed_argument(default: str) -> Argument:
     return Argument('seed', default, 'seed of the first episode', ((BRIDGE, 'seed'),))
 
 
-def policy_sim_nodes() -> tuple[NodeSpec, ...]:
-    """Bridge + generator + controller: the sim graph of a policy."""
-    return (NodeSpec(BRIDGE, respawn=True, ends_graph=True),
-            NodeSpec('policy_generator', respawn=True),
-            NodeSpec('lwd_controller', sim_time=False))
+def policy_sim_graph(spec, params_file: str, task_help: str, control_rate: str, seed: str,
+                     extra: tuple[Argument, ...] = ()) -> Graph:
+    """Bridge + generator + controller on an env's sim (``spec``), with the shared arguments.
+
+    ``extra`` arguments (the env's own) come before ``robots``.
+    """
+    return Graph(
+        env=spec.name,
+        params_files=('ros/lwd.yaml', params_file),
+        nodes=(NodeSpec(BRIDGE, respawn=True, ends_graph=True),
+               NodeSpec('policy_generator', respawn=True),
+               NodeSpec('lwd_controller', sim_time=False)),
+        arguments=(checkpoint_argument(spec.model),
+                   task_argument(spec.tasks[0], (BRIDGE, 'policy_generator'), task_help),
+                   HORIZON, rate_argument(control_rate), SIM_TIME, RTF, seed_argument(seed),
+                   EPISODES, *extra, ROBOTS))
 
 
 @functools.cache

@@ -3,31 +3,10 @@
 """MT10's node graph (``launch/mt10_sim.launch.py``): one task-conditioned generator."""
 
 from lwd_ros.envs.mt10.spec import MT10
-from lwd_ros.ros.graphs import (
-    BRIDGE,
-    EPISODES,
-    HORIZON,
-    ROBOTS,
-    RTF,
-    SIM_TIME,
-    Graph,
-    checkpoint_argument,
-    policy_sim_nodes,
-    rate_argument,
-    seed_argument,
-    task_argument,
-)
+from lwd_ros.ros.graphs import Graph, policy_sim_graph
 
 GRAPHS: dict[str, Graph] = {
-    # MT10 on the simulated Sawyer: live task switching.
-    'mt10_sim': Graph(
-        env='mt10',
-        params_files=('ros/lwd.yaml', 'ros/mt10_sim.yaml'),
-        nodes=policy_sim_nodes(),
-        arguments=(checkpoint_argument(MT10.model),
-                   task_argument(MT10.tasks[0], (BRIDGE, 'policy_generator'),
-                                 'initial task (an MT10 task name)'),
-                   HORIZON, rate_argument('500.0'), SIM_TIME, RTF,
-                   seed_argument('100000'),  # held out from the demonstrations
-                   EPISODES, ROBOTS)),
+    # MT10 on the simulated Sawyer: live task switching; seeds held out from the demos.
+    'mt10_sim': policy_sim_graph(MT10, 'ros/mt10_sim.yaml', 'initial task (an MT10 task name)',
+                                 control_rate='500.0', seed='100000'),
 }

@@ -7,14 +7,13 @@ from lwd_ros.ros.graphs import (
     BRIDGE,
     EPISODES,
     HORIZON,
-    ROBOTS,
     RTF,
     SIM_TIME,
     Argument,
     Graph,
     NodeSpec,
     checkpoint_argument,
-    policy_sim_nodes,
+    policy_sim_graph,
     rate_argument,
     seed_argument,
     task_argument,
@@ -26,15 +25,9 @@ VIDEO = Argument('video', '', 'write episode videos here (.mp4/.gif; empty: none
 
 GRAPHS: dict[str, Graph] = {
     # Simulation: bridge + generator + controller.
-    'pusht_sim': Graph(
-        env='pusht',
-        params_files=('ros/lwd.yaml', 'ros/pusht_sim.yaml'),
-        nodes=policy_sim_nodes(),
-        arguments=(checkpoint_argument(PUSHT.model),
-                   task_argument(TASK, (BRIDGE, 'policy_generator'),
-                                 'initial task (PushT goal pose name)'),
-                   HORIZON, rate_argument('1000.0'), SIM_TIME, RTF, seed_argument('0'),
-                   EPISODES, VIDEO, ROBOTS)),
+    'pusht_sim': policy_sim_graph(PUSHT, 'ros/pusht_sim.yaml',
+                                  'initial task (PushT goal pose name)',
+                                  control_rate='1000.0', seed='0', extra=(VIDEO,)),
     # Hardware: ros2_control's joint_state_broadcaster and forward_command_controller provide
     # /joint_states and consume the commands; a mocap/camera node publishes the object pose.
     'pusht_hardware': Graph(
