@@ -8,6 +8,7 @@ Torch-free, so the ONNX-backed generator can read a checkpoint's ``config.yaml``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 
 from lwd_ros.envs import DEFAULT_ENV
 from lwd_ros.methods import METHODS
@@ -285,6 +286,14 @@ class TrainConfig:
         snapshot_every: steps between loadable copies kept under ``snapshots/`` (0 = none;
             never in the VAE stage, which alone cannot generate), for success-vs-compute.
         num_threads: torch CPU threads.
+        device: where training runs: ``auto`` (this rank's GPU if torch sees CUDA, else the
+            CPU), ``cpu``, ``cuda`` (under ``torchrun``: GPU ``LOCAL_RANK``) or ``cuda:N``.
+            Checkpoints are written from CPU copies, so any of them loads anywhere.
+        amp: bf16 autocast in the training forward passes (no loss scaling: bf16 has fp32's
+            range). Off by default: its speed-up on a GPU has not been measured here, and
+            on a CPU it is often slower.
+        compile: ``torch.compile`` the training losses. Off by default for the same reason;
+            the first steps of every stage pay the compilation.
     """
 
     seed: int = 0
@@ -304,8 +313,14 @@ class TrainConfig:
     ckpt_every: int = 2000
     snapshot_every: int = 0
     num_threads: int = 2
+    device: str = 'auto'
+    amp: bool = False
+    compile: bool = False
 
     def __post_init__(self):
+        if not re.fullmatch(r'auto|cpu|cuda(:\d+)?', self.device):
+            raise ValueError(f'train.device={self.device!r} must be auto, cpu, cuda or cuda:N '
+                             '(N: a GPU index)')
         if self.snapshot_every < 0:
             raise ValueError(f'{self.snapshot_every=} must be >= 0 (0 = no snapshots)')
         counts = (self.batch_size, self.val_every, self.ckpt_every, self.num_threads)

@@ -63,7 +63,12 @@ def build_dp(cfg: LwdConfig, meta: CheckpointMeta) -> DiffusionPolicyModel:
 
 
 def prefixed(module: nn.Module, prefix: str) -> dict[str, torch.Tensor]:
-    return {f'{prefix}{k}': v.detach().contiguous() for k, v in module.state_dict().items()}
+    """CPU copies of ``module``'s tensors, named ``prefix + key``.
+
+    CPU, whatever device trained them: the file then loads the same on a robot without a GPU.
+    """
+    return {f'{prefix}{k}': v.detach().cpu().contiguous()
+            for k, v in module.state_dict().items()}
 
 
 def save_checkpoint(directory: str | Path, cfg: LwdConfig, meta: CheckpointMeta,

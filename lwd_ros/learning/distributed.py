@@ -13,9 +13,10 @@ per-rank mean losses is the mean over the global batch: ``train.batch_size`` sta
 global batch and a run matches a single process at that batch (up to the per-rank noise
 draws). Only rank 0 (``is_main``) writes checkpoints and logs.
 
-Backend: gloo on CPU. Where CUDA is present the group is ``cpu:gloo,cuda:nccl``, so CUDA
-tensors go through NCCL while the CPU tensors the trainer uses today still go through gloo
-(NCCL alone cannot reduce CPU tensors).
+Backend: gloo on CPU. Where CUDA is present the group is ``cpu:gloo,cuda:nccl``: the
+gradients of a GPU run (``train.device``, resolved by ``device``) go through NCCL, while the
+CPU tensors every run exchanges (losses, RNG states) and a ``train.device=cpu`` run's
+gradients still go through gloo (NCCL alone cannot reduce CPU tensors).
 """
 
 from __future__ import annotations
@@ -55,6 +56,26 @@ def init() -> str | None:
     dist.init_process_group(backend)
     log.info('distributed: rank %d of %d, backend %s', rank(), world_size(), backend)
     return backend
+
+
+def device(name: str = 'auto') -> torch.device:
+    """The torch device a ``train.device`` value names, for this rank.
+
+    ``auto`` and ``cuda`` mean GPU ``LOCAL_RANK``: ``torchrun`` gives each process of a node
+    its own index, so one process per GPU needs no per-rank config. Raises ``ValueError``
+    naming ``train.device`` where the GPU asked for is not there.
+    """
+    if name == 'cpu' or (name == 'auto' and not torch.cuda.is_available()):
+        return torch.device('cpu')
+    if not torch.cuda.is_available():
+        raise ValueError(f'train.device={name!r}: torch {torch.__version__} sees no CUDA GPU '
+                         '(a CPU-only build or no driver); use cpu or auto')
+    index = (int(os.environ.get('LOCAL_RANK', '0')) if name in ('auto', 'cuda')
+             else int(name.partition(':')[2]))
+    if index >= torch.cuda.device_count():
+        raise ValueError(f'train.device={name!r}: GPU {index} asked for, '
+                         f'{torch.cuda.device_count()} visible')
+    return torch.device('cuda', index)
 
 
 def active() -> bool:

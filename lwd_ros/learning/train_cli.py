@@ -9,9 +9,12 @@ Examples::
     lwd train --out runs/h16 --resume          # continue an interrupted run
     lwd train --config config/train/ENV_bc_large.yaml --out runs/bc_large
     torchrun --nproc-per-node 2 -m lwd_ros train --config config/train/ENV.yaml --out runs/x
+    lwd train --config config/train/ENV.yaml train.device=cuda train.amp=true   # one GPU, bf16
 
 Under ``torchrun`` every process trains its share of each global batch
 (``lwd_ros.learning.distributed``); rank 0 alone writes the checkpoint, the log and the JSON.
+``train.device`` picks the device (default ``auto``: this rank's GPU if there is one), see
+``docs/training_on_gpus.md``.
 """
 
 from __future__ import annotations
@@ -73,7 +76,11 @@ def _train(args: argparse.Namespace) -> int:
     config_path = args.config or (out / 'config.yaml' if args.resume else None)
     if config_path is None:
         raise SystemExit('lwd train: --config is required for a new run')
-    cfg = load_config(LwdConfig, config_path, overrides)
+    try:  # a config mistake (train.device=gpu, or no GPU here) ends before the data loads
+        cfg = load_config(LwdConfig, config_path, overrides)
+        distributed.device(cfg.train.device)
+    except ValueError as exc:
+        raise SystemExit(f'lwd train: {exc}') from None
     datasets = [resolve_path(p) for p in (cfg.data.dataset, *cfg.data.extra_datasets)]
     try:
         episodes, poses = load_training_set(datasets)

@@ -9,11 +9,18 @@ gradient clipping, validation every ``val_every`` steps and a resumable checkpoi
 batches and the noise all derive from ``train.seed``, and ``--resume`` restores every RNG.
 Under ``torchrun`` the loop is data-parallel (``lwd_ros.learning.distributed``): each rank
 trains on its share of the same global batch and only rank 0 writes.
+
+``train.device`` places the modules and the whole dataset (a few hundred MB at most, so no
+loader runs per step) on one device; batches are drawn there. The modules are initialised
+on the CPU first, so every device starts from the same weights, and checkpoints hold CPU
+copies, so a GPU run loads in the numpy runtime and exports to ONNX as a CPU run does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+import contextlib
+import copy
 import dataclasses
 from dataclasses import dataclass
 import json
@@ -91,6 +98,9 @@ class Batch:
     def __len__(self) -> int:
         return len(self.obs)
 
+    def to(self, device: torch.device | str) -> Batch:
+        return Batch(*(getattr(self, f.name).to(device) for f in dataclasses.fields(self)))
+
     def take(self, idx: torch.Tensor) -> Batch:
         return Batch(self.obs[idx], self.act[idx], self.mask[idx], self.cond[idx], self.task[idx])
 
@@ -167,7 +177,8 @@ def trim_padding(b: Batch) -> Batch:
 
 def spread(data: Batch, n: int) -> Batch:
     """At most ``n`` items evenly spaced over ``data``: every episode, not just the first."""
-    return data.take(torch.linspace(0, len(data) - 1, min(n, len(data))).round().long())
+    idx = torch.linspace(0, len(data) - 1, min(n, len(data)), device=data.obs.device)
+    return data.take(idx.round().long())
 
 
 def warmup_cosine(warmup: int, total: int, floor: float = 0.05) -> Callable[[int], float]:
@@ -199,6 +210,7 @@ class Trainer:
                  task_poses: Mapping[str, Sequence[float]] | None = None):
         self.cfg, self.out, self.progress = cfg, Path(out_dir), progress
         distributed.local_batch(cfg.train.batch_size)  # fail before the data work
+        self.device = distributed.device(cfg.train.device)
         torch.set_num_threads(cfg.train.num_threads)
         torch.manual_seed(cfg.train.seed)
         self.method = get_method(cfg.method)
@@ -238,15 +250,17 @@ class Trainer:
                       'samples': {'train': len(self.train_data),
                                   'val': len(self.val_data) if self.val_data else 0},
                       'steps': {}, 'wall_time_s': {}, 'val': {}})
+        self.train_data = self.train_data.to(self.device)
+        self.val_data = self.val_data.to(self.device) if self.val_data else None
         if cfg.method == 'lwd':
-            self.vae = build_vae(cfg, self.meta)
-            self.diffusion = build_diffusion(cfg, self.meta)
+            self.vae = build_vae(cfg, self.meta).to(self.device)
+            self.diffusion = build_diffusion(cfg, self.meta).to(self.device)
             self.ema = Ema(self.diffusion.denoiser, cfg.diffusion.ema_decay)
         elif cfg.method == 'dp':
-            self.dp = build_dp(cfg, self.meta)
+            self.dp = build_dp(cfg, self.meta).to(self.device)
             self.ema = Ema(self.dp, cfg.dp.ema_decay)
         else:
-            self.bc = build_bc(cfg, self.meta)
+            self.bc = build_bc(cfg, self.meta).to(self.device)
         if distributed.world_size() > 1:  # same init everywhere, then noise of its own
             torch.manual_seed(cfg.train.seed + distributed.rank())
         self.batch_rng = torch.Generator().manual_seed(cfg.train.seed + 1)
@@ -318,12 +332,15 @@ class Trainer:
             log.info('%s has no trainer state: training had finished', self.out)
             return {'stage': meta.stage, 'step': 0}
         try:
-            state = torch.load(path, weights_only=True)
+            state = torch.load(path, map_location='cpu', weights_only=True)
         except Exception as e:  # noqa: BLE001 - any unpickling failure means a bad file
             raise CheckpointError(path, f'unreadable trainer state ({e})') from e
         torch.set_rng_state(state['rng_global'])
         if distributed.world_size() > 1:
             self._resume_rank_rng(state)
+        cuda = state.get('rng_cuda')
+        if self.device.type == 'cuda' and cuda and len(cuda) == distributed.world_size():
+            torch.cuda.set_rng_state(cuda[distributed.rank()], self.device)
         self.batch_rng.set_state(state['rng_batch'])
         log.info('resuming %s at step %d', state['stage'], state['step'])
         return state
@@ -344,10 +361,13 @@ class Trainer:
         """The resumable state, with every rank's noise RNG when there are several.
 
         Gathering them is a collective: all ranks call this. ``rng_global`` stays rank 0's.
+        On a GPU the model's noise comes from the CUDA generator: every rank's is kept too.
         """
         rng = torch.get_rng_state()
         ranks = ({'rng_ranks': distributed.all_gather(rng)}
                  if distributed.world_size() > 1 else {})
+        if self.device.type == 'cuda':
+            ranks['rng_cuda'] = distributed.all_gather(torch.cuda.get_rng_state(self.device))
         return {'stage': stage, 'step': step, 'rng_global': rng,
                 'rng_batch': self.batch_rng.get_state(), **ranks, **extra}
 
@@ -376,7 +396,10 @@ class Trainer:
             if 'ema_updates' in rs:
                 self.ema.num_updates = rs['ema_updates']
         self.resume_state = None
+        if tc.compile:  # the loss, not the module: checkpoint tensor names stay the same
+            loss_fn = torch.compile(loss_fn)
         ddp_loss = distributed.wrap_loss(module, loss_fn)
+        amp = torch.autocast(self.device.type, torch.bfloat16, enabled=tc.amp)
         main = distributed.is_main()
         module.train()
         val: dict = {}
@@ -386,7 +409,9 @@ class Trainer:
         for step in bar:
             # Every rank draws the same global indices and trains on its share of them.
             idx = torch.randint(len(data), (tc.batch_size,), generator=self.batch_rng)
-            loss, parts = ddp_loss(data.take(distributed.shard(idx)))
+            batch = data.take(distributed.shard(idx).to(self.device, non_blocking=True))
+            with self.placed(), amp:
+                loss, parts = ddp_loss(batch)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(params, tc.grad_clip)
@@ -400,7 +425,8 @@ class Trainer:
                 parts = distributed.mean(parts)  # the global batch's losses, all ranks
                 if main:  # validation uses the plain modules: no collectives in it
                     module.eval()
-                    val = val_fn()
+                    with self.placed():
+                        val = val_fn()
                     module.train()
                 record = {'stage': stage, 'step': done,
                           'time_s': round(time.perf_counter() - t0, 1),
@@ -422,6 +448,26 @@ class Trainer:
         training['val'][stage] = val
         return val
 
+    def placed(self) -> contextlib.AbstractContextManager:
+        """Make tensors the models create (positions, timesteps, noise) on the device.
+
+        The model code calls ``torch.arange``/``randint`` without a device; inside this
+        context they land on ``self.device``. A no-op on the CPU, where the mode's cost on
+        every torch call would buy nothing.
+        """
+        return self.device if self.device.type != 'cpu' else contextlib.nullcontext()
+
+    def on_cpu(self, *items: nn.Module | Batch) -> tuple:
+        """``items`` themselves on the CPU, else CPU copies of them, for the samplers.
+
+        Why: sampling builds CPU tensors from numpy (the plan's timesteps, the diffusers
+        schedulers'), so validation samples where those are; its cost is the CPU run's.
+        """
+        if self.device.type == 'cpu':
+            return items
+        return tuple(copy.deepcopy(x).cpu() if isinstance(x, nn.Module) else x.to('cpu')
+                     for x in items)
+
     # -- stage 1 -------------------------------------------------------------------------
     def horizon_views(self, data: Batch) -> Batch:
         """Repeat ``data`` for every trained horizon H, masks cut to H steps.
@@ -432,9 +478,10 @@ class Trainer:
         hs = self.cfg.data.horizons
         if not hs:
             return data
-        steps = torch.arange(data.mask.shape[1])
+        steps = torch.arange(data.mask.shape[1], device=data.mask.device)
         views = [Batch(data.obs, data.act, data.mask * (steps < h),
-                       torch.cat([data.cond, torch.full((len(data), 1), horizon_feature(h))], 1),
+                       torch.cat([data.cond, torch.full((len(data), 1), horizon_feature(h),
+                                                        device=data.cond.device)], 1),
                        data.task) for h in hs]
         return Batch(*(torch.cat([getattr(v, f.name) for v in views])
                        for f in dataclasses.fields(Batch)))
@@ -450,8 +497,9 @@ class Trainer:
         if hs:
             # Drawn for the global batch, so every rank's share and one process agree.
             pick = distributed.shard(torch.randint(len(hs), (len(b) * distributed.world_size(),),
-                                                   generator=self.batch_rng))
-            mask = mask * (torch.arange(mask.shape[1]) < torch.tensor(hs)[pick, None])
+                                                   generator=self.batch_rng, device='cpu'))
+            cut = torch.tensor(hs, device=mask.device)[pick.to(mask.device), None]
+            mask = mask * (torch.arange(mask.shape[1], device=mask.device) < cut)
         return self.vae(b.obs, b.act, mask, b.task)
 
     def _vae_val(self) -> dict:
@@ -474,9 +522,10 @@ class Trainer:
     def encode_latents(self, data: Batch, chunk: int = 4096) -> torch.Tensor:
         """Posterior means ``(N, L)`` of every snippet: the diffusion model's data."""
         self.vae.eval()
-        return torch.cat([self.vae.encode(b.obs, b.act, b.mask, b.task)[0]
-                          for b in (data.take(torch.arange(i, min(i + chunk, len(data))))
-                                    for i in range(0, len(data), chunk))])
+        with self.placed():
+            return torch.cat([self.vae.encode(b.obs, b.act, b.mask, b.task)[0]
+                              for b in (data.take(torch.arange(i, min(i + chunk, len(data))))
+                                        for i in range(0, len(data), chunk))])
 
     @torch.no_grad()
     def generated_mse(self, data: Batch, sampler: str = 'ddim', seed: int = 0) -> float:
@@ -488,12 +537,16 @@ class Trainer:
         d = self.cfg.diffusion
         plan = make_plan(d.num_train_timesteps, d.beta_schedule, d.prediction_type, sampler,
                          d.num_inference_steps, d.timestep_spacing)
-        gen = torch.Generator().manual_seed(seed)
-        u = torch.randn(len(data), self.cfg.vae.latent_dim, generator=gen)
-        noise = (torch.randn(len(plan), *u.shape, generator=gen) if plan.stochastic else None)
-        u0 = self.diffusion.sample(plan, u, data.cond, data.task, noise, self.ema.module)
-        weights = self.vae.decode(self.diffusion.unstandardize(u0), data.task)
-        return float(self.vae.action_mse(weights, data.obs, data.act, data.mask))
+        vae, diffusion, denoiser, data = self.on_cpu(self.vae, self.diffusion, self.ema.module,
+                                                     data)
+        with torch.device('cpu'):
+            gen = torch.Generator().manual_seed(seed)
+            u = torch.randn(len(data), self.cfg.vae.latent_dim, generator=gen)
+            noise = (torch.randn(len(plan), *u.shape, generator=gen) if plan.stochastic
+                     else None)
+            u0 = diffusion.sample(plan, u, data.cond, data.task, noise, denoiser)
+            weights = vae.decode(diffusion.unstandardize(u0), data.task)
+            return float(vae.action_mse(weights, data.obs, data.act, data.mask))
 
     def _diffusion_val(self, val: Batch | None, latents: torch.Tensor | None) -> dict:
         if val is None:
@@ -547,7 +600,9 @@ class Trainer:
         DP's end-to-end figure, in normalised action units like ``generated_mse``.
         """
         d = self.cfg.dp
-        pred = self.ema.module.sample(data.cond, data.task, torch.Generator().manual_seed(seed))
+        dp, data = self.on_cpu(self.ema.module, data)
+        with torch.device('cpu'):
+            pred = dp.sample(data.cond, data.task, torch.Generator().manual_seed(seed))
         run = slice(d.current_index, d.current_index + d.n_action_steps)
         return float((pred[:, run] - data.act[:, run]).square().mean())
 
@@ -589,8 +644,10 @@ class Trainer:
                 self.save(name, self._state(stages[i + 1], 0))
         wall = self.meta.training['wall_time_s']
         wall['total'] = round(sum(v for k, v in wall.items() if k != 'total'), 1)
+        tc = self.cfg.train
         self.meta.training.update(torch=torch.__version__, threads=torch.get_num_threads(),
-                                  seed=self.cfg.train.seed,
+                                  seed=tc.seed, device=str(self.device), amp=tc.amp,
+                                  compile=tc.compile,
                                   session_wall_time_s=round(time.perf_counter() - t0, 1))
         self.save('done')
         distributed.barrier()  # the checkpoint is complete when any rank returns
