@@ -211,6 +211,10 @@ class Trainer:
         self.cfg, self.out, self.progress = cfg, Path(out_dir), progress
         distributed.local_batch(cfg.train.batch_size)  # fail before the data work
         self.device = distributed.device(cfg.train.device)
+        if cfg.train.compile and cfg.train.amp and self.device.type == 'cpu':
+            # torch 2.13's CPU inductor: NaN gradients in the VAE encoder from the first step.
+            raise ValueError('train.compile=true with train.amp=true on the CPU trains NaN '
+                             'weights (torch.compile bf16 backward); set one of them false')
         torch.set_num_threads(cfg.train.num_threads)
         torch.manual_seed(cfg.train.seed)
         self.method = get_method(cfg.method)

@@ -82,6 +82,9 @@ def test_bad_device_fails_naming_the_key(demos, tmp_path, capsys, monkeypatch): 
         lwd_main(['train', '--config', 'config/train/toy.yaml', '--out', str(tmp_path),
                   'train.device=gpu'])
     assert not any(tmp_path.iterdir())  # it stopped before training
+    with pytest.raises(ValueError, match=r'train\.compile=true with train\.amp=true on the CPU'):
+        Trainer(toy_config(['train.device=cpu', 'train.compile=true', 'train.amp=true']), demos,
+                tmp_path, progress=False)
     if not torch.cuda.is_available():  # a well-formed device that is not here
         with pytest.raises(ValueError, match=r"train\.device='cuda'.*no CUDA"):
             Trainer(toy_config(['train.device=cuda']), demos, tmp_path, progress=False)
