@@ -38,9 +38,10 @@ class DataConfig:
         stride: steps between snippet starts.
         obs_history: observations (current one included) the diffusion model is conditioned on.
         val_fraction: fraction of episodes per task held out for validation losses.
-        env: the registered env spec (``lwd_ros.envs.specs()``) the demonstrations come from:
-            it names the observation entries, which are angles (every model sees their sine
-            and cosine) and which are planar points; the checkpoint carries it.
+        env: the robot contract the demonstrations come from (a shipped robot's name or a
+            YAML file, ``lwd_ros.contract``): it names the observation entries, which are
+            angles (every model sees their sine and cosine) and which are planar points, and
+            their resolution (normalisation's floor); the checkpoint carries it.
         goal_frame: learn in each task's frame (its goal pose from the dataset metadata):
             the spec's ``frame_points`` and ``action_points`` rotate and translate, its
             angles rotate. The generator folds the frame into every policy it emits.
@@ -291,8 +292,8 @@ class TrainConfig:
             Checkpoints are written from CPU copies, so any of them loads anywhere.
         amp: bf16 autocast in the training forward passes (no loss scaling: bf16 has fp32's
             range). Off by default: its effect on a GPU has not been measured yet. On a CPU
-            with AVX-512 BF16 it trained PushT 1.7x (VAE) and 2.4x (diffusion) as many
-            steps per second at the same loss (docs/training_on_gpus.md).
+            with AVX-512 BF16 it trained the default model 1.7x (VAE) and 2.4x (diffusion) as
+            many steps per second at the same loss (docs/training_on_gpus.md).
         compile: ``torch.compile`` the training losses. Off by default for the same reason;
             the first steps of every stage pay the compilation. Not with ``amp`` on the CPU
             (NaN gradients there, torch 2.13).

@@ -2,16 +2,18 @@
 # SPDX-License-Identifier: Apache-2.0
 """``lwd bag2dataset``: rosbag2 demonstrations -> the Minari dataset ``lwd train`` reads.
 
-Bags of ``demo_recorder`` or of a plain ``ros2 bag record`` of the same topics, MCAP or
-sqlite3 (directories or bare ``.mcap``/``.db3`` files). Episodes are cut at the episode
+Bags of ``demo_recorder`` or of a plain ``ros2 bag record`` of a robot contract's topics,
+MCAP or sqlite3 (directories or bare ``.mcap``/``.db3`` files). Episodes are cut at the episode
 markers when the bag has them, else at resets, task switches and gaps, and sampled at the
 policy rate (``lwd_ros.data.bag_episodes``)::
 
     lwd bag2dataset demos_2026_11_25-10_00_00 demos_2026_11_25-11_00_00 --out datasets/real
     lwd bag2dataset hw.mcap --out datasets/hw --object-pose-topic /mocap/object/pose --task TASK
+    lwd bag2dataset rosbag2_2026_12_05 --robot my_arm.yaml --out datasets/my_arm --task pick
 
-The env (observation layout, joints, topics, task poses) is the one ``demo_recorder`` stored
-in the bag, else ``--env`` (default: the default env).
+The robot (observation layout, joints, topics) is ``--robot`` (a contract YAML), else the
+contract ``demo_recorder`` stored in the bag, else the default robot. No simulator is needed:
+the dataset's spaces come from the contract.
 
 A damaged bag (recorder killed, disk full) stops the conversion with a message naming the
 file and what could be salvaged; ``--salvage`` converts what is readable instead.
@@ -47,14 +49,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help='policy steps from episode markers, or every 1/rate s (auto: '
                              'markers when the bag has them)')
     parser.add_argument('--task', help='task of episodes with no marker task and no /lwd/task')
-    parser.add_argument('--env', help='env spec the bags recorded (default: stored by the '
-                        'recorder, else the default env)')
+    parser.add_argument('--robot', '--env', dest='env',
+                        help='robot contract the bags recorded: a YAML file or a shipped '
+                        "robot's name (default: stored by the recorder, else the default)")
+    parser.add_argument('--actions', choices=('command', 'next_positions'),
+                        help='actions from the command topic (default), or the next observed '
+                        'joint positions (kinesthetic teaching, no command topic)')
     parser.add_argument('--joint-names', nargs='+', metavar='JOINT',
                         help="commanded joints in the joint states, in action order (default: "
                              "stored by the recorder, else the env spec's)")
     for role in TOPIC_FLAGS:
         parser.add_argument(f'--{role.replace("_", "-")}-topic', dest=f'{role}_topic',
-                            metavar='TOPIC', help=f'{role} topic ("" to ignore it)')
+                            metavar='TOPIC', help=f'{role} topic (default: the contract\'s)')
     parser.add_argument('--max-gap', type=float, help='s of state silence that split (0.5)')
     parser.add_argument('--reset-jump', type=float,
                         help='m jump between messages that marks a reset (0.05)')
@@ -75,21 +81,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def convert_config(args):
     """``ConvertConfig`` from ``--config`` plus the flags given."""
     from lwd_ros.config import from_dict, load_config
+    from lwd_ros.contract import get_contract
     from lwd_ros.data.bag_reader import ConvertConfig
     from lwd_ros.data.bags import DemoTopics
-    from lwd_ros.envs import DEFAULT_ENV, get_spec
+    from lwd_ros.envs import DEFAULT_ENV
 
     base = load_config(ConvertConfig, args.config) if args.config else ConvertConfig()
     data = {f.name: getattr(base, f.name) for f in fields(base)}
     for key in ('env', 'rate', 'grid', 'task', 'joint_names', 'max_gap', 'reset_jump', 'min_steps',
-                'drop_partial', 'salvage'):
+                'drop_partial', 'salvage', 'actions'):
         if getattr(args, key) is not None:
             data[key] = getattr(args, key)
     given = {r: getattr(args, f'{r}_topic') for r in TOPIC_FLAGS
              if getattr(args, f'{r}_topic') is not None}
-    if given:  # flags replace the bag's stored topic map; roles not given take the env's
-        env = get_spec(data['env'] or DEFAULT_ENV)
-        data['topics'] = asdict(base.topics or DemoTopics.for_env(env)) | given
+    if given:  # flags replace the bag's stored topic map; roles not given take the robot's
+        robot = get_contract(data['env'] or DEFAULT_ENV)
+        data['topics'] = asdict(base.topics or DemoTopics.for_contract(robot)) | given
     elif base.topics is not None:
         data['topics'] = asdict(base.topics)
     return from_dict(ConvertConfig, data)
@@ -135,12 +142,13 @@ def convert(args) -> dict:
                          'dropped (--min-steps, --drop-partial, --max-gap)')
     spec, goal_poses = _env_of(reports, args)
     dt = 1.0 / spec.policy_rate
+    _check_tasks(spec, episodes)
     periods = [float(np.median(np.diff(e.timestamps))) for e in episodes if len(e) > 1]
     period = float(np.median(periods)) if periods else 0.0
     if period and abs(period - dt) > 0.1 * dt:
         log.warning('policy steps are %.3f s apart but the env steps %.3f s: record at the '
                     'env rate (or pass --grid uniform --rate %g)', period, dt, 1 / dt)
-    write_episodes(episodes, out, overwrite=args.overwrite, env=spec.name,
+    write_episodes(episodes, out, overwrite=args.overwrite, env=spec,
                    goal_poses=goal_poses,
                    description=f'{spec.name} demonstrations recorded through ROS (rosbag2)',
                    algorithm_name='lwd_ros bag2dataset',
@@ -158,17 +166,27 @@ def convert(args) -> dict:
 
 
 def _env_of(reports, args):
-    """The one env the bags recorded, and its task poses (None for envs without any)."""
+    """The one robot the bags recorded, and its task poses (None for robots without any)."""
     from lwd_ros.config import load_ref
-    from lwd_ros.envs import get_spec
+    from lwd_ros.envs import find_spec
 
-    envs = sorted({r.env for r in reports if r.env})
-    if len(envs) != 1:
-        raise ValueError(f'the bags recorded envs {envs}; convert one env per dataset')
-    spec = get_spec(envs[0])
-    poses = (load_ref(spec.task_poses)(args.env_config or None, args.env_set)
-             if spec.task_poses else None)
-    return spec, poses
+    contracts = {r.contract.name: r.contract for r in reports if r.contract}
+    if len(contracts) != 1:
+        raise ValueError(f'the bags recorded robots {sorted(contracts)}; convert one robot per '
+                         'dataset')
+    contract = next(iter(contracts.values()))
+    sim = find_spec(contract.name)  # a sim's tasks may be goal poses
+    poses = (load_ref(sim.task_poses)(args.env_config or None, args.env_set)
+             if sim and sim.task_poses and not sim.contract.differences(contract) else None)
+    return contract, poses
+
+
+def _check_tasks(contract, episodes) -> None:
+    unknown = sorted({e.task for e in episodes} - set(contract.tasks))
+    if unknown:
+        raise ValueError(f'episodes of tasks {unknown}, which {contract.name} does not list '
+                         f'(tasks: {list(contract.tasks)}); add them to the contract or pass '
+                         '--task')
 
 
 def run(args) -> int:

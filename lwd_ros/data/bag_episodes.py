@@ -13,15 +13,16 @@ Policy-step grid (``grid``):
   step). States are aligned by header stamp when the markers and the state topics are stamped
   (the bridge stamps all three with the same time, so the match is exact), else by log time.
 - ``uniform``: steps every ``1 / rate`` seconds of log time, for bags without markers (a plain
-  ``ros2 bag record`` on hardware). Episodes are split where the block or the pusher jumps by
-  more than ``reset_jump`` between consecutive messages (a reset) and where the task changes.
+  ``ros2 bag record`` on hardware). Episodes are split where a position (the contract's
+  metres and radians) jumps by more than ``reset_jump`` between consecutive messages (a
+  reset) and where the task changes.
 - ``auto``: ``markers`` if the bag has any, else ``uniform``.
 
 Alignment (zero-order hold, values are exactly what was published, never interpolated):
-``observations[t]`` = the newest joint state and object pose at step ``t``; ``actions[t]`` =
+``observations[t]`` = the newest message of every observation block at step ``t``; ``actions[t]`` =
 the newest command at step ``t + 1``, i.e. the target in force when step ``t`` ended (a
 command issued in response to ``observations[t]``). Steps that fall inside a silence of more
-than ``max_gap`` in the joint states or poses are dropped and split the episode (recording
+than ``max_gap`` in an observation topic are dropped and split the episode (recording
 gaps, lost tracking); leading steps before the first command of the episode are trimmed.
 """
 
@@ -83,21 +84,30 @@ class DemoStreams:
     """Everything a bag holds about a demonstration.
 
     Args:
-        joints: pusher ``(x, y)`` in metres from the configured joints.
-        pose: block ``(x, y, yaw)``, yaw wrapped to ``[0, 2 pi)``.
-        command: action targets ``(x, y)``.
+        obs: one stream per observation block of the robot contract, in its order (the
+            values a block fills: joint positions, a pose's ``x, y, yaw``, ...).
+        command: the actions (command values in the contract's joint order).
         task: task switches (``labels``), no values.
         markers: episode markers, values ``MARKER_FIELDS`` (int64), ``labels`` the task.
         intended: what the demonstrator meant to command where the executed ``command`` was
             perturbed on purpose (DART); empty if the bag has none.
     """
 
-    joints: Stream
-    pose: Stream
+    obs: list[Stream]
     command: Stream
     task: Stream
     markers: Stream
-    intended: Stream = field(default_factory=lambda: Stream.build([], [], [], 2))
+    intended: Stream = field(default_factory=lambda: Stream.build([], [], [], 0))
+    jump_cols: list[tuple[int, ...]] = field(default_factory=list)
+    obs_labels: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        # Which entries of each stream are positions whose jump marks a reset (``uniform``);
+        # by default the first two (a planar position).
+        self.jump_cols = self.jump_cols or [tuple(range(min(2, o.values.shape[1])))
+                                            for o in self.obs]
+        self.obs_labels = self.obs_labels or [f'observation block {i}'
+                                              for i in range(len(self.obs))]
 
     @property
     def actions(self) -> Stream:
@@ -132,8 +142,7 @@ def marker_segments(s: DemoStreams) -> list[_Segment]:
     """One segment per run of markers with one episode, one task and consecutive steps."""
     m = s.markers
     # Unstamped streams are all zeros; a sim clock starts at 0, so zeros alone are fine.
-    by_stamp = bool(np.any(m.stamp > 0) and np.any(s.joints.stamp > 0)
-                    and np.any(s.pose.stamp > 0))
+    by_stamp = bool(np.any(m.stamp > 0) and all(np.any(o.stamp > 0) for o in s.obs))
     if by_stamp:  # arrival order can swap markers of a burst; the stamps cannot
         order = np.argsort(m.stamp, kind='stable')
         m = Stream(m.t[order], m.stamp[order], m.values[order], [m.labels[i] for i in order])
@@ -171,16 +180,18 @@ def uniform_segments(s: DemoStreams, rate: float, reset_jump: float) -> list[_Se
     """Segments between resets (jumps) and task switches, on a ``rate`` Hz log-time grid."""
     dt = int(round(1e9 / rate))
     breaks = []
-    for stream, cols in ((s.joints, slice(0, 2)), (s.pose, slice(0, 2))):
-        jump = np.linalg.norm(np.diff(stream.values[:, cols], axis=0), axis=1) > reset_jump
-        breaks.append(stream.t[1:][jump])
+    for stream, cols in zip(s.obs, s.jump_cols):
+        if cols:
+            jump = (np.linalg.norm(np.diff(stream.values[:, list(cols)], axis=0), axis=1)
+                    > reset_jump)
+            breaks.append(stream.t[1:][jump])
     labels = s.task.labels
     switched = [i for i in range(1, len(labels)) if labels[i] != labels[i - 1]]
     breaks.append(s.task.t[switched])
-    # A reset moves pusher and block in one sim step, but their messages arrive apart.
+    # A reset moves robot and objects in one sim step, but their messages arrive apart.
     cuts = _merge_close(np.concatenate(breaks), dt)
-    start = max(s.joints.t[0], s.pose.t[0])
-    end = min(s.joints.t[-1], s.pose.t[-1])
+    start = max(o.t[0] for o in s.obs)
+    end = min(o.t[-1] for o in s.obs)
     edges = [start, *cuts[(cuts > start) & (cuts <= end)], end + 1]
     segments = []
     for a, b in zip(edges[:-1], edges[1:]):
@@ -199,7 +210,7 @@ class EpisodeNotes:
         aligned_by: ``stamp`` or ``log``.
         dropped_short: segments under ``min_steps``.
         dropped_partial: marker segments that missed their start or end (``drop_partial``).
-        stale_steps: steps dropped inside a joint-state or pose gap (``max_gap``).
+        stale_steps: steps dropped inside an observation topic's gap (``max_gap``).
         trimmed_steps: leading steps without a command yet.
     """
 
@@ -228,7 +239,7 @@ def _cut(seg: _Segment, sl: slice, **changes) -> _Segment:
 
 def _fresh_pieces(s: DemoStreams, seg: _Segment, max_gap: float,
                   notes: EpisodeNotes) -> list[_Segment]:
-    """Drop the steps that fall inside a gap of the joint-state or pose stream, and split there.
+    """Drop the steps that fall inside a gap of an observation stream, and split there.
 
     A step is inside a gap when its newest sample is followed by a silence longer than
     ``max_gap`` (or by the end of the stream) and is older than 1.5 sample periods: the state
@@ -237,7 +248,7 @@ def _fresh_pieces(s: DemoStreams, seg: _Segment, max_gap: float,
     by_stamp = seg.stamp is not None
     when = seg.stamp if by_stamp else seg.t
     ok = np.ones(len(when), bool)
-    for stream in (s.joints, s.pose):
+    for stream in s.obs:
         times = np.sort(stream.stamp if by_stamp else stream.t)
         j = np.searchsorted(times, when, side='right') - 1
         jj = np.maximum(j, 0)
@@ -278,9 +289,7 @@ def _episode(s: DemoStreams, seg: _Segment, notes: EpisodeNotes,
     k = int(np.argmax(valid))
     notes.trimmed_steps += k
     when, cmd = when[k:], cmd[k:]
-    joints = s.joints.values[s.joints.hold(when, by_stamp)]
-    pose = s.pose.values[s.pose.hold(when, by_stamp)]
-    obs = np.concatenate([joints, pose], axis=1)
+    obs = np.concatenate([o.values[o.hold(when, by_stamp)] for o in s.obs], axis=1)
     return Episode(observations=obs, actions=actions.values[cmd], task=seg.task,
                    seed=seg.seed if k == 0 else None, success=seg.success,
                    timestamps=(when - when[0]) * 1e-9)
@@ -297,10 +306,10 @@ def streams_to_episodes(s: DemoStreams, rate: float = 10.0, grid: str = 'auto',
         rate: policy rate in Hz (``uniform`` grid).
         grid: ``auto``, ``markers`` or ``uniform``.
         default_task: task for episodes with neither a marker task nor a ``/lwd/task``.
-        max_gap: seconds of joint-state or pose silence that make a gap (steps inside it are
+        max_gap: seconds of silence of an observation topic that make a gap (steps inside it are
             dropped and the episode splits there).
-        reset_jump: metres the pusher or block may move between two messages before it counts
-            as a reset (``uniform`` grid).
+        reset_jump: how far (m, or rad for revolute joints) a position may move between two
+            messages before it counts as a reset (``uniform`` grid).
         min_steps: episodes with fewer actions are dropped.
         drop_partial: drop marker episodes whose start or end was not recorded.
 
@@ -309,9 +318,10 @@ def streams_to_episodes(s: DemoStreams, rate: float = 10.0, grid: str = 'auto',
     """
     if grid not in GRIDS:
         raise ValueError(f'{grid=} is not one of {GRIDS}')
-    if not len(s.joints) or not len(s.pose):
-        raise ValueError(f'need joint states and object poses, got {len(s.joints)} joint '
-                         f'states and {len(s.pose)} poses')
+    empty = [label for o, label in zip(s.obs, s.obs_labels) if not len(o)]
+    if empty or not s.obs:
+        raise ValueError(f'no messages for {empty or "any observation"}: every observation '
+                         'block needs its topic recorded')
     use_markers = grid == 'markers' or (grid == 'auto' and len(s.markers) > 0)
     if use_markers and not len(s.markers):
         raise ValueError('grid=markers but the bag has no episode markers')

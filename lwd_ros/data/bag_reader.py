@@ -34,6 +34,13 @@ from rosbags.typesys import Stores, get_types_from_msg, get_typestore
 import yaml
 import zstandard
 
+from lwd_ros.contract import (
+    POINT,
+    TRAJECTORY,
+    TWIST,
+    RobotContract,
+    get_contract,
+)
 from lwd_ros.data.bag_episodes import (
     GRIDS,
     DemoStreams,
@@ -44,20 +51,22 @@ from lwd_ros.data.bag_episodes import (
 from lwd_ros.data.bags import (
     ENV_KEY,
     JOINTS_KEY,
-    ROLE_TYPES,
+    POSE_KINDS,
+    ROBOT_KEY,
     TOPICS_KEY,
     BagError,
     DemoTopics,
+    TopicLayout,
     demo_typestore,
-    layout_problem,
 )
 from lwd_ros.data.episode import Episode
-from lwd_ros.envs import DEFAULT_ENV, get_spec
-from lwd_ros.runtime.observation import wrap_angle, yaw_from_quaternion
+from lwd_ros.envs import DEFAULT_ENV
+from lwd_ros.runtime.observation import rotation_columns, wrap_angle, yaw_from_quaternion
 
 log = logging.getLogger(__name__)
 
 STORAGE_SUFFIXES = {'.mcap': 'mcap', '.db3': 'sqlite3'}
+ACTION_SOURCES = ('command', 'next_positions')
 _ZSTD_MAGIC = b'\x28\xb5\x2f\xfd'  # a CDR payload starts with 00 01 or 00 00, never this
 
 
@@ -66,12 +75,17 @@ class ConvertConfig:
     """How bags become episodes (``lwd bag2dataset`` flags, or a YAML of these keys).
 
     Args:
-        env: the env spec the bag recorded (observation layout, joints, topics); empty: the
-            one the recorder stored in the bag, else the default env.
+        env: the robot contract the bag recorded (a YAML file or a shipped robot's name:
+            observation layout, joints, topics); empty: the one the recorder stored in the
+            bag, else the default robot.
         topics: topic per role; ``None`` takes the map the recorder stored in the bag, else
-            the env's (``DemoTopics.for_env``).
-        joint_names: the commanded joints in the joint states, in action order; empty: the
-            names the recorder stored in the bag, else the env spec's.
+            the contract's (``DemoTopics.for_contract``).
+        joint_names: the commanded joints as the joint states name them, in action order
+            (a robot whose drivers name its joints differently); empty: the names the
+            recorder stored in the bag, else the contract's.
+        actions: ``command``: the recorded command topic; ``next_positions``: the next
+            observed positions of the commanded joints (kinesthetic teaching, leader-follower
+            rigs: a position contract recorded without a command topic).
         rate: policy rate in Hz (grid of bags without episode markers).
         grid: ``auto``, ``markers`` or ``uniform`` (see ``bag_episodes``).
         task: task for episodes that have no task in their markers nor a ``/lwd/task``.
@@ -93,11 +107,14 @@ class ConvertConfig:
     min_steps: int = 5
     drop_partial: bool = False
     salvage: bool = False
+    actions: str = 'command'
 
     def __post_init__(self):
         self.joint_names = tuple(self.joint_names)
         if self.joint_names:
-            _check_joints(get_spec(self.env or DEFAULT_ENV), self.joint_names)
+            _check_joints(get_contract(self.env or DEFAULT_ENV), self.joint_names)
+        if self.actions not in ACTION_SOURCES:
+            raise ValueError(f'{self.actions=} is not one of {ACTION_SOURCES}')
         if not (self.rate > 0 and self.max_gap > 0 and self.reset_jump > 0):
             raise ValueError(f'{self.rate=}, {self.max_gap=}, {self.reset_jump=} must be > 0')
         if self.grid not in GRIDS:
@@ -113,7 +130,7 @@ class BagReport:
     Args:
         path: the bag.
         storage: ``mcap`` or ``sqlite3``.
-        env: the env spec it was read as.
+        env: the robot contract it was read as (its name).
         reader: ``rosbags`` (intact bag) or ``scan`` (record-by-record fallback).
         topics: the role -> topic map used.
         messages: messages read per topic (recorded roles only).
@@ -135,6 +152,7 @@ class BagReport:
     episodes: int = 0
     steps: int = 0
     notes: EpisodeNotes | None = None
+    contract: RobotContract | None = None
 
     def salvaged(self) -> str:
         """``'N messages (...), E episodes (S steps)'``."""
@@ -347,14 +365,28 @@ def _ns(stamp) -> int:
 
 
 class _StreamBuilder:
-    """Collects the numbers of each role while the bag is read."""
+    """Collects the numbers of each stream while the bag is read.
 
-    def __init__(self, joint_names: tuple[str, ...]):
-        self.joint_names = joint_names
-        self.rows = defaultdict(lambda: ([], [], [], []))  # role -> t, stamp, values, labels
-        self._joint_index: dict[tuple[str, ...], list[int] | None] = {}
+    Observation blocks fill one stream each (``obs<i>``), the command its own (a twist's
+    gripper part ``command_aux``, merged at the end); ``joint_names`` renames the
+    contract's commanded joints to the names the bag's joint states use.
+    """
+
+    def __init__(self, contract: RobotContract, layout: TopicLayout,
+                 joint_names: tuple[str, ...], actions: str = 'command'):
+        self.contract, self.actions = contract, actions
+        rename = dict(zip(contract.command.joints, joint_names))
+        self.block_joints = [tuple(rename.get(j, j) for j in b.joints)
+                             for b in contract.observation]
+        self.command_joints = tuple(rename.get(j, j) for j in contract.command.joints)
+        self.layout_topics = layout.observation
+        self.blocks_on: dict[str, list[int]] = {}
+        for i, topic in enumerate(layout.observation):
+            self.blocks_on.setdefault(topic, []).append(i)
+        self.rows = defaultdict(lambda: ([], [], [], []))  # stream -> t, stamp, values, labels
         self.skipped: dict[str, int] = defaultdict(int)
         self.seen_names: set[tuple[str, ...]] = set()
+        self._index: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int] | None] = {}
 
     def _add(self, role, t, stamp, values, label=''):
         rows = self.rows[role]
@@ -363,32 +395,78 @@ class _StreamBuilder:
         rows[2].append(values)
         rows[3].append(label)
 
-    def add(self, role: str, t: int, msg) -> None:
-        if role == 'joint_states':
-            names = tuple(msg.name)
-            if names not in self._joint_index:
-                self.seen_names.add(names)
-                found = all(n in names for n in self.joint_names)
-                self._joint_index[names] = ([names.index(n) for n in self.joint_names]
-                                            if found else None)
-            index = self._joint_index[names]
-            if index is None or len(msg.position) <= max(index):
+    def _pick(self, names: tuple[str, ...], values, wanted: tuple[str, ...]):
+        key = (names, wanted)
+        if key not in self._index:
+            self.seen_names.add(names)
+            self._index[key] = ([names.index(n) for n in wanted]
+                                if all(n in names for n in wanted) else None)
+        index = self._index[key]
+        if index is None or len(values) <= max(index, default=-1):
+            return None
+        return [values[i] for i in index]
+
+    def _block_values(self, i: int, msg):
+        b = self.contract.observation[i]
+        if b.kind == 'joints':
+            array = {'position': msg.position, 'velocity': msg.velocity,
+                     'effort': msg.effort}[b.field]
+            return self._pick(tuple(msg.name), array, self.block_joints[i])
+        if b.kind == 'vector':
+            return list(msg.data) if len(msg.data) == len(b.names) else None
+        if b.msg_type == POINT:
+            return [msg.point.x, msg.point.y, msg.point.z]
+        p, q = msg.pose.position, msg.pose.orientation
+        if b.kind == 'point':
+            return [p.x, p.y, p.z]
+        norm = math.sqrt(q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w)
+        if not 0.5 < norm < 2.0:
+            return None
+        if b.kind == 'pose':
+            return [p.x, p.y, p.z, *rotation_columns(q.x / norm, q.y / norm, q.z / norm,
+                                                     q.w / norm)]
+        return [p.x, p.y, wrap_angle(yaw_from_quaternion(q.x, q.y, q.z, q.w))]
+
+    def _command_values(self, msg):
+        c = self.contract.command
+        if c.msg_type == TRAJECTORY:
+            if not msg.points:
+                return None
+            return self._pick(tuple(msg.joint_names), msg.points[0].positions,
+                              self.command_joints)
+        if c.msg_type == TWIST:
+            v, scale = msg.twist.linear, c.twist_scale
+            return [v.x / scale, v.y / scale, v.z / scale]
+        return list(msg.data) if len(msg.data) == self.contract.act_dim else None
+
+    def add(self, role: str, t: int, msg, topic: str = '') -> None:
+        stamp = _ns(msg.header.stamp) if hasattr(msg, 'header') else 0
+        if role == 'obs':
+            for i in self.blocks_on[topic]:
+                values = self._block_values(i, msg)
+                if values is None or not all(map(math.isfinite, values)):
+                    self.skipped[f'obs{i}'] += 1
+                    continue
+                self._add(f'obs{i}', t, stamp, values)
+            if self.actions == 'next_positions' and hasattr(msg, 'position'):
+                values = self._pick(tuple(msg.name), msg.position, self.command_joints)
+                if values is not None and all(map(math.isfinite, values)):
+                    self._add('command', t, 0, values)
+        elif role in ('command', 'command_aux', 'intended'):
+            if role == 'command' and self.actions == 'next_positions':
+                return
+            values = (self._command_values(msg) if role == 'command' else list(msg.data))
+            width = (self.contract.act_dim - 3 if role == 'command_aux'
+                     else self.contract.act_dim if role == 'intended' else None)
+            if (values is None or (width is not None and len(values) != width)
+                    or not all(map(math.isfinite, values))):
                 self.skipped[role] += 1
                 return
-            self._add(role, t, _ns(msg.header.stamp), [msg.position[i] for i in index])
-        elif role == 'object_pose':
-            p, q = msg.pose.position, msg.pose.orientation
-            yaw = wrap_angle(yaw_from_quaternion(q.x, q.y, q.z, q.w))
-            self._add(role, t, _ns(msg.header.stamp), [p.x, p.y, yaw])
-        elif role in ('command', 'intended'):
-            if len(msg.data) < 2 or not all(map(math.isfinite, msg.data[:2])):
-                self.skipped[role] += 1
-                return
-            self._add(role, t, 0, [msg.data[0], msg.data[1]])
+            self._add(role, t, 0, values)
         elif role == 'task':
-            self._add(role, t, _ns(msg.header.stamp), [], msg.task)
+            self._add(role, t, stamp, [], msg.task)
         elif role == 'episode':
-            self._add(role, t, _ns(msg.header.stamp),
+            self._add(role, t, stamp,
                       [msg.episode, msg.seed, msg.step, msg.success, msg.done], msg.task)
 
     def streams(self) -> DemoStreams:
@@ -396,29 +474,49 @@ class _StreamBuilder:
             t, stamp, values, labels = self.rows[role]
             return Stream.build(t, stamp, values, width, labels if role in ('task', 'episode')
                                 else (), dtype)
-        return DemoStreams(joints=build('joint_states', 2), pose=build('object_pose', 3),
-                           command=build('command', 2), intended=build('intended', 2),
-                           task=build('task', 0),
-                           markers=build('episode', 5, np.int64))
+        c = self.contract
+        blocks = c.observation
+        command = build('command', c.act_dim if c.command.msg_type != TWIST or
+                        c.act_dim == 3 else 3)
+        if c.command.msg_type == TWIST and c.act_dim > 3:
+            command = _merge_aux(command, build('command_aux', c.act_dim - 3))
+        jump_cols = [tuple(j for j, u in enumerate(b.units) if u in ('m', 'rad'))
+                     if (b.kind == 'joints' and b.field == 'position') else
+                     (0, 1) if b.kind == 'pose2d' else (0, 1, 2) if b.kind in POSE_KINDS
+                     else () for b in blocks]
+        return DemoStreams(
+            obs=[build(f'obs{i}', len(b.names)) for i, b in enumerate(blocks)],
+            command=command, intended=build('intended', c.act_dim), task=build('task', 0),
+            markers=build('episode', 5, np.int64), jump_cols=jump_cols,
+            obs_labels=[f'{b.kind} block on {topic}' for b, topic
+                        in zip(blocks, self.layout_topics)])
 
 
-def _decode(path: Path, raw: _Raw, by_topic: dict[str, str], joints: tuple[str, ...]):
+def _merge_aux(twist: Stream, aux: Stream) -> Stream:
+    """A twist's three actions joined with the newest gripper command at each twist."""
+    i = aux.hold(twist.t)
+    ok = i >= 0
+    values = np.concatenate([twist.values[ok], aux.values[i[ok]]], axis=1)
+    return Stream(twist.t[ok], twist.stamp[ok], values)
+
+
+def _decode(path: Path, raw: _Raw, layout: TopicLayout, builder: _StreamBuilder):
     """Decode every message of ``raw`` into a stream builder; count what was read."""
-    builder = _StreamBuilder(joints)
+    by_topic = layout.by_topic
     counts: dict[str, int] = defaultdict(int)
     undecodable: list[tuple[str, int]] = []  # topic, log time
     decoder = None
     for topic, t, data in raw.messages:
         if decoder is None:  # definitions are complete once the first message arrives
             decoder = _Decoder(raw.msgdefs)
-            _check_types(path, raw.types, by_topic)
+            _check_types(path, raw.types, layout)
         counts[topic] += 1
         try:
             msg = decoder(data, raw.types[topic])
         except Exception:  # noqa: B902 - a corrupt payload is skipped and counted
             undecodable.append((topic, t))
             continue
-        builder.add(by_topic[topic], t, msg)
+        builder.add(by_topic[topic], t, msg, topic)
     return builder, counts, undecodable
 
 
@@ -433,42 +531,59 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
     cfg = config or ConvertConfig()
     path = Path(path)
     custom = _metadata(path).get('custom_data') or {}
-    spec = get_spec(cfg.env or _stored(custom, ENV_KEY, str) or DEFAULT_ENV)
-    problem = layout_problem(spec)
-    if problem:
-        raise BagError(path, problem)
-    topics = (cfg.topics or _stored(custom, TOPICS_KEY, DemoTopics.from_json)
-              or DemoTopics.for_env(spec))
-    joints = (cfg.joint_names or _stored(custom, JOINTS_KEY, lambda s: tuple(json.loads(s)))
-              or spec.command.joints)
     try:
-        _check_joints(spec, joints)
+        contract = bag_contract(cfg.env, custom)
+        topics = (cfg.topics or _stored(custom, TOPICS_KEY, DemoTopics.from_json)
+                  or DemoTopics.for_contract(contract))
+        layout = topics.resolve(contract)
+        joints = (cfg.joint_names
+                  or _stored(custom, JOINTS_KEY, lambda s: tuple(json.loads(s)))
+                  or contract.command.joints)
+        _check_joints(contract, joints)
+        if cfg.actions == 'next_positions' and contract.command.interface != 'position':
+            raise ValueError(f'actions=next_positions: {contract.name} commands '
+                             f'{contract.command.interface}, not positions')
     except ValueError as e:
         raise BagError(path, str(e)) from None
-    roles = topics.roles()
-    by_topic = {topic: role for role, topic in roles.items()}
-    raw = open_bag(path, set(by_topic))
+    roles = layout.roles
+    raw = open_bag(path, set(layout.by_topic))
+    builder = _StreamBuilder(contract, layout, joints, cfg.actions)
     try:
-        builder, counts, undecodable = _decode(path, raw, by_topic, joints)
+        _, counts, undecodable = _decode(path, raw, layout, builder)
     except _ReadFailed as e:  # rosbags opened the bag but failed inside it: scan instead
-        raw = _open_scan(path, set(by_topic), f'rosbags cannot read it ({e})')
-        builder, counts, undecodable = _decode(path, raw, by_topic, joints)
-    report = BagReport(path, raw.storage, env=spec.name, topics=roles,
+        raw = _open_scan(path, set(layout.by_topic), f'rosbags cannot read it ({e})')
+        builder = _StreamBuilder(contract, layout, joints, cfg.actions)
+        _, counts, undecodable = _decode(path, raw, layout, builder)
+    report = BagReport(path, raw.storage, env=contract.name, topics=roles,
                        undecodable=len(undecodable))
+    report.contract = contract
     report.reader = raw.reader
-    report.messages = {topic: counts.get(topic, 0) for topic in roles.values()}
+    report.messages = {topic: counts.get(topic, 0) for topic in dict.fromkeys(roles.values())}
     problems = list(raw.problem)
     if undecodable:
         topic, t = undecodable[0]
         files = ', '.join(p.name for p in _storage_files(path))
         problems.append(f'{len(undecodable)} messages did not deserialise (first: {topic} at '
                         f'log time {t * 1e-9:.3f} s) in {files}')
-    if builder.skipped.get('joint_states') and not builder.rows['joint_states'][0]:
-        raise BagError(path, f'joint names {list(joints)} not in '
-                             f'{roles.get("joint_states")} (names seen: '
-                             f'{sorted(map(list, builder.seen_names))})')
+    for i, (b, topic) in enumerate(zip(contract.observation, layout.observation)):
+        lost = builder.skipped.get(f'obs{i}') and not builder.rows[f'obs{i}'][0]
+        if b.kind == 'joints' and lost:
+            raise BagError(path, f'joint names {list(builder.block_joints[i])} ({b.field}) '
+                                 f'not in {topic} (names seen: '
+                                 f'{sorted(map(list, builder.seen_names))})')
     report.problem = '; '.join(problems)
     return builder.streams(), report
+
+
+def bag_contract(env: str, custom: dict[str, str]) -> RobotContract:
+    """The contract a bag is read as: ``env`` if given, else the one the recorder stored."""
+    if env:
+        return get_contract(env)
+    stored = _stored(custom, ROBOT_KEY, lambda s: RobotContract.from_dict(json.loads(s),
+                                                                          'bag contract'))
+    if stored is not None:
+        return stored
+    return get_contract(_stored(custom, ENV_KEY, str) or DEFAULT_ENV)
 
 
 def _check_joints(spec, joints: tuple[str, ...]) -> None:
@@ -486,12 +601,12 @@ def _stored(custom: dict[str, str], key: str, parse):
         return None
 
 
-def _check_types(path: Path, types: dict[str, str], by_topic: dict[str, str]) -> None:
+def _check_types(path: Path, types: dict[str, str], layout: TopicLayout) -> None:
     for topic, msgtype in types.items():
-        want = ROLE_TYPES[by_topic[topic]]
+        want = layout.types[topic]
         if msgtype != want:
             raise BagError(path, f'{topic} has type {msgtype}, expected {want} for the '
-                                 f'{by_topic[topic]} role')
+                                 f'{layout.by_topic[topic]} role')
 
 
 def bag_to_episodes(path: str | Path, config: ConvertConfig | None = None

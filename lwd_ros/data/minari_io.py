@@ -41,8 +41,9 @@ from typing import Any
 import numpy as np
 
 from lwd_ros.config import load_ref
+from lwd_ros.contract import RobotContract, get_contract
 from lwd_ros.data.episode import Episode
-from lwd_ros.envs import DEFAULT_ENV, get_spec
+from lwd_ros.envs import DEFAULT_ENV, find_spec
 
 FORMAT_VERSION = 1
 
@@ -106,7 +107,7 @@ def _episode_buffer(ep: Episode, index: int, task_ids: Mapping[str, int],
 
 
 def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
-                   overwrite: bool = False, env: str = DEFAULT_ENV,
+                   overwrite: bool = False, env: str | RobotContract = DEFAULT_ENV,
                    goal_poses: Mapping[str, Sequence[float]] | None = None,
                    description: str = 'demonstrations',
                    algorithm_name: str = 'lwd_ros',
@@ -117,7 +118,9 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
         episodes: the demonstrations; each ``task`` must be one of the env's tasks.
         path: dataset directory (created; must be empty unless ``overwrite``).
         overwrite: replace an existing dataset, only after the new one is complete.
-        env: the registered env spec the episodes come from.
+        env: the robot contract the episodes come from (or its name / YAML file). Its sim,
+            where one is registered, gives the gymnasium spec and step signals; without one
+            the dataset's spaces come from the contract (no simulator needed).
         goal_poses: task name -> goal pose, for envs whose tasks are goal poses (the spec's
             ``step_signals`` compute rewards and coverage from them; stored in the metadata).
         description: Minari description.
@@ -131,22 +134,28 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
     import minari
     from minari.dataset.minari_storage import MinariStorage
 
-    env_spec = get_spec(env)
+    contract = env if isinstance(env, RobotContract) else get_contract(env)
+    sim = find_spec(contract.name)
+    if sim is not None and sim.contract.differences(contract):
+        sim = None  # same name, another robot: its sim code does not apply
     path = check_writable(path, overwrite)
     episodes = list(episodes)
     goal_poses = dict(goal_poses or {})
-    task_names = sorted(set(goal_poses) | set(env_spec.tasks))
+    task_names = sorted(set(goal_poses) | set(contract.tasks))
     task_ids = {name: i for i, name in enumerate(task_names)}
-    signals = load_ref(env_spec.step_signals) if env_spec.step_signals else success_signals
+    signals = load_ref(sim.step_signals) if sim and sim.step_signals else success_signals
     buffers = [_episode_buffer(ep, i, task_ids, goal_poses, signals)
                for i, ep in enumerate(episodes)]
 
-    load_ref(env_spec.entry_point)  # importing the env module registers its gymnasium id
-    spec = gym.spec(env_spec.gym_id)
+    if sim is not None:
+        load_ref(sim.entry_point)  # importing the env module registers its gymnasium id
+        spaces = {'env_spec': gym.spec(sim.gym_id)}
+    else:
+        spaces = contract_spaces(contract)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.partial-', dir=path.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a dataset is an ordinary directory
     try:
-        storage = MinariStorage.new(tmp / 'data', env_spec=spec, data_format='hdf5')
+        storage = MinariStorage.new(tmp / 'data', data_format='hdf5', **spaces)
         if buffers:
             storage.update_episodes(buffers)
             storage.update_episode_metadata(
@@ -157,7 +166,8 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
             'algorithm_name': algorithm_name,
             'description': description,
             'author': {'lwd_ros contributors'},
-            'lwd_ros': {'format': FORMAT_VERSION, 'env': env, 'task_names': task_names,
+            'lwd_ros': {'format': FORMAT_VERSION, 'env': contract.name,
+                        'robot': contract.to_dict(), 'task_names': task_names,
                         'goal_poses': {k: list(map(float, v)) for k, v in goal_poses.items()},
                         **dict(extra_metadata or {})},
         })
@@ -166,6 +176,15 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
+
+
+def contract_spaces(contract: RobotContract) -> dict[str, Any]:
+    """Observation and action spaces of a robot without a simulator, from its contract."""
+    from gymnasium.spaces import Box
+
+    return {'observation_space': Box(-np.inf, np.inf, (len(contract.obs_names),), np.float64),
+            'action_space': Box(np.asarray(contract.command.low, np.float32),
+                                np.asarray(contract.command.high, np.float32))}
 
 
 def _replace_dir(new: Path, path: Path) -> None:
@@ -216,6 +235,17 @@ def load_episodes(path: str | os.PathLike) -> list[Episode]:
                                 actions=np.asarray(data['actions']), task=str(task),
                                 seed=None if seed is None else int(seed), success=success))
     return episodes
+
+
+def dataset_contract(paths: Sequence[str | os.PathLike]) -> RobotContract | None:
+    """The robot contract the (first) dataset stores; None for datasets from before contracts.
+
+    ``load_training_set`` has already checked that the datasets are of one robot.
+    """
+    info = read_metadata(paths[0]).get('lwd_ros', {})
+    if info.get('robot'):
+        return RobotContract.from_dict(info['robot'], f'{paths[0]} robot contract')
+    return None
 
 
 def load_training_set(paths: Sequence[str | os.PathLike]) -> tuple[list[Episode], dict]:

@@ -5,8 +5,10 @@
 Light on purpose: importing ``lwd_ros.envs`` (or a spec) loads neither gymnasium nor mujoco,
 so the controller can read an ``EnvSpec``. ``make_env`` imports the simulator on demand.
 
-Adding an environment is adding a package: ``lwd_ros/envs/<name>/spec.py`` defines ``SPEC``
-(an ``EnvSpec``) and the gymnasium env its ``entry_point`` names; nothing else is edited.
+A robot is a contract (``config/robots/<name>.yaml``, ``lwd_ros.contract``) and needs no code.
+A simulator of it is a package: ``lwd_ros/envs/<name>/spec.py`` defines ``SPEC`` (an
+``EnvSpec``: the gymnasium env, expert, bridge and graphs) beside that contract; nothing else
+is edited.
 A robot that lives in its own distribution registers its spec under the ``lwd_ros.envs``
 entry-point group instead (``name = "my_pkg.spec:SPEC"``).
 """
@@ -50,6 +52,12 @@ def get_spec(name: str = DEFAULT_ENV) -> EnvSpec:
     raise ValueError(f'unknown env {name!r}; known: {sorted(refs)} (or their gymnasium ids)')
 
 
+def find_spec(robot: str) -> EnvSpec | None:
+    """The sim plugin of a robot (by contract name), or None for a robot without a sim."""
+    refs = specs()
+    return load_ref(refs[robot]) if robot in refs else None
+
+
 def make_env(name: str | EnvSpec, **kwargs: Any) -> Any:
     """``gymnasium.make`` the simulated env of a spec (by name, gymnasium id or spec)."""
     import gymnasium as gym
@@ -70,4 +78,4 @@ def env_hook(spec: EnvSpec, hook: str) -> Any:
     return load_ref(ref) if ':' in ref else importlib.import_module(ref)
 
 
-__all__ = ['DEFAULT_ENV', 'EnvSpec', 'env_hook', 'get_spec', 'make_env', 'specs']
+__all__ = ['DEFAULT_ENV', 'EnvSpec', 'env_hook', 'find_spec', 'get_spec', 'make_env', 'specs']

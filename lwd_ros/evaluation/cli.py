@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     args.checkpoint = args.checkpoint or get_spec(args.env or DEFAULT_ENV).model
     source = make_source(args)
     # The registry's spec, not the checkpoint's copy: hooks (its render module) are code.
-    spec = get_spec(args.env or read_meta(resolve_path(args.checkpoint)).env.name)
+    spec = get_spec(args.env or read_meta(resolve_path(args.checkpoint)).robot.name)
     args.env = args.env or spec.gym_id
     env = make_env(args.env)
     record = args.video_episodes if args.video else 0

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from lwd_ros.data.minari_io import load_training_set
+    from lwd_ros.data.minari_io import dataset_contract, load_training_set
     from lwd_ros.learning import distributed
     from lwd_ros.learning.trainer import Trainer
 
@@ -93,7 +93,7 @@ def _train(args: argparse.Namespace) -> int:
              sorted({e.task for e in episodes}))
     trainer = Trainer(cfg, episodes, out, resume=args.resume, progress=not args.no_progress,
                       dataset_name=' + '.join((cfg.data.dataset, *cfg.data.extra_datasets)),
-                      task_poses=poses or None)
+                      task_poses=poses or None, robot=dataset_contract(datasets))
     meta = trainer.run()
     record = {'checkpoint': str(out), 'method': cfg.method, **meta.training}
     if distributed.is_main():

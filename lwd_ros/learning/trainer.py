@@ -35,6 +35,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from lwd_ros.config import load_ref
+from lwd_ros.contract import RobotContract, get_contract
 from lwd_ros.data.episode import Episode
 from lwd_ros.data.snippets import (
     Snippets,
@@ -43,8 +44,7 @@ from lwd_ros.data.snippets import (
     split_episodes,
     task_names,
 )
-from lwd_ros.envs import get_spec
-from lwd_ros.envs.spec import EnvSpec
+from lwd_ros.envs import EnvSpec, find_spec
 from lwd_ros.experiment import DataConfig, LwdConfig
 from lwd_ros.learning import distributed
 from lwd_ros.learning.checkpoint_io import (
@@ -70,6 +70,7 @@ from lwd_ros.runtime.features import (
     FeatureMap,
     ModelSpace,
     PlanarFrames,
+    feature_floors,
     feature_names,
     horizon_feature,
 )
@@ -123,7 +124,7 @@ class LatentBatch:
         return LatentBatch(self.u[idx], self.cond[idx], self.task[idx])
 
 
-def fit_model_space(data: DataConfig, spec: EnvSpec, episodes: Sequence[Episode],
+def fit_model_space(data: DataConfig, spec: RobotContract, episodes: Sequence[Episode],
                     task_poses: Mapping[str, Sequence[float]] | None) -> ModelSpace:
     """The features, task frames and normalisation of ``data`` fitted on ``episodes``."""
     obs_dim = episodes[0].observations.shape[1]
@@ -146,17 +147,33 @@ def fit_model_space(data: DataConfig, spec: EnvSpec, episodes: Sequence[Episode]
             raise ValueError(f'data.relative_actions: env {spec.name!r} observes the positions '
                              f'of {sorted(feedback.values())} only, not every commanded joint')
         relative = tuple((j, features.features.index(n)) for j, n in sorted(feedback.items()))
-    return ModelSpace.fit(episodes, features, frames, relative)
+    return ModelSpace.fit(episodes, features, frames, relative,
+                          feature_floors(spec, features.features))
 
 
-def augmentations(data: DataConfig, spec: EnvSpec, episodes: Sequence[Episode],
+def robot_for(env: str, stored: RobotContract | None) -> RobotContract:
+    """The robot to train for: ``data.env`` checked against the dataset's, else the dataset's."""
+    if not env:
+        if stored is None:
+            raise ValueError('data.env is empty and the dataset stores no robot contract: '
+                             'set data.env to the robot (a contract YAML or a shipped name)')
+        return stored
+    contract = get_contract(env)
+    problems = stored.differences(contract) if stored is not None else []
+    if problems:
+        raise ValueError(f'data.env {env!r} is not the robot the dataset recorded '
+                         f'({stored.name}): ' + '; '.join(problems))
+    return contract
+
+
+def augmentations(data: DataConfig, spec: EnvSpec | None, episodes: Sequence[Episode],
                   task_poses: Mapping[str, Sequence[float]] | None) -> list[Episode]:
-    """The extra training episodes ``data.augment`` asks the env spec for (may be none)."""
+    """The extra training episodes ``data.augment`` asks the sim plugin for (may be none)."""
     if not data.augment:
         return []
-    if not spec.augment or task_poses is None:
-        raise ValueError(f'data.augment: env {spec.name!r} declares no augmentation, or the '
-                         'dataset has no goal poses')
+    if spec is None or not spec.augment or task_poses is None:
+        raise ValueError(f'data.augment: robot {data.env!r} has no sim declaring an '
+                         'augmentation, or the dataset has no goal poses')
     extra = load_ref(spec.augment)(episodes, task_poses)
     log.info('data.augment: %d extra episodes from %d', len(extra), len(episodes))
     return extra
@@ -203,11 +220,14 @@ class Trainer:
         dataset_name: recorded in the checkpoint's training record.
         task_poses: task -> frame pose ``(x, y, yaw)``, required with ``data.goal_frame``
             (``lwd train`` reads the dataset's goal poses).
+        robot: the contract the dataset stores (``lwd train`` reads it); ``data.env``, where
+            given, must describe the same robot.
     """
 
     def __init__(self, cfg: LwdConfig, episodes: Sequence[Episode], out_dir: str | Path,
                  resume: bool = False, progress: bool = True, dataset_name: str = '',
-                 task_poses: Mapping[str, Sequence[float]] | None = None):
+                 task_poses: Mapping[str, Sequence[float]] | None = None,
+                 robot: RobotContract | None = None):
         self.cfg, self.out, self.progress = cfg, Path(out_dir), progress
         distributed.local_batch(cfg.train.batch_size)  # fail before the data work
         self.device = distributed.device(cfg.train.device)
@@ -220,8 +240,8 @@ class Trainer:
         self.method = get_method(cfg.method)
         self.tasks = task_names(episodes)
         train_eps, val_eps = split_episodes(episodes, cfg.data.val_fraction, cfg.train.seed)
-        self.spec = get_spec(cfg.data.env)
-        train_eps += augmentations(cfg.data, self.spec, train_eps, task_poses)
+        self.spec = robot_for(cfg.data.env, robot)
+        train_eps += augmentations(cfg.data, find_spec(self.spec.name), train_eps, task_poses)
         space = fit_model_space(cfg.data, self.spec, train_eps, task_poses)
         snippets = self.method.data == 'snippets'
         horizon = cfg.data.snippet_length if snippets else 1

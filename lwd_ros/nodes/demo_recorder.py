@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 """demo_recorder: record demonstration topics into a rosbag2 bag, without a ROS distro.
 
-Subscribes  the ``env`` spec's joint states (sensor_msgs/JointState), object pose
-            (PoseStamped), command (std_msgs/Float64MultiArray) and episode topics
+Subscribes  every topic of the ``env`` robot contract: each observation block's (JointState,
+            PoseStamped, PointStamped, Float64MultiArray), its command (Float64MultiArray,
+            JointTrajectory or TwistStamped + gripper) and episode topics
             (lwd_ros/EpisodeStatus), /lwd/task (lwd_ros/TaskSwitch) and
             /lwd/intended_command (Float64MultiArray, only under DART noise)
-            -- names are parameters (defaults: ``DemoTopics.for_env``); remaps work too.
-Writes      <output>/ : metadata.yaml (version 9) + one .mcap (default) or .db3 file.
+            -- names are parameters (defaults: the contract's); remaps work too.
+Writes      <output>/ : metadata.yaml (version 9) + one .mcap (default) or .db3 file; its
+            custom_data holds the contract, topic map and joint names, so ``lwd
+            bag2dataset`` needs no flags.
 
 Like ``ros2 bag record``, each topic is subscribed once a publisher appears, with a QoS every
 publisher matches (``adapted_qos``), and the publishers' offered QoS goes into the bag so
@@ -19,13 +22,14 @@ bounds what a harder kill can lose.
 
 from __future__ import annotations
 
+from dataclasses import replace
+import importlib
 import json
 import signal
 import sys
 import threading
 import time
 
-from geometry_msgs.msg import PoseStamped
 from rcl_interfaces.msg import ParameterDescriptor
 import rclpy
 from rclpy.clock import Clock, ClockType
@@ -33,17 +37,14 @@ from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
 from rclpy.signals import SignalHandlerOptions
-from sensor_msgs.msg import JointState
-from std_msgs.msg import Float64MultiArray
 
+from lwd_ros.contract import get_contract
 from lwd_ros.data.bag_writer import BagRecorder, adapted_qos, bag_qos, default_bag_path
-from lwd_ros.data.bags import ENV_KEY, JOINTS_KEY, ROLE_TYPES, TOPICS_KEY, DemoTopics
-from lwd_ros.envs import DEFAULT_ENV, get_spec
-from lwd_ros.msg import EpisodeStatus, TaskSwitch
+from lwd_ros.data.bags import ENV_KEY, JOINTS_KEY, ROBOT_KEY, TOPICS_KEY, DemoTopics
+from lwd_ros.envs import DEFAULT_ENV
 
-MSG_CLASSES = {'joint_states': JointState, 'object_pose': PoseStamped,
-               'command': Float64MultiArray, 'task': TaskSwitch, 'episode': EpisodeStatus,
-               'intended': Float64MultiArray}
+ROLES = ('joint_states', 'object_pose', 'command', 'task', 'episode', 'intended')
+OPTIONAL = ('task', 'episode', 'intended')  # an empty name leaves these out
 DEPTH = 1000  # a busy executor must not drop messages from the subscription queue
 
 
@@ -55,32 +56,40 @@ class DemoRecorder(Node):
 
     def __init__(self):
         super().__init__('demo_recorder')
-        spec = get_spec(self.declare_parameter('env', DEFAULT_ENV, _desc(
-            'env spec of the recorded robot: default topics and joints; stored in the bag'))
-            .value)
-        defaults = DemoTopics.for_env(spec)
+        spec = get_contract(self.declare_parameter('env', DEFAULT_ENV, _desc(
+            'robot contract (YAML file or shipped name): topics and joints; stored in the '
+            'bag')).value)
+        defaults = DemoTopics.for_contract(spec)
         self.declare_parameter('output', '', _desc('bag directory to create; empty: '
                                                    './demos_YYYY_MM_DD-HH_MM_SS'))
         self.declare_parameter('storage', 'mcap', _desc('mcap | sqlite3'))
         self.declare_parameter('compression', 'none', _desc('none | zstd'))
         self.declare_parameter('flush_period', 1.0, _desc(
             'seconds between flushes to disk (bounds what a SIGKILL loses); 0: only at exit'))
-        for role in MSG_CLASSES:
+        for role in ROLES:
             self.declare_parameter(f'{role}_topic', getattr(defaults, role), _desc(
-                f'{role} topic ({MSG_CLASSES[role].__name__}); empty: not recorded'))
+                f'{role} topic' + ('; empty: not recorded' if role in OPTIONAL else
+                                   "; empty: the contract's")))
         self.declare_parameter('joint_names', list(spec.command.joints), _desc(
             'commanded joints in the joint states, in action order; stored in the bag'))
         p = self.get_parameter
 
-        self.topics = {role: self.resolve_topic_name(p(f'{role}_topic').value)
-                       for role in MSG_CLASSES if p(f'{role}_topic').value}
+        named = DemoTopics(**{r: self.resolve_topic_name(p(f'{r}_topic').value)
+                              if p(f'{r}_topic').value else '' for r in ROLES})
+        layout = named.resolve(spec)
+        dropped = {getattr(named, r) or getattr(defaults, r) for r in OPTIONAL
+                   if not p(f'{r}_topic').value}
+        # topic -> message type; blocks sharing a topic (positions and velocities) share it
+        self.topics = {t: layout.types[t] for t in layout.roles.values() if t not in dropped}
         output = p('output').value or str(default_bag_path())
-        custom = {TOPICS_KEY: DemoTopics(**{r: self.topics.get(r, '') for r in MSG_CLASSES})
-                  .to_json(),
-                  JOINTS_KEY: json.dumps(list(p('joint_names').value)), ENV_KEY: spec.name}
+        stored = replace(named, observation=layout.observation,
+                         **{r: '' for r in OPTIONAL if not p(f'{r}_topic').value})
+        custom = {TOPICS_KEY: stored.to_json(),
+                  JOINTS_KEY: json.dumps(list(p('joint_names').value)), ENV_KEY: spec.name,
+                  ROBOT_KEY: json.dumps(spec.to_dict())}
         self.recorder = BagRecorder(output, storage=p('storage').value,
                                     compression=p('compression').value, custom_data=custom)
-        self.qos_by_role: dict[str, tuple[int, int]] = {}  # (reliability, durability)
+        self.qos_by_topic: dict[str, tuple[int, int]] = {}  # (reliability, durability)
         self.warned: set[str] = set()
         wall = Clock(clock_type=ClockType.STEADY_TIME)  # /clock may not run yet
         self.create_timer(0.1, self.discover, clock=wall)
@@ -91,30 +100,30 @@ class DemoRecorder(Node):
 
     def discover(self) -> None:
         """Subscribe to each topic once its first publisher shows up."""
-        for role, topic in self.topics.items():
+        for topic, msgtype in self.topics.items():
             infos = self.get_publishers_info_by_topic(topic)
             if not infos:
                 continue
             offered = [(i.qos_profile.reliability.value, i.qos_profile.durability.value)
                        for i in infos]
             wanted = adapted_qos(offered)
-            if role in self.qos_by_role:
-                if wanted != self.qos_by_role[role] and topic not in self.warned:
+            if topic in self.qos_by_topic:
+                if wanted != self.qos_by_topic[topic] and topic not in self.warned:
                     self.warned.add(topic)
                     self.get_logger().warning(
                         f'a publisher of {topic} joined with a QoS the recording subscription '
-                        f'{self.qos_by_role[role]} does not match; its messages are not '
+                        f'{self.qos_by_topic[topic]} does not match; its messages are not '
                         'recorded (restart the recorder after it)')
                 continue
-            self.recorder.add_topic(topic, ROLE_TYPES[role], [
+            self.recorder.add_topic(topic, msgtype, [
                 bag_qos(r, d, i.qos_profile.history.value, i.qos_profile.depth)
                 for (r, d), i in zip(offered, infos)])
             qos = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=DEPTH,
                              reliability=ReliabilityPolicy(wanted[0]),
                              durability=DurabilityPolicy(wanted[1]))
-            self.create_subscription(MSG_CLASSES[role], topic, self._writer(topic), qos,
+            self.create_subscription(_msg_class(msgtype), topic, self._writer(topic), qos,
                                      raw=True)
-            self.qos_by_role[role] = wanted
+            self.qos_by_topic[topic] = wanted
             self.get_logger().info(f'recording {topic} ({qos.reliability.name.lower()}, '
                                    f'{qos.durability.name.lower()})')
 
@@ -144,6 +153,12 @@ class DemoRecorder(Node):
         self.get_logger().info(
             f'bag {stats.path}: {stats.total} messages in {stats.duration_s:.1f} s, '
             f'{stats.size_bytes / 1e6:.2f} MB ({stats.messages})')
+
+
+def _msg_class(msgtype: str):
+    """``pkg/msg/Type`` -> the Python message class (raw subscriptions still need one)."""
+    package, _, name = msgtype.split('/')
+    return getattr(importlib.import_module(f'{package}.msg'), name)
 
 
 def main(args=None) -> int:

@@ -61,7 +61,7 @@ class ExpertTeleop(Node):
         self.offsets = self._offsets(cfg.seed)
         self.step = 0
 
-        self.command = CommandPublisher(self, spec.command)
+        self.command = CommandPublisher(self, spec.command, period=1.0 / spec.policy_rate)
         self.intended_pub = (self.create_publisher(Float64MultiArray, 'lwd/intended_command',
                                                    SENSOR) if self.noise else None)
         subscribe_observation(self, self.obs, on_update=self.on_observation)

@@ -43,7 +43,7 @@ class LwdController(Node):
         self._mode = None
         self._last_reject = ''
 
-        self.commands = CommandPublisher(self, spec.command)
+        self.commands = CommandPublisher(self, spec.command, period=1.0 / spec.policy_rate)
         self.diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
         subscribe_observation(self, self.core.obs, on_bad=self._bad_input)
         self.create_subscription(PolicyWeights, 'lwd/policy', self.on_policy, LATCHED,

@@ -34,7 +34,7 @@ from lwd_ros.ros.observation_topics import subscribe_observation
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import LATCHED, RELIABLE
 from lwd_ros.ros.spin import run_node
-from lwd_ros.runtime.generator import GeneratorConfig
+from lwd_ros.runtime.generator import GeneratorConfig, check_robot
 from lwd_ros.runtime.loader import load_generator
 from lwd_ros.runtime.observation import ObservationBuilder
 from lwd_ros.runtime.policy_msg import fill_policy_msg
@@ -75,7 +75,9 @@ class RobotSlot:
                                      self.on_episode, RELIABLE)
 
     def on_observation(self, topic: str, msg) -> None:
-        self.stamps[topic] = stamp_ns(msg.header.stamp)
+        # A header-less message (a Float64MultiArray vector) is as new as its arrival.
+        self.stamps[topic] = (stamp_ns(msg.header.stamp) if hasattr(msg, 'header')
+                              else self.node.get_clock().now().nanoseconds)
         self.maybe_regenerate()
 
     def on_task(self, msg: TaskSwitch) -> None:
@@ -120,7 +122,8 @@ class PolicyGeneratorNode(Node):
         self.generator = load_generator(path, backend=cfg.backend, sampler=cfg.sampler or None,
                                         num_steps=cfg.num_steps or None, seed=cfg.seed,
                                         noise_scale=cfg.noise_scale)
-        self.spec = self.generator.meta.env
+        self.spec = self.generator.meta.robot
+        check_robot(self.spec, cfg.robot)
         self.warm_start = cfg.warm_start  # as `lwd eval --warm-start`: 0 = cold
         self.horizon = cfg.action_horizon or self.generator.default_horizon
         self.initial_task = ((self.valid_task(cfg.task) if cfg.task else None)

@@ -103,7 +103,7 @@ class EpisodeWatcher:
     def __init__(self, episode_topic: str, robots: int = 0):
         self.suffix = '/' + episode_topic
         topics = (tuple(f'/robot_{i}/{episode_topic}' for i in range(robots))
-                  or (self.suffix,))
+                  or (self.suffix,)) if episode_topic else ()  # a robot without a sim
         import rclpy
         from rclpy.executors import SingleThreadedExecutor
 

@@ -1,9 +1,12 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""Actions to and from the command messages an env spec declares.
+"""Actions to and from the command messages a robot contract declares.
 
 ``Float64MultiArray``: one entry per commanded joint (ros2_control's forward command
-controllers). ``TwistStamped``: the first three actions as a Cartesian linear velocity
+controllers, position, velocity or effort). ``JointTrajectory``: one point with the joint
+positions, reached one policy period from now (``joint_trajectory_controller``; the header
+stamp is left zero, which the controller reads as "start now"). ``TwistStamped``: the first
+three actions as a Cartesian linear velocity
 (``twist_scale`` m/s per unit, MoveIt Servo's input), the rest (a gripper) as a
 ``Float64MultiArray`` on ``aux_topic``. The controller publishes through ``CommandPublisher``,
 the sim bridges read through ``subscribe_commands``, so both ends agree by construction.
@@ -15,26 +18,37 @@ from collections.abc import Callable
 
 from geometry_msgs.msg import TwistStamped
 import numpy as np
+from rclpy.duration import Duration
 from rclpy.node import Node
 from std_msgs.msg import Float64MultiArray
+from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
 
-from lwd_ros.envs.spec import TWIST, CommandSpec
+from lwd_ros.contract import TRAJECTORY, TWIST, CommandSpec
 from lwd_ros.ros.qos import SENSOR
 
 
 class CommandPublisher:
     """Publishes an action vector as the spec's command message(s)."""
 
-    def __init__(self, node: Node, command: CommandSpec, frame_id: str = 'world'):
+    def __init__(self, node: Node, command: CommandSpec, frame_id: str = 'world',
+                 period: float = 0.1):
         self.node, self.command, self.frame_id = node, command, frame_id
         self.twist = command.msg_type == TWIST
-        msg_type = TwistStamped if self.twist else Float64MultiArray
+        self.trajectory = command.msg_type == TRAJECTORY
+        classes = {TWIST: TwistStamped, TRAJECTORY: JointTrajectory}
+        msg_type = classes.get(command.msg_type, Float64MultiArray)
         self.pub = node.create_publisher(msg_type, command.topic, SENSOR)
+        self.reach = Duration(seconds=period).to_msg()  # a trajectory point's time_from_start
         self.aux = (node.create_publisher(Float64MultiArray, command.aux_topic, SENSOR)
                     if self.twist and command.aux_topic else None)
 
     def publish(self, action: np.ndarray) -> None:
         values = [float(v) for v in action]
+        if self.trajectory:
+            msg = JointTrajectory(joint_names=list(self.command.joints))
+            msg.points = [JointTrajectoryPoint(positions=values, time_from_start=self.reach)]
+            self.pub.publish(msg)
+            return
         if not self.twist:
             self.pub.publish(Float64MultiArray(data=values))
             return
@@ -52,6 +66,17 @@ def subscribe_commands(node: Node, command: CommandSpec,
                        on_command: Callable[[slice, list[float]], None]) -> None:
     """Call ``on_command(joint slice, values)`` for each command message that arrives."""
     n = len(command.joints)
+    if command.msg_type == TRAJECTORY:
+        index = {j: i for i, j in enumerate(command.joints)}
+
+        def on_trajectory(msg: JointTrajectory) -> None:
+            # The first point's positions, in contract order (a sim acts on one target).
+            if msg.points and sorted(msg.joint_names) == sorted(index):
+                order = [list(msg.joint_names).index(j) for j in command.joints]
+                on_command(slice(0, n), [msg.points[0].positions[k] for k in order])
+
+        node.create_subscription(JointTrajectory, command.topic, on_trajectory, SENSOR)
+        return
     if command.msg_type != TWIST:
         node.create_subscription(Float64MultiArray, command.topic,
                                  lambda m: on_command(slice(0, n), list(m.data)), SENSOR)

@@ -44,7 +44,7 @@ class NodeSpec:
 
 @dataclass(frozen=True)
 class Graph:
-    env: str  # the env spec it drives (lwd_ros.envs): where its sim reports episodes
+    env: str  # the sim it drives (lwd_ros.envs): where episodes are reported; '' = none
     params_files: tuple[str, ...]  # under share/lwd_ros/config, applied in order
     nodes: tuple[NodeSpec, ...]
     arguments: tuple[Argument, ...] = field(default=())
@@ -59,7 +59,7 @@ class Graph:
         """Where the sim reports episodes (``lwd launch`` prints them)."""
         from lwd_ros.envs import get_spec
 
-        return get_spec(self.env).episode_topic
+        return get_spec(self.env).episode_topic if self.env else ''
 
     def argument(self, name: str) -> Argument:
         return next(a for a in self.arguments if a.name == name)
@@ -132,13 +132,28 @@ def policy_sim_graph(spec, params_file: str, task_help: str, control_rate: str, 
                    EPISODES, *extra, ROBOTS))
 
 
+# Any robot, no sim: the policy pair against the robot's own drivers (ros2_control), its
+# topics, joints and limits from the contract file.
+POLICY = Graph(
+    env='',
+    params_files=('ros/lwd.yaml',),
+    nodes=(NodeSpec('policy_generator', sim_time=False, respawn=True),
+           NodeSpec('lwd_controller', sim_time=False)),
+    arguments=(Argument('robot', '', 'robot contract (YAML file, config/robots/<name>.yaml)',
+                        (('lwd_controller', 'env'), ('policy_generator', 'robot'))),
+               Argument('checkpoint', '', 'LWD checkpoint dir (torch) or ONNX export dir',
+                        (('policy_generator', 'checkpoint'),)),
+               task_argument('', ('policy_generator',), "initial task ('' = the first)"),
+               HORIZON, rate_argument('0.0')))
+
+
 @functools.cache
 def graphs() -> dict[str, Graph]:
-    """Collect each env's launch graph by name (from ``EnvSpec.graphs``); names are unique."""
+    """Every launch graph by name: ``policy`` and each env's (``EnvSpec.graphs``)."""
     from lwd_ros.config import load_ref
     from lwd_ros.envs import get_spec, specs
 
-    found: dict[str, Graph] = {}
+    found: dict[str, Graph] = {'policy': POLICY}
     for env in specs():
         spec = get_spec(env)
         for name, graph in (load_ref(spec.graphs) if spec.graphs else {}).items():

@@ -3,7 +3,7 @@
 """Subscribe a node to the observation topics an env spec names, into an ObservationBuilder.
 
 The controller, the generator and the teleop expert all read the robot this way, so a new
-observation kind (a ``point``, a ``pose2d``) is wired once for every node.
+observation kind (joints, a ``point``, a ``pose``, a ``vector``) is wired once for every node.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 import time
 
-from geometry_msgs.msg import PoseStamped
+from geometry_msgs.msg import PointStamped, PoseStamped
 from rclpy.node import Node
 from sensor_msgs.msg import JointState
+from std_msgs.msg import Float64MultiArray
 
+from lwd_ros.contract import JOINT_STATE, POINT, POSE, VECTOR
 from lwd_ros.ros.qos import SENSOR
 from lwd_ros.runtime.observation import ObservationBuilder
 
@@ -33,7 +35,8 @@ def subscribe_observation(node: Node, obs: ObservationBuilder,
         name: maps a spec topic to the subscribed name (a fleet's robot namespace).
     """
     def on_joints(msg: JointState, topic: str) -> None:
-        if obs.update_joints(msg.name, msg.position, time.monotonic(), topic):
+        if obs.update_joints(msg.name, msg.position, time.monotonic(), topic,
+                             msg.velocity, msg.effort):
             on_update(topic, msg)
         else:
             on_bad(f'a joint state on {topic} without finite {list(obs.joints_on(topic))}')
@@ -45,10 +48,21 @@ def subscribe_observation(node: Node, obs: ObservationBuilder,
         else:
             on_bad(f'a non-finite pose on {topic}')
 
-    for topic, kind in obs.topics.items():
-        if kind == 'joints':
-            node.create_subscription(JointState, name(topic),
-                                     lambda m, t=topic: on_joints(m, t), SENSOR)
+    def on_point(msg: PointStamped, topic: str) -> None:
+        p = msg.point
+        if obs.update_pose((p.x, p.y, p.z), (0.0, 0.0, 0.0, 1.0), time.monotonic(), topic):
+            on_update(topic, msg)
         else:
-            node.create_subscription(PoseStamped, name(topic),
-                                     lambda m, t=topic: on_pose(m, t), SENSOR)
+            on_bad(f'a non-finite point on {topic}')
+
+    def on_vector(msg: Float64MultiArray, topic: str) -> None:
+        if obs.update_vector(msg.data, time.monotonic(), topic):
+            on_update(topic, msg)
+        else:
+            on_bad(f'a vector on {topic} that is not {len(obs.names_on(topic))} finite values')
+
+    handlers = {JOINT_STATE: (JointState, on_joints), POSE: (PoseStamped, on_pose),
+                POINT: (PointStamped, on_point), VECTOR: (Float64MultiArray, on_vector)}
+    for topic, (_, msg_type) in obs.topics.items():
+        cls, handler = handlers[msg_type]
+        node.create_subscription(cls, name(topic), lambda m, t=topic, h=handler: h(m, t), SENSOR)

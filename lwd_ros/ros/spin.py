@@ -51,7 +51,12 @@ def run_nodes(make_nodes: Callable[[], Sequence[Node]],
     rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.ALL)
     nodes: list[Node] = []
     try:
-        nodes = list(make_nodes())
+        try:
+            nodes = list(make_nodes())
+        except (ValueError, FileNotFoundError) as e:
+            # A bad parameter or a missing file: one line saying which, no traceback.
+            rclpy.logging.get_logger('lwd_ros').fatal(str(e))
+            return 2
         executor = SingleThreadedExecutor()
         for node in nodes:
             executor.add_node(node)

@@ -16,7 +16,7 @@ file, so a truncated or corrupted file is reported as such instead of producing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 import hashlib
 import json
 from pathlib import Path
@@ -25,19 +25,22 @@ from typing import Any
 import numpy as np
 
 from lwd_ros.config import from_dict
-from lwd_ros.envs.spec import EnvSpec
+from lwd_ros.contract import RobotContract
 from lwd_ros.experiment import LwdConfig
 from lwd_ros.runtime.features import FeatureMap, ModelSpace, PlanarFrames
 from lwd_ros.runtime.mlp import check_layer_sizes
 from lwd_ros.runtime.normalisation import NormStats
 
 FORMAT = 'lwd_ros.checkpoint'
-# 3: meta.json carries the env spec (lwd_ros.envs.spec); 2: named features in a task frame
+# 4: meta.json carries the robot contract (lwd_ros.contract), data only; 3: an env spec with
+# Python references (read: its contract part); 2: named features in a task frame
 # (lwd_ros.runtime.features); 1 fed raw observations.
-VERSION = 3
+VERSION = 4
+READABLE = (3, 4)
 META_FILE = 'meta.json'
 CONFIG_FILE = 'config.yaml'
 MODEL_FILE = 'model.safetensors'
+CONTRACT_KEYS = {f.name for f in fields(RobotContract)}
 TRAINER_STATE_FILE = 'trainer_state.pt'
 
 
@@ -68,9 +71,9 @@ class CheckpointMeta:
         stats: normalisation of the task-frame features and actions of the training data.
         layer_sizes: the deployed MLP ``(num_features, hidden..., act_dim)``.
         activation: its activation.
-        env: the spec of the env the demonstrations came from (observation and action
-            names, units, command interface, rates); a controller refuses a policy whose
-            names do not match its own robot's spec.
+        robot: the contract of the robot the demonstrations came from (observation and
+            action names, units, command interface, rates); a controller refuses a policy
+            whose names do not match its own robot's contract.
         features: the feature names the MLP and the diffusion model take
             (``lwd_ros.runtime.features.FeatureMap``).
         frames: ``PlanarFrames.to_dict()`` of the per-task frames, or None (world frame).
@@ -95,7 +98,7 @@ class CheckpointMeta:
     stats: NormStats
     layer_sizes: tuple[int, ...]
     activation: str
-    env: EnvSpec
+    robot: RobotContract
     features: tuple[str, ...]
     frames: dict[str, Any] | None = None
     obs_low: tuple[float, ...] = ()
@@ -110,8 +113,8 @@ class CheckpointMeta:
 
     def __post_init__(self):
         self.tasks = tuple(self.tasks)
-        if not isinstance(self.env, EnvSpec):
-            self.env = EnvSpec.from_dict(self.env)
+        if not isinstance(self.robot, RobotContract):
+            self.robot = RobotContract.from_dict(self.robot, 'meta.json robot')
         self.features = tuple(self.features)
         self.horizons = tuple(int(h) for h in self.horizons)
         self.obs_low = tuple(float(v) for v in self.obs_low)
@@ -130,9 +133,9 @@ class CheckpointMeta:
                 raise ValueError(f'tasks {missing} have no frame pose')
         if not self.tasks:
             raise ValueError(f'{self.tasks=} must name at least one task')
-        if self.env.act_dim != self.layer_sizes[-1]:
-            raise ValueError(f'{self.layer_sizes=} ends in {self.layer_sizes[-1]} actions; env '
-                             f'{self.env.name!r} commands {list(self.env.action_names)}')
+        if self.robot.act_dim != self.layer_sizes[-1]:
+            raise ValueError(f'{self.layer_sizes=} ends in {self.layer_sizes[-1]} actions; robot '
+                             f'{self.robot.name!r} commands {list(self.robot.action_names)}')
         if (self.stats.obs_dim, self.stats.act_dim) != (self.layer_sizes[0],
                                                         self.layer_sizes[-1]):
             raise ValueError(f'{self.layer_sizes=} does not match normalisation dims '
@@ -140,8 +143,8 @@ class CheckpointMeta:
 
     @property
     def obs_names(self) -> tuple[str, ...]:
-        """The raw observation entries, in order (the env spec's)."""
-        return self.env.obs_names
+        """The raw observation entries, in order (the robot contract's)."""
+        return self.robot.obs_names
 
     @property
     def obs_dim(self) -> int:
@@ -181,7 +184,7 @@ class CheckpointMeta:
         return {'format': FORMAT, 'version': VERSION, 'method': self.method,
                 'stage': self.stage, 'tasks': list(self.tasks), 'stats': self.stats.to_dict(),
                 'layer_sizes': list(self.layer_sizes), 'activation': self.activation,
-                'env': self.env.to_dict(), 'features': list(self.features),
+                'robot': self.robot.to_dict(), 'features': list(self.features),
                 'frames': self.frames, 'obs_low': list(self.obs_low),
                 'obs_high': list(self.obs_high),
                 'obs_history': self.obs_history, 'latent_dim': self.latent_dim,
@@ -193,7 +196,12 @@ class CheckpointMeta:
     def from_dict(cls, data: dict[str, Any]) -> CheckpointMeta:
         data = dict(data)
         data.pop('format', None)
-        data.pop('version', None)
+        if data.pop('version', None) == 3:  # an env spec: keep its contract, drop its code
+            env = data.pop('env')
+            data['robot'] = {k: v for k, v in env.items() if k in CONTRACT_KEYS}
+            for block in data['robot']['observation']:  # v3 points were poses' positions
+                if block['kind'] == 'point':
+                    block.setdefault('msg_type', 'geometry_msgs/msg/PoseStamped')
         data['stats'] = NormStats.from_dict(data['stats'])
         return cls(**data)
 
@@ -219,10 +227,10 @@ def read_meta(directory: str | Path) -> CheckpointMeta:
         raise CheckpointError(path, f'corrupt JSON ({e})') from e
     if not isinstance(data, dict) or data.get('format') != FORMAT:
         raise CheckpointError(path, f'not an lwd_ros checkpoint (format != {FORMAT!r})')
-    if data.get('version') != VERSION:
-        raise CheckpointError(path, f"format version {data.get('version')} is not {VERSION} "
-                              '(version 1 fed raw observations, version 2 has no env spec): '
-                              'retrain with lwd train')
+    if data.get('version') not in READABLE:
+        raise CheckpointError(path, f"format version {data.get('version')} is not one of "
+                              f'{READABLE} (version 1 fed raw observations, version 2 has no '
+                              'robot contract): retrain with lwd train')
     try:
         return CheckpointMeta.from_dict(data)
     except (KeyError, TypeError, ValueError) as e:

@@ -6,7 +6,7 @@ Shaped like ros2_controllers' forward_command_controller: the subscription drops
 validated policy into a box (one reference assignment, atomic under the GIL), and the fast
 ``tick`` reads the box once and keeps the last good policy when a bad one arrives.
 
-What the robot is comes from its env spec (``lwd_ros.envs.spec``): the observation entries
+What the robot is comes from its contract (``lwd_ros.contract``): the observation entries
 and where they arrive, the commanded joints and their limits, the policy rate. A policy whose
 input or output names do not match that spec is refused with the mismatch named.
 """
@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from lwd_ros.envs import DEFAULT_ENV, get_spec
-from lwd_ros.envs.spec import EnvSpec
+from lwd_ros.contract import RobotContract, get_contract
+from lwd_ros.envs import DEFAULT_ENV
 from lwd_ros.runtime.mlp import MlpPolicy, flops_per_step
 from lwd_ros.runtime.observation import ObservationBuilder
 from lwd_ros.runtime.policy_msg import InvalidPolicy, policy_from_msg
@@ -34,8 +34,8 @@ class ControllerConfig:
     """The fast loop's settings (also the ``lwd_controller`` node's parameters).
 
     Args:
-        env: the robot's env spec name (``lwd_ros.envs.specs()``): observation, joints,
-            limits and rates.
+        env: the robot's contract: a YAML file or a shipped robot's name
+            (``config/robots/<name>.yaml``): observation, joints, limits and rates.
         control_rate: loop rate in Hz; 0 = the spec's.
         action_low: per-joint lower command limit; empty = the spec's.
         action_high: per-joint upper command limit; empty = the spec's.
@@ -87,8 +87,8 @@ class ControllerConfig:
             raise ValueError(f'{self.on_expired=} must be one of {EXPIRED_ACTIONS}')
 
     @property
-    def spec(self) -> EnvSpec:
-        return get_spec(self.env)
+    def spec(self) -> RobotContract:
+        return get_contract(self.env)
 
     @property
     def low(self) -> tuple[float, ...]:

@@ -27,17 +27,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+import logging
 import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lwd_ros.envs.spec import ANGLE_FEATURE
+from lwd_ros.contract import ANGLE_FEATURE, raw_name
 from lwd_ros.runtime.mlp import carry_skip, fold_affine
 from lwd_ros.runtime.normalisation import STD_FLOOR, NormStats
 
 if TYPE_CHECKING:
     from lwd_ros.data.episode import Episode
+
+log = logging.getLogger(__name__)
 
 
 def feature_names(obs_names: Sequence[str], angle_dims: Sequence[int] = ()) -> tuple[str, ...]:
@@ -218,8 +221,14 @@ class ModelSpace:
 
     @classmethod
     def fit(cls, episodes: Sequence[Episode], features: FeatureMap,
-            frames: PlanarFrames | None, relative: Sequence[tuple[int, int]] = ()) -> ModelSpace:
-        """Normalisation statistics of ``episodes`` in their tasks' frames."""
+            frames: PlanarFrames | None, relative: Sequence[tuple[int, int]] = (),
+            floors: Sequence[float] | None = None) -> ModelSpace:
+        """Normalisation statistics of ``episodes`` in their tasks' frames.
+
+        ``floors``: per feature, the least std normalisation divides by (``feature_floors``);
+        a feature constant in the demonstrations is floored there and named in a warning,
+        since the deployed robot will not hold it exactly constant.
+        """
         if not episodes:
             raise ValueError('cannot compute normalisation statistics from zero episodes')
         unit = cls(features, _unit_stats(len(features), episodes[0].actions.shape[1]), frames,
@@ -228,7 +237,15 @@ class ModelSpace:
         act = np.concatenate([unit.act_in(e.actions, e.task, e.observations[:-1])
                               for e in episodes], 0)
         obs, act = obs.astype(np.float64), act.astype(np.float64)
-        return cls(features, NormStats(obs.mean(0), np.maximum(obs.std(0), STD_FLOOR),
+        floor = np.full(obs.shape[1], STD_FLOOR) if floors is None else np.asarray(floors)
+        std = obs.std(0)
+        flat = [f'{n} (std {s:.2g}, floored to {f:g})'
+                for n, s, f in zip(features.features, std, floor) if s < f]
+        if flat:
+            log.warning('features nearly constant in the demonstrations: %s. A deployed value '
+                        'off by one floor moves the normalised input by one; vary them in the '
+                        'demonstrations or drop them from the contract', ', '.join(flat))
+        return cls(features, NormStats(obs.mean(0), np.maximum(std, floor),
                                        act.mean(0), np.maximum(act.std(0), STD_FLOOR)), frames,
                    relative)
 
@@ -295,3 +312,13 @@ class ModelSpace:
 
 def _unit_stats(obs_dim: int, act_dim: int) -> NormStats:
     return NormStats(np.zeros(obs_dim), np.ones(obs_dim), np.zeros(act_dim), np.ones(act_dim))
+
+
+def feature_floors(contract: Any, features: Sequence[str]) -> tuple[float, ...]:
+    """Per feature, the contract's resolution of the entry it reads (``RobotContract``).
+
+    ``sin``/``cos`` of an angle change by about the angle's own change, so they take its
+    resolution too.
+    """
+    resolution = dict(zip(contract.obs_names, contract.obs_resolution()))
+    return tuple(resolution.get(raw_name(f), STD_FLOOR) for f in features)

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 import time
+from typing import Any
 
 import numpy as np
 
@@ -57,6 +58,8 @@ class GeneratorConfig:
         noise_scale: initial latent noise scale (1 = as trained).
         robots: 0 = one robot in the node's namespace; N = a fleet under ``/robot_0`` ...
             ``/robot_{N-1}``, the generations due at a step batched in one call.
+        robot: the robot contract served (YAML file or shipped name); '' = the checkpoint's.
+            A checkpoint trained on another contract is refused, the difference named.
     """
 
     checkpoint: str = field(default_factory=lambda: get_spec(DEFAULT_ENV).model)
@@ -70,8 +73,11 @@ class GeneratorConfig:
     policy_rate: float = 0.0
     noise_scale: float = 1.0
     robots: int = 0
+    robot: str = ''
 
     def __post_init__(self):
+        if not self.checkpoint:
+            raise ValueError('checkpoint is empty: give a trained checkpoint directory')
         if self.robots < 0:
             raise ValueError(f'{self.robots=} must be >= 0')
         if not 0.0 <= self.warm_start <= 1.0:
@@ -321,3 +327,19 @@ class PolicyGenerator:
     def _decode(self, u: np.ndarray, task: np.ndarray) -> np.ndarray:
         """Standardised latents ``(B, L)`` -> normalised-space flat weights ``(B, P)``."""
         raise NotImplementedError
+
+
+def check_robot(trained: Any, robot: str) -> None:
+    """Refuse to serve ``robot`` (a contract reference) with a checkpoint of another robot.
+
+    Raises:
+        ValueError: naming every key in which the two contracts differ.
+    """
+    if not robot:
+        return
+    from lwd_ros.contract import get_contract
+
+    problems = get_contract(robot).differences(trained)
+    if problems:
+        raise ValueError(f'the checkpoint was trained on robot {trained.name!r}, which differs '
+                         f'from {robot}: ' + '; '.join(problems))

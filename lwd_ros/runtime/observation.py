@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from lwd_ros.envs.spec import EnvSpec
+from lwd_ros.contract import RobotContract
 
 
 def yaw_from_quaternion(x: float, y: float, z: float, w: float) -> float:
@@ -32,6 +32,16 @@ def yaw_from_quaternion(x: float, y: float, z: float, w: float) -> float:
 def quaternion_from_yaw(yaw: float) -> tuple[float, float, float, float]:
     """``(x, y, z, w)`` of a rotation by ``yaw`` about world z."""
     return 0.0, 0.0, math.sin(yaw / 2.0), math.cos(yaw / 2.0)
+
+
+def rotation_columns(x: float, y: float, z: float, w: float) -> tuple[float, ...]:
+    """First two columns ``(r00, r10, r20, r01, r11, r21)`` of a unit quaternion's rotation.
+
+    A continuous orientation feature: q and -q give the same six numbers, and nearby
+    orientations give nearby numbers (unlike Euler angles).
+    """
+    return (1 - 2 * (y * y + z * z), 2 * (x * y + w * z), 2 * (x * z - w * y),
+            2 * (x * y - w * z), 1 - 2 * (x * x + z * z), 2 * (y * z + w * x))
 
 
 def wrap_angle(angle: float) -> float:
@@ -49,7 +59,7 @@ class ObservationBuilder:
         spec: the env spec (its ``observation`` blocks and commanded joints).
     """
 
-    def __init__(self, spec: EnvSpec):
+    def __init__(self, spec: RobotContract):
         self.spec = spec
         self.blocks = spec.observation
         self.joint_names = spec.command.joints
@@ -58,29 +68,38 @@ class ObservationBuilder:
         self._joints: np.ndarray | None = None
         self._joints_time = -math.inf
         self._pose_blocks = {b.topic: i for i, b in enumerate(self.blocks)
-                             if b.kind in ('pose2d', 'point')}
+                             if b.kind in ('pose2d', 'point', 'pose')}
+        self._vector_blocks = {b.topic: i for i, b in enumerate(self.blocks)
+                               if b.kind == 'vector'}
 
     @property
-    def topics(self) -> dict[str, str]:
-        """``{topic: kind}`` the node must subscribe to."""
-        return {b.topic: b.kind for b in self.blocks}
+    def topics(self) -> dict[str, tuple[str, str]]:
+        """``{topic: (kind, message type)}`` the node must subscribe to."""
+        return {b.topic: (b.kind, b.msg_type) for b in self.blocks}
 
     def update_joints(self, names: Sequence[str], positions: Sequence[float], now: float,
-                      topic: str | None = None) -> bool:
-        """Take the spec's joints from a JointState; False if one is missing or not finite."""
-        if len(names) != len(positions):
+                      topic: str | None = None, velocities: Sequence[float] = (),
+                      efforts: Sequence[float] = ()) -> bool:
+        """Take the contract's joints from a JointState; False if one is missing or not finite.
+
+        Each ``joints`` block on ``topic`` reads its ``field`` (positions, velocities or
+        efforts) of its joints; the commanded joints' positions are kept for holds.
+        """
+        arrays = {'position': positions, 'velocity': velocities, 'effort': efforts}
+        lookups = {f: dict(zip(names, a)) for f, a in arrays.items() if len(a) == len(names)}
+        if 'position' not in lookups:
             return False
-        lookup = dict(zip(names, positions))
         updates = []
         for i, b in enumerate(self.blocks):
             if b.kind != 'joints' or (topic is not None and b.topic != topic):
                 continue
+            lookup = lookups.get(b.field, {})
             if not all(n in lookup for n in b.joints):
                 return False
             updates.append((i, np.array([lookup[n] for n in b.joints], np.float32)))
         command = None
-        if all(n in lookup for n in self.joint_names):
-            command = np.array([lookup[n] for n in self.joint_names], np.float32)
+        if all(n in lookups['position'] for n in self.joint_names):
+            command = np.array([lookups['position'][n] for n in self.joint_names], np.float32)
         values = [v for _, v in updates] + ([] if command is None else [command])
         if not values or not all(np.isfinite(v).all() for v in values):
             return False
@@ -95,23 +114,44 @@ class ObservationBuilder:
         """Take a pose (of the one pose block, or ``topic``'s); False if not finite.
 
         ``position`` is ``(x, y, z)``, ``quaternion`` ``(x, y, z, w)``; a ``pose2d`` block
-        keeps ``x, y, yaw``, a ``point`` block ``x, y, z``.
+        keeps ``x, y, yaw``, a ``point`` block ``x, y, z``, a ``pose`` block ``x, y, z`` and
+        the first two columns of the rotation matrix.
         """
         i = (next(iter(self._pose_blocks.values()), None) if topic is None
              else self._pose_blocks.get(topic))
         values = (*position, *quaternion)
         if i is None or not all(math.isfinite(v) for v in values):
             return False
-        if self.blocks[i].kind == 'point':
+        kind = self.blocks[i].kind
+        if kind == 'point':
             self._values[i] = np.array(position[:3], np.float32)
         else:
             norm = math.sqrt(sum(q * q for q in quaternion))
             if not 0.5 < norm < 2.0:  # not a rotation (an all-zero quaternion has no yaw)
                 return False
-            yaw = wrap_angle(yaw_from_quaternion(*quaternion))
-            self._values[i] = np.array([position[0], position[1], yaw], np.float32)
+            if kind == 'pose':
+                columns = rotation_columns(*(q / norm for q in quaternion))
+                self._values[i] = np.array([*position[:3], *columns], np.float32)
+            else:
+                yaw = wrap_angle(yaw_from_quaternion(*quaternion))
+                self._values[i] = np.array([position[0], position[1], yaw], np.float32)
         self._times[i] = now
         return True
+
+    def update_vector(self, data: Sequence[float], now: float, topic: str) -> bool:
+        """Take a ``vector`` block's array; False if its length or a value is wrong."""
+        i = self._vector_blocks.get(topic)
+        if i is None or len(data) != len(self.blocks[i].names):
+            return False
+        value = np.asarray(data, np.float32)
+        if not np.isfinite(value).all():
+            return False
+        self._values[i], self._times[i] = value, now
+        return True
+
+    def names_on(self, topic: str) -> tuple[str, ...]:
+        """The observation entries ``topic`` fills."""
+        return tuple(n for b in self.blocks if b.topic == topic for n in b.names)
 
     def joints_on(self, topic: str) -> tuple[str, ...]:
         """The JointState names read from ``topic``."""

@@ -18,12 +18,13 @@ from rclpy.serialization import serialize_message
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 
+from lwd_ros.contract import get_contract
 from lwd_ros.data.bag_writer import BagRecorder, bag_qos
 from lwd_ros.data.bags import ROLE_TYPES, DemoTopics
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
 from lwd_ros.runtime.observation import quaternion_from_yaw
 
-TOPICS = DemoTopics()
+TOPICS = DemoTopics.for_contract(get_contract('pusht'))
 TICK = 10_000_000  # ns: 100 Hz physics/joint-state rate, 10 ticks per 10 Hz policy step
 T0 = 1_750_000_000 * 1_000_000_000
 
@@ -157,8 +158,8 @@ def write_plain_ros2_bag(scene: Scene, path: Path, topics: DemoTopics):
     """
     from mcap.writer import CompressionType, Writer
     path.mkdir()
-    rename = {DemoTopics().roles()[role]: topic for role, topic in topics.roles().items()}
-    types = {rename[t]: ty for t, ty in DemoTopics().types().items() if t in rename}
+    rename = {TOPICS.roles()[role]: topic for role, topic in topics.roles().items()}
+    types = {rename[t]: ty for t, ty in TOPICS.types().items() if t in rename}
     counts = {t: 0 for t in types}
     name = f'{path.name}_0.mcap'
     with open(path / name, 'wb') as f:

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """``lwd bag2dataset``: bags to the Minari dataset ``lwd train`` reads."""
 
+from dataclasses import replace
 import json
 
-from bag_scene import assert_episodes_match, make_scene, record, write_plain_ros2_bag
+from bag_scene import TOPICS, assert_episodes_match, make_scene, record, write_plain_ros2_bag
 import numpy as np
 import pytest
 
@@ -23,7 +24,7 @@ def test_bag2dataset_writes_the_dataset_lwd_train_reads(tmp_path, capsys):
     from lwd_ros.data.minari_io import load_episodes, read_metadata
     scene, plain = make_scene(), make_scene(tasks=('goal_left',), seed0=7, markers=False)
     record(scene, tmp_path / 'ours', storage='sqlite3')
-    write_plain_ros2_bag(plain, tmp_path / 'plain', DemoTopics(episode=''))
+    write_plain_ros2_bag(plain, tmp_path / 'plain', replace(TOPICS, episode=''))
     rc = main(['bag2dataset', str(tmp_path / 'ours'), str(tmp_path / 'plain'),
                '--out', str(tmp_path / 'ds'), '--json', str(tmp_path / 'out.json'),
                '--no-progress'])

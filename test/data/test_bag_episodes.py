@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from lwd_ros.config import load_config
+from lwd_ros.contract import get_contract
 from lwd_ros.data.bag_episodes import DemoStreams, Stream, streams_to_episodes
 from lwd_ros.data.bag_reader import ConvertConfig
 from lwd_ros.data.bag_writer import adapted_qos
@@ -38,7 +39,7 @@ def streams_of(scene: Scene) -> DemoStreams:
         t, stamp, values, labels = rows[row]
         return Stream.build(t, stamp, values, width,
                             labels if row in ('task', 'm') else (), dtype)
-    return DemoStreams(build('j', 2), build('p', 3), build('c', 2), build('task', 0),
+    return DemoStreams([build('j', 2), build('p', 3)], build('c', 2), build('task', 0),
                        build('m', 5, np.int64))
 
 
@@ -68,10 +69,9 @@ def test_intended_commands_are_the_actions_when_recorded():
     c = clean.command
     noisy = Stream(c.t, c.stamp, c.values + rng.normal(0, 0.02, c.values.shape))
     intended = Stream(c.t - 1_000, c.stamp, c.values)  # published just before the command
-    executed, _ = streams_to_episodes(DemoStreams(clean.joints, clean.pose, noisy, clean.task,
-                                                  clean.markers))
-    learned, _ = streams_to_episodes(DemoStreams(clean.joints, clean.pose, noisy, clean.task,
-                                                 clean.markers, intended))
+    executed, _ = streams_to_episodes(DemoStreams(clean.obs, noisy, clean.task, clean.markers))
+    learned, _ = streams_to_episodes(DemoStreams(clean.obs, noisy, clean.task, clean.markers,
+                                                 intended))
     assert len(learned) == len(executed) == 2
     for e, want in zip(learned, scene.episodes):
         np.testing.assert_allclose(e.actions, want['act'], atol=1e-9)
@@ -123,9 +123,12 @@ def test_convert_config_from_yaml_and_validation(tmp_path):
                     '  episode: ""\njoint_names: [x, y]\n')
     cfg = load_config(ConvertConfig, path)
     assert cfg.rate == 5.0 and cfg.topics.object_pose == '/mocap/pose'
-    assert cfg.topics.roles().keys() == {'joint_states', 'object_pose', 'command', 'task',
-                                         'intended'}
+    layout = cfg.topics.resolve(get_contract('pusht'))  # unnamed roles: the contract's
+    assert layout.observation == ('/joint_states', '/mocap/pose')
+    assert layout.roles['command'] == '/forward_position_controller/commands'
+    assert layout.roles['episode'] == '/pusht/episode'
     assert cfg.joint_names == ('x', 'y')
-    for bad in ({'rate': 0}, {'grid': 'random'}, {'joint_names': ['x']}):
+    for bad in ({'rate': 0}, {'grid': 'random'}, {'joint_names': ['x']},
+                {'actions': 'guess'}):
         with pytest.raises(ValueError):
             ConvertConfig(**bad)

@@ -6,16 +6,21 @@ from conftest import REPO
 import pytest
 
 from lwd_ros.cli import main as lwd_main
-from lwd_ros.data.bags import DemoTopics, layout_problem
+from lwd_ros.contract import get_contract, shipped_robots
+from lwd_ros.data.bags import DemoTopics
 from lwd_ros.envs import DEFAULT_ENV, env_hook, get_spec, specs
 from lwd_ros.ros.graphs import graphs
 
 
 def test_every_env_package_is_registered_by_its_spec():
+    # No list of envs here: adding a sim package must keep this test green.
     packages = {p.parent.name for p in (REPO / 'lwd_ros' / 'envs').glob('*/spec.py')}
-    assert packages == {'pusht', 'mt10', 'toy'} and packages <= set(specs())
+    assert DEFAULT_ENV in packages and packages <= set(specs())
     for name in packages:
-        assert get_spec(name).name == name
+        spec = get_spec(name)
+        assert spec.name == name and spec.contract is get_contract(spec.robot or name)
+        assert spec.obs_names == spec.contract.obs_names  # a sim answers for its robot
+    assert packages <= set(shipped_robots())
     assert get_spec(get_spec('mt10').gym_id) is get_spec('mt10')
     assert get_spec().name == DEFAULT_ENV
 
@@ -46,15 +51,15 @@ def test_every_graph_drives_a_registered_env_on_its_topics():
         assert model == spec.model and (REPO / model).is_dir()
 
 
-def test_bag_topics_follow_the_spec_and_refuse_what_a_bag_cannot_hold():
-    pusht = DemoTopics.for_env(get_spec('pusht'))
+def test_bag_topics_follow_every_contract():
+    pusht = DemoTopics.for_contract(get_contract('pusht'))
     assert (pusht.object_pose, pusht.episode) == ('/pusht/object_pose', '/pusht/episode')
-    assert DemoTopics() == DemoTopics.for_env(get_spec(DEFAULT_ENV))
-    assert layout_problem(get_spec('pusht')) is None
-    problem = layout_problem(get_spec('mt10'))
-    assert 'point' in problem and 'TwistStamped' in problem
-    with pytest.raises(ValueError, match='demonstration bags hold'):
-        DemoTopics.for_env(get_spec('mt10'))
+    # MT10 (three points, a gripper joint, a servo twist and a gripper command) fits too
+    layout = DemoTopics().resolve(get_contract('mt10'))
+    assert layout.observation == ('/ee_pose', '/joint_states', '/mt10/object_pose',
+                                  '/mt10/goal')
+    assert layout.types['/servo_node/delta_twist_cmds'] == 'geometry_msgs/msg/TwistStamped'
+    assert layout.roles['command_aux'] == '/gripper_controller/commands'
 
 
 def test_eval_draws_videos_through_the_env_render_module(tmp_path):

@@ -221,6 +221,7 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos, capsys):
     fake = types.ModuleType('lwd_ros.data.minari_io')
     fake.load_episodes = lambda path: demos
     fake.load_training_set = lambda paths: (demos, {})
+    fake.dataset_contract = lambda paths: None  # a dataset from before contracts
     monkeypatch.setitem(sys.modules, 'lwd_ros.data.minari_io', fake)
     out = tmp_path / 'run'
     assert lwd_main(['train', '--config', 'config/train/toy.yaml', '--out', str(out),

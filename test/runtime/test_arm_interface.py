@@ -8,8 +8,8 @@ Also the once-per-episode schedule of a model trained on whole demonstrations.
 import numpy as np
 import pytest
 
+from lwd_ros.contract import CommandSpec
 from lwd_ros.envs.mt10.spec import MT10
-from lwd_ros.envs.spec import CommandSpec
 from lwd_ros.msg import PolicyWeights
 from lwd_ros.runtime.controller import ControllerConfig, Mode, PolicyController
 from lwd_ros.runtime.mlp import num_params

@@ -165,7 +165,7 @@ def test_limits_default_to_the_env_spec_and_can_be_narrowed():
     c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(0.5), 0.0)
     c.offer_policy(_msg(1, bias=(5.0, -5.0)), 0.0)
     np.testing.assert_allclose(c.tick(0.01)[0], [0.5, 0.01])
-    with pytest.raises(ValueError, match='unknown env'):
+    with pytest.raises(ValueError, match='unknown robot'):
         ControllerConfig(env='nope')
 
 

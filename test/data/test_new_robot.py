@@ -1,0 +1,192 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""A robot lwd_ros has never seen: one YAML file and a bag, zero lines of Python.
+
+The test writes a contract for a 3-joint arm (positions and velocities on JointState, a
+target on PointStamped, a tool pose on PoseStamped, a constant vector, joint_trajectory_
+controller commands), then a bag as ``ros2 bag record`` of those topics would hold it: no
+episode markers, no lwd_ros metadata, episodes told apart by resets and task switches. It
+goes through ``lwd bag2dataset --robot``, ``lwd train`` (tiny) and into the controller, which
+must accept the generated policy and command finite joint targets within the limits.
+"""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from rclpy.serialization import serialize_message
+import yaml
+
+from lwd_ros.cli import main as lwd_main
+from lwd_ros.contract import ContractError, load_contract
+from lwd_ros.data.bag_writer import BagRecorder
+from lwd_ros.data.minari_io import load_episodes, read_metadata
+
+JOINTS = ('shoulder', 'elbow', 'wrist')
+TASKS = {"reach_left": np.array([0.6, -0.5, 0.4]), "reach_right": np.array([-0.6, 0.5, -0.4])}
+RATE = 10.0
+STEPS = 30
+CONTRACT = {
+    'name': 'lab_arm',
+    'policy_rate': RATE,
+    'control_rate': 100.0,
+    'tasks': list(TASKS),
+    'success': 'joints within 0.05 rad of the target configuration',
+    'observation': [
+        {'kind': 'joints', 'topic': 'arm/joint_states', 'joints': list(JOINTS)},
+        {'kind': 'joints', 'topic': 'arm/joint_states', 'joints': list(JOINTS),
+         'field': 'velocity'},
+        {'kind': 'point', 'topic': 'target', 'prefix': 'target'},
+        {'kind': 'pose', 'topic': 'tool_pose', 'prefix': 'tool'},
+        {'kind': 'vector', 'topic': 'gripper/temperature', 'names': ['temp'],
+         'units': ['degC']},
+    ],
+    'resolution': {'degC': 0.5},
+    'command': {'topic': 'arm_controller/joint_trajectory',
+                'msg_type': 'trajectory_msgs/msg/JointTrajectory', 'interface': 'position',
+                'joints': list(JOINTS), 'low': [-1.5] * 3, 'high': [1.5] * 3},
+}
+
+
+def _stamp(msg, t_ns):
+    msg.header.stamp.sec, msg.header.stamp.nanosec = divmod(t_ns, 1_000_000_000)
+    return msg
+
+
+def write_demonstrations(path, episodes_per_task=6, seed=0):
+    """A plain recording: the arm moves each joint 30 % of the way to a target-dependent goal."""
+    from geometry_msgs.msg import PointStamped, PoseStamped
+    from sensor_msgs.msg import JointState
+    from std_msgs.msg import Float64MultiArray
+    from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
+
+    from lwd_ros.msg import TaskSwitch
+
+    rng = np.random.default_rng(seed)
+    rec = BagRecorder(path)  # no custom_data: a bag as `ros2 bag record` writes it
+    types = {'/arm/joint_states': 'sensor_msgs/msg/JointState',
+             '/target': 'geometry_msgs/msg/PointStamped',
+             '/tool_pose': 'geometry_msgs/msg/PoseStamped',
+             '/gripper/temperature': 'std_msgs/msg/Float64MultiArray',
+             '/arm_controller/joint_trajectory': 'trajectory_msgs/msg/JointTrajectory',
+             '/lwd/task': 'lwd_ros/msg/TaskSwitch'}
+    for topic, msgtype in types.items():
+        rec.add_topic(topic, msgtype)
+    t = 1_000_000_000
+    dt = int(1e9 / RATE)
+    for k in range(episodes_per_task * len(TASKS)):
+        task = list(TASKS)[k % len(TASKS)]
+        target = rng.uniform(-0.2, 0.2, 3)
+        goal = TASKS[task] + target
+        q = np.zeros(3)
+        rec.write('/lwd/task', t, serialize_message(_stamp(TaskSwitch(task=task), t)))
+        t += dt // 2
+        for step in range(STEPS):
+            cmd = np.clip(q + 0.3 * (goal - q), -1.5, 1.5)
+            velocity = (cmd - q) * RATE if step else np.zeros(3)
+            js = _stamp(JointState(name=list(JOINTS), position=q.tolist(),
+                                   velocity=velocity.tolist(), effort=[0.0] * 3), t)
+            rec.write('/arm/joint_states', t, serialize_message(js))
+            point = _stamp(PointStamped(), t)
+            point.point.x, point.point.y, point.point.z = target.tolist()
+            rec.write('/target', t + 1000, serialize_message(point))
+            pose = _stamp(PoseStamped(), t)
+            pose.pose.position.x, pose.pose.position.y = 0.3 * math.cos(q[0]), 0.3 * math.sin(q[0])
+            o = pose.pose.orientation
+            o.z, o.w = math.sin(q[0] / 2), math.cos(q[0] / 2)
+            rec.write('/tool_pose', t + 2000, serialize_message(pose))
+            # A sensor that read the same in every demonstration: a constant feature.
+            rec.write('/gripper/temperature', t + 3000,
+                      serialize_message(Float64MultiArray(data=[35.0])))
+            traj = JointTrajectory(joint_names=list(reversed(JOINTS)))  # any order is fine
+            traj.points = [JointTrajectoryPoint(positions=cmd[::-1].tolist())]
+            rec.write('/arm_controller/joint_trajectory', t + 5_000_000, serialize_message(traj))
+            q = cmd
+            t += dt
+        t += 2 * dt  # the arm is homed between episodes: a reset jump, then a new task
+    rec.close()
+
+
+def test_contract_errors_name_the_key(tmp_path):
+    bad = dict(CONTRACT, command=dict(CONTRACT['command'], low=[-1.5] * 2))
+    (tmp_path / 'bad.yaml').write_text(yaml.safe_dump(bad))
+    with pytest.raises(ContractError, match=r'bad.yaml: command.low: .*one entry per joint'):
+        load_contract(str(tmp_path / 'bad.yaml'))
+    typo = dict(CONTRACT, observaton=[])
+    (tmp_path / 'typo.yaml').write_text(yaml.safe_dump(typo))
+    with pytest.raises(ContractError, match=r"unknown keys \['observaton'\]"):
+        load_contract(str(tmp_path / 'typo.yaml'))
+    kind = dict(CONTRACT, observation=[{'kind': 'lidar', 'topic': 'scan', 'names': ['r']}])
+    (tmp_path / 'kind.yaml').write_text(yaml.safe_dump(kind))
+    with pytest.raises(ContractError, match=r"observation\[0\].*kind 'lidar'"):
+        load_contract(str(tmp_path / 'kind.yaml'))
+
+
+def test_a_new_robot_goes_from_yaml_and_bag_to_a_running_policy(tmp_path, caplog):
+    robot = tmp_path / 'lab_arm.yaml'
+    robot.write_text(yaml.safe_dump(CONTRACT, sort_keys=False))
+    contract = load_contract(str(robot))
+    assert contract.obs_names[:6] == (*JOINTS, *(f'{j}_vel' for j in JOINTS))
+    assert len(contract.obs_names) == 6 + 3 + 9 + 1
+    write_demonstrations(tmp_path / 'bag')
+
+    # bag -> dataset, with no simulator anywhere
+    out = tmp_path / 'ds'
+    # --reset-jump: this arm moves up to 0.3 rad a step; homing jumps >= 0.8 rad
+    assert lwd_main(['bag2dataset', str(tmp_path / 'bag'), '--robot', str(robot), '--out',
+                     str(out), '--reset-jump', '0.4', '--no-progress',
+                     '--json', str(tmp_path / 'b.json')]) == 0
+    summary = json.loads((tmp_path / 'b.json').read_text())
+    assert summary['episodes'] == 12 and summary['tasks'] == {'reach_left': 6, 'reach_right': 6}
+    episodes = load_episodes(out)
+    assert read_metadata(out)['lwd_ros']['robot']['name'] == 'lab_arm'
+    ep = episodes[0]
+    assert ep.observations.shape[1] == 19 and ep.actions.shape[1] == 3
+    # actions are the trajectory points in contract order, one step after the state
+    # no end marker: the episode runs until the homing jump (the arm rests at its goal)
+    assert STEPS - 1 <= len(ep) <= STEPS + 2 and ep.task == 'reach_left'
+    np.testing.assert_allclose(ep.observations[0, :3], 0.0)  # from home
+    np.testing.assert_allclose(ep.actions[0], 0.3 * ep.actions[-1], atol=0.01)
+    np.testing.assert_allclose(ep.observations[1:STEPS, :3], ep.actions[:STEPS - 1], atol=1e-6)
+    # the tool pose arrives as a continuous rotation: its columns are unit vectors
+    cols = ep.observations[:, 12:18]
+    np.testing.assert_allclose(np.linalg.norm(cols[:, :3], axis=1), 1.0, atol=1e-5)
+
+    # dataset -> checkpoint; the constant temperature is floored at the contract's 0.5 degC
+    ckpt = tmp_path / 'ckpt'
+    with caplog.at_level('WARNING'):
+        assert lwd_main(['train', '--config', 'config/train/toy.yaml', '--dataset', str(out),
+                         '--out', str(ckpt), '--no-progress', 'data.env=""',
+                         'train.vae_steps=150', 'train.diffusion_steps=150',
+                         'train.val_every=150', 'train.ckpt_every=150']) == 0
+    assert 'temp (std 0, floored to 0.5)' in caplog.text
+    meta = json.loads((ckpt / 'meta.json').read_text())
+    assert meta['robot']['name'] == 'lab_arm' and meta['stats']['obs_std'][-1] == 0.5
+
+    # checkpoint -> the controller of this robot, fed as its topics would feed it
+    from lwd_ros.msg import PolicyWeights
+    from lwd_ros.runtime.controller import ControllerConfig, Mode, PolicyController
+    from lwd_ros.runtime.loader import load_generator
+    from lwd_ros.runtime.policy_msg import fill_policy_msg
+
+    gen = load_generator(ckpt)
+    controller = PolicyController(ControllerConfig(env=str(robot)))
+    q = np.array([0.1, -0.1, 0.05])
+    obs = controller.obs
+    assert obs.update_joints(list(JOINTS), q, 0.0, 'arm/joint_states', velocities=[0.0] * 3)
+    assert obs.update_pose((0.1, 0.0, 0.05), (0, 0, 0, 1), 0.0, 'target')
+    assert obs.update_pose((0.3, 0.0, 0.0), (0, 0, 0, 1), 0.0, 'tool_pose')
+    assert obs.update_vector([35.2], 0.0, 'gripper/temperature')  # 0.2 degC off: no blow-up
+    policy = gen.generate(obs.observation()[None], 'reach_left', np.random.default_rng(0))
+    msg = fill_policy_msg(PolicyWeights(), layer_sizes=policy.layer_sizes,
+                          weights=policy.weights, activation=policy.activation,
+                          task='reach_left', generation=1, generator_id='g',
+                          obs_names=gen.feature_names, action_names=contract.action_names)
+    controller.offer_policy(msg, 0.0)
+    command, mode = controller.tick(0.01)
+    assert mode is Mode.RUN and np.isfinite(command).all()
+    assert np.all(command >= -1.5) and np.all(command <= 1.5)
+    # it learnt to move towards the left goal, not somewhere arbitrary
+    assert np.linalg.norm(command - (TASKS['reach_left'] + [0.1, 0.0, 0.05])) < \
+        np.linalg.norm(q - (TASKS['reach_left'] + [0.1, 0.0, 0.05]))
