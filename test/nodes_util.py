@@ -9,8 +9,13 @@ import time
 from conftest import REPO
 
 
-def spawn(executable, env, name=None, files=('lwd.yaml', 'pusht_sim.yaml'), **params):
-    """Start ``lwd_ros.nodes.<executable>`` with ``config/ros`` files and ``-p`` parameters."""
+def spawn(executable, env, name=None, files=('lwd.yaml', 'pusht_sim.yaml'), params=None,
+          **kwargs):
+    """Start ``lwd_ros.nodes.<executable>`` with ``config/ros`` files and ``-p`` parameters.
+
+    ``params`` holds parameters whose names clash with these arguments (``env``).
+    """
+    params = {**(params or {}), **kwargs}
     cmd = [sys.executable, '-m', f'lwd_ros.nodes.{executable}', '--ros-args',
            '-r', f'__node:={name or executable}',
            *[a for f in files

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 import datetime
 import logging
+import os
 from pathlib import Path
 import threading
 
@@ -108,6 +109,16 @@ class RecordingStats:
     @property
     def total(self) -> int:
         return sum(self.messages.values())
+
+
+def _name_distro(metadata: Path) -> None:
+    """Say which ROS distro wrote the bag, as ``ros2 bag record`` does (rosbags writes its name).
+
+    ``ROS_DISTRO`` where a distro is sourced, else the distro of the message wheels (Kilted).
+    """
+    text = metadata.read_text()
+    distro = os.environ.get('ROS_DISTRO') or 'kilted'
+    metadata.write_text(text.replace('ros_distro: rosbags', f'ros_distro: {distro}'))
 
 
 class BagRecorder:
@@ -203,6 +214,7 @@ class BagRecorder:
                 writer = self._writer
                 duration = max(0, writer.max_timestamp - writer.min_timestamp) * 1e-9
                 writer.close()
+                _name_distro(self.path / 'metadata.yaml')
                 size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
                 self._stats = RecordingStats(self.path, self.storage, counts, size, duration)
             return self._stats

@@ -42,6 +42,7 @@ class LwdController(Node):
         self.monitor = RateMonitor(1.0 / rate)
         self._mode = None
         self._last_reject = ''
+        self._out_of_range = 0  # core.out_of_range at the last diagnostics
 
         self.commands = CommandPublisher(self, spec.command, period=1.0 / spec.policy_rate)
         self.diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
@@ -89,6 +90,9 @@ class LwdController(Node):
         now = time.monotonic()
         stats = self.monitor.stats()
         active = self.core.active
+        outside = (self.core.outside_training(self.core.last_obs)
+                   if self.core.out_of_range > self._out_of_range else ())
+        self._out_of_range = self.core.out_of_range
         values = {**{k: f'{v:.4g}' for k, v in stats.items()},
                   'mode': self._mode.value if self._mode else 'starting',
                   'policy_generation': str(active.generation if active else 0),
@@ -99,12 +103,15 @@ class LwdController(Node):
                   'policy_expired': str(active is not None and now > active.expires_at),
                   'nonfinite_actions': str(self.core.faults),
                   'inputs_dropped': str(self.bad_inputs),
+                  'ticks_outside_training_range': str(self.core.out_of_range),
+                  'outside_training_range': ' '.join(outside),
                   'last_rejection': self._last_reject}
-        ok = self._mode is Mode.RUN
+        ok = self._mode is Mode.RUN and not outside
         status = DiagnosticStatus(
             level=DiagnosticStatus.OK if ok else DiagnosticStatus.WARN,
             name=self.get_fully_qualified_name().lstrip('/'), hardware_id='lwd_ros',
-            message=f'{stats["rate_hz"]:.1f} Hz, mode {values["mode"]}',
+            message=f'{stats["rate_hz"]:.1f} Hz, mode {values["mode"]}'
+            + (f', inputs outside the training range: {" ".join(outside)}' if outside else ''),
             values=[KeyValue(key=k, value=v) for k, v in values.items()])
         msg = DiagnosticArray(status=[status])
         msg.header.stamp = self.get_clock().now().to_msg()

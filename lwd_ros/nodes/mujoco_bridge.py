@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: Apache-2.0
 """mujoco_bridge: an env's MuJoCo sim behind the topics its real robot would use.
 
-Parameters  ``env`` (an env spec name, ``lwd_ros.envs.specs()``), then the parameters of that
-            env's bridge (``EnvSpec.bridge``; ``lwd_ros/envs/<env>/ros_bridge.py`` documents its
-            topics, services and parameters)
+Parameters  ``env`` (a sim plugin's name, ``lwd_ros.envs.specs()``), then the parameters of
+            its bridge: the shared one (``lwd_ros.ros.gym_bridge``, topics from the robot
+            contract, parameters ``lwd_ros.envs.runner.SimBridgeConfig``) or, where the
+            plugin names one (``EnvSpec.bridge``), its own.
 
-One executable for every env: the spec names the class that owns the sim, its publishers
-and its timer; this node only picks it. Swap the node for ros2_control hardware on the same
-topics and the rest of the graph does not notice.
+One executable for every sim: the shared bridge reads everything off the contract; a plugin
+only brings a bridge for what the contract cannot say. This node only picks it. Swap the
+node for ros2_control hardware on the same topics and the rest of the graph does not notice.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node
 
 from lwd_ros.envs import DEFAULT_ENV, env_hook, get_spec
+from lwd_ros.ros.gym_bridge import GymBridge
 from lwd_ros.ros.spin import run_node
 
 
@@ -28,7 +30,9 @@ class MujocoBridge(Node):
         super().__init__('mujoco_bridge', **node_options)  # namespace, overrides: fleet_host
         env = self.declare_parameter('env', DEFAULT_ENV, ParameterDescriptor(
             description='env spec of the simulated robot', read_only=True)).value
-        self.sim = env_hook(get_spec(env), 'bridge')(self)
+        spec = get_spec(env)
+        # A sim plugin with its own bridge runs it; any other runs the shared one.
+        self.sim = env_hook(spec, 'bridge')(self) if spec.bridge else GymBridge(self, spec)
 
     def destroy_node(self) -> None:
         self.sim.close()

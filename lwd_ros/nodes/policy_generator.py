@@ -174,7 +174,8 @@ class PolicyGeneratorNode(Node):
                 activation=gen.activation, task=gen.task, generation=slot.generation,
                 generator_id=self.generator_id, obs_names=self.generator.feature_names,
                 action_names=self.spec.action_names, latent=gen.latent,
-                valid_for_steps=self.horizon, latency_ms=gen.latency_s * 1e3)
+                valid_for_steps=self.horizon, latency_ms=gen.latency_s * 1e3,
+                obs_low=self.generator.meta.obs_low, obs_high=self.generator.meta.obs_high)
             msg.header.stamp = stamp
             slot.pub.publish(msg)
 

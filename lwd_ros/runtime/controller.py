@@ -122,6 +122,13 @@ class ActivePolicy:
     task: str
     received_at: float
     expires_at: float = float('inf')
+    low: np.ndarray | None = None  # raw observations the policy was trained on, widened
+    high: np.ndarray | None = None  # by RANGE_MARGIN; None: unknown
+
+
+# How far past the training range an input may go before it is reported: a tenth of the
+# range plus the contract's resolution (a sensor's own noise is not news).
+RANGE_MARGIN = 0.1
 
 
 class PolicyController:
@@ -141,6 +148,8 @@ class PolicyController:
         self.rejected = 0
         self.swaps = 0
         self.faults = 0
+        self.out_of_range = 0  # ticks whose observation left the training range
+        self.last_obs: np.ndarray | None = None  # the latest such observation
 
     @property
     def active(self) -> ActivePolicy | None:
@@ -174,10 +183,28 @@ class PolicyController:
         valid = int(msg.valid_for_steps)
         expires = (now + self.config.expiry_factor * valid / self.spec.policy_rate
                    if valid > 0 else float('inf'))
+        low, high = self._training_range(msg)
         self._active = ActivePolicy(policy, int(msg.generation), msg.generator_id, msg.task,
-                                    now, expires)
+                                    now, expires, low, high)
         self.swaps += 1
         return self._active
+
+    def _training_range(self, msg: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
+        low = np.frombuffer(msg.obs_low, np.float32) if len(msg.obs_low) else None
+        high = np.frombuffer(msg.obs_high, np.float32) if len(msg.obs_high) else None
+        n = len(self.spec.obs_names)
+        if low is None or high is None or len(low) != n or len(high) != n:
+            return None, None
+        pad = RANGE_MARGIN * (high - low) + np.asarray(self.spec.obs_resolution())
+        return low - pad, high + pad
+
+    def outside_training(self, obs: np.ndarray) -> tuple[str, ...]:
+        """Observation entries outside the active policy's training range (widened)."""
+        active = self._active
+        if active is None or active.low is None:
+            return ()
+        bad = (obs < active.low) | (obs > active.high)
+        return tuple(n for n, b in zip(self.spec.obs_names, bad) if b) if bad.any() else ()
 
     def _check_forward_time(self, policy: MlpPolicy, runs: int = 5) -> None:
         obs = self.obs.observation()
@@ -227,6 +254,9 @@ class PolicyController:
             if self.config.on_expired == 'hold':
                 return self._hold(True), Mode.STALE
             mode = Mode.EXPIRED
+        if active.low is not None and ((obs < active.low) | (obs > active.high)).any():
+            self.out_of_range += 1  # still run: the diagnostics name the entries
+            self.last_obs = obs
         with np.errstate(all='ignore'):  # overflow to inf is caught below, not warned
             action = active.policy.act(obs)
         if not np.isfinite(action).all():

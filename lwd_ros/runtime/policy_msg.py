@@ -32,7 +32,8 @@ def fill_policy_msg(msg: Any, *, layer_sizes: Sequence[int], weights: np.ndarray
                     activation: str, task: str, generation: int, generator_id: str = '',
                     obs_names: Sequence[str] = (), action_names: Sequence[str] = (),
                     latent: np.ndarray | None = None, valid_for_steps: int = 0,
-                    latency_ms: float = 0.0) -> Any:
+                    latency_ms: float = 0.0, obs_low: Sequence[float] = (),
+                    obs_high: Sequence[float] = ()) -> Any:
     """Fill a ``lwd_ros.msg.PolicyWeights`` (header stamp is the caller's job)."""
     msg.task = task
     msg.generation = int(generation)
@@ -45,6 +46,8 @@ def fill_policy_msg(msg: Any, *, layer_sizes: Sequence[int], weights: np.ndarray
     msg.latent = float32_field(np.zeros(0) if latent is None else latent)
     msg.valid_for_steps = int(valid_for_steps)
     msg.generation_latency_ms = float(latency_ms)
+    msg.obs_low = float32_field(np.asarray(obs_low, np.float32))
+    msg.obs_high = float32_field(np.asarray(obs_high, np.float32))
     return msg
 
 

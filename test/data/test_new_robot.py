@@ -130,6 +130,8 @@ def test_a_new_robot_goes_from_yaml_and_bag_to_a_running_policy(tmp_path, caplog
     assert contract.obs_names[:6] == (*JOINTS, *(f'{j}_vel' for j in JOINTS))
     assert len(contract.obs_names) == 6 + 3 + 9 + 1
     write_demonstrations(tmp_path / 'bag')
+    # `ros2 bag info` shows who wrote it: a distro, as `ros2 bag record` says
+    assert 'ros_distro: kilted' in (tmp_path / 'bag' / 'metadata.yaml').read_text()
 
     # bag -> dataset, with no simulator anywhere
     out = tmp_path / 'ds'

@@ -14,8 +14,8 @@ pytest.importorskip('metaworld')
 
 from lwd_ros.envs.mt10.env import RAW_INDEX, MT10Env  # noqa: E402
 from lwd_ros.envs.mt10.expert import run_episode  # noqa: E402
-from lwd_ros.envs.mt10.runner import Mt10BridgeConfig, Mt10Runner  # noqa: E402
 from lwd_ros.envs.mt10.spec import MT10, TASKS  # noqa: E402
+from lwd_ros.envs.runner import SimBridgeConfig, SimRunner  # noqa: E402
 
 
 @pytest.fixture(scope='module')
@@ -85,8 +85,12 @@ def test_collect_writes_a_labelled_dataset(tmp_path):
     assert report['per_task']['reach-v3']['expert_success_rate'] == 1.0
 
 
+def _runner(**cfg):  # the shared bridge's runner: MT10 brings no bridge code
+    return SimRunner(SimBridgeConfig(**cfg), MT10.contract, make_env('mt10'))
+
+
 def test_runner_takes_twist_and_gripper_parts_and_refuses_nan():
-    runner = Mt10Runner(Mt10BridgeConfig(task='reach-v3', seed=2))
+    runner = _runner(task='reach-v3', seed=2)
     runner.reset()
     assert runner.waiting
     assert runner.command(slice(0, 3), [2.0, 0.0, -0.5]) is None
@@ -94,24 +98,23 @@ def test_runner_takes_twist_and_gripper_parts_and_refuses_nan():
     np.testing.assert_array_equal(runner.action, [1.0, 0.0, -0.5, 1.0])  # clipped to [-1, 1]
     assert 'non-finite' in runner.command(slice(0, 3), [np.nan, 0.0, 0.0])
     assert 'values for joints' in runner.command(slice(0, 3), [0.0])
-    hand = runner.points()['ee_pose'].copy()
+    hand = runner.blocks()[0].copy()  # the contract's first block: ee_pose
     runner.step()
-    assert runner.points()['ee_pose'][0] > hand[0]  # +x command moved the hand along +x
-    names, positions = runner.joint_positions()
-    assert names[-1] == 'gripper' and len(names) == len(positions) == 10
+    assert runner.blocks()[0][0] > hand[0]  # +x command moved the hand along +x
+    assert runner.blocks()[1].shape == (1,)  # the gripper opening, alone on joint_states
 
 
 def test_runner_task_switch_starts_that_tasks_scene():
-    runner = Mt10Runner(Mt10BridgeConfig(task='reach-v3', seed=20))
+    runner = _runner(task='reach-v3', seed=20)
     first = runner.reset()
     switched = runner.set_task('drawer-open-v3')
     assert (first.episode, first.seed) == (1, 20)
     assert (switched.episode, switched.seed, switched.task) == (2, 21, 'drawer-open-v3')
-    assert runner.env.task == 'drawer-open-v3' and switched.step == 0
+    assert runner.env.unwrapped.task == 'drawer-open-v3' and switched.step == 0
 
 
 def test_runner_stops_the_arm_when_commands_go_stale():
-    runner = Mt10Runner(Mt10BridgeConfig(task='reach-v3', seed=2, command_timeout=0.05))
+    runner = _runner(task='reach-v3', seed=2, command_timeout=0.05)
     runner.reset()
     runner.command(slice(0, 4), [1.0, 0.0, 0.0, 0.0])
     for _ in range(6):  # 75 ms of sim time: past the timeout
@@ -119,7 +122,7 @@ def test_runner_stops_the_arm_when_commands_go_stale():
     assert runner.stale
     for _ in range(10):  # the hand trails its mocap target by a few steps
         runner.step()
-    before = runner.points()['ee_pose'].copy()
+    before = runner.blocks()[0].copy()
     for _ in range(5):
         runner.step()
-    assert abs(runner.points()['ee_pose'][0] - before[0]) < 2e-3
+    assert abs(runner.blocks()[0][0] - before[0]) < 2e-3

@@ -254,6 +254,7 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos):
     fake = types.ModuleType('lwd_ros.data.minari_io')
     fake.load_episodes = lambda path: demos
     fake.load_training_set = lambda paths: (demos, {})
+    fake.dataset_contract = lambda paths: None
     monkeypatch.setitem(sys.modules, 'lwd_ros.data.minari_io', fake)
     out = tmp_path / 'run'
     assert lwd_main(['train', '--config', 'config/train/pusht_dp.yaml', '--out', str(out),

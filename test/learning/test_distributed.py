@@ -31,6 +31,7 @@ from lwd_ros.evaluation.toy import toy_demonstrations
 fake = types.ModuleType('lwd_ros.data.minari_io')
 fake.load_episodes = lambda path: toy_demonstrations({NUM_DEMOS}, seed=0)
 fake.load_training_set = lambda paths: (fake.load_episodes(paths[0]), {{}})
+fake.dataset_contract = lambda paths: None
 sys.modules['lwd_ros.data.minari_io'] = fake
 from lwd_ros.cli import main
 sys.exit(main(sys.argv[1:]))
@@ -82,6 +83,7 @@ def _one_process(monkeypatch, out, overrides) -> None:
     fake = types.ModuleType('lwd_ros.data.minari_io')
     fake.load_episodes = lambda path: toy_demonstrations(NUM_DEMOS, seed=0)
     fake.load_training_set = lambda paths: (fake.load_episodes(paths[0]), {})
+    fake.dataset_contract = lambda paths: None
     monkeypatch.setitem(sys.modules, 'lwd_ros.data.minari_io', fake)
     assert lwd_main([*TRAIN, '--out', str(out), *overrides]) == 0
 

@@ -189,3 +189,41 @@ def test_policies_over_the_compute_budget_are_refused():
     with pytest.raises(InvalidPolicy, match='forward takes'):
         slow.offer_policy(_msg(1), 0.0)  # 10 ns at 1 MHz: no MLP is that fast
     assert c.rejected == 1 and slow.rejected == 1
+
+
+def test_inputs_outside_the_training_range_are_counted_and_named():
+    c = _fed_controller()  # agent (0.1, 0.2), block (0.25, 0.3, yaw 0.5)
+    msg = _msg(1)
+    fill_policy_msg(msg, layer_sizes=LAYERS, weights=np.frombuffer(msg.weights, np.float32),
+                    activation='relu', task='classic', generation=1, generator_id='g1',
+                    obs_low=[0.0, 0.0, 0.2, 0.2, 0.0], obs_high=[0.5, 0.5, 0.4, 0.4, 6.28])
+    c.offer_policy(msg, 0.0)
+    assert c.tick(0.01)[1] is Mode.RUN and c.out_of_range == 0
+    # 0.45 is past 0.4 + 10 % of the 0.2 range + 1 mm: reported, and the policy still runs
+    c.obs.update_pose((0.45, 0.3, 0.0), quaternion_from_yaw(0.5), 0.02)
+    command, mode = c.tick(0.03)
+    assert mode is Mode.RUN and command is not None and c.out_of_range == 1
+    assert c.outside_training(c.last_obs) == ('block_x',)
+    c.obs.update_pose((0.42, 0.3, 0.0), quaternion_from_yaw(0.5), 0.04)  # inside the margin
+    c.tick(0.05)
+    assert c.out_of_range == 1
+
+
+def test_hold_is_zero_for_velocity_and_effort_interfaces(tmp_path):
+    import yaml
+
+    from lwd_ros.contract import get_contract
+    data = get_contract('pusht').to_dict()
+    for interface, unit in (('velocity', 'm/s'), ('effort', 'N')):
+        data['command'] = dict(data['command'], interface=interface, units=[unit, unit],
+                               low=[-1.0, -1.0], high=[1.0, 1.0])
+        path = tmp_path / f'{interface}.yaml'
+        path.write_text(yaml.safe_dump(data))
+        c = PolicyController(ControllerConfig(env=str(path), obs_timeout=0.1))
+        c.obs.update_joints(['gantry_x', 'gantry_y'], [0.1, 0.2], 0.0)
+        c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(0.5), 0.0)
+        c.offer_policy(_msg(1, bias=(0.7, -0.7)), 0.0)
+        np.testing.assert_allclose(c.tick(0.01)[0], [0.7, -0.7], rtol=1e-6)
+        command, mode = c.tick(0.5)  # inputs silent: stop, do not hold a position
+        assert mode is Mode.STALE
+        np.testing.assert_array_equal(command, [0.0, 0.0])

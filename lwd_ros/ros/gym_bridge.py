@@ -1,0 +1,212 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""The shared sim bridge: any gymnasium env behind its robot contract's topics.
+
+Run by the ``mujoco_bridge`` node for every sim plugin that brings no bridge of its own.
+What it publishes and takes is read off the contract, so it is exactly what the robot's
+drivers would publish and take:
+
+Publishes   each observation block's topic: ``sensor_msgs/JointState`` (every joints block
+            of a topic in one message: positions, velocities, efforts), ``PoseStamped``
+            (pose2d: yaw about z; pose: position + rotation), ``PointStamped`` or a pose's
+            position, ``std_msgs/Float64MultiArray``; the contract's episode topic
+            (``lwd_ros/EpisodeStatus``, one per policy step); ``/clock`` (if enabled)
+Subscribes  the contract's command topic(s) (``lwd_ros.ros.commands``), ``lwd/task``
+            (``lwd_ros/TaskSwitch``, latched: a new episode of that task at once)
+Services    the contract's reset service (``lwd_ros/ResetEpisode``)
+Parameters  ``env`` and the fields of ``lwd_ros.envs.runner.SimBridgeConfig``
+
+The episode protocol (markers, pause until the first command, hold semantics) is written
+once, in ``lwd_ros.envs.runner``.
+"""
+
+from __future__ import annotations
+
+from geometry_msgs.msg import PointStamped, PoseStamped
+import numpy as np
+from rclpy.clock import Clock as RclpyClock
+from rclpy.clock import ClockType
+from rclpy.node import Node
+from rosgraph_msgs.msg import Clock
+from sensor_msgs.msg import JointState
+from std_msgs.msg import Float64MultiArray
+
+from lwd_ros.contract import POINT, RobotContract
+from lwd_ros.envs.runner import SimBridgeConfig, SimRunner
+from lwd_ros.msg import EpisodeStatus, TaskSwitch
+from lwd_ros.ros.commands import subscribe_commands
+from lwd_ros.ros.params import declare_config
+from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
+from lwd_ros.ros.sim_bridge import answer_reset, sim_stamp
+from lwd_ros.runtime.observation import quaternion_from_yaw
+from lwd_ros.srv import ResetEpisode
+
+FINISH_GRACE_S = 1.0  # wall s between the last episode's end and the bridge's exit
+
+
+def quaternion_from_columns(c: np.ndarray) -> tuple[float, float, float, float]:
+    """``(x, y, z, w)`` of the rotation whose first two matrix columns are ``c`` (6,)."""
+    a, b = c[:3] / np.linalg.norm(c[:3]), c[3:6]
+    b = b - a * (a @ b)
+    b = b / np.linalg.norm(b)
+    m = np.stack([a, b, np.cross(a, b)], axis=1)
+    w = np.sqrt(max(0.0, 1.0 + np.trace(m))) / 2.0
+    if w > 1e-6:
+        return ((m[2, 1] - m[1, 2]) / (4 * w), (m[0, 2] - m[2, 0]) / (4 * w),
+                (m[1, 0] - m[0, 1]) / (4 * w), w)
+    i = int(np.argmax(np.diag(m)))  # a half-turn: take the largest diagonal axis
+    j, k = (i + 1) % 3, (i + 2) % 3
+    s = np.sqrt(max(0.0, 1.0 + m[i, i] - m[j, j] - m[k, k])) * 2.0
+    q = [0.0, 0.0, 0.0, (m[k, j] - m[j, k]) / s]
+    q[i], q[j], q[k] = s / 4.0, (m[j, i] + m[i, j]) / s, (m[k, i] + m[i, k]) / s
+    return tuple(q)
+
+
+class ContractPublisher:
+    """Publishes an observation vector as the contract's messages (what drivers would send)."""
+
+    def __init__(self, node: Node, contract: RobotContract, frame_id: str = 'world'):
+        self.contract, self.frame_id = contract, frame_id
+        self.joint_topics: dict[str, list[int]] = {}
+        self.pubs = {}
+        for i, b in enumerate(contract.observation):
+            if b.kind == 'joints':
+                self.joint_topics.setdefault(b.topic, []).append(i)
+                cls = JointState
+            else:
+                cls = {'vector': Float64MultiArray}.get(
+                    b.kind, PointStamped if b.msg_type == POINT else PoseStamped)
+            if b.topic not in self.pubs:
+                self.pubs[b.topic] = node.create_publisher(cls, b.topic, SENSOR)
+
+    def publish(self, blocks: list[np.ndarray], stamp) -> None:
+        observation = self.contract.observation
+        for topic, indices in self.joint_topics.items():
+            names = list(dict.fromkeys(j for i in indices for j in observation[i].joints))
+            arrays = {}
+            for i in indices:
+                values = arrays.setdefault(observation[i].field, [0.0] * len(names))
+                for j, v in zip(observation[i].joints, blocks[i]):
+                    values[names.index(j)] = float(v)
+            msg = JointState(name=names, position=arrays.get('position', []),
+                             velocity=arrays.get('velocity', []), effort=arrays.get('effort', []))
+            msg.header.stamp, msg.header.frame_id = stamp, self.frame_id
+            self.pubs[topic].publish(msg)
+        for b, v in zip(observation, blocks):
+            if b.kind == 'joints':
+                continue
+            if b.kind == 'vector':
+                self.pubs[b.topic].publish(Float64MultiArray(data=[float(x) for x in v]))
+                continue
+            if b.msg_type == POINT:
+                msg = PointStamped()
+                msg.point.x, msg.point.y, msg.point.z = (float(x) for x in v[:3])
+            else:
+                msg = PoseStamped()
+                p, o = msg.pose.position, msg.pose.orientation
+                if b.kind == 'pose2d':
+                    p.x, p.y = float(v[0]), float(v[1])
+                    o.x, o.y, o.z, o.w = quaternion_from_yaw(float(v[2]))
+                else:
+                    p.x, p.y, p.z = (float(x) for x in v[:3])
+                    o.x, o.y, o.z, o.w = (quaternion_from_columns(v[3:9]) if b.kind == 'pose'
+                                          else (0.0, 0.0, 0.0, 1.0))
+            msg.header.stamp, msg.header.frame_id = stamp, self.frame_id
+            self.pubs[b.topic].publish(msg)
+
+
+class GymBridge:
+    """A sim plugin's gymnasium env behind ROS topics (module docstring)."""
+
+    def __init__(self, node: Node, spec):
+        from lwd_ros.envs import make_env
+
+        self.node = node
+        cfg = declare_config(node, SimBridgeConfig)
+        contract = spec.contract
+        self.runner = SimRunner(cfg, contract, make_env(spec))
+        preload = getattr(self.runner.env.unwrapped, 'preload', None)
+        if callable(preload):  # every task's scene now: a task switch then costs a reset
+            preload()
+        self.observation = ContractPublisher(node, contract, cfg.frame_id)
+        self.status_pub = (node.create_publisher(EpisodeStatus, contract.episode_topic, EPISODE)
+                           if contract.episode_topic else None)
+        self.clock_pub = (node.create_publisher(Clock, '/clock', 10)
+                          if cfg.publish_clock else None)
+        subscribe_commands(node, contract.command, self.on_command)
+        node.create_subscription(TaskSwitch, 'lwd/task', self.on_task, LATCHED)
+        if contract.reset_service:
+            node.create_service(ResetEpisode, contract.reset_service, self.on_reset)
+        self.runner.reset()
+        self.publish_state(status=True)
+        self.period = 1.0 / (contract.policy_rate * cfg.real_time_factor)
+        self._finished_ticks = 0
+        # Wall-clock timer even with use_sim_time: the bridge *makes* /clock, so a timer on
+        # ROS time would wait for a clock that only its own ticks advance.
+        node.create_timer(self.period, self.on_tick,
+                          clock=RclpyClock(clock_type=ClockType.STEADY_TIME))
+        s = self.runner.state
+        node.get_logger().info(f'{spec.name} sim at {cfg.real_time_factor:g}x real time, '
+                               f'episode {s.episode} seed {s.seed} task {s.task!r}')
+
+    def on_command(self, joints: slice, values: list[float]) -> None:
+        problem = self.runner.command(joints, values)
+        if problem:
+            self.node.get_logger().warning(problem, throttle_duration_sec=1.0)
+
+    def on_task(self, msg: TaskSwitch) -> None:
+        if msg.task == self.runner.state.task and not self.runner.state.done:
+            return  # the latched message of the running task: nothing to switch
+        try:
+            s = self.runner.set_task(msg.task)
+        except ValueError as e:
+            self.node.get_logger().error(str(e))
+            return
+        self.publish_state(status=True)
+        self.node.get_logger().info(f'task {s.task!r}: episode {s.episode} seed {s.seed}')
+
+    def on_reset(self, request: ResetEpisode.Request, response: ResetEpisode.Response):
+        return answer_reset(self.runner, request, response,
+                            lambda: self.publish_state(status=True))
+
+    def on_tick(self) -> None:
+        runner = self.runner
+        if runner.state.done:
+            if runner.finished:
+                self._finished_ticks += 1
+                if self._finished_ticks * self.period >= FINISH_GRACE_S:
+                    self.node.get_logger().info(f'{runner.state.episode} episodes done: exiting')
+                    raise SystemExit(0)
+                return
+            if runner.config.auto_reset:
+                runner.reset()
+                self.publish_state(status=True)
+            return
+        if runner.waiting:
+            self.publish_state(status=True)  # the step-0 marker again, until a command
+            return
+        runner.step()
+        self.publish_state(status=True)
+        s = runner.state
+        if s.done:
+            self.node.get_logger().info(f'episode {s.episode} (seed {s.seed}, task {s.task}) '
+                                        f'{"SUCCESS" if s.success else "timeout"} after {s.step} '
+                                        'steps')
+
+    def publish_state(self, status: bool) -> None:
+        runner = self.runner
+        stamp = (sim_stamp(runner.sim_time) if self.clock_pub
+                 else self.node.get_clock().now().to_msg())
+        if self.clock_pub:
+            self.clock_pub.publish(Clock(clock=stamp))
+        self.observation.publish(runner.blocks(), stamp)
+        if status and self.status_pub is not None:
+            s = runner.state
+            msg = EpisodeStatus(episode=s.episode, seed=s.seed, task=s.task, step=s.step,
+                                coverage=s.coverage, max_coverage=s.max_coverage,
+                                success=bool(s.success), done=bool(s.done))
+            msg.header.stamp, msg.header.frame_id = stamp, self.runner.config.frame_id
+            self.status_pub.publish(msg)
+
+    def close(self) -> None:
+        self.runner.env.close()
