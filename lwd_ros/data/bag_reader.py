@@ -493,11 +493,15 @@ class _StreamBuilder:
 
 
 def _merge_aux(twist: Stream, aux: Stream) -> Stream:
-    """A twist's three actions joined with the newest gripper command at each twist."""
-    i = aux.hold(twist.t)
-    ok = i >= 0
-    values = np.concatenate([twist.values[ok], aux.values[i[ok]]], axis=1)
-    return Stream(twist.t[ok], twist.stamp[ok], values)
+    """The twist's three actions and the gripper command, newest of each, at either's arrival.
+
+    The two are separate messages for one command, published a moment apart.
+    """
+    t = np.union1d(twist.t, aux.t)
+    i, j = twist.hold(t), aux.hold(t)
+    ok = (i >= 0) & (j >= 0)
+    values = np.concatenate([twist.values[i[ok]], aux.values[j[ok]]], axis=1)
+    return Stream(t[ok], np.zeros(int(ok.sum()), np.int64), values)
 
 
 def _decode(path: Path, raw: _Raw, layout: TopicLayout, builder: _StreamBuilder):

@@ -138,6 +138,8 @@ class SimRunner:
                              f'{list(self.env.unwrapped.tasks)}')
         seed = self.state.seed + 1 if seed is None else int(seed)
         self.obs, _ = self.env.reset(seed=seed, options={'task': task})
+        if self.state.episode:  # the new episode starts a period after the last one ended:
+            self.sim_time += 1.0 / self.contract.policy_rate  # its markers stamp later
         self.state = EpisodeState(self.state.episode + 1, seed, task)
         self.commanded = False
         # Hold semantics before the first command: targets where the joints are, or zero.

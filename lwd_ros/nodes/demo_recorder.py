@@ -95,7 +95,7 @@ class DemoRecorder(Node):
         self.create_timer(0.1, self.discover, clock=wall)
         if p('flush_period').value > 0:
             self.create_timer(p('flush_period').value, self.recorder.flush, clock=wall)
-        self.get_logger().info(f'recording {sorted(self.topics.values())} to {output} '
+        self.get_logger().info(f'recording {sorted(self.topics)} to {output} '
                                f'({self.recorder.storage})')
 
     def discover(self) -> None:

@@ -39,6 +39,7 @@ from lwd_ros.runtime.loader import load_generator
 from lwd_ros.runtime.observation import ObservationBuilder
 from lwd_ros.runtime.policy_msg import fill_policy_msg
 from lwd_ros.runtime.schedule import RegenerationSchedule
+from lwd_ros.runtime.training_range import outside, widened
 
 
 def stamp_ns(stamp) -> int:
@@ -124,6 +125,8 @@ class PolicyGeneratorNode(Node):
                                         noise_scale=cfg.noise_scale)
         self.spec = self.generator.meta.robot
         check_robot(self.spec, cfg.robot)
+        meta = self.generator.meta
+        self.bounds = widened(meta.obs_low, meta.obs_high, self.spec.obs_resolution())
         self.warm_start = cfg.warm_start  # as `lwd eval --warm-start`: 0 = cold
         self.horizon = cfg.action_horizon or self.generator.default_horizon
         self.initial_task = ((self.valid_task(cfg.task) if cfg.task else None)
@@ -153,6 +156,12 @@ class PolicyGeneratorNode(Node):
             self.publish_policies(*map(list, zip(*due)))
 
     def publish_policies(self, slots: list[RobotSlot], observations: list[np.ndarray]) -> None:
+        for obs in observations:
+            names = outside(obs, self.bounds, self.spec.obs_names)
+            if names:  # generated anyway: nothing better to run, but say what is unusual
+                self.get_logger().warning(
+                    f'generating from inputs outside the training range: {" ".join(names)}',
+                    throttle_duration_sec=5.0)
         for slot, obs in zip(slots, observations):
             if not slot.history or slot.history[-1] is not obs:
                 slot.history.append(obs)

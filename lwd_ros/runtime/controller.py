@@ -25,6 +25,7 @@ from lwd_ros.envs import DEFAULT_ENV
 from lwd_ros.runtime.mlp import MlpPolicy, flops_per_step
 from lwd_ros.runtime.observation import ObservationBuilder
 from lwd_ros.runtime.policy_msg import InvalidPolicy, policy_from_msg
+from lwd_ros.runtime.training_range import outside, widened
 
 EXPIRED_ACTIONS = ('keep', 'hold')
 
@@ -122,13 +123,8 @@ class ActivePolicy:
     task: str
     received_at: float
     expires_at: float = float('inf')
-    low: np.ndarray | None = None  # raw observations the policy was trained on, widened
-    high: np.ndarray | None = None  # by RANGE_MARGIN; None: unknown
-
-
-# How far past the training range an input may go before it is reported: a tenth of the
-# range plus the contract's resolution (a sensor's own noise is not news).
-RANGE_MARGIN = 0.1
+    # raw observations the policy was trained on (training_range.widened); None: unknown
+    bounds: tuple[np.ndarray, np.ndarray] | None = None
 
 
 class PolicyController:
@@ -144,6 +140,7 @@ class PolicyController:
         # Position targets hold where the joints are; velocity-like commands hold at zero,
         # so they need no joint feedback.
         self._position = self.spec.command.interface == 'position'
+        self._resolution = self.spec.obs_resolution()
         self._active: ActivePolicy | None = None
         self.rejected = 0
         self.swaps = 0
@@ -183,28 +180,19 @@ class PolicyController:
         valid = int(msg.valid_for_steps)
         expires = (now + self.config.expiry_factor * valid / self.spec.policy_rate
                    if valid > 0 else float('inf'))
-        low, high = self._training_range(msg)
+        bounds = widened(np.frombuffer(msg.obs_low, np.float32),
+                         np.frombuffer(msg.obs_high, np.float32), self._resolution)
         self._active = ActivePolicy(policy, int(msg.generation), msg.generator_id, msg.task,
-                                    now, expires, low, high)
+                                    now, expires, bounds)
         self.swaps += 1
         return self._active
-
-    def _training_range(self, msg: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
-        low = np.frombuffer(msg.obs_low, np.float32) if len(msg.obs_low) else None
-        high = np.frombuffer(msg.obs_high, np.float32) if len(msg.obs_high) else None
-        n = len(self.spec.obs_names)
-        if low is None or high is None or len(low) != n or len(high) != n:
-            return None, None
-        pad = RANGE_MARGIN * (high - low) + np.asarray(self.spec.obs_resolution())
-        return low - pad, high + pad
 
     def outside_training(self, obs: np.ndarray) -> tuple[str, ...]:
         """Observation entries outside the active policy's training range (widened)."""
         active = self._active
-        if active is None or active.low is None:
+        if active is None or obs is None:
             return ()
-        bad = (obs < active.low) | (obs > active.high)
-        return tuple(n for n, b in zip(self.spec.obs_names, bad) if b) if bad.any() else ()
+        return outside(obs, active.bounds, self.spec.obs_names)
 
     def _check_forward_time(self, policy: MlpPolicy, runs: int = 5) -> None:
         obs = self.obs.observation()
@@ -254,7 +242,8 @@ class PolicyController:
             if self.config.on_expired == 'hold':
                 return self._hold(True), Mode.STALE
             mode = Mode.EXPIRED
-        if active.low is not None and ((obs < active.low) | (obs > active.high)).any():
+        b = active.bounds
+        if b is not None and ((obs < b[0]) | (obs > b[1])).any():
             self.out_of_range += 1  # still run: the diagnostics name the entries
             self.last_obs = obs
         with np.errstate(all='ignore'):  # overflow to inf is caught below, not warned

@@ -192,3 +192,51 @@ def test_a_new_robot_goes_from_yaml_and_bag_to_a_running_policy(tmp_path, caplog
     # it learnt to move towards the left goal, not somewhere arbitrary
     assert np.linalg.norm(command - (TASKS['reach_left'] + [0.1, 0.0, 0.05])) < \
         np.linalg.norm(q - (TASKS['reach_left'] + [0.1, 0.0, 0.05]))
+
+
+def test_a_servo_arm_bag_converts_twist_and_gripper_into_actions(tmp_path):
+    """MT10's contract (points as poses, a gripper joint, MoveIt Servo twist + gripper)."""
+    from geometry_msgs.msg import PoseStamped, TwistStamped
+    from sensor_msgs.msg import JointState
+    from std_msgs.msg import Float64MultiArray
+
+    from lwd_ros.contract import get_contract
+    from lwd_ros.data.bag_reader import ConvertConfig, bag_to_episodes
+
+    mt10 = get_contract('mt10')
+    scale = mt10.command.twist_scale
+    rec = BagRecorder(tmp_path / 'bag')
+    for topic, msgtype in (('/ee_pose', 'geometry_msgs/msg/PoseStamped'),
+                           ('/mt10/object_pose', 'geometry_msgs/msg/PoseStamped'),
+                           ('/mt10/goal', 'geometry_msgs/msg/PoseStamped'),
+                           ('/joint_states', 'sensor_msgs/msg/JointState'),
+                           ('/servo_node/delta_twist_cmds', 'geometry_msgs/msg/TwistStamped'),
+                           ('/gripper_controller/commands', 'std_msgs/msg/Float64MultiArray')):
+        rec.add_topic(topic, msgtype)
+    dt = int(1e9 / mt10.policy_rate)
+    for k in range(20):
+        t = 1_000_000_000 + k * dt
+        for i, topic in enumerate(('/ee_pose', '/mt10/object_pose', '/mt10/goal')):
+            pose = _stamp(PoseStamped(), t)
+            pose.pose.position.x, pose.pose.position.z = 0.01 * k + i, 0.2
+            pose.pose.orientation.w = 1.0
+            rec.write(topic, t + i, serialize_message(pose))
+        rec.write('/joint_states', t + 5, serialize_message(_stamp(
+            JointState(name=['right_j0', 'gripper'], position=[0.0, 1.0 - 0.05 * k]), t)))
+        twist = _stamp(TwistStamped(), t)
+        twist.twist.linear.x, twist.twist.linear.z = 0.5 * scale, -0.25 * scale
+        rec.write('/servo_node/delta_twist_cmds', t + 1_000_000, serialize_message(twist))
+        rec.write('/gripper_controller/commands', t + 1_000_100,
+                  serialize_message(Float64MultiArray(data=[0.05 * k])))
+    rec.close()
+    episodes, report = bag_to_episodes(tmp_path / 'bag', ConvertConfig(
+        env='mt10', task='push-v3', grid='uniform', rate=mt10.policy_rate))
+    assert len(episodes) == 1 and report.notes.grid == 'uniform'
+    ep = episodes[0]
+    assert ep.observations.shape[1] == 10 and ep.actions.shape[1] == 4
+    np.testing.assert_allclose(ep.actions[:, :3], [[0.5, 0.0, -0.25]] * len(ep), atol=1e-6)
+    # the gripper part is the newest gripper command when each step ends: the one sent
+    # with the twist in response to that step's observation
+    np.testing.assert_allclose(ep.actions[:, 3], 0.05 * np.arange(len(ep)), atol=1e-6)
+    np.testing.assert_allclose(ep.observations[:, 3], 1.0 - 0.05 * np.arange(len(ep) + 1),
+                               atol=1e-6)
