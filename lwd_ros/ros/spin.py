@@ -11,30 +11,37 @@ that shutdown, not a crash. An error while the context is still valid is re-rais
 The first SIGINT must not also raise ``KeyboardInterrupt``: Python raises it at whatever
 bytecode runs, and inside rclpy's own ``Future.__init__`` that leaves a half-built task whose
 ``__del__`` prints a traceback on the way out. rclpy's handler already stops the executor, so
-the Python-level handler stays quiet the first time and only a second Ctrl-C (a teardown that
-hangs) interrupts. Node-specific clean-up belongs in the node's ``destroy_node``, which runs
-on every exit path.
+the Python-level handler stays quiet the first time. One Ctrl-C under ``ros2 launch`` arrives
+twice (the terminal signals the whole process group, and launch forwards its own SIGINT a
+few ms later), so a repeat within ``REPEAT_S`` is the same Ctrl-C and ignored; only a later
+one (a teardown that hangs) interrupts, and ends the process with 130, without a traceback.
+Node-specific clean-up belongs in the node's ``destroy_node``, which runs on every exit path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 import signal
+import time
 
 import rclpy
 from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.signals import SignalHandlerOptions
 
+REPEAT_S = 0.5  # a second SIGINT this soon after the first is the same Ctrl-C
+
 
 def _interrupt_on_second_sigint() -> None:
-    """Make SIGINT raise only when repeated; installed before rclpy chains its handler in front."""
-    seen = 0
+    """Make SIGINT raise only when repeated later; installed before rclpy chains its handler."""
+    first = None
 
     def handler(signum, frame):
-        nonlocal seen
-        seen += 1
-        if seen > 1:
+        nonlocal first
+        now = time.monotonic()
+        if first is None:
+            first = now
+        elif now - first > REPEAT_S:
             raise KeyboardInterrupt
     signal.signal(signal.SIGINT, handler)
 
@@ -70,8 +77,14 @@ def run_nodes(make_nodes: Callable[[], Sequence[Node]],
         try:
             for node in nodes:
                 node.destroy_node()
+        except KeyboardInterrupt:  # a later Ctrl-C cut a hanging teardown short
+            rclpy.try_shutdown()
+            return 130
         except Exception:  # noqa: BLE001 - the context may already be gone
             if rclpy.ok():
                 raise
         rclpy.try_shutdown()
+        # The process is ending: Python's finalisation restores the default SIGINT action, so
+        # the second copy of a Ctrl-C (launch's forward) arriving now would kill it with -2.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     return 0
