@@ -1,7 +1,10 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""arm7: the env keeps its contract, its servos track, tasks move the goal, the expert
-solves each task, collection writes the contract's width, and the shipped model runs."""
+"""arm7: the env, its IK expert, collection and the shipped model.
+
+The env keeps its contract, its servos track, tasks move the goal, the expert solves each
+task, collection writes the contract's width, and the shipped model runs.
+"""
 
 from conftest import REPO
 import mujoco
