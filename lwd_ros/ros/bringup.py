@@ -28,14 +28,21 @@ DRAIN_S = 1.0  # s the graph keeps running after its last episode, before the st
 
 
 def parse_launch_args(graph: Graph, items: list[str]) -> dict[str, str]:
-    """``name:=value`` strings -> values for every argument (defaults filled in)."""
-    values = {a.name: a.default for a in graph.arguments}
+    """``name:=value`` strings -> the value of every argument.
+
+    Arguments that set parameters are '' unless given: the params files decide (as under
+    ``ros2 launch``); the others take their defaults.
+    """
+    values = {a.name: a.launch_default for a in graph.arguments}
     for item in items:
         name, sep, value = item.partition(':=')
         if not sep or name not in values:
             valid = ', '.join(f'{a.name}:={a.default or "..."}' for a in graph.arguments)
             raise ValueError(f'bad launch argument {item!r}; valid: {valid}')
         values[name] = value
+    missing = [a.name for a in graph.arguments if a.required and not values[a.name]]
+    if missing:
+        raise ValueError('missing launch arguments: ' + ' '.join(f'{m}:=...' for m in missing))
     return values
 
 
@@ -60,13 +67,13 @@ def node_commands(graph: Graph, values: dict[str, str]) -> dict[str, list[str]]:
                 if node == spec.executable and value != '':
                     cmd += ['-p', f'{param}:={_typed(value, arg.default)}']
             for node, topic in arg.remaps:
-                if node == spec.executable and value != topic:
+                if node == spec.executable and value and value != topic:
                     cmd += ['-r', f'{topic}:={value}']
         if spec.sim_time and 'use_sim_time' in values:
             cmd += ['-p', f'use_sim_time:={values["use_sim_time"]}']
         commands[spec.executable] = cmd
     return fleet_commands(graph, commands, int(values.get('robots', '0') or 0),
-                          int(values.get('seed', '0') or 0))
+                          graph.seed(values.get('seed', '')))
 
 
 def fleet_commands(graph: Graph, commands: dict[str, list[str]], robots: int,
@@ -156,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
     graph = graphs()[args.graph]
     if args.show_args:
         for a in graph.arguments:
-            print(f'{a.name}:={a.default!r}\n    {a.description}')
+            print(f'{a.name}:={a.default!r}\n    {a.help()}')
         return 0
     try:
         values = parse_launch_args(graph, args.launch_args)

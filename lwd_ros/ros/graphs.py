@@ -17,13 +17,36 @@ import functools
 
 @dataclass(frozen=True)
 class Argument:
-    """A launch argument: its default and the node parameters it sets."""
+    """A launch argument and the node parameters it sets.
+
+    An argument that sets parameters or remaps topics overrides the params files only when
+    given: the params files are the source of truth, ``default`` documents their value.
+    ``required``: the graph cannot start without it (no params file can know it).
+    """
 
     name: str
     default: str
     description: str
     sets: tuple[tuple[str, str], ...] = ()  # (node, parameter) pairs it sets
     remaps: tuple[tuple[str, str], ...] = ()  # (node, topic) pairs it renames
+    required: bool = False
+
+    @property
+    def overrides(self) -> bool:
+        """Given or not: '' (not given) leaves the params files' value."""
+        return bool(self.sets or self.remaps)
+
+    @property
+    def launch_default(self) -> str:
+        """What ``name`` is when not given: '' for an override (the params files decide)."""
+        return '' if self.overrides else self.default
+
+    def help(self) -> str:
+        if self.required:
+            return f'{self.description} (required)'
+        if self.overrides:
+            return f'{self.description} (default: the params file, {self.default or "empty"})'
+        return self.description
 
 
 @dataclass(frozen=True)
@@ -63,6 +86,11 @@ class Graph:
 
     def argument(self, name: str) -> Argument:
         return next(a for a in self.arguments if a.name == name)
+
+    def seed(self, value: str) -> int:
+        """The first robot's seed: ``seed:=`` as given, else the documented params value."""
+        names = {a.name for a in self.arguments}
+        return int(value or (self.argument('seed').default if 'seed' in names else 0) or 0)
 
     def fleet_parameters(self, executable: str, robot: int, seed: int) -> dict | None:
         """Parameters robot ``robot`` of a fleet adds to ``executable``; None: not per robot.
@@ -106,7 +134,7 @@ def task_argument(default: str, nodes: tuple[str, ...], what: str = 'initial tas
 
 
 def rate_argument(default: str) -> Argument:
-    return Argument('control_rate', default, 'controller loop rate, Hz',
+    return Argument('control_rate', default, "controller loop rate, Hz (0: the contract's)",
                     (('lwd_controller', 'control_rate'),))
 
 
@@ -140,9 +168,10 @@ POLICY = Graph(
     nodes=(NodeSpec('policy_generator', sim_time=False, respawn=True),
            NodeSpec('lwd_controller', sim_time=False)),
     arguments=(Argument('robot', '', 'robot contract (YAML file, config/robots/<name>.yaml)',
-                        (('lwd_controller', 'env'), ('policy_generator', 'robot'))),
+                        (('lwd_controller', 'env'), ('policy_generator', 'robot')),
+                        required=True),
                Argument('checkpoint', '', 'LWD checkpoint dir (torch) or ONNX export dir',
-                        (('policy_generator', 'checkpoint'),)),
+                        (('policy_generator', 'checkpoint'),), required=True),
                task_argument('', ('policy_generator',), "initial task ('' = the first)"),
                HORIZON, rate_argument('0.0')))
 

@@ -21,7 +21,9 @@ from lwd_ros.ros.graphs import Graph, graphs
 def graph_launch_description(name: str) -> LaunchDescription:
     """Declare the graph's arguments and start its nodes with the shared params files."""
     graph = graphs()[name]
-    actions = [DeclareLaunchArgument(a.name, default_value=a.default, description=a.description)
+    actions = [DeclareLaunchArgument(a.name, description=a.help()) if a.required else
+               DeclareLaunchArgument(a.name, default_value=a.launch_default,
+                                     description=a.help())
                for a in graph.arguments]
     actions.append(OpaqueFunction(function=_nodes, args=[name, graph]))
     return LaunchDescription(actions)
@@ -35,20 +37,26 @@ def _int_argument(context, name: str) -> int:
         raise ValueError(f'launch argument {name}:={text!r} must be an integer') from None
 
 
+def _given(context, name: str) -> bool:
+    return bool(context.launch_configurations.get(name, ''))
+
+
 def _nodes(context, name: str, graph: Graph) -> list[Node]:
     """The graph's ``Node`` actions for the ``robots`` and ``seed`` this launch was given."""
     params_files = [PathJoinSubstitution([FindPackageShare('lwd_ros'), 'config', f])
                     for f in graph.params_files]
     names = {a.name for a in graph.arguments}
     robots = _int_argument(context, 'robots') if 'robots' in names else 0
-    seed = _int_argument(context, 'seed') if 'seed' in names else 0
+    seed = graph.seed(str(_int_argument(context, 'seed')) if _given(context, 'seed') else '')
+    given = [a for a in graph.arguments if _given(context, a.name)]
     nodes = []
     for spec in graph.nodes:
-        overrides = {param: LaunchConfiguration(a.name) for a in graph.arguments
+        # Only given arguments override: the params files are the source of truth.
+        overrides = {param: LaunchConfiguration(a.name) for a in given
                      for node, param in a.sets if node == spec.executable}
         if spec.sim_time and 'use_sim_time' in names:
             overrides['use_sim_time'] = LaunchConfiguration('use_sim_time')
-        remaps = [(topic, LaunchConfiguration(a.name)) for a in graph.arguments
+        remaps = [(topic, LaunchConfiguration(a.name)) for a in given
                   for node, topic in a.remaps if node == spec.executable]
         supervision = {}
         if spec.ends_graph:  # e.g. the bridge after episodes:=N (a crash ends it too here)

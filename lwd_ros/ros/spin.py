@@ -25,6 +25,7 @@ import signal
 import time
 
 import rclpy
+from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.signals import SignalHandlerOptions
@@ -60,7 +61,7 @@ def run_nodes(make_nodes: Callable[[], Sequence[Node]],
     try:
         try:
             nodes = list(make_nodes())
-        except (ValueError, FileNotFoundError) as e:
+        except (ValueError, FileNotFoundError, ParameterException) as e:
             # A bad parameter or a missing file: one line saying which, no traceback.
             rclpy.logging.get_logger('lwd_ros').fatal(str(e))
             return 2

@@ -81,8 +81,13 @@ def test_graph_nodes_params_and_arguments_exist(name):
 def test_bringup_commands_use_shared_params_and_overrides(name):
     graph = graphs()[name]
     arg = graph.argument('task')
-    values = parse_launch_args(graph, ['task:=goal_left'])
+    required = [f'{a.name}:=x' for a in graph.arguments if a.required]
+    values = parse_launch_args(graph, ['task:=goal_left', *required])
     commands = node_commands(graph, values)
+    for a in graph.arguments:  # not given: the params files decide, no -p overrides them
+        if a.overrides and not a.required and a.name != 'task':
+            for node, param in a.sets:
+                assert not any(c.startswith(f'{param}:=') for c in commands[node]), (a, node)
     assert set(commands) == {n.executable for n in graph.nodes}
     for node, param in arg.sets:
         cmd = commands[node]
@@ -90,7 +95,10 @@ def test_bringup_commands_use_shared_params_and_overrides(name):
         assert [f.split('/config/', 1)[1] for f in files] == list(graph.params_files)
         assert f'{param}:=goal_left' in cmd
     with pytest.raises(ValueError, match='valid'):
-        parse_launch_args(graph, ['no_such_arg:=1'])
+        parse_launch_args(graph, ['no_such_arg:=1', *required])
+    if required:
+        with pytest.raises(ValueError, match='missing launch arguments: robot:='):
+            parse_launch_args(graph, [])
 
 
 def test_bringup_types_values_like_the_defaults():
@@ -143,7 +151,8 @@ def _launch(path, monkeypatch, **configurations):
     declared = [a[0] for kind, a, _ in made if kind == 'DeclareLaunchArgument']
     assert declared == [a.name for a in graph.arguments]
     (opaque,) = [kw for kind, _, kw in made if kind == 'OpaqueFunction']
-    defaults = {a.name: a.default for a in graph.arguments}
+    # what ros2 launch holds for arguments not given (required ones are given here)
+    defaults = {a.name: 'x' if a.required else a.launch_default for a in graph.arguments}
     context = types.SimpleNamespace(launch_configurations={**defaults, **configurations})
     opaque['function'](context, *opaque.get('args', []))
     return graph, [kw for kind, _, kw in made if kind == 'Node']
@@ -158,9 +167,15 @@ def test_launch_file_builds_the_graph(path, monkeypatch):
         assert ('on_exit' in node) == spec.ends_graph  # episodes:=N ends the launch
         assert node.get('respawn', False) == (spec.respawn and not spec.ends_graph)
         assert len(node['parameters']) == len(graph.params_files) + 1
-        overrides = node['parameters'][-1]
+        overrides = set(node['parameters'][-1])
+        unset = {p for a in graph.arguments if a.overrides and not a.required
+                 for n, p in a.sets if n == node['executable']}
+        assert not unset & overrides, 'an argument not given overrode the params files'
+    given = {a.name: a.default or 'x' for a in graph.arguments if a.overrides}
+    _, nodes = _launch(path, monkeypatch, **given)
+    for node in nodes:
         expected = {p for a in graph.arguments for n, p in a.sets if n == node['executable']}
-        assert expected <= set(overrides)
+        assert expected <= set(node['parameters'][-1])
 
 
 def test_launch_file_expands_a_fleet_like_lwd_launch(monkeypatch):
@@ -212,3 +227,42 @@ def test_fleet_expands_namespaced_sims_and_controllers_around_one_generator():
     assert 'seed:=5' in bridge and '--params-file' in bridge
     single = node_commands(graph, parse_launch_args(graph, []))
     assert set(single) == {'mujoco_bridge', 'policy_generator', 'lwd_controller'}
+
+
+def _node_default(node, param, env):
+    """What ``node`` runs with when neither a params file nor an argument sets ``param``."""
+    import dataclasses
+
+    from lwd_ros.envs.runner import SimBridgeConfig
+    from lwd_ros.envs.teleop import TeleopConfig
+    from lwd_ros.runtime.controller import ControllerConfig
+    from lwd_ros.runtime.generator import GeneratorConfig
+    configs = {'lwd_controller': ControllerConfig, 'policy_generator': GeneratorConfig,
+               'expert_teleop': TeleopConfig, 'mujoco_bridge': SimBridgeConfig}
+    if node == 'mujoco_bridge' and env == 'pusht':
+        from lwd_ros.envs.pusht.runner import BridgeConfig
+        configs['mujoco_bridge'] = BridgeConfig
+    field = {f.name: f for f in dataclasses.fields(configs[node])}[param]
+    return field.default if field.default is not dataclasses.MISSING else field.default_factory()
+
+
+@pytest.mark.parametrize('name', sorted(graphs()))
+def test_an_argument_not_given_means_what_its_default_says(name):
+    # The params files are the source of truth; an argument's default documents their value
+    # (else the node's own default), so `--show-args` and `ros2 launch -s` tell the truth.
+    graph = graphs()[name]
+    files = {}
+    for f in graph.params_files:
+        for key, section in yaml.safe_load((REPO / 'config' / f).read_text()).items():
+            files.setdefault(key.removeprefix('/**/'), {}).update(section['ros__parameters'])
+    for a in graph.arguments:
+        for node, param in a.sets:
+            if a.required or (node, param) == ('policy_generator', 'task'):
+                continue  # no default / '' = the checkpoint's first task
+            if node == 'demo_recorder' and param not in files.get(node, {}):
+                continue
+            section = files.get(node, {})
+            value = (section[param] if param in section
+                     else _node_default(node, param, graph.env))
+            assert str(value).lower() == a.default.lower() or \
+                float(value) == float(a.default), (name, a.name, node, param, value)

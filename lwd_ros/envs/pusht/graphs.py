@@ -27,7 +27,7 @@ GRAPHS: dict[str, Graph] = {
     # Simulation: bridge + generator + controller.
     'pusht_sim': policy_sim_graph(PUSHT, 'ros/pusht_sim.yaml',
                                   'initial task (PushT goal pose name)',
-                                  control_rate='1000.0', seed='0', extra=(VIDEO,)),
+                                  control_rate='0.0', seed='0', extra=(VIDEO,)),
     # Hardware: ros2_control's joint_state_broadcaster and forward_command_controller provide
     # /joint_states and consume the commands; a mocap/camera node publishes the object pose.
     'pusht_hardware': Graph(
@@ -37,7 +37,7 @@ GRAPHS: dict[str, Graph] = {
                NodeSpec('lwd_controller', sim_time=False)),
         arguments=(checkpoint_argument(PUSHT.model),
                    task_argument(TASK, ('policy_generator',)),
-                   HORIZON, rate_argument('1000.0'),
+                   HORIZON, rate_argument('0.0'),
                    Argument('object_pose_topic', '/pusht/object_pose',
                             'PoseStamped source of the object (mocap, camera)',
                             remaps=(('policy_generator', '/pusht/object_pose'),

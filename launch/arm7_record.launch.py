@@ -1,0 +1,15 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""Record arm7 demonstrations: shared sim bridge + the IK expert + demo_recorder.
+
+Every topic comes from config/robots/arm7.yaml; the bag converts with
+``lwd bag2dataset`` (no flags: the contract is stored in it); e.g.::
+
+    ros2 launch lwd_ros arm7_record.launch.py episodes:=30 task:=goal_center output:=demos/center
+"""
+
+from lwd_ros.ros.launch_description import graph_launch_description
+
+
+def generate_launch_description():
+    return graph_launch_description('arm7_record')
