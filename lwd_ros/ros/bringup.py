@@ -115,17 +115,18 @@ class EpisodeWatcher:
         from rclpy.executors import SingleThreadedExecutor
 
         from lwd_ros.msg import EpisodeStatus
-        from lwd_ros.ros.qos import RELIABLE
+        from lwd_ros.ros.qos import EPISODE
         self._rclpy = rclpy
         self.context = rclpy.Context()
         rclpy.init(context=self.context, args=[])  # not sys.argv: name:=value are ours
         self.node = rclpy.create_node('lwd_launch_watcher', context=self.context)
         for topic in topics:
             self.node.create_subscription(EpisodeStatus, topic,
-                                          lambda m, t=topic: self._on_status(m, t), RELIABLE)
+                                          lambda m, t=topic: self._on_status(m, t), EPISODE)
         self.executor = SingleThreadedExecutor(context=self.context)
         self.executor.add_node(self.node)
         self.finished: list[dict] = []
+        self._thread: threading.Thread | None = None
 
     def _on_status(self, msg, topic: str = '') -> None:
         robot = topic[:-len(self.suffix)].strip('/')
@@ -140,9 +141,26 @@ class EpisodeWatcher:
                   f'max coverage {msg.max_coverage:.3f}', flush=True)
 
     def spin_once(self, timeout: float) -> None:
-        self.executor.spin_once(timeout_sec=timeout)
+        """Let ``timeout`` pass; the statuses are taken on the watcher's own thread.
+
+        Taking them between the supervision loop's polls fell behind a fast sim (a marker
+        per policy step at 160 Hz) and lost episode ends.
+        """
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._spin, daemon=True)
+            self._thread.start()
+        time.sleep(timeout)
+
+    def _spin(self) -> None:
+        try:
+            self.executor.spin()
+        except Exception:  # noqa: BLE001 - the context was shut down by close()
+            pass
 
     def close(self) -> None:
+        if self._thread is not None:  # stop the spinning thread first, then tear down
+            self.executor.shutdown(timeout_sec=1.0)
+            self._thread.join(timeout=2.0)
         self.node.destroy_node()
         self.context.try_shutdown()
 
