@@ -1,12 +1,12 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""Render bench JSON as the README's results tables (and rewrite them in place).
+"""Render bench JSON as the results tables of docs/results.md (and rewrite them in place).
 
-README.md holds each generated table between ``<!-- results:NAME -->`` and
-``<!-- /results:NAME -->``; ``--update README.md`` replaces what is between them, so the
+docs/results.md holds each generated table between ``<!-- results:NAME -->`` and
+``<!-- /results:NAME -->``; ``--update docs/results.md`` replaces what is between them, so the
 figures people read are the figures a bench printed.
 
-    python bench/results_table.py --horizon results/pusht_horizon.json --update README.md
+    python bench/results_table.py --horizon results/pusht_horizon.json --update docs/results.md
 """
 
 import argparse
