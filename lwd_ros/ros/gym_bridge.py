@@ -10,7 +10,9 @@ Publishes   each observation block's topic: ``sensor_msgs/JointState`` (every jo
             of a topic in one message: positions, velocities, efforts), ``PoseStamped``
             (pose2d: yaw about z; pose: position + rotation), ``PointStamped`` or a pose's
             position, ``std_msgs/Float64MultiArray``; the contract's episode topic
-            (``lwd_ros/EpisodeStatus``, one per policy step); ``/clock`` (if enabled)
+            (``lwd_ros/EpisodeStatus``, one per policy step); ``/clock`` (if enabled);
+            ``viz/markers`` (``visualization_msgs/MarkerArray``, ``lwd_ros.ros.markers``: the
+            contract's points and poses and the episode in words, <= 10 Hz wall)
 Subscribes  the contract's command topic(s) (``lwd_ros.ros.commands``), ``lwd/task``
             (``lwd_ros/TaskSwitch``, latched: a new episode of that task at once)
 Services    the contract's reset service (``lwd_ros/ResetEpisode``)
@@ -35,6 +37,7 @@ from lwd_ros.contract import POINT, RobotContract
 from lwd_ros.envs.runner import SimBridgeConfig, SimRunner
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
 from lwd_ros.ros.commands import subscribe_commands
+from lwd_ros.ros.markers import MarkerPublisher, episode_shapes
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
 from lwd_ros.ros.sim_bridge import answer_reset, sim_stamp
@@ -129,6 +132,7 @@ class GymBridge:
         if callable(preload):  # every task's scene now: a task switch then costs a reset
             preload()
         self.observation = ContractPublisher(node, contract, cfg.frame_id)
+        self.markers = MarkerPublisher(node, cfg.frame_id)
         self.status_pub = (node.create_publisher(EpisodeStatus, contract.episode_topic, EPISODE)
                            if contract.episode_topic else None)
         self.clock_pub = (node.create_publisher(Clock, '/clock', 10)
@@ -207,6 +211,9 @@ class GymBridge:
                                 success=bool(s.success), done=bool(s.done))
             msg.header.stamp, msg.header.frame_id = stamp, self.runner.config.frame_id
             self.status_pub.publish(msg)
+        self.markers.publish(  # built only when due: <= 10 Hz wall at any real-time factor
+            lambda: episode_shapes(runner.contract, runner.blocks(), runner.state), stamp,
+            force=runner.state.done)
 
     def close(self) -> None:
         self.runner.env.close()

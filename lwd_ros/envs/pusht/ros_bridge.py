@@ -3,7 +3,9 @@
 """PushT in MuJoCo behind the ros2_control topic contract (``mujoco_bridge``, ``env:=pusht``).
 
 Publishes   /joint_states (sensor_msgs/JointState), /pusht/object_pose (PoseStamped),
-            /pusht/episode (lwd_ros/EpisodeStatus, every policy step), /clock (if enabled)
+            /pusht/episode (lwd_ros/EpisodeStatus, every policy step), /clock (if enabled),
+            viz/markers (visualization_msgs/MarkerArray, <= 10 Hz wall: the T and the goal T
+            as outlines, the pusher as a disc, the episode in words; ``pusht_shapes``)
 Subscribes  /forward_position_controller/commands (std_msgs/Float64MultiArray),
             /lwd/task (lwd_ros/TaskSwitch, latched)
 Services    /pusht/reset (lwd_ros/ResetEpisode)
@@ -19,6 +21,7 @@ from __future__ import annotations
 import time
 
 from geometry_msgs.msg import PoseStamped
+import numpy as np
 from rclpy.clock import Clock as RclpyClock
 from rclpy.clock import ClockType
 from rclpy.node import Node
@@ -26,10 +29,12 @@ from rosgraph_msgs.msg import Clock
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Float64MultiArray
 
+from lwd_ros.envs.pusht.geometry import AGENT_RADIUS, T_OUTLINE, to_world
 from lwd_ros.envs.pusht.runner import BridgeConfig, SimRunner
 from lwd_ros.envs.pusht.spec import PUSHT
 from lwd_ros.envs.video import EpisodeVideo
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
+from lwd_ros.ros.markers import PALETTE, MarkerPublisher, Shape, status_text
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
 from lwd_ros.ros.sim_bridge import answer_reset, sim_stamp
@@ -38,6 +43,29 @@ from lwd_ros.srv import ResetEpisode
 
 WAITING_ANNOUNCE_S = 0.5  # wall s between step-0 markers while waiting for a command
 FINISH_GRACE_S = 1.0  # wall s between the last episode's end and the bridge's exit
+OUTLINE_WIDTH = 0.004  # m, of the T outlines
+GOAL_COLOR = (0.3, 0.8, 0.3, 0.8)
+
+
+def pusht_shapes(block_pose, goal_pose, pusher_xy, state) -> list[Shape]:
+    """The block and goal T, the pusher and the episode in words, as marker shapes.
+
+    The Ts are closed outlines in the table plane (z = 0) at poses ``(x, y, yaw)``; the pusher
+    a disc at ``pusher_xy``; ``state`` a ``runner.EpisodeState``.
+    """
+    def outline(pose):
+        xy = to_world(np.asarray(pose, float), T_OUTLINE)
+        return tuple((float(x), float(y), 0.0) for x, y in (*xy, xy[0]))
+
+    shapes = [Shape('line_strip', 'goal', 0, scale=(OUTLINE_WIDTH, 0.0, 0.0), color=GOAL_COLOR,
+                    points=outline(goal_pose)),
+              Shape('line_strip', 'block', 0, scale=(OUTLINE_WIDTH, 0.0, 0.0), color=PALETTE[0],
+                    points=outline(block_pose)),
+              Shape('cylinder', 'pusher', 0, (float(pusher_xy[0]), float(pusher_xy[1]), 0.005),
+                    scale=(2 * AGENT_RADIUS, 2 * AGENT_RADIUS, 0.01), color=PALETTE[1])]
+    s = state
+    return [*shapes, status_text(s.task, s.episode, s.step, s.success, s.done, shapes,
+                                 extra=f'coverage {s.coverage:.2f}')]
 
 
 class PushTBridge:
@@ -58,6 +86,7 @@ class PushTBridge:
         self.joint_pub = node.create_publisher(JointState, obs['joints'], SENSOR)
         self.pose_pub = node.create_publisher(PoseStamped, obs['pose2d'], SENSOR)
         self.status_pub = node.create_publisher(EpisodeStatus, PUSHT.episode_topic, EPISODE)
+        self.markers = MarkerPublisher(node, self.frame_id)
         self.clock_pub = (node.create_publisher(Clock, '/clock', 10)
                           if cfg.publish_clock else None)
         node.create_subscription(Float64MultiArray, PUSHT.command.topic, self.on_command,
@@ -170,3 +199,6 @@ class PushTBridge:
                                 success=bool(s.success), done=bool(s.done))
             msg.header.stamp, msg.header.frame_id = stamp, self.frame_id
             self.status_pub.publish(msg)
+        self.markers.publish(lambda: pusht_shapes((x, y, yaw), sim.goal_pose, sim.agent_xy(),
+                                                  self.runner.state),
+                             stamp, force=self.runner.state.done)
