@@ -4,7 +4,7 @@
 
 Topics follow the env spec (``env`` parameter):
 Subscribes  its observation topics (sensor_msgs/JointState, geometry_msgs/PoseStamped),
-            /lwd/policy (lwd_ros/PolicyWeights, latched, own callback group)
+            /lwd/policy (lwd_ros/PolicyWeights, latched; taken on a thread of its own)
 Publishes   its command (std_msgs/Float64MultiArray to a ros2_control forward command
             controller, or a TwistStamped for a Cartesian servo),
             /diagnostics (diagnostic_msgs/DiagnosticArray)
@@ -14,11 +14,14 @@ Parameters  the fields of ``lwd_ros.runtime.controller.ControllerConfig``
 from __future__ import annotations
 
 import sys
+import threading
 import time
 
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
-from rclpy.callback_groups import MutuallyExclusiveCallbackGroup
+import rclpy
+from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
 from rclpy.node import Node
+from rclpy.serialization import deserialize_message
 
 from lwd_ros.msg import PolicyWeights
 from lwd_ros.ros.commands import CommandPublisher
@@ -29,6 +32,54 @@ from lwd_ros.ros.spin import run_node
 from lwd_ros.runtime.controller import ControllerConfig, Mode, PolicyController
 from lwd_ros.runtime.policy_msg import InvalidPolicy
 from lwd_ros.runtime.rate_monitor import RateMonitor
+
+
+class PolicyReceiver:
+    """Policies arrive on a thread of their own, off the control loop's.
+
+    Taking a policy message (deserialising a few hundred kB, or megabytes from a faulty or
+    hostile publisher) and validating it (timed forward passes) ran between two ticks and
+    delayed commands by as long. Here a helper node with its own executor takes them on a
+    thread; the controller core swaps a validated policy in with one reference assignment,
+    which the next tick reads. Python's thread switch interval bounds how long the tick
+    thread waits for the interpreter meanwhile.
+
+    The helper node is named ``<controller>_policies`` in the controller's namespace and gets
+    the process's remappings, so ``lwd/policy`` resolves as the controller's own would.
+    """
+
+    def __init__(self, node: Node, on_policy, on_oversized, max_bytes: int):
+        self.node = rclpy.create_node(
+            f'{node.get_name()}_policies', namespace=node.get_namespace(),
+            context=node.context,
+            cli_args=['--ros-args', '-r', f'__node:={node.get_name()}_policies'])
+
+        def on_raw(data: bytes) -> None:
+            # A message too big for any policy the controller would accept is refused
+            # before it is deserialised: a flood of megabyte messages costs a size check.
+            if len(data) > max_bytes:
+                on_oversized(len(data))
+            else:
+                on_policy(deserialize_message(data, PolicyWeights))
+        self.node.create_subscription(PolicyWeights, 'lwd/policy', on_raw, LATCHED, raw=True)
+        self.executor = SingleThreadedExecutor(context=node.context)
+        self.executor.add_node(self.node)
+        self.thread = threading.Thread(target=self._spin, name='policies', daemon=True)
+        self.thread.start()
+
+    def _spin(self) -> None:
+        try:
+            self.executor.spin()
+        except (ExternalShutdownException, KeyboardInterrupt):
+            pass
+        except Exception:  # noqa: BLE001 - the context went away under us: shutdown
+            if rclpy.ok(context=self.node.context):
+                raise
+
+    def close(self) -> None:
+        self.executor.shutdown(timeout_sec=1.0)
+        self.thread.join(timeout=2.0)
+        self.node.destroy_node()
 
 
 class LwdController(Node):
@@ -47,18 +98,32 @@ class LwdController(Node):
         self.commands = CommandPublisher(self, spec.command, period=1.0 / spec.policy_rate)
         self.diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
         subscribe_observation(self, self.core.obs, on_bad=self._bad_input)
-        self.create_subscription(PolicyWeights, 'lwd/policy', self.on_policy, LATCHED,
-                                 callback_group=MutuallyExclusiveCallbackGroup())
-        self.create_timer(1.0 / rate, self.on_tick,
-                          callback_group=MutuallyExclusiveCallbackGroup())
+        self.create_timer(1.0 / rate, self.on_tick)
         self.create_timer(cfg.diagnostics_period, self.publish_diagnostics)
+        # The tick thread gets the interpreter back within 0.5 ms of a policy thread's work
+        # (Python's default is 5 ms: five missed ticks at 1 kHz).
+        sys.setswitchinterval(5e-4)
+        # float32 weights of the largest MLP the FLOP budget admits (2 FLOPs a weight),
+        # plus the names and the rest of the message
+        max_bytes = 2 * cfg.max_policy_flops + 65536
+        self._policies = PolicyReceiver(self, self.on_policy, self.on_oversized, max_bytes)
         self.get_logger().info(f'controlling {spec.name} {list(spec.action_names)} at '
                                f'{rate:g} Hz')
+
+    def destroy_node(self) -> None:
+        self._policies.close()
+        super().destroy_node()
 
     def _bad_input(self, what: str) -> None:
         self.bad_inputs += 1
         self.get_logger().warning(f'dropped {what} (total {self.bad_inputs})',
                                   throttle_duration_sec=5.0)
+
+    def on_oversized(self, size: int) -> None:
+        self.core.rejected += 1
+        self._last_reject = f'a {size:,}-byte policy message: larger than any within budget'
+        self.get_logger().error(f'rejected {self._last_reject}; keeping the last good policy',
+                                throttle_duration_sec=2.0)
 
     def on_policy(self, msg: PolicyWeights) -> None:
         try:

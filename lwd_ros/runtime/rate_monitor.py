@@ -27,17 +27,18 @@ class RateMonitor:
         return np.concatenate([self._t[start:], self._t[:start]])
 
     def stats(self) -> dict[str, float]:
-        """``rate_hz``, ``period_error_p50_ms``, ``period_error_p99_ms``, ``missed`` ticks."""
+        """``rate_hz``, ``period_error_p50/p99_ms``, ``max_gap_ms``, ``missed`` ticks."""
         t = self._times()
         if len(t) < 3:
             return {'rate_hz': 0.0, 'period_error_p50_ms': 0.0, 'period_error_p99_ms': 0.0,
-                    'missed': 0.0, 'ticks': float(self._n)}
+                    'max_gap_ms': 0.0, 'missed': 0.0, 'ticks': float(self._n)}
         periods = np.diff(t)
         err = np.abs(periods - self.period_s) * 1e3
         return {
             'rate_hz': float(len(periods) / (t[-1] - t[0])),
             'period_error_p50_ms': float(np.percentile(err, 50)),
             'period_error_p99_ms': float(np.percentile(err, 99)),
+            'max_gap_ms': float(periods.max() * 1e3),  # the longest wait between commands
             # A period over 1.5x nominal means at least one tick did not happen on time.
             'missed': float(np.sum(np.floor(periods / self.period_s - 0.5))),
             'ticks': float(self._n),
