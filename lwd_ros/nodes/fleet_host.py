@@ -12,8 +12,8 @@ and robots waited seconds for policies the generator had batched in 10 ms). Here
 keeps its own namespace, parameters (the params files, the ``-p`` overrides, then what
 ``Graph.fleet_parameters`` gives robot i) and timers; one executor thread runs them all, one
 participant carries their topics. What it costs: the robots of a host share its fate (a
-crash restarts all of them, as the graph respawns the host) and, with ``episodes:=N``, the
-first sim to finish ends its host.
+crash restarts all of them, as the graph respawns the host). With ``episodes:=N`` a host of
+sims ends when the last of them has finished its episodes.
 """
 
 from __future__ import annotations
@@ -48,6 +48,15 @@ def robot_nodes(graph: str, executable: str, robots: int, seed: int) -> list[Nod
             raise ValueError(f'{executable} is shared by the fleet, not one per robot')
         nodes.append(cls(namespace=f'/robot_{i}', parameter_overrides=[
             Parameter(k, value=v) for k, v in extra.items()]))
+    finished: set[int] = set()
+
+    def finish(i: int) -> None:  # a sim done with its episodes waits for its siblings
+        finished.add(i)
+        if len(finished) == len(nodes):
+            raise SystemExit(0)
+    for i, node in enumerate(nodes):
+        if hasattr(node, 'finish'):
+            node.finish = lambda i=i: finish(i)
     return nodes
 
 
@@ -58,7 +67,11 @@ def main(args=None) -> int:
         graph, executable, robots, seed = argv[1:ros_at]
         robots, seed = int(robots), int(seed)
     except ValueError:
-        print(__doc__.split('\n\n')[1].strip(), file=sys.stderr)
+        print('usage: fleet_host GRAPH EXECUTABLE ROBOTS SEED --ros-args [--params-file F] '
+              '[-p name:=value ...]\n  runs ROBOTS copies of lwd_ros.nodes.EXECUTABLE under '
+              '/robot_0 .. (seeds from SEED) with GRAPH\'s per-robot parameters; graphs: '
+              + ', '.join(sorted(graphs())) + '\n  (lwd launch GRAPH robots:=N starts it)',
+              file=sys.stderr)
         return 2
     return run_nodes(lambda: robot_nodes(graph, executable, robots, seed),
                      [argv[0], *argv[ros_at:]])

@@ -34,6 +34,10 @@ class MujocoBridge(Node):
         # A sim plugin with its own bridge runs it; any other runs the shared one.
         self.sim = env_hook(spec, 'bridge')(self) if spec.bridge else GymBridge(self, spec)
 
+    def finish(self) -> None:
+        """The sim ran its ``max_episodes``: end the process (``fleet_host`` waits for all)."""
+        raise SystemExit(0)
+
     def destroy_node(self) -> None:
         self.sim.close()
         super().destroy_node()

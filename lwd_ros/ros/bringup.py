@@ -157,6 +157,14 @@ class EpisodeWatcher:
         except Exception:  # noqa: BLE001 - the context was shut down by close()
             pass
 
+    def all_done(self, episodes: int, robots: int) -> bool:
+        """Every robot (one without a fleet) has finished ``episodes`` episodes."""
+        done: dict[str, int] = {}
+        for e in list(self.finished):
+            done[e.get('robot', '')] = done.get(e.get('robot', ''), 0) + 1
+        want = [f'robot_{i}' for i in range(robots)] or ['']
+        return all(done.get(r, 0) >= episodes for r in want)
+
     def close(self) -> None:
         if self._thread is not None:  # stop the spinning thread first, then tear down
             self.executor.shutdown(timeout_sec=1.0)
@@ -225,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f'[lwd launch] node exited: {dead}; stopping the graph', flush=True)
                 rc = action.rc
                 break
-            if episodes and len(watcher.finished) >= episodes:
+            if episodes and watcher.all_done(episodes, robots):
                 # Let messages in flight land (a recorder still writing the last marker).
                 drain_until = time.monotonic() + DRAIN_S
                 while time.monotonic() < drain_until:
@@ -242,7 +250,7 @@ def run(args: argparse.Namespace) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({'graph': args.graph, 'args': values,
                                          'episodes': done}, indent=2))
-    if episodes and len(done) < episodes and rc == 0:
+    if episodes and not watcher.all_done(episodes, robots) and rc == 0:
         rc = 1  # asked for episodes that never finished
     return rc
 

@@ -180,7 +180,7 @@ class GymBridge:
                 self._finished_ticks += 1
                 if self._finished_ticks * self.period >= FINISH_GRACE_S:
                     self.node.get_logger().info(f'{runner.state.episode} episodes done: exiting')
-                    raise SystemExit(0)
+                    self.node.finish()  # ends the process (a fleet: the last sim)
                 return
             if runner.config.auto_reset:
                 runner.reset()

@@ -37,6 +37,25 @@ def test_each_robot_gets_its_namespace_seed_and_the_params_files(ros_env):
         rclpy.try_shutdown()
 
 
-def test_node_class_and_usage():
+def test_node_class_and_usage(capsys):
     assert node_class('lwd_controller').__name__ == 'LwdController'
     assert main(['fleet_host', 'pusht_sim', 'mujoco_bridge']) == 2
+    assert 'usage: fleet_host GRAPH EXECUTABLE ROBOTS SEED' in capsys.readouterr().err
+
+
+def test_a_fleet_host_of_sims_ends_when_the_last_sim_is_done(monkeypatch):
+    import lwd_ros.nodes.fleet_host as host
+
+    class Sim:  # a bridge: finish() ends the process when it runs alone
+        def __init__(self, **node_options):
+            pass
+
+        def finish(self):
+            raise SystemExit(0)
+    monkeypatch.setattr(host, 'node_class', lambda executable: Sim)
+    nodes = robot_nodes('pusht_sim', 'mujoco_bridge', 3, 0)
+    nodes[0].finish()  # robot 0 is done: robots 1 and 2 go on
+    nodes[2].finish()
+    nodes[0].finish()  # a finished sim keeps saying so
+    with pytest.raises(SystemExit):
+        nodes[1].finish()

@@ -130,7 +130,7 @@ class PushTBridge:
                 self._finished_ticks += 1
                 if self._finished_ticks * self.timer_period >= FINISH_GRACE_S:
                     self.node.get_logger().info(f'{runner.state.episode} episodes done: exiting')
-                    raise SystemExit(0)
+                    self.node.finish()  # ends the process (a fleet: the last sim)
                 return
             if not runner.config.auto_reset:
                 return
