@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'export': ('lwd_ros.learning.export_cli', 'export the generator to ONNX'),
     'bag2dataset': ('lwd_ros.data.bag2dataset', 'convert rosbag2 recordings to a dataset'),
     'launch': ('lwd_ros.ros.bringup', 'start a node graph without ros2 launch'),
+    'view': ('lwd_ros.ros.view', 'stream the running graph to Foxglove (WebSocket)'),
 }
 # Commands each env implements itself (EnvSpec.collect/.dagger/.render), chosen by --env.
 ENV_COMMANDS = ('collect', 'dagger', 'render')
