@@ -180,3 +180,18 @@ def test_pusht_bridge_publishes_the_ts_and_the_pusher(rclpy_context, ros_env):
     assert markers['block'].type == markers['block'].LINE_STRIP
     assert len(markers['goal'].points) == 9
     assert markers[STATUS_NS].text.startswith('classic  episode 1  step 0')
+
+
+@pytest.mark.parametrize('env', ['pusht', 'mt10', 'arm7'])
+def test_rviz_config_shows_the_markers_in_the_world_frame(env):
+    from conftest import REPO
+    import yaml
+
+    config = yaml.safe_load((REPO / 'config' / 'rviz' / f'{env}.rviz').read_text())
+    manager = config['Visualization Manager']
+    assert manager['Global Options']['Fixed Frame'] == 'world'
+    display, = [d for d in manager['Displays']
+                if d['Class'] == 'rviz_default_plugins/MarkerArray']
+    assert display['Topic']['Value'] == '/viz/markers' and display['Enabled']
+    assert display['Topic']['Reliability Policy'] == 'Reliable'  # the bridges' QoS
+    assert manager['Views']['Current']['Class'].startswith('rviz_default_plugins/')
