@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """The learning methods lwd_ros trains and evaluates side by side, declared once.
 
-Each ``Method`` says how its demonstrations are cut, which training stages run in order
-(``Trainer.train_<stage>``), whether it generates policies at run time (LWD: the ROS
-generator node serves it), and which function turns its checkpoint into an evaluation
-source. The trainer, ``lwd eval`` and the benches look methods up here instead of branching
-on the name. Pure data: importing it loads neither torch nor an env.
+Each ``Method`` names its training stages in order, the module that trains and loads it
+(a ``lwd_ros.learning.methods.base.Learner``: its data cut, modules, stages, checkpoint
+tensors), whether it generates policies at run time (LWD: the ROS generator node serves it),
+and which function turns its checkpoint into an evaluation source. The trainer, checkpoint
+loading, ``lwd eval`` and the benches look methods up here instead of branching on the name:
+a new method is one learner module and one line below. Pure data: importing it loads
+neither torch nor an env.
 """
 
 from __future__ import annotations
@@ -24,9 +26,8 @@ class Method:
     Args:
         name: the ``method`` key of configs and checkpoints.
         summary: one line for humans.
-        data: how demonstrations are cut: ``snippets`` (H-step state/action snippets),
-            ``windows`` (Diffusion Policy's observation/action windows) or ``steps``.
-        stages: training stages in order (``Trainer.train_<stage>``).
+        stages: training stages in order (each prepared by ``Learner.stage(name)``).
+        learner: ``module:Class`` of its ``Learner`` (torch; imported when first used).
         source: ``module:function`` building its evaluation ``PolicySource`` from
             ``(checkpoint, horizon, **options)``.
         generates: emits an MLP per (task, state) at run time (servable by the ROS graph).
@@ -34,10 +35,13 @@ class Method:
 
     name: str
     summary: str
-    data: str
     stages: tuple[str, ...]
+    learner: str
     source: str
     generates: bool = False
+
+    def load_learner(self) -> Any:
+        return load_ref(self.learner)
 
     def make_source(self, checkpoint: Any, horizon: int | None = None, **options: Any) -> Any:
         return load_ref(self.source)(checkpoint, horizon, **options)
@@ -45,12 +49,12 @@ class Method:
 
 METHODS: dict[str, Method] = {m.name: m for m in (
     Method('lwd', 'Latent Weight Diffusion: a VAE over MLP weights, latent diffusion on it',
-           'snippets', ('vae', 'diffusion'), 'lwd_ros.evaluation.rollout:lwd_source',
-           generates=True),
-    Method('bc', 'behaviour cloning: one task-conditioned MLP, single step', 'steps', ('bc',),
-           'lwd_ros.evaluation.rollout:bc_source'),
-    Method('dp', 'Diffusion Policy peer (Chi et al. 2023), state input, 1-D UNet', 'windows',
-           ('dp',), 'lwd_ros.evaluation.dp_source:dp_source'),
+           ('vae', 'diffusion'), 'lwd_ros.learning.methods.lwd:LwdLearner',
+           'lwd_ros.evaluation.rollout:lwd_source', generates=True),
+    Method('bc', 'behaviour cloning: one task-conditioned MLP, single step', ('bc',),
+           'lwd_ros.learning.methods.bc:BcLearner', 'lwd_ros.evaluation.rollout:bc_source'),
+    Method('dp', 'Diffusion Policy peer (Chi et al. 2023), state input, 1-D UNet', ('dp',),
+           'lwd_ros.learning.methods.dp:DpLearner', 'lwd_ros.evaluation.dp_source:dp_source'),
 )}
 
 

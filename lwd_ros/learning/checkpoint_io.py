@@ -4,7 +4,8 @@
 
 Loading is strict: a missing, unexpected or mis-shaped tensor (a checkpoint trained with a
 different config), a digest mismatch or an unreadable file raises ``CheckpointError`` naming
-the file and the problem, never a half-initialised model.
+the file and the problem, never a half-initialised model. Which modules a checkpoint holds
+is its method's business (``Learner.load``, found through ``lwd_ros.methods``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
@@ -22,9 +23,7 @@ import yaml
 
 from lwd_ros.config import to_dict
 from lwd_ros.experiment import LwdConfig
-from lwd_ros.learning.bc import BcMlp
-from lwd_ros.learning.diffusion import LatentDiffusion
-from lwd_ros.learning.vae import TrajectoryVae
+from lwd_ros.methods import get_method
 from lwd_ros.runtime.checkpoint import (
     CONFIG_FILE,
     FORMAT,
@@ -37,29 +36,6 @@ from lwd_ros.runtime.checkpoint import (
     verify_file,
     write_meta,
 )
-
-if TYPE_CHECKING:  # imported where built: the torch generator (and its node) never needs DP
-    from lwd_ros.learning.diffusion_policy import DiffusionPolicyModel
-
-
-def build_vae(cfg: LwdConfig, meta: CheckpointMeta) -> TrajectoryVae:
-    return TrajectoryVae(meta.num_features, meta.act_dim, len(meta.tasks),
-                         cfg.policy.hidden_sizes, cfg.policy.activation, cfg.vae)
-
-
-def build_diffusion(cfg: LwdConfig, meta: CheckpointMeta) -> LatentDiffusion:
-    return LatentDiffusion(cfg.vae.latent_dim, meta.cond_dim, len(meta.tasks), cfg.diffusion)
-
-
-def build_bc(cfg: LwdConfig, meta: CheckpointMeta) -> BcMlp:
-    return BcMlp(meta.num_features, meta.act_dim, len(meta.tasks), cfg.policy.hidden_sizes,
-                 cfg.policy.activation)
-
-
-def build_dp(cfg: LwdConfig, meta: CheckpointMeta) -> DiffusionPolicyModel:
-    from lwd_ros.learning.diffusion_policy import DiffusionPolicyModel
-
-    return DiffusionPolicyModel(meta.cond_dim, meta.act_dim, len(meta.tasks), cfg.dp)
 
 
 def prefixed(module: nn.Module, prefix: str) -> dict[str, torch.Tensor]:
@@ -112,20 +88,30 @@ def load_module(module: nn.Module, tensors: dict[str, torch.Tensor], prefix: str
 
 @dataclass
 class LoadedCheckpoint:
-    """A checkpoint's config, meta and modules (``vae``/``diffusion``, ``bc`` or ``dp``), eval."""
+    """A checkpoint's config, meta and modules (by the names its method gives), in eval mode.
+
+    A module reads as an attribute too (``ckpt.<name>``), as callers that know the method do.
+    """
 
     directory: Path
     cfg: LwdConfig
     meta: CheckpointMeta
-    vae: TrajectoryVae | None = None
-    diffusion: LatentDiffusion | None = None
-    bc: BcMlp | None = None
-    dp: DiffusionPolicyModel | None = None
+    modules: dict[str, nn.Module]
+
+    def __getattr__(self, name: str) -> nn.Module:
+        modules = self.__dict__.get('modules', {})
+        if name in modules:
+            return modules[name]
+        raise AttributeError(f'{self.__dict__.get("directory")}: the checkpoint has no module '
+                             f'{name!r} (it has {sorted(modules)})')
 
 
 def load_checkpoint(directory: str | Path, use_ema: bool = True,
-                    require_diffusion: bool = True) -> LoadedCheckpoint:
-    """Load any checkpoint; ``lwd``'s denoiser and ``dp`` get EMA weights unless told not to."""
+                    **options: Any) -> LoadedCheckpoint:
+    """Load any checkpoint: EMA weights where the method keeps them, unless told not to.
+
+    ``options`` go to the method's ``Learner.load`` (what it may leave out, say).
+    """
     directory = Path(directory)
     meta = read_meta(directory)
     cfg = read_config(directory)
@@ -138,29 +124,7 @@ def load_checkpoint(directory: str | Path, use_ema: bool = True,
                               f'policy {expected} {cfg.policy.activation!r} differs from '
                               f'meta.json {meta.layer_sizes} {meta.activation!r}')
     tensors = load_tensors(directory, meta)
-    path = directory / MODEL_FILE
-    out = LoadedCheckpoint(directory, cfg, meta)
-    if meta.method == 'bc':
-        out.bc = build_bc(cfg, meta)
-        load_module(out.bc, tensors, 'bc.', path)
-        out.bc.eval()
-        return out
-    if meta.method == 'dp':
-        out.dp = build_dp(cfg, meta)
-        load_module(out.dp, tensors, 'ema.dp.' if use_ema else 'dp.', path)
-        out.dp.eval()
-        return out
-    out.vae = build_vae(cfg, meta)
-    load_module(out.vae, tensors, 'vae.', path)
-    out.vae.eval()
-    if meta.stage == 'vae':
-        if require_diffusion:
-            raise CheckpointError(directory / 'meta.json',
-                                  'only stage 1 (VAE) is trained; finish with lwd train --resume')
-        return out
-    out.diffusion = build_diffusion(cfg, meta)
-    load_module(out.diffusion, tensors, 'diffusion.', path)
-    if use_ema:
-        load_module(out.diffusion.denoiser, tensors, 'ema.denoiser.', path)
-    out.diffusion.eval()
-    return out
+    learner = get_method(meta.method).load_learner()
+    modules = learner.load(cfg, meta, tensors, directory / MODEL_FILE, use_ema=use_ema,
+                           **options)
+    return LoadedCheckpoint(directory, cfg, meta, modules)

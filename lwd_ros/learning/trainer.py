@@ -1,14 +1,16 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""Train LWD (stage 1: trajectory VAE, stage 2: latent diffusion) or a BC or DP baseline.
+"""The generic training loop: any registered method, stage by stage, into a checkpoint.
 
-One ``Trainer`` owns the data, the modules and the checkpoint directory. Both stages (and the
-baselines) run through the same optimisation loop: AdamW, linear warmup then cosine decay,
-gradient clipping, validation every ``val_every`` steps and a resumable checkpoint every
-``ckpt_every`` steps. Seeds make a run reproducible: the split, the initialisation, the
-batches and the noise all derive from ``train.seed``, and ``--resume`` restores every RNG.
-Under ``torchrun`` the loop is data-parallel (``lwd_ros.learning.distributed``): each rank
-trains on its share of the same global batch and only rank 0 writes.
+One ``Trainer`` owns the data, the method's ``Learner`` and the checkpoint directory. Every
+stage the registry lists (``lwd_ros.methods``) runs through the same optimisation loop:
+AdamW, linear warmup then cosine decay, gradient clipping, an optional EMA, validation every
+``val_every`` steps and a resumable checkpoint every ``ckpt_every`` steps. What a stage
+optimises, its loss and its validation come from the method (``Learner.stage``); this file
+names no method. Seeds make a run reproducible: the split, the initialisation, the batches
+and the noise all derive from ``train.seed``, and ``--resume`` restores every RNG. Under
+``torchrun`` the loop is data-parallel (``lwd_ros.learning.distributed``): each rank trains
+on its share of the same global batch and only rank 0 writes.
 
 ``train.device`` places the modules and the whole dataset (a few hundred MB at most, so no
 loader runs per step) on one device; batches are drawn there. The modules are initialised
@@ -19,15 +21,13 @@ copies, so a GPU run loads in the numpy runtime and exports to ONNX as a CPU run
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-import contextlib
-import copy
 import dataclasses
-from dataclasses import dataclass
 import json
 import logging
 import math
 from pathlib import Path
 import time
+from typing import Any
 
 import numpy as np
 import torch
@@ -37,27 +37,14 @@ from tqdm.auto import tqdm
 from lwd_ros.config import load_ref
 from lwd_ros.contract import RobotContract, get_contract
 from lwd_ros.data.episode import Episode
-from lwd_ros.data.snippets import (
-    Snippets,
-    cut_action_windows,
-    cut_snippets,
-    split_episodes,
-    task_names,
-)
+from lwd_ros.data.snippets import split_episodes, task_names
 from lwd_ros.envs import EnvSpec, find_spec
 from lwd_ros.experiment import DataConfig, LwdConfig
 from lwd_ros.learning import distributed
-from lwd_ros.learning.checkpoint_io import (
-    build_bc,
-    build_diffusion,
-    build_dp,
-    build_vae,
-    load_module,
-    load_tensors,
-    prefixed,
-    save_checkpoint,
-)
-from lwd_ros.learning.ema import Ema
+from lwd_ros.learning.batch import Batch
+from lwd_ros.learning.checkpoint_io import load_module, load_tensors, prefixed, save_checkpoint
+from lwd_ros.learning.methods.base import Learner, Stage
+from lwd_ros.learning.placement import placed
 from lwd_ros.methods import get_method
 from lwd_ros.runtime.checkpoint import (
     MODEL_FILE,
@@ -72,56 +59,9 @@ from lwd_ros.runtime.features import (
     PlanarFrames,
     feature_floors,
     feature_names,
-    horizon_feature,
 )
-from lwd_ros.runtime.sampler import make_plan
 
 log = logging.getLogger(__name__)
-VAL_LIMIT = 4096  # validation snippets evaluated (enough for a stable mean, bounded cost)
-DP_SAMPLES = 512  # DP windows sampled for validation: 10 UNet passes each, so fewer
-
-
-@dataclass
-class Batch:
-    """Torch views of ``Snippets`` (shapes in ``lwd_ros.data.snippets``)."""
-
-    obs: torch.Tensor
-    act: torch.Tensor
-    mask: torch.Tensor
-    cond: torch.Tensor  # (N, K * obs_dim): history flattened for the denoiser
-    task: torch.Tensor
-
-    @classmethod
-    def from_snippets(cls, s: Snippets) -> Batch:
-        return cls(torch.from_numpy(s.obs), torch.from_numpy(s.act), torch.from_numpy(s.mask),
-                   torch.from_numpy(s.cond.reshape(len(s), -1)), torch.from_numpy(s.task))
-
-    def __len__(self) -> int:
-        return len(self.obs)
-
-    def to(self, device: torch.device | str) -> Batch:
-        return Batch(*(getattr(self, f.name).to(device) for f in dataclasses.fields(self)))
-
-    def take(self, idx: torch.Tensor) -> Batch:
-        return Batch(self.obs[idx], self.act[idx], self.mask[idx], self.cond[idx], self.task[idx])
-
-    def head(self, n: int) -> Batch:
-        return self.take(torch.arange(min(n, len(self))))
-
-
-@dataclass
-class LatentBatch:
-    """Standardised latents ``u (N, L)`` with their conditioning, for stage 2."""
-
-    u: torch.Tensor
-    cond: torch.Tensor
-    task: torch.Tensor
-
-    def __len__(self) -> int:
-        return len(self.u)
-
-    def take(self, idx: torch.Tensor) -> LatentBatch:
-        return LatentBatch(self.u[idx], self.cond[idx], self.task[idx])
 
 
 def fit_model_space(data: DataConfig, spec: RobotContract, episodes: Sequence[Episode],
@@ -184,20 +124,6 @@ def observation_range(episodes: Sequence[Episode]) -> tuple[tuple[float, ...], .
     return tuple(obs.min(0).tolist()), tuple(obs.max(0).tolist())
 
 
-def trim_padding(b: Batch) -> Batch:
-    """``b`` without the trailing steps that no snippet in it has (exactly the same loss)."""
-    steps = int(b.mask.any(0).nonzero().max()) + 1 if b.mask.any() else 1
-    if steps == b.mask.shape[1]:
-        return b
-    return Batch(b.obs[:, :steps], b.act[:, :steps], b.mask[:, :steps], b.cond, b.task)
-
-
-def spread(data: Batch, n: int) -> Batch:
-    """At most ``n`` items evenly spaced over ``data``: every episode, not just the first."""
-    idx = torch.linspace(0, len(data) - 1, min(n, len(data)), device=data.obs.device)
-    return data.take(idx.round().long())
-
-
 def warmup_cosine(warmup: int, total: int, floor: float = 0.05) -> Callable[[int], float]:
     """Learning-rate multiplier: linear warmup, then cosine decay to ``floor``."""
     def factor(step: int) -> float:
@@ -212,15 +138,15 @@ class Trainer:
     """Train the experiment ``cfg`` on ``episodes`` into checkpoint directory ``out_dir``.
 
     Args:
-        cfg: the experiment.
+        cfg: the experiment; ``cfg.method`` picks the ``Learner`` (``lwd_ros.methods``).
         episodes: demonstrations (split by episode into train/validation).
         out_dir: checkpoint directory (created).
         resume: continue from ``out_dir/trainer_state.pt`` (same config required).
         progress: show tqdm progress bars.
         dataset_name: recorded in the checkpoint's training record.
         task_poses: task -> frame pose ``(x, y, yaw)``, required with ``data.goal_frame``
-            (``lwd train`` reads the dataset's goal poses).
-        robot: the contract the dataset stores (``lwd train`` reads it); ``data.env``, where
+            (the train CLI reads the dataset's goal poses).
+        robot: the contract the dataset stores (the train CLI reads it); ``data.env``, where
             given, must describe the same robot.
     """
 
@@ -232,31 +158,22 @@ class Trainer:
         distributed.local_batch(cfg.train.batch_size)  # fail before the data work
         self.device = distributed.device(cfg.train.device)
         if cfg.train.compile and cfg.train.amp and self.device.type == 'cpu':
-            # torch 2.13's CPU inductor: NaN gradients in the VAE encoder from the first step.
+            # torch 2.13's CPU inductor: NaN gradients (an encoder's) from the first step.
             raise ValueError('train.compile=true with train.amp=true on the CPU trains NaN '
                              'weights (torch.compile bf16 backward); set one of them false')
         torch.set_num_threads(cfg.train.num_threads)
         torch.manual_seed(cfg.train.seed)
-        self.method = get_method(cfg.method)
+        method = get_method(cfg.method)
+        self.stages = method.stages
+        learner: type[Learner] = method.load_learner()
         self.tasks = task_names(episodes)
         train_eps, val_eps = split_episodes(episodes, cfg.data.val_fraction, cfg.train.seed)
         self.spec = robot_for(cfg.data.env, robot)
         train_eps += augmentations(cfg.data, find_spec(self.spec.name), train_eps, task_poses)
         space = fit_model_space(cfg.data, self.spec, train_eps, task_poses)
-        snippets = self.method.data == 'snippets'
-        horizon = cfg.data.snippet_length if snippets else 1
-        stride = cfg.data.stride if snippets else 1
-        windows = self.method.data == 'windows'
-        obs_history = cfg.dp.n_obs_steps if windows else cfg.data.obs_history
 
         def cut(eps: list[Episode]) -> Batch | None:
-            if not eps:
-                return None
-            if windows:
-                return Batch.from_snippets(cut_action_windows(eps, space, self.tasks,
-                                                              cfg.dp.horizon, obs_history))
-            return Batch.from_snippets(cut_snippets(eps, space, self.tasks, horizon, stride,
-                                                    cfg.data.obs_history))
+            return Batch.from_snippets(learner.cut(cfg, eps, space, self.tasks)) if eps else None
         self.train_data, self.val_data = cut(train_eps), cut(val_eps)
         stats = space.stats
         layer_sizes = (stats.obs_dim, *cfg.policy.hidden_sizes, stats.act_dim)
@@ -264,10 +181,7 @@ class Trainer:
             cfg.method, 'init', self.tasks, stats, layer_sizes, cfg.policy.activation,
             self.spec, space.features.features,
             space.frames.to_dict() if space.frames else None,
-            *observation_range(train_eps),
-            obs_history, cfg.vae.latent_dim if self.method.generates else 0,
-            horizon=cfg.data.horizon if snippets else 0,
-            horizons=cfg.data.horizons if snippets else (),
+            *observation_range(train_eps), **learner.meta_fields(cfg),
             relative_actions=space.relative,
             training={'dataset': dataset_name,
                       'episodes': {'train': len(train_eps), 'val': len(val_eps)},
@@ -276,18 +190,12 @@ class Trainer:
                       'steps': {}, 'wall_time_s': {}, 'val': {}})
         self.train_data = self.train_data.to(self.device)
         self.val_data = self.val_data.to(self.device) if self.val_data else None
-        if cfg.method == 'lwd':
-            self.vae = build_vae(cfg, self.meta).to(self.device)
-            self.diffusion = build_diffusion(cfg, self.meta).to(self.device)
-            self.ema = Ema(self.diffusion.denoiser, cfg.diffusion.ema_decay)
-        elif cfg.method == 'dp':
-            self.dp = build_dp(cfg, self.meta).to(self.device)
-            self.ema = Ema(self.dp, cfg.dp.ema_decay)
-        else:
-            self.bc = build_bc(cfg, self.meta).to(self.device)
+        # Not yet drawn from: the learner may keep it for draws every rank must agree on.
+        self.batch_rng = torch.Generator().manual_seed(cfg.train.seed + 1)
+        self.method = learner(cfg, self.meta, self.train_data, self.val_data, self.batch_rng,
+                              self.device)
         if distributed.world_size() > 1:  # same init everywhere, then noise of its own
             torch.manual_seed(cfg.train.seed + distributed.rank())
-        self.batch_rng = torch.Generator().manual_seed(cfg.train.seed + 1)
         self.resume_state: dict | None = self._load_resume() if resume else None
         self.log_path = self.out / 'train_log.jsonl'
         if distributed.is_main():
@@ -295,18 +203,20 @@ class Trainer:
             if not resume:
                 self.log_path.unlink(missing_ok=True)
 
-    # -- checkpoints ---------------------------------------------------------------------
-    def _modules(self) -> dict[str, nn.Module]:
-        """Every module a checkpoint holds, by tensor-name prefix."""
-        if self.cfg.method == 'bc':
-            return {'bc.': self.bc}
-        if self.cfg.method == 'dp':
-            return {'dp.': self.dp, 'ema.dp.': self.ema.module}
-        return {'vae.': self.vae, 'diffusion.': self.diffusion,
-                'ema.denoiser.': self.ema.module}
+    def __getattr__(self, name: str) -> Any:
+        """The method's own attributes read through the trainer (``trainer.ema``).
 
+        Why: tests and benches look at a run's modules and figures without knowing which
+        object owns them. Only names the trainer itself lacks arrive here.
+        """
+        method = self.__dict__.get('method')
+        if method is None:
+            raise AttributeError(name)
+        return getattr(method, name)
+
+    # -- checkpoints ---------------------------------------------------------------------
     def _tensors(self) -> dict[str, torch.Tensor]:
-        return {k: v for prefix, module in self._modules().items()
+        return {k: v for prefix, module in self.method.modules().items()
                 for k, v in prefixed(module, prefix).items()}
 
     def save(self, stage: str, trainer_state: dict | None = None) -> None:
@@ -350,7 +260,7 @@ class Trainer:
                                   'resuming on a different dataset or split')
         self.meta.training = meta.training
         tensors = load_tensors(self.out, meta)
-        for prefix, module in self._modules().items():
+        for prefix, module in self.method.modules().items():
             load_module(module, tensors, prefix, self.out / MODEL_FILE)
         if not path.is_file():
             log.info('%s has no trainer state: training had finished', self.out)
@@ -402,24 +312,23 @@ class Trainer:
             f.write(json.dumps(record) + '\n')
 
     # -- the shared optimisation loop ----------------------------------------------------
-    def _optimise(self, stage: str, total: int, module: nn.Module, lr: float,
-                  loss_fn: Callable, data: Batch | LatentBatch,
-                  val_fn: Callable[[], dict], after_step: Callable[[], None] = lambda: None,
-                  extra_state: Callable[[], dict] = dict,
-                  betas: tuple[float, float] = (0.9, 0.999)) -> dict:
-        tc = self.cfg.train
+    def train_stage(self, stage: Stage) -> dict:
+        """Optimise ``stage`` to its last step (from the resume point); its last validation."""
+        tc, module, total = self.cfg.train, stage.module, stage.steps
         params = [p for p in module.parameters() if p.requires_grad]
-        opt = torch.optim.AdamW(params, lr=lr, betas=betas, weight_decay=tc.weight_decay)
+        opt = torch.optim.AdamW(params, lr=stage.lr, betas=stage.betas,
+                                weight_decay=tc.weight_decay)
         sched = torch.optim.lr_scheduler.LambdaLR(opt, warmup_cosine(tc.warmup_steps, total))
         start, elapsed = 0, 0.0
         rs = self.resume_state
-        if rs is not None and rs.get('stage') == stage and 'optimizer' in rs:
+        if rs is not None and rs.get('stage') == stage.name and 'optimizer' in rs:
             opt.load_state_dict(rs['optimizer'])
             sched.load_state_dict(rs['scheduler'])
             start, elapsed = rs['step'], rs['elapsed']
-            if 'ema_updates' in rs:
-                self.ema.num_updates = rs['ema_updates']
+            if stage.ema is not None and 'ema_updates' in rs:
+                stage.ema.num_updates = rs['ema_updates']
         self.resume_state = None
+        loss_fn = stage.loss
         if tc.compile:  # the loss, not the module: checkpoint tensor names stay the same
             loss_fn = torch.compile(loss_fn)
         ddp_loss = distributed.wrap_loss(module, loss_fn)
@@ -428,242 +337,67 @@ class Trainer:
         module.train()
         val: dict = {}
         t0 = time.perf_counter() - elapsed
-        bar = tqdm(range(start, total), initial=start, total=total, desc=stage,
+        bar = tqdm(range(start, total), initial=start, total=total, desc=stage.name,
                    disable=not (self.progress and main), dynamic_ncols=True)
         for step in bar:
             # Every rank draws the same global indices and trains on its share of them.
-            idx = torch.randint(len(data), (tc.batch_size,), generator=self.batch_rng)
-            batch = data.take(distributed.shard(idx).to(self.device, non_blocking=True))
-            with self.placed(), amp:
+            idx = torch.randint(len(stage.data), (tc.batch_size,), generator=self.batch_rng)
+            batch = stage.data.take(distributed.shard(idx).to(self.device, non_blocking=True))
+            with placed(self.device), amp:
                 loss, parts = ddp_loss(batch)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(params, tc.grad_clip)
             opt.step()
             sched.step()
-            after_step()
+            if stage.ema is not None:
+                stage.ema.update(module)
             if step % 25 == 0:
                 bar.set_postfix({k: f'{float(v):.4g}' for k, v in parts.items()})
             done = step + 1
             if done % tc.val_every == 0 or done == total:
-                parts = distributed.mean(parts)  # the global batch's losses, all ranks
-                if main:  # validation uses the plain modules: no collectives in it
-                    module.eval()
-                    with self.placed():
-                        val = val_fn()
-                    module.train()
-                record = {'stage': stage, 'step': done,
-                          'time_s': round(time.perf_counter() - t0, 1),
-                          **{k: float(v) for k, v in parts.items()}, **val}
-                self._log(record)
-                log.info('%s step %d: %s', stage, done,
-                         ' '.join(f'{k}={v:.4g}' for k, v in val.items()))
+                val = self._validate(stage, done, distributed.mean(parts), t0)
             if done % tc.ckpt_every == 0 and done < total:
+                ema = {'ema_updates': stage.ema.num_updates} if stage.ema is not None else {}
                 self.save(self.meta.stage, self._state(
-                    stage, done, optimizer=opt.state_dict(), scheduler=sched.state_dict(),
-                    elapsed=time.perf_counter() - t0, **extra_state()))
-            if tc.snapshot_every and done % tc.snapshot_every == 0 and stage != 'vae':
-                self.snapshot(stage, done, time.perf_counter() - t0)
+                    stage.name, done, optimizer=opt.state_dict(), scheduler=sched.state_dict(),
+                    elapsed=time.perf_counter() - t0, **ema))
+            if tc.snapshot_every and done % tc.snapshot_every == 0 and stage.snapshots:
+                self.snapshot(stage.name, done, time.perf_counter() - t0)
         bar.close()
         module.eval()
         training = self.meta.training
-        training['steps'][stage] = total
-        training['wall_time_s'][stage] = round(time.perf_counter() - t0, 1)
-        training['val'][stage] = val
+        training['steps'][stage.name] = total
+        training['wall_time_s'][stage.name] = round(time.perf_counter() - t0, 1)
+        training['val'][stage.name] = val
         return val
 
-    def placed(self) -> contextlib.AbstractContextManager:
-        """Make tensors the models create (positions, timesteps, noise) on the device.
-
-        The model code calls ``torch.arange``/``randint`` without a device; inside this
-        context they land on ``self.device``. A no-op on the CPU, where the mode's cost on
-        every torch call would buy nothing.
-        """
-        return self.device if self.device.type != 'cpu' else contextlib.nullcontext()
-
-    def on_cpu(self, *items: nn.Module | Batch) -> tuple:
-        """``items`` themselves on the CPU, else CPU copies of them, for the samplers.
-
-        Why: sampling builds CPU tensors from numpy (the plan's timesteps, the diffusers
-        schedulers'), so validation samples where those are; its cost is the CPU run's.
-        """
-        if self.device.type == 'cpu':
-            return items
-        return tuple(copy.deepcopy(x).cpu() if isinstance(x, nn.Module) else x.to('cpu')
-                     for x in items)
-
-    # -- stage 1 -------------------------------------------------------------------------
-    def horizon_views(self, data: Batch) -> Batch:
-        """Repeat ``data`` for every trained horizon H, masks cut to H steps.
-
-        The horizon feature joins the condition, so the diffusion model learns which latent
-        fits a policy that must run H steps. Without ``data.horizons``: ``data`` itself.
-        """
-        hs = self.cfg.data.horizons
-        if not hs:
-            return data
-        steps = torch.arange(data.mask.shape[1], device=data.mask.device)
-        views = [Batch(data.obs, data.act, data.mask * (steps < h),
-                       torch.cat([data.cond, torch.full((len(data), 1), horizon_feature(h),
-                                                        device=data.cond.device)], 1),
-                       data.task) for h in hs]
-        return Batch(*(torch.cat([getattr(v, f.name) for v in views])
-                       for f in dataclasses.fields(Batch)))
-
-    def _vae_loss(self, b: Batch) -> tuple[torch.Tensor, dict]:
-        """The ELBO; with several trained horizons each snippet is cut to one drawn at random.
-
-        Steps masked out in every snippet of the batch are cut first: whole trajectories are
-        padded to the longest episode, often several times a typical one.
-        """
-        b = trim_padding(b)
-        mask, hs = b.mask, self.cfg.data.horizons
-        if hs:
-            # Drawn for the global batch, so every rank's share and one process agree.
-            pick = distributed.shard(torch.randint(len(hs), (len(b) * distributed.world_size(),),
-                                                   generator=self.batch_rng, device='cpu'))
-            cut = torch.tensor(hs, device=mask.device)[pick.to(mask.device), None]
-            mask = mask * (torch.arange(mask.shape[1], device=mask.device) < cut)
-        return self.vae(b.obs, b.act, mask, b.task)
-
-    def _vae_val(self) -> dict:
-        if self.val_data is None:
-            return {}
-        v = spread(self.horizon_views(self.val_data), VAL_LIMIT)
-        with torch.no_grad():
-            mu, logvar = self.vae.encode(v.obs, v.act, v.mask, v.task)
-            recon = self.vae.action_mse(self.vae.decode(mu, v.task), v.obs, v.act, v.mask)
-            kl = 0.5 * (mu.square() + logvar.exp() - 1.0 - logvar).sum(-1).mean()
-        return {'val_recon': float(recon), 'val_kl': float(kl)}
-
-    def train_vae(self) -> dict:
-        return self._optimise(
-            'vae', self.cfg.train.vae_steps, self.vae, self.cfg.train.vae_lr,
-            self._vae_loss, self.train_data, self._vae_val)
-
-    # -- stage 2 -------------------------------------------------------------------------
-    @torch.no_grad()
-    def encode_latents(self, data: Batch, chunk: int = 4096) -> torch.Tensor:
-        """Posterior means ``(N, L)`` of every snippet: the diffusion model's data."""
-        self.vae.eval()
-        with self.placed():
-            return torch.cat([self.vae.encode(b.obs, b.act, b.mask, b.task)[0]
-                              for b in (data.take(torch.arange(i, min(i + chunk, len(data))))
-                                        for i in range(0, len(data), chunk))])
-
-    @torch.no_grad()
-    def generated_mse(self, data: Batch, sampler: str = 'ddim', seed: int = 0) -> float:
-        """Action MSE of policies sampled (EMA denoiser, default DDIM) for ``data``'s states.
-
-        The end-to-end figure: what a deployed policy gets wrong over its horizon, in
-        normalised action units (compare with ``val_recon``, the VAE's own error).
-        """
-        d = self.cfg.diffusion
-        plan = make_plan(d.num_train_timesteps, d.beta_schedule, d.prediction_type, sampler,
-                         d.num_inference_steps, d.timestep_spacing)
-        vae, diffusion, denoiser, data = self.on_cpu(self.vae, self.diffusion, self.ema.module,
-                                                     data)
-        with torch.device('cpu'):
-            gen = torch.Generator().manual_seed(seed)
-            u = torch.randn(len(data), self.cfg.vae.latent_dim, generator=gen)
-            noise = (torch.randn(len(plan), *u.shape, generator=gen) if plan.stochastic
-                     else None)
-            u0 = diffusion.sample(plan, u, data.cond, data.task, noise, denoiser)
-            weights = vae.decode(diffusion.unstandardize(u0), data.task)
-            return float(vae.action_mse(weights, data.obs, data.act, data.mask))
-
-    def _diffusion_val(self, val: Batch | None, latents: torch.Tensor | None) -> dict:
-        if val is None:
-            return {}
-        with torch.random.fork_rng(), torch.no_grad():
-            torch.manual_seed(0)
-            loss = float(self.diffusion(self.diffusion.standardize(latents), val.cond,
-                                        val.task))
-        return {'val_diffusion': loss, 'val_generated_mse': self.generated_mse(val)}
-
-    def train_diffusion(self) -> dict:
-        train = self.horizon_views(self.train_data)
-        latents = self.encode_latents(train)
-        val = spread(self.horizon_views(self.val_data), VAL_LIMIT) if self.val_data else None
-        val_latents = self.encode_latents(val) if val is not None else None  # VAE is frozen
-        self.diffusion.set_latent_stats(latents)
-        data = LatentBatch(self.diffusion.standardize(latents), train.cond, train.task)
-        return self._optimise(
-            'diffusion', self.cfg.train.diffusion_steps, self.diffusion.denoiser,
-            self.cfg.train.diffusion_lr, self._diffusion_loss, data,
-            lambda: self._diffusion_val(val, val_latents),
-            after_step=lambda: self.ema.update(self.diffusion.denoiser),
-            extra_state=lambda: {'ema_updates': self.ema.num_updates})
-
-    def _diffusion_loss(self, b: LatentBatch) -> tuple[torch.Tensor, dict]:
-        loss = self.diffusion(b.u, b.cond, b.task)
-        return loss, {'loss': loss.detach()}
-
-    # -- baseline ------------------------------------------------------------------------
-    def _bc_loss(self, b: Batch) -> tuple[torch.Tensor, dict]:
-        loss = (self.bc(b.obs[:, 0], b.task) - b.act[:, 0]).square().mean()
-        return loss, {'loss': loss.detach()}
-
-    def _bc_val(self) -> dict:
-        if self.val_data is None:
-            return {}
-        v = self.val_data
-        with torch.no_grad():
-            return {'val_mse': float((self.bc(v.obs[:, 0], v.task) - v.act[:, 0])
-                                     .square().mean())}
-
-    def train_bc(self) -> dict:
-        return self._optimise('bc', self.cfg.train.bc_steps, self.bc, self.cfg.train.bc_lr,
-                              self._bc_loss, self.train_data, self._bc_val)
-
-    # -- Diffusion Policy peer -----------------------------------------------------------
-    @torch.no_grad()
-    def sampled_mse(self, data: Batch, seed: int = 0) -> float:
-        """Action MSE of DDIM-sampled (EMA) sequences over the steps a rollout executes.
-
-        DP's end-to-end figure, in normalised action units like ``generated_mse``.
-        """
-        d = self.cfg.dp
-        dp, data = self.on_cpu(self.ema.module, data)
-        with torch.device('cpu'):
-            pred = dp.sample(data.cond, data.task, torch.Generator().manual_seed(seed))
-        run = slice(d.current_index, d.current_index + d.n_action_steps)
-        return float((pred[:, run] - data.act[:, run]).square().mean())
-
-    def _dp_val(self) -> dict:
-        if self.val_data is None:
-            return {}
-        v = spread(self.val_data, VAL_LIMIT)
-        with torch.random.fork_rng(), torch.no_grad():
-            torch.manual_seed(0)
-            loss = float(self.dp.loss(v.cond, v.task, v.act))
-        return {'val_diffusion': loss, 'val_sampled_mse': self.sampled_mse(spread(v, DP_SAMPLES))}
-
-    def _dp_loss(self, b: Batch) -> tuple[torch.Tensor, dict]:
-        loss = self.dp.loss(b.cond, b.task, b.act)
-        return loss, {'loss': loss.detach()}
-
-    def train_dp(self) -> dict:
-        tc, d = self.cfg.train, self.cfg.dp
-        peak = float(self.train_data.act.abs().max())
-        if peak > d.clip_sample_range:
-            log.warning('normalised demo actions reach %.2f: sampling clips them to +-%.2f '
-                        '(raise dp.clip_sample_range)', peak, d.clip_sample_range)
-        return self._optimise(
-            'dp', tc.dp_steps, self.dp, tc.dp_lr, self._dp_loss, self.train_data, self._dp_val,
-            after_step=lambda: self.ema.update(self.dp),
-            extra_state=lambda: {'ema_updates': self.ema.num_updates}, betas=d.adam_betas)
+    def _validate(self, stage: Stage, step: int, parts: dict, t0: float) -> dict:
+        """Validate on rank 0 and log the global batch's losses (``parts``, all ranks')."""
+        val: dict = {}
+        if distributed.is_main():  # validation uses the plain modules: no collectives in it
+            stage.module.eval()
+            with placed(self.device):
+                val = stage.validate()
+            stage.module.train()
+        record = {'stage': stage.name, 'step': step,
+                  'time_s': round(time.perf_counter() - t0, 1),
+                  **{k: float(v) for k, v in parts.items()}, **val}
+        self._log(record)
+        log.info('%s step %d: %s', stage.name, step,
+                 ' '.join(f'{k}={v:.4g}' for k, v in val.items()))
+        return val
 
     # -- everything ----------------------------------------------------------------------
     def run(self) -> CheckpointMeta:
         """Train the method's stages that are left (per the resume state) and save."""
-        stages = self.method.stages
+        stages = self.stages
         stage = (self.resume_state or {}).get('stage', stages[0])
         t0 = time.perf_counter()
         for i, name in enumerate(stages):
             if stage not in stages[:i + 1]:
                 continue  # finished before the resume
-            getattr(self, f'train_{name}')()
+            self.train_stage(self.method.stage(name))
             if i + 1 < len(stages):  # a resumable point between stages
                 self.save(name, self._state(stages[i + 1], 0))
         wall = self.meta.training['wall_time_s']

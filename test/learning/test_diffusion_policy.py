@@ -108,7 +108,8 @@ def test_training_lowers_the_loss(trained, demos, tmp_path):
     trainer, _ = trained
     untrained = Trainer(toy_config([*TINY_DP, 'train.dp_steps=0']), demos, tmp_path,
                         progress=False)
-    before, after = untrained._dp_val(), trainer.meta.training['val']['dp']
+    before = untrained.method.stage('dp').validate()
+    after = trainer.meta.training['val']['dp']
     assert after['val_diffusion'] < 0.3 * before['val_diffusion']
     assert after['val_sampled_mse'] < 0.5 * before['val_sampled_mse']
 
