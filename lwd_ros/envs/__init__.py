@@ -4,6 +4,10 @@
 
 Light on purpose: importing ``lwd_ros.envs`` (or a spec) loads neither gymnasium nor mujoco,
 so the controller can read an ``EnvSpec``. ``make_env`` imports the simulator on demand.
+Where gymnasium is in use, every sim's id is registered with it (``register_gym_envs``:
+right away if gymnasium is imported, else as soon as it is), with the env's module as a
+string entry point, so ``import lwd_ros.envs; gym.make(spec.gym_id)`` works and
+the module (mujoco and all) loads only then.
 
 A robot is a contract (``config/robots/<name>.yaml``, ``lwd_ros.contract``) and needs no code.
 A simulator of it is a package: ``lwd_ros/envs/<name>/spec.py`` defines ``SPEC`` (an
@@ -18,7 +22,10 @@ from __future__ import annotations
 import functools
 import importlib
 from importlib import metadata
+import importlib.abc
+import importlib.util
 from pathlib import Path
+import sys
 from typing import Any
 
 from lwd_ros.config import load_ref
@@ -58,12 +65,44 @@ def find_spec(robot: str) -> EnvSpec | None:
     return load_ref(refs[robot]) if robot in refs else None
 
 
+def register_gym_envs() -> None:
+    """Register each sim's gymnasium id, lazily (its module loads at ``gym.make``)."""
+    import gymnasium as gym
+
+    for ref in specs().values():
+        spec = load_ref(ref)
+        if spec.gym_id in gym.registry:
+            continue
+        steps = spec.max_episode_steps or spec.contract.extra.get('max_episode_steps')
+        gym.register(id=spec.gym_id, entry_point=spec.entry_point,
+                     max_episode_steps=int(steps) if steps else None)
+
+
+class _AfterGymnasium(importlib.abc.MetaPathFinder):
+    """Registers our ids once ``gymnasium`` has been imported (by whoever imports it)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != 'gymnasium':
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_then_register(module):
+            exec_module(module)
+            register_gym_envs()
+        spec.loader.exec_module = exec_then_register
+        return spec
+
+
 def make_env(name: str | EnvSpec, **kwargs: Any) -> Any:
     """``gymnasium.make`` the simulated env of a spec (by name, gymnasium id or spec)."""
     import gymnasium as gym
 
     spec = name if isinstance(name, EnvSpec) else get_spec(name)
-    load_ref(spec.entry_point)  # importing the env module registers its id
+    register_gym_envs()
     return gym.make(spec.gym_id, **kwargs)
 
 
@@ -78,4 +117,10 @@ def env_hook(spec: EnvSpec, hook: str) -> Any:
     return load_ref(ref) if ':' in ref else importlib.import_module(ref)
 
 
-__all__ = ['DEFAULT_ENV', 'EnvSpec', 'env_hook', 'find_spec', 'get_spec', 'make_env', 'specs']
+if 'gymnasium' in sys.modules:
+    register_gym_envs()
+else:
+    sys.meta_path.insert(0, _AfterGymnasium())
+
+__all__ = ['DEFAULT_ENV', 'EnvSpec', 'env_hook', 'find_spec', 'get_spec', 'make_env',
+           'register_gym_envs', 'specs']

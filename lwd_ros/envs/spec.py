@@ -50,6 +50,8 @@ class EnvSpec:
             envs whose tasks are poses (datasets store them; ''= none).
         graphs: ``module:attribute`` of its launch graphs (``{name: ros.graphs.Graph}``).
         model: the shipped checkpoint (what ``lwd eval`` and the launch files default to).
+        max_episode_steps: gymnasium's time limit; 0 = the contract's
+            ``extra.max_episode_steps`` (none if it has none).
     """
 
     name: str
@@ -66,6 +68,7 @@ class EnvSpec:
     task_poses: str = ''
     graphs: str = ''
     model: str = ''
+    max_episode_steps: int = 0
 
     @property
     def contract(self) -> RobotContract:

@@ -72,3 +72,14 @@ def test_eval_draws_videos_through_the_env_render_module(tmp_path):
     assert lwd_main(['eval', '--episodes', '1', '--max-steps', '3', '--video', str(video),
                      '--no-progress']) == 0
     assert video.stat().st_size > 1000
+
+
+def test_gymnasium_knows_every_sim_after_importing_lwd_ros_envs():
+    import subprocess
+    import sys
+    code = ('import sys, lwd_ros.envs; assert "gymnasium" not in sys.modules;'
+            'import gymnasium as gym; from lwd_ros.envs import get_spec, specs;'
+            'ids = [get_spec(n).gym_id for n in specs()];'
+            'assert all(i in gym.registry for i in ids), ids;'
+            'assert gym.make("lwd_ros/PushT-v0").spec.max_episode_steps == 300')
+    subprocess.run([sys.executable, '-c', code], check=True, cwd=REPO)

@@ -221,8 +221,3 @@ class Arm7PushEnv(gym.Env):
         if self._renderer is not None:
             self._renderer.close()
             self._renderer = None
-
-
-if ARM7.gym_id not in gym.registry:
-    gym.register(id=ARM7.gym_id, entry_point=ARM7.entry_point,
-                 max_episode_steps=MAX_EPISODE_STEPS)

@@ -152,8 +152,3 @@ class MT10Env(gym.Env):
         for env in self._envs.values():
             env.close()
         self._envs.clear()
-
-
-if MT10.gym_id not in gym.registry:
-    gym.register(id=MT10.gym_id, entry_point=MT10.entry_point,
-                 max_episode_steps=MAX_EPISODE_STEPS)

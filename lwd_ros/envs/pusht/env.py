@@ -190,7 +190,3 @@ class PushTEnv(gym.Env):
 
 
 PUSHT_ID = 'lwd_ros/PushT-v0'
-
-if PUSHT_ID not in gym.registry:
-    gym.register(id=PUSHT_ID, entry_point='lwd_ros.envs.pusht.env:PushTEnv',
-                 max_episode_steps=PushTConfig.max_episode_steps)

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """PushT's sim plugin; the robot itself is ``config/robots/pusht.yaml``."""
 
+from lwd_ros.envs.pusht.config import PushTConfig
 from lwd_ros.envs.spec import EnvSpec
 
 SPEC = EnvSpec(  # what lwd_ros.envs finds
@@ -18,6 +19,7 @@ SPEC = EnvSpec(  # what lwd_ros.envs finds
     task_poses='lwd_ros.envs.pusht.config:task_poses',
     graphs='lwd_ros.envs.pusht.graphs:GRAPHS',
     model='models/pusht',
+    max_episode_steps=PushTConfig.max_episode_steps,
 )
 PUSHT = SPEC
 JOINTS = SPEC.command.joints  # the MJCF's gantry joints: position = pusher xy
