@@ -4,11 +4,10 @@
 
 Each ``Method`` names its training stages in order, the module that trains and loads it
 (a ``lwd_ros.learning.methods.base.Learner``: its data cut, modules, stages, checkpoint
-tensors), whether it generates policies at run time (LWD: the ROS generator node serves it),
-and which function turns its checkpoint into an evaluation source. The trainer, checkpoint
-loading, ``lwd eval`` and the benches look methods up here instead of branching on the name:
-a new method is one learner module and one line below. Pure data: importing it loads
-neither torch nor an env.
+tensors) and the function that turns its checkpoint into an evaluation source. The
+trainer, checkpoint loading, ``lwd eval`` and the benches look methods up here instead of
+branching on the name: a new method is one learner module and one line below. Pure data:
+importing it loads neither torch nor an env.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ class Method:
         learner: ``module:Class`` of its ``Learner`` (torch; imported when first used).
         source: ``module:function`` building its evaluation ``PolicySource`` from
             ``(checkpoint, horizon, **options)``.
-        generates: emits an MLP per (task, state) at run time (servable by the ROS graph).
     """
 
     name: str
@@ -38,7 +36,6 @@ class Method:
     stages: tuple[str, ...]
     learner: str
     source: str
-    generates: bool = False
 
     def load_learner(self) -> Any:
         return load_ref(self.learner)
@@ -50,7 +47,7 @@ class Method:
 METHODS: dict[str, Method] = {m.name: m for m in (
     Method('lwd', 'Latent Weight Diffusion: a VAE over MLP weights, latent diffusion on it',
            ('vae', 'diffusion'), 'lwd_ros.learning.methods.lwd:LwdLearner',
-           'lwd_ros.evaluation.rollout:lwd_source', generates=True),
+           'lwd_ros.evaluation.rollout:lwd_source'),
     Method('bc', 'behaviour cloning: one task-conditioned MLP, single step', ('bc',),
            'lwd_ros.learning.methods.bc:BcLearner', 'lwd_ros.evaluation.rollout:bc_source'),
     Method('dp', 'Diffusion Policy peer (Chi et al. 2023), state input, 1-D UNet', ('dp',),

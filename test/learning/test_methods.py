@@ -64,7 +64,7 @@ def linear_method(monkeypatch):
     """Register the method for this test only: one registry line, as a shipped one is."""
     monkeypatch.setitem(METHODS, 'linear', Method(
         'linear', 'a linear policy (test)', ('fit',), f'{__name__}:LinearLearner',
-        source='', generates=False))
+        source=''))
     return ['method=linear', 'train.val_every=100', 'train.ckpt_every=100']
 
 
