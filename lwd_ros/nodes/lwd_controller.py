@@ -86,7 +86,7 @@ class LwdController(Node):
 
     def __init__(self, **node_options):
         super().__init__('lwd_controller', **node_options)  # namespace, overrides: fleet_host
-        cfg = declare_config(self, ControllerConfig)
+        cfg = declare_config(self, ControllerConfig, on_change=self.on_config)
         self.core = PolicyController(cfg)
         spec, rate = self.core.spec, cfg.rate
         self.bad_inputs = 0
@@ -109,6 +109,11 @@ class LwdController(Node):
         self._policies = PolicyReceiver(self, self.on_policy, self.on_oversized, max_bytes)
         self.get_logger().info(f'controlling {spec.name} {list(spec.action_names)} at '
                                f'{rate:g} Hz')
+
+    def on_config(self, cfg: ControllerConfig) -> None:
+        """A run-time parameter changed (validated): the next tick and policy use it."""
+        self.core.config = cfg
+        self.get_logger().info('parameters updated')
 
     def destroy_node(self) -> None:
         self._policies.close()

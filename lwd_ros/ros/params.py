@@ -7,15 +7,22 @@ default and its ``Args:`` line as description, reads them back and builds the da
 (which validates). Parameters are dynamically typed so what a user types on a command line or
 in a launch file is accepted (``control_rate:=500`` is an integer, the field a float) and the
 dataclass coerces it; a wrong type is still an error, naming the parameter.
+
+What a dataclass lists in ``RUNTIME`` may change while the node runs (``ros2 param set``):
+the new value is validated by building the dataclass again, refused with the reason if it
+does not validate, and handed to the node's ``on_change``. Every other parameter is
+``read_only``: setting it is refused by ROS, saying so, instead of being accepted and
+silently ignored.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import dataclasses
 import re
 from typing import Any, TypeVar
 
-from rcl_interfaces.msg import ParameterDescriptor
+from rcl_interfaces.msg import ParameterDescriptor, SetParametersResult
 from rclpy.node import Node
 
 from lwd_ros.config import from_dict
@@ -49,19 +56,44 @@ def _default(field: dataclasses.Field) -> Any:
     return None if value == [] else value  # an empty list has no ROS type: leave it unset
 
 
-def declare_config(node: Node, cls: type[T], skip: tuple[str, ...] = ()) -> T:
-    """Declare ``cls``'s fields as parameters of ``node`` and return the filled dataclass."""
+def declare_config(node: Node, cls: type[T], skip: tuple[str, ...] = (),
+                   on_change: Callable[[T], None] | None = None) -> T:
+    """Declare ``cls``'s fields as parameters of ``node`` and return the filled dataclass.
+
+    ``on_change``: receives the new dataclass when a ``RUNTIME`` field is set at run time;
+    without it every parameter is read-only.
+    """
     docs = field_docs(cls)
+    runtime = set(getattr(cls, 'RUNTIME', ())) if on_change else set()
     values = {}
     for field in dataclasses.fields(cls):
         if field.name in skip:
             continue
-        descriptor = ParameterDescriptor(description=docs.get(field.name, ''),
-                                         dynamic_typing=True)
+        fixed = field.name not in runtime
+        descriptor = ParameterDescriptor(
+            description=docs.get(field.name, '') + (' (read-only)' if fixed else ''),
+            dynamic_typing=True, read_only=fixed)
         value = node.declare_parameter(field.name, _default(field), descriptor).value
         if value is not None:
             values[field.name] = list(value) if isinstance(value, (list, tuple)) else value
     try:
-        return from_dict(cls, values, node.get_name())
+        cfg = from_dict(cls, values, node.get_name())
     except (TypeError, ValueError) as e:
         raise ValueError(f'{node.get_name()} parameters: {e}') from e
+    if runtime:
+        current = [cfg]
+
+        def on_set(params) -> SetParametersResult:
+            changed = {p.name: p.value for p in params if p.name in runtime}
+            if not changed:
+                return SetParametersResult(successful=True)  # not ours (use_sim_time)
+            data = {f.name: getattr(current[0], f.name) for f in dataclasses.fields(cls)}
+            try:
+                new = from_dict(cls, {**data, **changed}, node.get_name())
+            except (TypeError, ValueError) as e:
+                return SetParametersResult(successful=False, reason=str(e))
+            on_change(new)
+            current[0] = new
+            return SetParametersResult(successful=True)
+        node.add_on_set_parameters_callback(on_set)
+    return cfg

@@ -55,6 +55,10 @@ class ControllerConfig:
             2^32 - 1) cannot lock out every later real policy.
     """
 
+    # What may change while the controller runs (ros2 param set); the rest is read-only.
+    RUNTIME = ('obs_timeout', 'expiry_factor', 'on_expired', 'max_policy_flops',
+               'forward_budget', 'max_generation_jump')
+
     env: str = DEFAULT_ENV
     control_rate: float = 0.0
     action_low: tuple[float, ...] = ()

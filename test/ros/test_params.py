@@ -20,7 +20,8 @@ def test_defaults_come_from_the_dataclass(rclpy_context):
     node = _node(rclpy_context)
     assert declare_config(node, ControllerConfig) == ControllerConfig()
     described = node.describe_parameter('obs_timeout').description
-    assert described == field_docs(ControllerConfig)['obs_timeout'] and 'hold' in described
+    assert described.startswith(field_docs(ControllerConfig)['obs_timeout'])
+    assert 'hold' in described and described.endswith('(read-only)')
     node.destroy_node()
 
 
@@ -43,3 +44,18 @@ def test_bad_values_are_refused_naming_the_parameter(rclpy_context):
     with pytest.raises(ValueError, match='warm_start'):
         declare_config(node, GeneratorConfig)
     node.destroy_node()
+
+
+def test_run_time_parameters_are_validated_and_applied_the_rest_read_only(rclpy_context):
+    node = _node(rclpy_context)
+    seen = []
+    cfg = declare_config(node, ControllerConfig, on_change=seen.append)
+    ok = node.set_parameters([Parameter('obs_timeout', value=0.5)])[0]
+    assert ok.successful and seen[-1].obs_timeout == 0.5 and seen[-1].env == cfg.env
+    bad = node.set_parameters([Parameter('obs_timeout', value=-1.0)])[0]
+    assert not bad.successful and 'obs_timeout' in bad.reason and len(seen) == 1
+    fixed = node.set_parameters([Parameter('control_rate', value=10.0)])[0]
+    assert not fixed.successful and 'read-only' in fixed.reason
+    assert node.get_parameter('control_rate').value == 0.0 and len(seen) == 1
+    node.destroy_node()
+
