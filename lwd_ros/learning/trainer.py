@@ -34,17 +34,22 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from lwd_ros.config import load_ref
-from lwd_ros.contract import RobotContract, get_contract
+from lwd_ros.contract import RobotContract
 from lwd_ros.data.episode import Episode
 from lwd_ros.data.snippets import split_episodes, task_names
-from lwd_ros.envs import EnvSpec, find_spec
-from lwd_ros.experiment import DataConfig, LwdConfig
+from lwd_ros.envs import find_spec
+from lwd_ros.experiment import LwdConfig
 from lwd_ros.learning import distributed
 from lwd_ros.learning.batch import Batch
 from lwd_ros.learning.checkpoint_io import load_module, load_tensors, prefixed, save_checkpoint
 from lwd_ros.learning.methods.base import Learner, Stage
 from lwd_ros.learning.placement import placed
+from lwd_ros.learning.prepare import (
+    augmentations,
+    fit_model_space,
+    observation_range,
+    robot_for,
+)
 from lwd_ros.methods import get_method
 from lwd_ros.runtime.checkpoint import (
     MODEL_FILE,
@@ -53,75 +58,8 @@ from lwd_ros.runtime.checkpoint import (
     CheckpointMeta,
     read_meta,
 )
-from lwd_ros.runtime.features import (
-    FeatureMap,
-    ModelSpace,
-    PlanarFrames,
-    feature_floors,
-    feature_names,
-)
 
 log = logging.getLogger(__name__)
-
-
-def fit_model_space(data: DataConfig, spec: RobotContract, episodes: Sequence[Episode],
-                    task_poses: Mapping[str, Sequence[float]] | None) -> ModelSpace:
-    """The features, task frames and normalisation of ``data`` fitted on ``episodes``."""
-    obs_dim = episodes[0].observations.shape[1]
-    if len(spec.obs_names) != obs_dim:
-        raise ValueError(f'env {spec.name!r} observes {list(spec.obs_names)}; the '
-                         f'demonstrations have {obs_dim} entries per observation')
-    frames = None
-    if data.goal_frame:
-        if task_poses is None:
-            raise ValueError('data.goal_frame needs the tasks\' goal poses (dataset metadata)')
-        if not (spec.frame_points or spec.angles):
-            raise ValueError(f'data.goal_frame: env {spec.name!r} declares no planar points '
-                             'or angles to express in a task frame')
-        frames = PlanarFrames(task_poses, spec.frame_dims, spec.action_points, spec.angle_dims)
-    features = FeatureMap(feature_names(spec.obs_names, spec.angle_dims), spec.obs_names)
-    relative = ()
-    if data.relative_actions:
-        feedback = spec.position_feedback()
-        if len(feedback) != spec.act_dim:
-            raise ValueError(f'data.relative_actions: env {spec.name!r} observes the positions '
-                             f'of {sorted(feedback.values())} only, not every commanded joint')
-        relative = tuple((j, features.features.index(n)) for j, n in sorted(feedback.items()))
-    return ModelSpace.fit(episodes, features, frames, relative,
-                          feature_floors(spec, features.features))
-
-
-def robot_for(env: str, stored: RobotContract | None) -> RobotContract:
-    """The robot to train for: ``data.env`` checked against the dataset's, else the dataset's."""
-    if not env:
-        if stored is None:
-            raise ValueError('data.env is empty and the dataset stores no robot contract: '
-                             'set data.env to the robot (a contract YAML or a shipped name)')
-        return stored
-    contract = get_contract(env)
-    problems = stored.differences(contract) if stored is not None else []
-    if problems:
-        raise ValueError(f'data.env {env!r} is not the robot the dataset recorded '
-                         f'({stored.name}): ' + '; '.join(problems))
-    return contract
-
-
-def augmentations(data: DataConfig, spec: EnvSpec | None, episodes: Sequence[Episode],
-                  task_poses: Mapping[str, Sequence[float]] | None) -> list[Episode]:
-    """The extra training episodes ``data.augment`` asks the sim plugin for (may be none)."""
-    if not data.augment:
-        return []
-    if spec is None or not spec.augment or task_poses is None:
-        raise ValueError(f'data.augment: robot {data.env!r} has no sim declaring an '
-                         'augmentation, or the dataset has no goal poses')
-    extra = load_ref(spec.augment)(episodes, task_poses)
-    log.info('data.augment: %d extra episodes from %d', len(extra), len(episodes))
-    return extra
-
-
-def observation_range(episodes: Sequence[Episode]) -> tuple[tuple[float, ...], ...]:
-    obs = np.concatenate([e.observations for e in episodes])
-    return tuple(obs.min(0).tolist()), tuple(obs.max(0).tolist())
 
 
 def warmup_cosine(warmup: int, total: int, floor: float = 0.05) -> Callable[[int], float]:
