@@ -120,8 +120,13 @@ def main(argv=None) -> int:
                  'nonfinite_actions': ev.get('nonfinite_actions', 0)},
     }
     offline = REPO / 'results' / 'arm7.json'
-    if offline.exists():
-        result['offline'] = json.loads(offline.read_text()).get('lwd')
+    if offline.exists():  # bench_arm7.py's LWD row: the same seeds, offline collection
+        lwd = json.loads(offline.read_text())['methods']['lwd']
+        result['offline'] = {'success_rate': lwd['success_rate'],
+                             'per_task': {t: v['success_rate']
+                                          for t, v in lwd['per_task'].items()}}
+        result['ros_minus_offline'] = round(result['eval']['success_rate']
+                                            - lwd['success_rate'], 4)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(result, indent=1) + '\n')
     print(json.dumps(result['eval'], indent=1))
