@@ -20,7 +20,7 @@ the start of every episode once an observation newer than the reset has arrived.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import OrderedDict, deque
 import sys
 import uuid
 
@@ -41,6 +41,7 @@ from lwd_ros.runtime.policy_msg import fill_policy_msg
 from lwd_ros.runtime.schedule import RegenerationSchedule
 from lwd_ros.runtime.training_range import outside, widened
 
+SNAPSHOTS = 32  # complete observations kept by stamp (1.6 s at 20 Hz)
 
 def stamp_ns(stamp) -> int:
     """A header stamp in integer ns; an invalid one (negative seconds) counts as 0."""
@@ -65,6 +66,10 @@ class RobotSlot:
         # (system clock) with one from a message (ROS clock).
         self.stamps = {topic: 0 for topic in self.obs.topics}  # newest of each topic
         self.regen_after: int | None = 0  # generate once the first observation is in
+        # Recent complete observations by their common stamp: an episode's first state is
+        # still at hand when its marker arrives after it (markers are reliable, states best
+        # effort, and a robot already moving under the last policy does not wait).
+        self.snapshots: OrderedDict[int, np.ndarray] = OrderedDict()
 
         def name(topic: str) -> str:  # a fleet namespaces every robot topic
             return prefix + topic.lstrip('/') if prefix else topic
@@ -79,6 +84,11 @@ class RobotSlot:
         # A header-less message (a Float64MultiArray vector) is as new as its arrival.
         self.stamps[topic] = (stamp_ns(msg.header.stamp) if hasattr(msg, 'header')
                               else self.node.get_clock().now().nanoseconds)
+        stamps = set(self.stamps.values())
+        if len(stamps) == 1 and (obs := self.obs.observation()) is not None:
+            self.snapshots[stamps.pop()] = obs.copy()
+            while len(self.snapshots) > SNAPSHOTS:
+                self.snapshots.popitem(last=False)
         self.maybe_regenerate()
 
     def on_task(self, msg: TaskSwitch) -> None:
@@ -94,12 +104,17 @@ class RobotSlot:
             self.episode = msg.episode
             self.history.clear()
             self.regen_after = stamp_ns(msg.header.stamp)
+            self.maybe_regenerate()  # from the episode's first state, if it came first
 
     def maybe_regenerate(self) -> None:
         """Episode starts and task switches: generate at once, for this robot alone."""
-        if self.regen_after is None or min(self.stamps.values()) < self.regen_after:
+        if self.regen_after is None:
             return
-        obs = self.obs.observation()  # None until every observation topic has arrived
+        # The state the episode started in, where it went by already (a whole-episode model
+        # is conditioned on exactly that one); else the first complete one from now on.
+        obs = self.snapshots.get(self.regen_after)
+        if obs is None and min(self.stamps.values()) >= self.regen_after:
+            obs = self.obs.observation()  # None until every observation topic has arrived
         if obs is not None:
             self.regen_after = None
             self.node.publish_policies([self], [obs])
