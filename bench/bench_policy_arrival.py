@@ -41,7 +41,8 @@ from lwd_ros.runtime.policy_msg import fill_policy_msg  # noqa: E402
 LAYERS = (5, 128, 128, 2)
 
 
-def run_tree(tree: Path, seconds: float, oversize: int, domain: int) -> dict:
+def run_tree(tree: Path, seconds: float, oversize: int, domain: int,
+             big_layers: tuple[int, ...] = ()) -> dict:
     from diagnostic_msgs.msg import DiagnosticArray
     from geometry_msgs.msg import PoseStamped
     from sensor_msgs.msg import JointState
@@ -68,7 +69,10 @@ def run_tree(tree: Path, seconds: float, oversize: int, domain: int) -> dict:
     policy_pub = node.create_publisher(PolicyWeights, '/lwd/policy', LATCHED)
     rng = np.random.default_rng(0)
     weights = (rng.standard_normal(num_params(LAYERS)) * 0.01).astype(np.float32)
-    big = np.zeros(oversize, np.float32)
+    # every 0.5 s: an oversized message (refused) or, with big_layers, a large valid policy
+    # within the FLOP budget (taken, validated by timed forward passes, swapped in)
+    big = (np.zeros(oversize, np.float32) if not big_layers else
+           (rng.standard_normal(num_params(big_layers)) * 0.01).astype(np.float32))
     generation = [0]
 
     def publish_state():
@@ -82,7 +86,8 @@ def run_tree(tree: Path, seconds: float, oversize: int, domain: int) -> dict:
 
     def publish_policy(oversized=False):
         generation[0] += 1
-        msg = fill_policy_msg(PolicyWeights(), layer_sizes=LAYERS,
+        msg = fill_policy_msg(PolicyWeights(),
+                              layer_sizes=big_layers if oversized and big_layers else LAYERS,
                               weights=big if oversized else weights, activation='relu',
                               task='classic', generation=generation[0], generator_id='bench')
         policy_pub.publish(msg)
@@ -104,7 +109,9 @@ def run_tree(tree: Path, seconds: float, oversize: int, domain: int) -> dict:
         node.destroy_node()
         context.try_shutdown()
     gaps = np.diff(arrivals) * 1e3 if len(arrivals) > 2 else np.array([np.inf])
-    return {'tree': str(tree), 'seconds': seconds, 'oversize_floats': oversize,
+    return {'tree': str(tree), 'seconds': seconds,
+            'every_0_5_s': (f'a valid {list(big_layers)} policy ({big.size:,} floats)'
+                            if big_layers else f'an oversized {oversize:,}-float message'),
             'commands': len(arrivals),
             'gap_ms': {'max': round(float(gaps.max()), 2),
                        'p99_9': round(float(np.percentile(gaps, 99.9)), 2),
@@ -121,9 +128,12 @@ def main(argv=None) -> int:
     parser.add_argument('--seconds', type=float, default=8.0)
     parser.add_argument('--oversize', type=int, default=5_000_000,
                         help='floats in each oversized policy message')
+    parser.add_argument('--big-layers', type=int, nargs='+', default=(),
+                        help='send a large valid policy of these layer sizes instead')
     parser.add_argument('--json', type=Path)
     args = parser.parse_args(argv)
-    rows = [run_tree(t, args.seconds, args.oversize, 120 + i) for i, t in enumerate(args.trees)]
+    rows = [run_tree(t, args.seconds, args.oversize, 120 + i, tuple(args.big_layers))
+            for i, t in enumerate(args.trees)]
     text = json.dumps({'bench': 'policy_arrival', 'runs': rows}, indent=1)
     print(text)
     if args.json:
