@@ -240,3 +240,26 @@ def test_a_servo_arm_bag_converts_twist_and_gripper_into_actions(tmp_path):
     np.testing.assert_allclose(ep.actions[:, 3], 0.05 * np.arange(len(ep)), atol=1e-6)
     np.testing.assert_allclose(ep.observations[:, 3], 1.0 - 0.05 * np.arange(len(ep) + 1),
                                atol=1e-6)
+
+
+def test_kinesthetic_teaching_learns_the_next_observed_positions(tmp_path):
+    """No command topic (a leader-follower rig): actions are where the joints went next."""
+    from lwd_ros.contract import RobotContract
+    from lwd_ros.data.bag_reader import ConvertConfig, bag_to_episodes
+    from lwd_ros.data.bags import BagError
+
+    write_demonstrations(tmp_path / 'bag', episodes_per_task=1)
+    (tmp_path / 'arm.yaml').write_text(yaml.safe_dump(CONTRACT))
+    cfg = ConvertConfig(env=str(tmp_path / 'arm.yaml'), actions='next_positions',
+                        reset_jump=0.4, task='reach_left')
+    episodes, _ = bag_to_episodes(tmp_path / 'bag', cfg)
+    assert len(episodes) == 2
+    for ep in episodes:  # action t = the joint positions observed at step t + 1
+        np.testing.assert_allclose(ep.actions, ep.observations[1:, :3], atol=1e-6)
+    velocity = dict(CONTRACT, command=dict(CONTRACT['command'], interface='velocity',
+                                           msg_type='std_msgs/msg/Float64MultiArray'))
+    (tmp_path / 'vel.yaml').write_text(yaml.safe_dump(velocity))
+    RobotContract.from_dict(velocity)  # a valid contract, but not one positions can teach
+    with pytest.raises(BagError, match='next_positions: lab_arm commands velocity'):
+        bag_to_episodes(tmp_path / 'bag', ConvertConfig(env=str(tmp_path / 'vel.yaml'),
+                                                        actions='next_positions'))
