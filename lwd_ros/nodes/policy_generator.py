@@ -43,6 +43,7 @@ from lwd_ros.runtime.training_range import outside, widened
 
 SNAPSHOTS = 32  # complete observations kept by stamp (1.6 s at 20 Hz)
 
+
 def stamp_ns(stamp) -> int:
     """A header stamp in integer ns; an invalid one (negative seconds) counts as 0."""
     if stamp.sec < 0 or not 0 <= stamp.nanosec < 1_000_000_000:

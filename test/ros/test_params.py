@@ -58,4 +58,3 @@ def test_run_time_parameters_are_validated_and_applied_the_rest_read_only(rclpy_
     assert not fixed.successful and 'read-only' in fixed.reason
     assert node.get_parameter('control_rate').value == 0.0 and len(seen) == 1
     node.destroy_node()
-
