@@ -148,8 +148,8 @@ def test_lwd_view_streams_markers_to_a_websocket_client(rclpy_context, ros_env):
                             if m.markers[0].pose.position.x == 0.25]
         # generous: a loaded CI machine starves the view's discovery timer for seconds
         received = client.receive(lambda: got('/viz/markers') and anchored(), 30)
-        assert received, (len(got('/viz/markers')), [m.markers[0].pose.position.x
-                                                      for m in got(POLICY_TOPIC)][:20])
+        xs = [m.markers[0].pose.position.x for m in got(POLICY_TOPIC)][:20]
+        assert received, (len(got('/viz/markers')), xs)
         marker = got('/viz/markers')[-1].markers[0]
         assert (marker.ns, marker.text, marker.header.frame_id) == (
             STATUS_NS, status.text, 'world')
