@@ -323,9 +323,9 @@ def main() -> None:
         for i in range(args.episodes):
             seed, task = args.seed + i, tasks[i % len(tasks)]
             ep = cached(cache / f'H{H}' / f'rollout_{seed}.pkl',
-                        lambda: rollout(env, gen, H, seed, task))
+                        lambda H=H, seed=seed, task=task: rollout(env, gen, H, seed, task))
             lab = cached(cache / f'H{H}' / f'label_{seed}_every{args.every}.pkl',
-                         lambda: label(ep, expert, gen, args.every))
+                         lambda ep=ep: label(ep, expert, gen, args.every))
             episodes[H].append(ep)
             labels[H].append(lab)
             print(f'H={H} ep {i} seed {seed} {task} success={ep["success"]} '
