@@ -160,6 +160,31 @@ def policy_sim_graph(spec, params_file: str, task_help: str, control_rate: str, 
                    EPISODES, *extra, ROBOTS))
 
 
+def record_graph(spec, sim_params: str, record_params: str, noise_unit: str) -> Graph:
+    """Demonstrations through ROS: a sim, its expert as teleoperator, the recorder.
+
+    The expert commands the sim over the robot's command topic (``expert_teleop``) while
+    ``demo_recorder`` writes the contract's topics to a bag. ``noise_unit``: the command's
+    unit, for the DART noise argument's help.
+    """
+    return Graph(
+        env=spec.name,
+        params_files=(sim_params, 'ros/expert_teleop.yaml', 'ros/demo_recorder.yaml',
+                      record_params),
+        nodes=(NodeSpec(BRIDGE, ends_graph=True), NodeSpec('expert_teleop'),
+               NodeSpec('demo_recorder')),
+        arguments=(SIM_TIME, RTF, seed_argument('0'), EPISODES,
+                   task_argument(spec.tasks[0], (BRIDGE, 'expert_teleop'),
+                                 'task of every episode'),
+                   Argument('output', '', "bag directory ('' = ./demos_<date>)",
+                            (('demo_recorder', 'output'),)),
+                   Argument('storage', 'mcap', 'mcap | sqlite3',
+                            (('demo_recorder', 'storage'),)),
+                   Argument('action_noise', '0.0', f'DART: std ({noise_unit}) of correlated '
+                            'noise on the executed command; the clean one is recorded too '
+                            '(0: off)', (('expert_teleop', 'action_noise'),))))
+
+
 # Any robot, no sim: the policy pair against the robot's own drivers (ros2_control), its
 # topics, joints and limits from the contract file.
 POLICY = Graph(

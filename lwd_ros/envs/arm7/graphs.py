@@ -6,18 +6,7 @@ Neither has arm7 code in it: the shared ``mujoco_bridge`` runs the env from its 
 """
 
 from lwd_ros.envs.arm7.spec import ARM7
-from lwd_ros.ros.graphs import (
-    BRIDGE,
-    EPISODES,
-    RTF,
-    SIM_TIME,
-    Argument,
-    Graph,
-    NodeSpec,
-    policy_sim_graph,
-    seed_argument,
-    task_argument,
-)
+from lwd_ros.ros.graphs import Graph, policy_sim_graph, record_graph
 
 GRAPHS: dict[str, Graph] = {
     # The 7-DoF arm in the sim: bridge + generator + controller; seeds held out from demos.
@@ -25,18 +14,5 @@ GRAPHS: dict[str, Graph] = {
                                  control_rate='100.0', seed='100000'),
     # Demonstrations through ROS: the IK expert commands the sim over the command topic,
     # demo_recorder writes the contract's topics to a bag (lwd bag2dataset reads it).
-    'arm7_record': Graph(
-        env='arm7',
-        params_files=('ros/arm7_sim.yaml', 'ros/expert_teleop.yaml', 'ros/demo_recorder.yaml',
-                      'ros/arm7_record.yaml'),
-        nodes=(NodeSpec(BRIDGE, ends_graph=True), NodeSpec('expert_teleop'),
-               NodeSpec('demo_recorder')),
-        arguments=(SIM_TIME, RTF, seed_argument('0'), EPISODES,
-                   task_argument(ARM7.tasks[0], (BRIDGE, 'expert_teleop'),
-                                 'task of every episode'),
-                   Argument('output', '', "bag directory ('' = ./demos_<date>)",
-                            (('demo_recorder', 'output'),)),
-                   Argument('action_noise', '0.0', 'DART: std (rad) of correlated noise on '
-                            'the executed command; the clean one is recorded too (0: off)',
-                            (('expert_teleop', 'action_noise'),)))),
+    'arm7_record': record_graph(ARM7, 'ros/arm7_sim.yaml', 'ros/arm7_record.yaml', 'rad'),
 }

@@ -5,17 +5,14 @@
 from lwd_ros.envs.pusht.spec import PUSHT
 from lwd_ros.ros.graphs import (
     BRIDGE,
-    EPISODES,
     HORIZON,
-    RTF,
-    SIM_TIME,
     Argument,
     Graph,
     NodeSpec,
     checkpoint_argument,
     policy_sim_graph,
     rate_argument,
-    seed_argument,
+    record_graph,
     task_argument,
 )
 
@@ -48,19 +45,5 @@ GRAPHS: dict[str, Graph] = {
                                      '/forward_position_controller/commands'),)))),
     # Demonstrations: the MPC expert drives the sim through the command topic while the
     # recorder writes a rosbag2 bag of the topics `lwd bag2dataset` turns into a dataset.
-    'record_demos': Graph(
-        env='pusht',
-        params_files=('ros/pusht_sim.yaml', 'ros/expert_teleop.yaml', 'ros/demo_recorder.yaml',
-                      'ros/pusht_record.yaml'),
-        nodes=(NodeSpec(BRIDGE, ends_graph=True), NodeSpec('expert_teleop'),
-               NodeSpec('demo_recorder')),
-        arguments=(SIM_TIME, RTF, seed_argument('0'), EPISODES,
-                   task_argument(TASK, (BRIDGE, 'expert_teleop'), 'task of every episode'),
-                   Argument('output', '', "bag directory ('' = ./demos_<date>)",
-                            (('demo_recorder', 'output'),)),
-                   Argument('storage', 'mcap', 'mcap | sqlite3',
-                            (('demo_recorder', 'storage'),)),
-                   Argument('action_noise', '0.0', 'DART: std (m) of correlated noise on the '
-                            'executed command; the clean one is recorded too (0: off)',
-                            (('expert_teleop', 'action_noise'),)))),
+    'record_demos': record_graph(PUSHT, 'ros/pusht_sim.yaml', 'ros/pusht_record.yaml', 'm'),
 }
