@@ -1,13 +1,16 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""What every env's ``lwd collect`` shares: task quotas and early checks of output paths."""
+"""What every env's ``lwd collect`` shares: quotas, path checks, the scripted-expert loop."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+import logging
 from pathlib import Path
 import sys
 import tempfile
+import time
 
 from lwd_ros.report import emit_json
 
@@ -45,3 +48,61 @@ def run_collect(collect: Callable[[object], dict], args, command: str = 'collect
     complete = summary['complete'] if 'complete' in summary else \
         summary['episodes'] == args.episodes
     return 0 if complete else 1
+
+
+def collect_by_task(args, *, env_name: str, env, tasks: list[str],
+                    run_episode: Callable[..., tuple], description: str, algorithm_name: str,
+                    extra: dict | None = None, **episode_kwargs) -> dict:
+    """A scripted expert's episodes, task by task, into a Minari dataset; the summary.
+
+    Attempt ``i`` runs ``tasks[i % len(tasks)]`` from reset seed ``args.seed + i`` until every
+    task's quota of ``args.episodes`` is filled (at most ``args.max_attempts``), keeping the
+    successful ones unless ``args.include_failures``: the dataset is a pure function of the
+    arguments. ``run_episode(env, task, seed, **episode_kwargs) -> (Episode, stats)``.
+    """
+    from tqdm import tqdm
+
+    from lwd_ros.data.minari_io import check_writable, write_episodes
+
+    if args.episodes < 1:
+        raise ValueError(f'--episodes ({args.episodes}) must be >= 1')
+    out = check_writable(args.out, args.overwrite)
+    if args.json:
+        check_json_path(args.json)
+    quota = quotas(tasks, args.episodes)
+    max_attempts = args.max_attempts or 2 * args.episodes + 10
+    kept, per_task = [], {t: Counter() for t in tasks}
+    t_start = time.perf_counter()
+    bar = tqdm(total=args.episodes, desc='collect', unit='ep', disable=args.no_progress)
+    for i in range(max_attempts):
+        task = tasks[i % len(tasks)]
+        if sum(e.task == task for e in kept) >= quota[task]:
+            continue
+        episode, _ = run_episode(env, task, args.seed + i, **episode_kwargs)
+        per_task[task]['attempts'] += 1
+        per_task[task]['successes'] += episode.success
+        if episode.success or args.include_failures:
+            kept.append(episode)
+            bar.update(1)
+        if len(kept) == args.episodes:
+            break
+    bar.close()
+    env.close()
+    attempts = sum(c['attempts'] for c in per_task.values())
+    if len(kept) < args.episodes:
+        logging.getLogger(__name__).warning('only %d of %d episodes after %d attempts',
+                                            len(kept), args.episodes, attempts)
+    write_episodes(kept, out, overwrite=args.overwrite, env=env_name, description=description,
+                   algorithm_name=algorithm_name,
+                   extra_metadata={'collect': {'seed': args.seed, 'tasks': tasks,
+                                               'include_failures': args.include_failures,
+                                               **(extra or {})}})
+    return {
+        'path': str(out), 'env': env_name, 'episodes': len(kept), 'attempts': attempts,
+        'success_rate': sum(c['successes'] for c in per_task.values()) / max(attempts, 1),
+        'steps': int(sum(len(e) for e in kept)),
+        'mean_steps': float(sum(len(e) for e in kept) / max(len(kept), 1)),
+        'wall_time_s': round(time.perf_counter() - t_start, 2), 'seed': args.seed,
+        'per_task': {t: {**c, 'expert_success_rate': c['successes'] / max(c['attempts'], 1)}
+                     for t, c in per_task.items()},
+    }

@@ -16,14 +16,10 @@ Evaluation seeds start at 100000, far from any collection seed.
 from __future__ import annotations
 
 import argparse
-from collections import Counter
-import logging
-import time
 
-from lwd_ros.data.collection import check_json_path, quotas, run_collect
+from lwd_ros.data.collection import collect_by_task, run_collect
 from lwd_ros.envs.arm7.spec import TASKS
 
-log = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,10 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def collect(args) -> dict:
     """Run the expert until every task's quota is filled; write the dataset; return a summary."""
-    from tqdm import tqdm
-
     from lwd_ros.data.action_noise import ActionNoise
-    from lwd_ros.data.minari_io import check_writable, write_episodes
     from lwd_ros.envs.arm7.env import Arm7PushEnv
     from lwd_ros.envs.arm7.expert import run_episode
 
@@ -58,53 +51,13 @@ def collect(args) -> dict:
     unknown = [t for t in tasks if t not in TASKS]
     if unknown:
         raise ValueError(f'unknown task(s) {unknown}; valid tasks: {list(TASKS)}')
-    if args.episodes < 1:
-        raise ValueError(f'--episodes ({args.episodes}) must be >= 1')
     noise = ActionNoise(args.action_noise, args.noise_correlation) if args.action_noise else None
-    out = check_writable(args.out, args.overwrite)
-    if args.json:
-        check_json_path(args.json)
-    quota = quotas(tasks, args.episodes)
-    max_attempts = args.max_attempts or 2 * args.episodes + 10
-    env, kept, per_task = Arm7PushEnv(), [], {t: Counter() for t in tasks}
-    t_start = time.perf_counter()
-    bar = tqdm(total=args.episodes, desc='collect', unit='ep', disable=args.no_progress)
-    for i in range(max_attempts):
-        task = tasks[i % len(tasks)]
-        if sum(e.task == task for e in kept) >= quota[task]:
-            continue
-        episode, _ = run_episode(env, task, args.seed + i, noise=noise)
-        per_task[task]['attempts'] += 1
-        per_task[task]['successes'] += episode.success
-        if episode.success or args.include_failures:
-            kept.append(episode)
-            bar.update(1)
-        if len(kept) == args.episodes:
-            break
-    bar.close()
-    env.close()
-    if len(kept) < args.episodes:
-        log.warning('only %d of %d episodes after %d attempts', len(kept), args.episodes,
-                    sum(c['attempts'] for c in per_task.values()))
-    write_episodes(kept, out, overwrite=args.overwrite, env='arm7',
-                   description='arm7 puck pushes by the damped-least-squares IK expert',
-                   algorithm_name='lwd_ros.envs.arm7.expert',
-                   extra_metadata={'collect': {
-                       'seed': args.seed, 'tasks': tasks,
-                       'include_failures': args.include_failures,
-                       'action_noise': {'std': args.action_noise,
-                                        'correlation': args.noise_correlation}
-                       if noise else None}})
-    attempts = sum(c['attempts'] for c in per_task.values())
-    return {
-        'path': str(out), 'env': 'arm7', 'episodes': len(kept), 'attempts': attempts,
-        'success_rate': sum(c['successes'] for c in per_task.values()) / max(attempts, 1),
-        'steps': int(sum(len(e) for e in kept)),
-        'mean_steps': float(sum(len(e) for e in kept) / max(len(kept), 1)),
-        'wall_time_s': round(time.perf_counter() - t_start, 2), 'seed': args.seed,
-        'per_task': {t: {**c, 'expert_success_rate': c['successes'] / max(c['attempts'], 1)}
-                     for t, c in per_task.items()},
-    }
+    return collect_by_task(
+        args, env_name='arm7', env=Arm7PushEnv(), tasks=tasks, run_episode=run_episode,
+        description='arm7 puck pushes by the damped-least-squares IK expert',
+        algorithm_name='lwd_ros.envs.arm7.expert', noise=noise,
+        extra={'action_noise': {'std': args.action_noise, 'correlation': args.noise_correlation}
+               if noise else None})
 
 
 def run(args) -> int:

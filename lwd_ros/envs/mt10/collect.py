@@ -15,15 +15,11 @@ Evaluation seeds start at 100000, far from any collection seed.
 from __future__ import annotations
 
 import argparse
-from collections import Counter
-import logging
-import time
 import warnings
 
-from lwd_ros.data.collection import check_json_path, quotas, run_collect
+from lwd_ros.data.collection import collect_by_task, run_collect
 from lwd_ros.envs.mt10.spec import TASKS
 
-log = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,9 +39,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def collect(args) -> dict:
     """Run the experts until every task's quota is filled; write the dataset; return a summary."""
-    from tqdm import tqdm
-
-    from lwd_ros.data.minari_io import check_writable, write_episodes
     from lwd_ros.envs.mt10.env import MT10Env
     from lwd_ros.envs.mt10.expert import run_episode
 
@@ -53,50 +46,12 @@ def collect(args) -> dict:
     unknown = [t for t in tasks if t not in TASKS]
     if unknown:
         raise ValueError(f'unknown task(s) {unknown}; valid tasks: {list(TASKS)}')
-    if args.episodes < 1:
-        raise ValueError(f'--episodes ({args.episodes}) must be >= 1')
-    out = check_writable(args.out, args.overwrite)
-    if args.json:
-        check_json_path(args.json)
-    quota = quotas(tasks, args.episodes)
-    max_attempts = args.max_attempts or 2 * args.episodes + 10
-    env, kept, per_task = MT10Env(), [], {t: Counter() for t in tasks}
-    t_start = time.perf_counter()
-    bar = tqdm(total=args.episodes, desc='collect', unit='ep', disable=args.no_progress)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # the experts warn on every clipped action
-        for i in range(max_attempts):
-            task = tasks[i % len(tasks)]
-            if sum(e.task == task for e in kept) >= quota[task]:
-                continue
-            episode, _ = run_episode(env, task, args.seed + i)
-            per_task[task]['attempts'] += 1
-            per_task[task]['successes'] += episode.success
-            if episode.success or args.include_failures:
-                kept.append(episode)
-                bar.update(1)
-            if len(kept) == args.episodes:
-                break
-    bar.close()
-    env.close()
-    if len(kept) < args.episodes:
-        log.warning('only %d of %d episodes after %d attempts', len(kept), args.episodes,
-                    sum(c['attempts'] for c in per_task.values()))
-    write_episodes(kept, out, overwrite=args.overwrite, env='mt10',
-                   description='MetaWorld MT10 demonstrations by its scripted experts',
-                   algorithm_name='metaworld.policies scripted experts',
-                   extra_metadata={'collect': {'seed': args.seed, 'tasks': tasks,
-                                               'include_failures': args.include_failures}})
-    attempts = sum(c['attempts'] for c in per_task.values())
-    return {
-        'path': str(out), 'env': 'mt10', 'episodes': len(kept), 'attempts': attempts,
-        'success_rate': sum(c['successes'] for c in per_task.values()) / max(attempts, 1),
-        'steps': int(sum(len(e) for e in kept)),
-        'mean_steps': float(sum(len(e) for e in kept) / max(len(kept), 1)),
-        'wall_time_s': round(time.perf_counter() - t_start, 2), 'seed': args.seed,
-        'per_task': {t: {**c, 'expert_success_rate': c['successes'] / max(c['attempts'], 1)}
-                     for t, c in per_task.items()},
-    }
+        return collect_by_task(
+            args, env_name='mt10', env=MT10Env(), tasks=tasks, run_episode=run_episode,
+            description='MetaWorld MT10 demonstrations by its scripted experts',
+            algorithm_name='metaworld.policies scripted experts')
 
 
 def run(args) -> int:
