@@ -21,7 +21,6 @@ from lwd_ros.data.collection import collect_by_task, run_collect
 from lwd_ros.envs.arm7.spec import TASKS
 
 
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--out', default='datasets/arm7_demos', help='dataset directory')
     parser.add_argument('--episodes', type=int, default=300, help='episodes to keep')

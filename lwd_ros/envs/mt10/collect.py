@@ -21,7 +21,6 @@ from lwd_ros.data.collection import collect_by_task, run_collect
 from lwd_ros.envs.mt10.spec import TASKS
 
 
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--out', default='datasets/mt10_demos', help='dataset directory')
     parser.add_argument('--episodes', type=int, default=1000, help='episodes to keep')
