@@ -48,7 +48,7 @@ class PolicyReceiver:
     the process's remappings, so ``lwd/policy`` resolves as the controller's own would.
     """
 
-    def __init__(self, node: Node, on_policy, on_oversized, max_bytes: int):
+    def __init__(self, node: Node, on_policy, on_oversized, max_bytes):
         self.node = rclpy.create_node(
             f'{node.get_name()}_policies', namespace=node.get_namespace(),
             context=node.context,
@@ -57,7 +57,7 @@ class PolicyReceiver:
         def on_raw(data: bytes) -> None:
             # A message too big for any policy the controller would accept is refused
             # before it is deserialised: a flood of megabyte messages costs a size check.
-            if len(data) > max_bytes:
+            if len(data) > max_bytes():
                 on_oversized(len(data))
             else:
                 on_policy(deserialize_message(data, PolicyWeights))
@@ -103,12 +103,17 @@ class LwdController(Node):
         # The tick thread gets the interpreter back within 0.5 ms of a policy thread's work
         # (Python's default is 5 ms: five missed ticks at 1 kHz).
         sys.setswitchinterval(5e-4)
-        # float32 weights of the largest MLP the FLOP budget admits (2 FLOPs a weight),
-        # plus the names and the rest of the message
-        max_bytes = 2 * cfg.max_policy_flops + 65536
-        self._policies = PolicyReceiver(self, self.on_policy, self.on_oversized, max_bytes)
+        self._policies = PolicyReceiver(self, self.on_policy, self.on_oversized, self.max_bytes)
         self.get_logger().info(f'controlling {spec.name} {list(spec.action_names)} at '
                                f'{rate:g} Hz')
+
+    def max_bytes(self) -> int:
+        """The largest policy message worth deserialising (read at each message).
+
+        The float32 weights of the largest MLP the FLOP budget admits (2 FLOPs a weight),
+        plus the names and the rest of the message.
+        """
+        return 2 * self.core.config.max_policy_flops + 65536
 
     def on_config(self, cfg: ControllerConfig) -> None:
         """A run-time parameter changed (validated): the next tick and policy use it."""
