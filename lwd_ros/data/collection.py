@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 import logging
 from pathlib import Path
 import sys
@@ -48,6 +48,40 @@ def run_collect(collect: Callable[[object], dict], args, command: str = 'collect
     complete = summary['complete'] if 'complete' in summary else \
         summary['episodes'] == args.episodes
     return 0 if complete else 1
+
+
+def add_collect_arguments(parser, out: str, episodes: int, noise_unit: str = '') -> None:
+    """The flags of a scripted expert's ``lwd collect`` (``collect_by_task`` reads them).
+
+    ``noise_unit``: the command's unit where the env offers DART noise (``--action-noise``).
+    """
+    parser.add_argument('--out', default=out, help='dataset directory')
+    parser.add_argument('--episodes', type=int, default=episodes, help='episodes to keep')
+    parser.add_argument('--tasks', default='all',
+                        help='comma-separated task names, or "all" (split evenly)')
+    parser.add_argument('--seed', type=int, default=0, help='first reset seed')
+    if noise_unit:
+        parser.add_argument('--action-noise', type=float, default=0.0, metavar='STD',
+                            help=f'DART: std ({noise_unit}) of correlated noise on the '
+                            'executed commands')
+        parser.add_argument('--noise-correlation', type=float, default=0.7, metavar='RHO',
+                            help='AR(1) coefficient of that noise (0 = white; default 0.7)')
+    parser.add_argument('--include-failures', action='store_true',
+                        help='keep failed attempts too (default: successful only)')
+    parser.add_argument('--max-attempts', type=int, default=None,
+                        help='give up after this many attempts (default: 2 x episodes + 10)')
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing dataset')
+    parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
+    parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
+
+
+def task_list(text: str, known: Sequence[str]) -> list[str]:
+    """``--tasks``: ``all`` or comma-separated names, each one of ``known``."""
+    tasks = list(known) if text == 'all' else text.split(',')
+    unknown = [t for t in tasks if t not in known]
+    if unknown:
+        raise ValueError(f'unknown task(s) {unknown}; valid tasks: {list(known)}')
+    return tasks
 
 
 def collect_by_task(args, *, env_name: str, env, tasks: list[str],

@@ -87,7 +87,7 @@ class RobotSlot:
                               else self.node.get_clock().now().nanoseconds)
         stamps = set(self.stamps.values())
         if len(stamps) == 1 and (obs := self.obs.observation()) is not None:
-            self.snapshots[stamps.pop()] = obs.copy()
+            self.snapshots[stamps.pop()] = obs  # observation() builds a new array
             while len(self.snapshots) > SNAPSHOTS:
                 self.snapshots.popitem(last=False)
         self.maybe_regenerate()

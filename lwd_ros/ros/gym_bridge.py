@@ -40,29 +40,17 @@ from lwd_ros.ros.commands import subscribe_commands
 from lwd_ros.ros.markers import MarkerPublisher, episode_shapes
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
-from lwd_ros.ros.sim_bridge import answer_reset, sim_stamp
+from lwd_ros.ros.sim_bridge import BetweenEpisodes, answer_reset, sim_stamp
 from lwd_ros.runtime.observation import quaternion_from_yaw
 from lwd_ros.srv import ResetEpisode
-
-FINISH_GRACE_S = 1.0  # wall s between the last episode's end and the bridge's exit
 
 
 def quaternion_from_columns(c: np.ndarray) -> tuple[float, float, float, float]:
     """``(x, y, z, w)`` of the rotation whose first two matrix columns are ``c`` (6,)."""
-    a, b = c[:3] / np.linalg.norm(c[:3]), c[3:6]
-    b = b - a * (a @ b)
-    b = b / np.linalg.norm(b)
-    m = np.stack([a, b, np.cross(a, b)], axis=1)
-    w = np.sqrt(max(0.0, 1.0 + np.trace(m))) / 2.0
-    if w > 1e-6:
-        return ((m[2, 1] - m[1, 2]) / (4 * w), (m[0, 2] - m[2, 0]) / (4 * w),
-                (m[1, 0] - m[0, 1]) / (4 * w), w)
-    i = int(np.argmax(np.diag(m)))  # a half-turn: take the largest diagonal axis
-    j, k = (i + 1) % 3, (i + 2) % 3
-    s = np.sqrt(max(0.0, 1.0 + m[i, i] - m[j, j] - m[k, k])) * 2.0
-    q = [0.0, 0.0, 0.0, (m[k, j] - m[j, k]) / s]
-    q[i], q[j], q[k] = s / 4.0, (m[j, i] + m[i, j]) / s, (m[k, i] + m[i, k]) / s
-    return tuple(q)
+    from scipy.spatial.transform import Rotation
+
+    a, b = np.asarray(c[:3], float), np.asarray(c[3:6], float)
+    return tuple(Rotation.from_matrix(np.stack([a, b, np.cross(a, b)], axis=1)).as_quat())
 
 
 class ContractPublisher:
@@ -144,7 +132,7 @@ class GymBridge:
         self.runner.reset()
         self.publish_state(status=True)
         self.period = 1.0 / (contract.policy_rate * cfg.real_time_factor)
-        self._finished_ticks = 0
+        self.between = BetweenEpisodes(node, self.period)
         # Wall-clock timer even with use_sim_time: the bridge *makes* /clock, so a timer on
         # ROS time would wait for a clock that only its own ticks advance.
         node.create_timer(self.period, self.on_tick,
@@ -176,15 +164,7 @@ class GymBridge:
     def on_tick(self) -> None:
         runner = self.runner
         if runner.state.done:
-            if runner.finished:
-                self._finished_ticks += 1
-                if self._finished_ticks * self.period >= FINISH_GRACE_S:
-                    self.node.get_logger().info(f'{runner.state.episode} episodes done: exiting')
-                    self.node.finish()  # ends the process (a fleet: the last sim)
-                return
-            if runner.config.auto_reset:
-                runner.reset()
-                self.publish_state(status=True)
+            self.between.tick(runner, lambda: self.publish_state(status=True))
             return
         if runner.waiting:
             self.publish_state(status=True)  # the step-0 marker again, until a command

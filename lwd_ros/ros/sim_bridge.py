@@ -1,6 +1,6 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""What every sim bridge node shares: sim-time stamps and the reset service's answer."""
+"""What every sim bridge node shares: sim-time stamps, the reset answer, episode ends."""
 
 from __future__ import annotations
 
@@ -31,3 +31,32 @@ def answer_reset(runner: Any, request: Any, response: Any,
     response.success, response.episode = True, state.episode
     response.message = f'episode {state.episode} seed {state.seed} task {state.task}'
     return response
+
+
+FINISH_GRACE_S = 1.0  # wall s between the last episode's end and the bridge's exit
+
+
+class BetweenEpisodes:
+    """A bridge tick while its runner's episode is over (``runner.state.done``).
+
+    With ``max_episodes`` done, the node finishes once ``FINISH_GRACE_S`` has let the last
+    episode's news out (``node.finish()``: the process ends, in a fleet with the last sim);
+    else, with ``auto_reset``, the next episode starts and ``published()`` announces it.
+
+    Args:
+        node: the bridge's node (``finish()``, the logger).
+        period: wall seconds between the bridge's ticks.
+    """
+
+    def __init__(self, node: Any, period: float):
+        self.node, self.period, self._finished_ticks = node, period, 0
+
+    def tick(self, runner: Any, published: Callable[[], None]) -> None:
+        if runner.finished:
+            self._finished_ticks += 1
+            if self._finished_ticks * self.period >= FINISH_GRACE_S:
+                self.node.get_logger().info(f'{runner.state.episode} episodes done: exiting')
+                self.node.finish()
+        elif runner.config.auto_reset:
+            runner.reset()
+            published()

@@ -91,3 +91,14 @@ def test_mujoco_bridge_runs_an_env_from_its_contract_alone(rclpy_context, ros_en
     assert (last.episode, last.seed, last.task, last.success) == (1, 3, 'high', True), out
     assert [s.step for s in statuses if s.step] == sorted({s.step for s in statuses if s.step})
     assert sum(s.done for s in statuses) == 1
+
+
+def test_a_pose_block_publishes_the_orientation_it_was_read_as():
+    from lwd_ros.ros.gym_bridge import quaternion_from_columns
+    from lwd_ros.runtime.observation import rotation_columns
+
+    rng = np.random.default_rng(0)
+    for q in rng.standard_normal((50, 4)):
+        q /= np.linalg.norm(q)
+        back = np.array(quaternion_from_columns(np.array(rotation_columns(*q))))
+        assert min(np.abs(back - q).max(), np.abs(back + q).max()) < 1e-9  # q and -q alike

@@ -17,27 +17,17 @@ from __future__ import annotations
 
 import argparse
 
-from lwd_ros.data.collection import collect_by_task, run_collect
+from lwd_ros.data.collection import (
+    add_collect_arguments,
+    collect_by_task,
+    run_collect,
+    task_list,
+)
 from lwd_ros.envs.arm7.spec import TASKS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--out', default='datasets/arm7_demos', help='dataset directory')
-    parser.add_argument('--episodes', type=int, default=300, help='episodes to keep')
-    parser.add_argument('--tasks', default='all',
-                        help='comma-separated task names, or "all" (split evenly)')
-    parser.add_argument('--seed', type=int, default=0, help='first reset seed')
-    parser.add_argument('--action-noise', type=float, default=0.0, metavar='STD',
-                        help='DART: std (rad) of correlated noise on the executed targets')
-    parser.add_argument('--noise-correlation', type=float, default=0.7, metavar='RHO',
-                        help='AR(1) coefficient of that noise (0 = white; default 0.7)')
-    parser.add_argument('--include-failures', action='store_true',
-                        help='keep failed attempts too (default: successful only)')
-    parser.add_argument('--max-attempts', type=int, default=None,
-                        help='give up after this many attempts (default: 2 x episodes + 10)')
-    parser.add_argument('--overwrite', action='store_true', help='replace an existing dataset')
-    parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
-    parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
+    add_collect_arguments(parser, 'datasets/arm7_demos', 300, noise_unit='rad')
 
 
 def collect(args) -> dict:
@@ -46,10 +36,7 @@ def collect(args) -> dict:
     from lwd_ros.envs.arm7.env import Arm7PushEnv
     from lwd_ros.envs.arm7.expert import run_episode
 
-    tasks = list(TASKS) if args.tasks == 'all' else args.tasks.split(',')
-    unknown = [t for t in tasks if t not in TASKS]
-    if unknown:
-        raise ValueError(f'unknown task(s) {unknown}; valid tasks: {list(TASKS)}')
+    tasks = task_list(args.tasks, TASKS)
     noise = ActionNoise(args.action_noise, args.noise_correlation) if args.action_noise else None
     return collect_by_task(
         args, env_name='arm7', env=Arm7PushEnv(), tasks=tasks, run_episode=run_episode,

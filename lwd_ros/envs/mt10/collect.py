@@ -17,23 +17,17 @@ from __future__ import annotations
 import argparse
 import warnings
 
-from lwd_ros.data.collection import collect_by_task, run_collect
+from lwd_ros.data.collection import (
+    add_collect_arguments,
+    collect_by_task,
+    run_collect,
+    task_list,
+)
 from lwd_ros.envs.mt10.spec import TASKS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--out', default='datasets/mt10_demos', help='dataset directory')
-    parser.add_argument('--episodes', type=int, default=1000, help='episodes to keep')
-    parser.add_argument('--tasks', default='all',
-                        help='comma-separated task names, or "all" (split evenly)')
-    parser.add_argument('--seed', type=int, default=0, help='first reset seed')
-    parser.add_argument('--include-failures', action='store_true',
-                        help='keep failed attempts too (default: successful only)')
-    parser.add_argument('--max-attempts', type=int, default=None,
-                        help='give up after this many attempts (default: 2 x episodes + 10)')
-    parser.add_argument('--overwrite', action='store_true', help='replace an existing dataset')
-    parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
-    parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
+    add_collect_arguments(parser, 'datasets/mt10_demos', 1000)
 
 
 def collect(args) -> dict:
@@ -41,10 +35,7 @@ def collect(args) -> dict:
     from lwd_ros.envs.mt10.env import MT10Env
     from lwd_ros.envs.mt10.expert import run_episode
 
-    tasks = list(TASKS) if args.tasks == 'all' else args.tasks.split(',')
-    unknown = [t for t in tasks if t not in TASKS]
-    if unknown:
-        raise ValueError(f'unknown task(s) {unknown}; valid tasks: {list(TASKS)}')
+    tasks = task_list(args.tasks, TASKS)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # the experts warn on every clipped action
         return collect_by_task(

@@ -37,12 +37,11 @@ from lwd_ros.msg import EpisodeStatus, TaskSwitch
 from lwd_ros.ros.markers import PALETTE, MarkerPublisher, Shape, status_text
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
-from lwd_ros.ros.sim_bridge import answer_reset, sim_stamp
+from lwd_ros.ros.sim_bridge import BetweenEpisodes, answer_reset, sim_stamp
 from lwd_ros.runtime.observation import quaternion_from_yaw
 from lwd_ros.srv import ResetEpisode
 
 WAITING_ANNOUNCE_S = 0.5  # wall s between step-0 markers while waiting for a command
-FINISH_GRACE_S = 1.0  # wall s between the last episode's end and the bridge's exit
 OUTLINE_WIDTH = 0.004  # m, of the T outlines
 GOAL_COLOR = (0.3, 0.8, 0.3, 0.8)
 
@@ -98,7 +97,7 @@ class PushTBridge:
         self.publish_state(status=True)
         self._announced, self._started = time.monotonic(), not self.runner.waiting
         dt = self.runner.sim.model.opt.timestep * self.steps_per_tick / rtf
-        self.timer_period, self._finished_ticks = dt, 0
+        self.between = BetweenEpisodes(node, dt)
         # Wall-clock timer even with use_sim_time: the bridge *makes* /clock, so a timer on
         # ROS time would wait for a clock that only its own ticks advance.
         node.create_timer(dt, self.on_tick, clock=RclpyClock(clock_type=ClockType.STEADY_TIME))
@@ -126,16 +125,7 @@ class PushTBridge:
     def on_tick(self) -> None:
         runner = self.runner
         if runner.state.done:
-            if runner.finished:  # max_episodes done: exit cleanly once the news is out
-                self._finished_ticks += 1
-                if self._finished_ticks * self.timer_period >= FINISH_GRACE_S:
-                    self.node.get_logger().info(f'{runner.state.episode} episodes done: exiting')
-                    self.node.finish()  # ends the process (a fleet: the last sim)
-                return
-            if not runner.config.auto_reset:
-                return
-            runner.reset()
-            self.publish_state(status=True)
+            self.between.tick(runner, lambda: self.publish_state(status=True))
             return
         if runner.waiting:  # publish the initial state until a controller answers, and
             # re-announce step 0 now and then for late joiners (recorders dedupe it)
