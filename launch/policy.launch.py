@@ -10,8 +10,28 @@ generator refuses another, naming the difference). Bring up ros2_control first: 
     ros2 launch lwd_ros policy.launch.py robot:=my_arm.yaml checkpoint:=runs/my_arm
 """
 
-from lwd_ros.ros.launch_description import graph_launch_description
+from lwd_ros.ros.graphs import HORIZON, Argument, Graph, NodeSpec, rate_argument, task_argument
+
+GRAPH = Graph(
+    name='policy',
+    env='',  # no sim: the robot's own drivers
+    params_files=('ros/lwd.yaml',),
+    nodes=(
+        NodeSpec('policy_generator', sim_time=False, respawn=True),
+        NodeSpec('lwd_controller', sim_time=False),
+    ),
+    arguments=(
+        Argument('robot', '', 'robot contract (YAML file, config/robots/<name>.yaml)',
+                 (('lwd_controller', 'env'), ('policy_generator', 'robot')), required=True),
+        Argument('checkpoint', '', 'LWD checkpoint dir (torch) or ONNX export dir',
+                 (('policy_generator', 'checkpoint'),), required=True),
+        task_argument('', ('policy_generator',), "initial task ('' = the first)"),
+        HORIZON, rate_argument('0.0'),
+    ),
+)
 
 
 def generate_launch_description():
-    return graph_launch_description('policy')
+    from lwd_ros.ros.launch_description import launch_description
+
+    return launch_description(GRAPH)

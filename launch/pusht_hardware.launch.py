@@ -11,8 +11,43 @@ pose source (mocap, camera) publishes ``geometry_msgs/PoseStamped`` on ``object_
     ros2 launch lwd_ros pusht_hardware.launch.py object_pose_topic:=/mocap/t_block/pose
 """
 
-from lwd_ros.ros.launch_description import graph_launch_description
+from lwd_ros.envs import get_spec
+from lwd_ros.ros.graphs import (
+    HORIZON,
+    Argument,
+    Graph,
+    NodeSpec,
+    checkpoint_argument,
+    rate_argument,
+    task_argument,
+)
+
+PUSHT = get_spec('pusht')
+
+GRAPH = Graph(
+    name='pusht_hardware',
+    env='pusht',
+    params_files=('ros/lwd.yaml', 'ros/pusht_hardware.yaml'),
+    nodes=(
+        NodeSpec('policy_generator', sim_time=False, respawn=True),
+        NodeSpec('lwd_controller', sim_time=False),
+    ),
+    arguments=(
+        checkpoint_argument(PUSHT.model),
+        task_argument(PUSHT.tasks[0], ('policy_generator',)),
+        HORIZON, rate_argument('0.0'),
+        Argument('object_pose_topic', '/pusht/object_pose',
+                 'PoseStamped source of the object (mocap, camera)',
+                 remaps=(('policy_generator', '/pusht/object_pose'),
+                         ('lwd_controller', '/pusht/object_pose'))),
+        Argument('command_topic', '/forward_position_controller/commands',
+                 'Float64MultiArray command topic of the position controller',
+                 remaps=(('lwd_controller', '/forward_position_controller/commands'),)),
+    ),
+)
 
 
 def generate_launch_description():
-    return graph_launch_description('pusht_hardware')
+    from lwd_ros.ros.launch_description import launch_description
+
+    return launch_description(GRAPH)

@@ -1,16 +1,51 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""Record expert demonstrations: mujoco_bridge + expert_teleop + demo_recorder.
+"""Record PushT expert demonstrations: mujoco_bridge + expert_teleop + demo_recorder.
 
     ros2 launch lwd_ros record_demos.launch.py episodes:=20 output:=demos/pusht_a
     lwd bag2dataset demos/pusht_a --out datasets/from_bags
 
-Nodes, arguments and parameters are declared in ``lwd_ros.ros.graphs`` (shared with the
-pip-only ``lwd launch record_demos``).
+The MPC expert commands the sim over the robot's command topic, as a teleoperator would, while
+``demo_recorder`` writes the contract's topics to a rosbag2 bag. ``lwd launch record_demos``
+runs this same ``GRAPH``.
 """
 
-from lwd_ros.ros.launch_description import graph_launch_description
+from lwd_ros.envs import get_spec
+from lwd_ros.ros.graphs import (
+    BRIDGE,
+    EPISODES,
+    OUTPUT,
+    RTF,
+    SIM_TIME,
+    STORAGE,
+    Graph,
+    NodeSpec,
+    action_noise_argument,
+    seed_argument,
+    task_argument,
+)
+
+PUSHT = get_spec('pusht')
+
+GRAPH = Graph(
+    name='record_demos',
+    env='pusht',
+    params_files=('ros/pusht_sim.yaml', 'ros/expert_teleop.yaml', 'ros/demo_recorder.yaml',
+                  'ros/pusht_record.yaml'),
+    nodes=(
+        NodeSpec(BRIDGE, ends_graph=True),  # episodes:=N ends the recording
+        NodeSpec('expert_teleop'),
+        NodeSpec('demo_recorder'),
+    ),
+    arguments=(
+        SIM_TIME, RTF, seed_argument('0'), EPISODES,
+        task_argument(PUSHT.tasks[0], (BRIDGE, 'expert_teleop'), 'task of every episode'),
+        OUTPUT, STORAGE, action_noise_argument('m'),
+    ),
+)
 
 
 def generate_launch_description():
-    return graph_launch_description('record_demos')
+    from lwd_ros.ros.launch_description import launch_description
+
+    return launch_description(GRAPH)

@@ -11,8 +11,8 @@ the module (mujoco and all) loads only then.
 
 A robot is a contract (``config/robots/<name>.yaml``, ``lwd_ros.contract``) and needs no code.
 A simulator of it is a package: ``lwd_ros/envs/<name>/spec.py`` defines ``SPEC`` (an
-``EnvSpec``: the gymnasium env, expert, bridge and graphs) beside that contract; nothing else
-is edited.
+``EnvSpec``: the gymnasium env, expert, bridge) beside that contract, and its launch files
+state its node graphs; nothing else is edited.
 A robot that lives in its own distribution registers its spec under the ``lwd_ros.envs``
 entry-point group instead (``name = "my_pkg.spec:SPEC"``).
 """

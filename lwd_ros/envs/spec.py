@@ -5,7 +5,8 @@
 The robot itself is its contract (``lwd_ros.contract``, a YAML file): data that travels in
 every checkpoint. A sim package (``lwd_ros/envs/<name>/``) adds what only a simulator has:
 a gymnasium env, an expert and its ``lwd collect``, video rendering, DAgger, the mapping from
-the env to ROS topics the shared ``mujoco_bridge`` runs, and launch graphs. ``EnvSpec``
+the env to ROS topics the shared ``mujoco_bridge`` runs (its launch files live in ``launch/``,
+where ROS users look for them). ``EnvSpec``
 names that code by ``module:attribute`` references; none of them ever enters a checkpoint.
 
 A plugin answers the contract's questions too (``spec.obs_names``, ``spec.command``), so
@@ -48,7 +49,6 @@ class EnvSpec:
             node drives the robot with; '' = no teleoperating expert.
         task_poses: ``module:function`` ``(env config path, overrides) -> {task: pose}`` for
             envs whose tasks are poses (datasets store them; ''= none).
-        graphs: ``module:attribute`` of its launch graphs (``{name: ros.graphs.Graph}``).
         model: the shipped checkpoint (what ``lwd eval`` and the launch files default to).
         max_episode_steps: gymnasium's time limit; 0 = the contract's
             ``extra.max_episode_steps`` (none if it has none).
@@ -66,7 +66,6 @@ class EnvSpec:
     bridge: str = ''
     teleop: str = ''
     task_poses: str = ''
-    graphs: str = ''
     model: str = ''
     max_episode_steps: int = 0
 

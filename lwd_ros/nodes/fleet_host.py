@@ -24,7 +24,7 @@ import sys
 from rclpy.node import Node
 from rclpy.parameter import Parameter
 
-from lwd_ros.ros.graphs import graphs
+from lwd_ros.ros.graphs import find_graph, graphs
 from lwd_ros.ros.spin import run_nodes
 
 
@@ -40,7 +40,7 @@ def node_class(executable: str) -> type[Node]:
 
 def robot_nodes(graph: str, executable: str, robots: int, seed: int) -> list[Node]:
     """Robot i's ``executable`` under ``/robot_i`` with the graph's per-robot parameters."""
-    cls, g = node_class(executable), graphs()[graph]
+    cls, g = node_class(executable), find_graph(graph)
     nodes = []
     for i in range(robots):
         extra = g.fleet_parameters(executable, i, seed)
@@ -69,8 +69,9 @@ def main(args=None) -> int:
     except ValueError:
         print('usage: fleet_host GRAPH EXECUTABLE ROBOTS SEED --ros-args [--params-file F] '
               '[-p name:=value ...]\n  runs ROBOTS copies of lwd_ros.nodes.EXECUTABLE under '
-              '/robot_0 .. (seeds from SEED) with GRAPH\'s per-robot parameters; graphs: '
-              + ', '.join(sorted(graphs())) + '\n  (lwd launch GRAPH robots:=N starts it)',
+              '/robot_0 .. (seeds from SEED) with GRAPH\'s per-robot parameters; GRAPH: '
+              + ', '.join(sorted(graphs())) + " or a launch file's path\n"
+              '  (lwd launch GRAPH robots:=N starts it)',
               file=sys.stderr)
         return 2
     return run_nodes(lambda: robot_nodes(graph, executable, robots, seed),

@@ -22,7 +22,7 @@ import threading
 import time
 
 from lwd_ros.config import share_dir
-from lwd_ros.ros.graphs import Graph, graphs
+from lwd_ros.ros.graphs import Graph, find_graph, graphs
 
 DRAIN_S = 1.0  # s the graph keeps running after its last episode, before the stop
 
@@ -85,15 +85,15 @@ def fleet_commands(graph: Graph, commands: dict[str, list[str]], robots: int,
     """
     if robots <= 0:
         return commands
-    name = next(k for k, g in graphs().items() if g is graph)
-    out = {}
+    out, shipped = {}, graphs().get(graph.name) == graph
     for executable, cmd in commands.items():
         if graph.fleet_parameters(executable, 0, seed) is None:
             out[executable] = cmd + ['-p', 'use_sim_time:=false']
             continue
         ros_args = cmd[cmd.index('--ros-args'):]
-        out[f'{executable}@fleet'] = [sys.executable, '-m', 'lwd_ros.nodes.fleet_host', name,
-                                      executable, str(robots), str(seed), *ros_args]
+        host = [sys.executable, '-m', 'lwd_ros.nodes.fleet_host',
+                graph.name if shipped else graph.source]  # a lab's own launch file: its path
+        out[f'{executable}@fleet'] = [*host, executable, str(robots), str(seed), *ros_args]
     return out
 
 
@@ -174,7 +174,8 @@ class EpisodeWatcher:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('graph', choices=sorted(graphs()), help='which node graph')
+    parser.add_argument('graph', help='which node graph: ' + ', '.join(sorted(graphs()))
+                        + ', or a *.launch.py file that declares GRAPH')
     parser.add_argument('launch_args', nargs='*', metavar='name:=value',
                         help='launch arguments, as for ros2 launch (see --show-args)')
     parser.add_argument('--show-args', action='store_true', help='list arguments and exit')
@@ -186,7 +187,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    graph = graphs()[args.graph]
+    try:
+        graph = find_graph(args.graph)
+    except (ValueError, FileNotFoundError) as e:
+        print(f'lwd launch: {e}', file=sys.stderr)
+        return 2
     if args.show_args:
         for a in graph.arguments:
             print(f'{a.name}:={a.default!r}\n    {a.help()}')

@@ -1,18 +1,22 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""The node graphs, declared once for ``launch/*.launch.py`` and ``lwd launch`` alike.
+"""The pieces node graphs are declared from, and the registry of ``launch/*.launch.py``.
 
-Each env declares its graphs (``lwd_ros/envs/<env>/graphs.py``, named by ``EnvSpec.graphs``)
-from the pieces here. A launch file turns a ``Graph`` into launch_ros ``Node`` actions;
-``lwd launch`` starts the same executables with the same params file and overrides on
-machines without ``ros2 launch``.
+Each launch file states its graph (``GRAPH``: nodes, params files, arguments) from the
+pieces here, and ``generate_launch_description`` turns it into launch_ros ``Node`` actions.
+``lwd launch`` reads the same ``GRAPH`` from the same file (``graphs()``) and starts the same
+executables with the same params files and overrides on machines without ``ros2 launch``:
+one definition, which a ROS user finds where ROS users look.
 Pure data (no rclpy, no launch imports), so tests can check every graph without ROS.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 import functools
+import importlib.util
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -67,10 +71,12 @@ class NodeSpec:
 
 @dataclass(frozen=True)
 class Graph:
+    name: str  # its launch file's: launch/<name>.launch.py
     env: str  # the sim it drives (lwd_ros.envs): where episodes are reported; '' = none
     params_files: tuple[str, ...]  # under share/lwd_ros/config, applied in order
     nodes: tuple[NodeSpec, ...]
     arguments: tuple[Argument, ...] = field(default=())
+    source: str = field(default='', compare=False)  # the launch file it was read from
 
     @property
     def bridge(self) -> str:
@@ -142,76 +148,46 @@ def seed_argument(default: str) -> Argument:
     return Argument('seed', default, 'seed of the first episode', ((BRIDGE, 'seed'),))
 
 
-def policy_sim_graph(spec, params_file: str, task_help: str, control_rate: str, seed: str,
-                     extra: tuple[Argument, ...] = ()) -> Graph:
-    """Bridge + generator + controller on an env's sim (``spec``), with the shared arguments.
-
-    ``extra`` arguments (the env's own) come before ``robots``.
-    """
-    return Graph(
-        env=spec.name,
-        params_files=('ros/lwd.yaml', params_file),
-        nodes=(NodeSpec(BRIDGE, respawn=True, ends_graph=True),
-               NodeSpec('policy_generator', respawn=True),
-               NodeSpec('lwd_controller', sim_time=False)),
-        arguments=(checkpoint_argument(spec.model),
-                   task_argument(spec.tasks[0], (BRIDGE, 'policy_generator'), task_help),
-                   HORIZON, rate_argument(control_rate), SIM_TIME, RTF, seed_argument(seed),
-                   EPISODES, *extra, ROBOTS))
+def action_noise_argument(unit: str) -> Argument:
+    """DART noise on the expert's executed command, in the command's ``unit``."""
+    return Argument('action_noise', '0.0', f'DART: std ({unit}) of correlated noise on the '
+                    'executed command; the clean one is recorded too (0: off)',
+                    (('expert_teleop', 'action_noise'),))
 
 
-def record_graph(spec, sim_params: str, record_params: str, noise_unit: str) -> Graph:
-    """Demonstrations through ROS: a sim, its expert as teleoperator, the recorder.
-
-    The expert commands the sim over the robot's command topic (``expert_teleop``) while
-    ``demo_recorder`` writes the contract's topics to a bag. ``noise_unit``: the command's
-    unit, for the DART noise argument's help.
-    """
-    return Graph(
-        env=spec.name,
-        params_files=(sim_params, 'ros/expert_teleop.yaml', 'ros/demo_recorder.yaml',
-                      record_params),
-        nodes=(NodeSpec(BRIDGE, ends_graph=True), NodeSpec('expert_teleop'),
-               NodeSpec('demo_recorder')),
-        arguments=(SIM_TIME, RTF, seed_argument('0'), EPISODES,
-                   task_argument(spec.tasks[0], (BRIDGE, 'expert_teleop'),
-                                 'task of every episode'),
-                   Argument('output', '', "bag directory ('' = ./demos_<date>)",
-                            (('demo_recorder', 'output'),)),
-                   Argument('storage', 'mcap', 'mcap | sqlite3',
-                            (('demo_recorder', 'storage'),)),
-                   Argument('action_noise', '0.0', f'DART: std ({noise_unit}) of correlated '
-                            'noise on the executed command; the clean one is recorded too '
-                            '(0: off)', (('expert_teleop', 'action_noise'),))))
+# What a recording graph offers besides the sim's arguments.
+OUTPUT = Argument('output', '', "bag directory ('' = ./demos_<date>)",
+                  (('demo_recorder', 'output'),))
+STORAGE = Argument('storage', 'mcap', 'mcap | sqlite3', (('demo_recorder', 'storage'),))
 
 
-# Any robot, no sim: the policy pair against the robot's own drivers (ros2_control), its
-# topics, joints and limits from the contract file.
-POLICY = Graph(
-    env='',
-    params_files=('ros/lwd.yaml',),
-    nodes=(NodeSpec('policy_generator', sim_time=False, respawn=True),
-           NodeSpec('lwd_controller', sim_time=False)),
-    arguments=(Argument('robot', '', 'robot contract (YAML file, config/robots/<name>.yaml)',
-                        (('lwd_controller', 'env'), ('policy_generator', 'robot')),
-                        required=True),
-               Argument('checkpoint', '', 'LWD checkpoint dir (torch) or ONNX export dir',
-                        (('policy_generator', 'checkpoint'),), required=True),
-               task_argument('', ('policy_generator',), "initial task ('' = the first)"),
-               HORIZON, rate_argument('0.0')))
+def load_graph(path: Path) -> Graph:
+    """The ``GRAPH`` a launch file declares, read without the launch packages."""
+    name = path.name.removesuffix('.launch.py')
+    spec = importlib.util.spec_from_file_location(f'lwd_ros_launch_{name}', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    graph = getattr(module, 'GRAPH', None)
+    if not isinstance(graph, Graph) or graph.name != name:
+        raise ValueError(f'{path}: GRAPH must be a lwd_ros.ros.graphs.Graph named {name!r}')
+    return dataclasses.replace(graph, source=str(path))
+
+
+def find_graph(name: str) -> Graph:
+    """A shipped graph by name, or the ``GRAPH`` of a launch file given by path."""
+    if name.endswith('.launch.py'):
+        return load_graph(Path(name))
+    found = graphs()
+    if name not in found:
+        raise ValueError(f'no graph {name!r}; shipped: {", ".join(sorted(found))} '
+                         '(or a path to a *.launch.py that declares GRAPH)')
+    return found[name]
 
 
 @functools.cache
 def graphs() -> dict[str, Graph]:
-    """Every launch graph by name: ``policy`` and each env's (``EnvSpec.graphs``)."""
-    from lwd_ros.config import load_ref
-    from lwd_ros.envs import get_spec, specs
+    """Every graph by name, from the installed (or checked-out) ``launch/*.launch.py``."""
+    from lwd_ros.config import share_dir
 
-    found: dict[str, Graph] = {'policy': POLICY}
-    for env in specs():
-        spec = get_spec(env)
-        for name, graph in (load_ref(spec.graphs) if spec.graphs else {}).items():
-            if name in found:
-                raise ValueError(f'graph {name!r} is declared by two envs')
-            found[name] = graph
-    return found
+    return {g.name: g for g in map(load_graph, sorted((share_dir() / 'launch')
+                                                      .glob('*.launch.py')))}

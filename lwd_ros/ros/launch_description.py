@@ -1,6 +1,6 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""Build a ROS 2 ``LaunchDescription`` from a ``Graph`` (used by ``launch/*.launch.py``).
+"""Build a ROS 2 ``LaunchDescription`` from a launch file's ``GRAPH``.
 
 The nodes are made when the launch runs (an ``OpaqueFunction``), because ``robots:=N``
 decides what runs: one ``fleet_host`` process per per-robot node, holding its N namespaced
@@ -15,17 +15,16 @@ from launch_ros.actions import Node
 from launch_ros.substitutions import FindPackageShare
 
 from launch import LaunchDescription
-from lwd_ros.ros.graphs import Graph, graphs
+from lwd_ros.ros.graphs import Graph
 
 
-def graph_launch_description(name: str) -> LaunchDescription:
+def launch_description(graph: Graph) -> LaunchDescription:
     """Declare the graph's arguments and start its nodes with the shared params files."""
-    graph = graphs()[name]
     actions = [DeclareLaunchArgument(a.name, description=a.help()) if a.required else
                DeclareLaunchArgument(a.name, default_value=a.launch_default,
                                      description=a.help())
                for a in graph.arguments]
-    actions.append(OpaqueFunction(function=_nodes, args=[name, graph]))
+    actions.append(OpaqueFunction(function=_nodes, args=[graph]))
     return LaunchDescription(actions)
 
 
@@ -41,7 +40,7 @@ def _given(context, name: str) -> bool:
     return bool(context.launch_configurations.get(name, ''))
 
 
-def _nodes(context, name: str, graph: Graph) -> list[Node]:
+def _nodes(context, graph: Graph) -> list[Node]:
     """The graph's ``Node`` actions for the ``robots`` and ``seed`` this launch was given."""
     params_files = [PathJoinSubstitution([FindPackageShare('lwd_ros'), 'config', f])
                     for f in graph.params_files]
@@ -73,6 +72,6 @@ def _nodes(context, name: str, graph: Graph) -> list[Node]:
             continue
         # one fleet_host process runs every robot's copy (lwd_ros.nodes.fleet_host)
         common['executable'] = 'fleet_host'
-        nodes.append(Node(arguments=[name, spec.executable, str(robots), str(seed)],
+        nodes.append(Node(arguments=[graph.name, spec.executable, str(robots), str(seed)],
                           parameters=[*params_files, overrides], **common))
     return nodes

@@ -7,7 +7,6 @@ stand-ins of the few launch classes they use; where a ROS distro provides the re
 last test builds the real LaunchDescription as well.
 """
 
-import ast
 import functools
 import importlib
 import sys
@@ -18,7 +17,7 @@ import pytest
 import yaml
 
 from lwd_ros.ros.bringup import node_commands, parse_launch_args
-from lwd_ros.ros.graphs import graphs
+from lwd_ros.ros.graphs import find_graph, graphs, load_graph
 
 NODES = set((REPO / 'resource' / 'nodes.txt').read_text().split())
 LAUNCH_FILES = sorted((REPO / 'launch').glob('*.launch.py'))
@@ -134,11 +133,10 @@ def _install_launch_stand_ins(monkeypatch):
 
 
 def _graph_of(path):
-    tree = ast.parse(path.read_text())
-    graph_names = [c.args[0].value for c in ast.walk(tree) if isinstance(c, ast.Call)
-                   and getattr(c.func, 'id', '') == 'graph_launch_description']
-    assert len(graph_names) == 1 and graph_names[0] in graphs()
-    return graphs()[graph_names[0]]
+    """The file's GRAPH, as ``lwd launch`` reads it (the same object ros2 launch describes)."""
+    graph = load_graph(path)
+    assert graph == graphs()[graph.name] and path.name == f'{graph.name}.launch.py'
+    return graph
 
 
 def _launch(path, monkeypatch, **configurations):
@@ -266,3 +264,24 @@ def test_an_argument_not_given_means_what_its_default_says(name):
                      else _node_default(node, param, graph.env))
             assert str(value).lower() == a.default.lower() or \
                 float(value) == float(a.default), (name, a.name, node, param, value)
+
+
+def test_a_launch_file_outside_the_package_runs_under_lwd_launch(tmp_path, capsys):
+    # A lab's own graph (e.g. its sim package's) is one launch file declaring GRAPH, found by
+    # path; the name must match the file so fleet hosts and logs name the same graph.
+    from lwd_ros.cli import main as lwd_main
+
+    source = (REPO / 'launch' / 'pusht_hardware.launch.py').read_text()
+    mine = tmp_path / 'my_cell.launch.py'
+    mine.write_text(source.replace("name='pusht_hardware'", "name='my_cell'"))
+    graph = find_graph(str(mine))
+    assert graph.name == 'my_cell' and graph.source == str(mine)
+    assert graph.nodes == graphs()['pusht_hardware'].nodes
+    assert lwd_main(['launch', str(mine), '--show-args']) == 0
+    assert 'object_pose_topic:=' in capsys.readouterr().out
+    wrong = tmp_path / 'other.launch.py'
+    wrong.write_text(source)
+    with pytest.raises(ValueError, match="GRAPH must be a lwd_ros.ros.graphs.Graph named 'other'"):
+        find_graph(str(wrong))
+    assert lwd_main(['launch', 'pusht_simm']) == 2
+    assert "no graph 'pusht_simm'; shipped: arm7_record" in capsys.readouterr().err

@@ -17,7 +17,6 @@ SPEC = EnvSpec(  # what lwd_ros.envs finds; the robot: config/robots/arm7.yaml
     entry_point='lwd_ros.envs.arm7.env:Arm7PushEnv',
     collect='lwd_ros.envs.arm7.collect',
     teleop='lwd_ros.envs.arm7.teleop:teleop_expert',  # demonstrations through ROS
-    graphs='lwd_ros.envs.arm7.graphs:GRAPHS',
     model='models/arm7',
 )
 ARM7 = SPEC

@@ -22,7 +22,6 @@ MT10 = EnvSpec(  # the robot itself: config/robots/mt10.yaml
     entry_point='lwd_ros.envs.mt10.env:MT10Env',
     collect='lwd_ros.envs.mt10.collect',
     render='lwd_ros.envs.mt10.render',
-    graphs='lwd_ros.envs.mt10.graphs:GRAPHS',
     model='models/mt10',
 )
 SPEC = MT10  # what lwd_ros.envs finds

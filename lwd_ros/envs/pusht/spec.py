@@ -17,7 +17,6 @@ SPEC = EnvSpec(  # what lwd_ros.envs finds
     bridge='lwd_ros.envs.pusht.ros_bridge:PushTBridge',
     teleop='lwd_ros.envs.pusht.expert:teleop_expert',
     task_poses='lwd_ros.envs.pusht.config:task_poses',
-    graphs='lwd_ros.envs.pusht.graphs:GRAPHS',
     model='models/pusht',
     max_episode_steps=PushTConfig.max_episode_steps,
 )
