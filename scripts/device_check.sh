@@ -3,9 +3,10 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # One-GPU check of `lwd train` (docs/training_on_gpus.md): time the default PushT LWD
-# training on the GPU in fp32 and with bf16 autocast, evaluate each on a few held-out
-# episodes, and write $OUT/device_check.json. Needs no network: it collects its own clean
-# demonstrations with the scripted expert. Bounded by `timeout`s to about 7.5 minutes.
+# training on the GPU in fp32 and with bf16 autocast, then train the paper-size Diffusion
+# Policy peer (down_dims 256-512-1024) for the minutes left, evaluate each on a few held-out
+# episodes on the GPU, and write $OUT/device_check.json. Needs no network: it collects its
+# own clean demonstrations with the scripted expert. Bounded by `timeout`s to 8 minutes.
 #
 #   scripts/device_check.sh                    # OUT=outputs
 #   OUT=/tmp/out PYTHON=/opt/cuda-venv/bin/python scripts/device_check.sh
@@ -21,10 +22,12 @@ PY=${PYTHON:-.venv/bin/python}
 DEVICE=${DEVICE:-cuda}
 DEMOS=${DEMOS:-200}          # clean expert episodes to train on (the shipped run had 800+)
 EPISODES=${EPISODES:-8}      # held-out evaluation episodes per run
-T_COLLECT=${T_COLLECT:-75}   # seconds; the four limits sum to 435 s
-T_TRAIN=${T_TRAIN:-140}      # per run (fp32, bf16)
-T_EVAL=${T_EVAL:-40}         # per run
-EXTRA=${EXTRA:-}
+T_COLLECT=${T_COLLECT:-60}   # seconds; the limits sum to 480 s
+T_TRAIN=${T_TRAIN:-120}      # per LWD run (fp32, bf16): the target is 2 minutes
+T_DP=${T_DP:-90}             # the paper-size DP peer: as many steps as this allows
+T_EVAL=${T_EVAL:-30}         # per run
+EXTRA=${EXTRA:-}             # overrides for the LWD runs
+DP_EXTRA=${DP_EXTRA:-}       # overrides for the DP run
 # `python -m lwd_ros` from the repository root runs this tree's code, not an installed copy.
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 mkdir -p "$OUT"
@@ -51,6 +54,13 @@ timeout "$T_COLLECT" "$PY" -m lwd_ros collect --env pusht --out "$WORK/pusht_dem
   --episodes "$DEMOS" --workers "$(nproc)" --seed 0 --no-progress > "$WORK/collect.log" 2>&1
 echo $? > "$WORK/collect.rc"
 
+evaluate() {  # $1: the run; on the training device (the DP UNet is a GPU's job)
+  echo "evaluating $1 on $EPISODES held-out episodes"
+  timeout "$T_EVAL" "$PY" -m lwd_ros eval --checkpoint "$WORK/$1" --episodes "$EPISODES" \
+    --device "$DEVICE" --no-progress --json "$WORK/$1.eval.json" > "$WORK/$1.eval.log" 2>&1
+  echo $? > "$WORK/$1.eval.rc"
+}
+
 for run in fp32 bf16; do
   amp=false; [[ $run == bf16 ]] && amp=true
   echo "training $run (timeout ${T_TRAIN}s)"
@@ -62,11 +72,22 @@ for run in fp32 bf16; do
     > "$WORK/$run.train.log" 2>&1
   echo $? > "$WORK/$run.train.rc"
   echo $(( $(date +%s%N) - start )) > "$WORK/$run.train.wall_ns"
-  echo "evaluating $run on $EPISODES held-out episodes"
-  timeout "$T_EVAL" "$PY" -m lwd_ros eval --checkpoint "$WORK/$run" --episodes "$EPISODES" \
-    --no-progress --json "$WORK/$run.eval.json" > "$WORK/$run.eval.log" 2>&1
-  echo $? > "$WORK/$run.eval.rc"
+  evaluate "$run"
 done
+
+# The paper-size DP peer (bf16; the paper trains ~2x10^5 steps: this is a throughput and
+# plumbing check, its success is what T_DP buys). A checkpoint every 500 steps survives the
+# timeout; the run directory is evaluated as it stands.
+echo "training dp (down_dims 256-512-1024, timeout ${T_DP}s)"
+start=$(date +%s%N)
+# shellcheck disable=SC2086
+timeout "$T_DP" "$PY" -m lwd_ros train --config config/train/pusht_dp.yaml \
+  --out "$WORK/dp" --dataset "$WORK/pusht_demos" --no-progress --json "$WORK/dp.train.json" \
+  'dp.down_dims=[256,512,1024]' "train.device=$DEVICE" train.amp=true train.ckpt_every=500 \
+  $DP_EXTRA > "$WORK/dp.train.log" 2>&1
+echo $? > "$WORK/dp.train.rc"
+echo $(( $(date +%s%N) - start )) > "$WORK/dp.train.wall_ns"
+evaluate dp
 
 "$PY" - "$WORK" "$OUT/device_check.json" "$DEVICE" "$DEMOS" "$EXTRA" <<'EOF'
 """Gather the runs' records into one JSON; throughput from each train_log.jsonl."""
@@ -96,7 +117,7 @@ record = {'cuda': torch.cuda.is_available(), 'torch': torch.__version__,
           'collect_rc': int((work / 'collect.rc').read_text()), 'runs': {}}
 if record['collect_rc']:
     record['collect_log'] = tail(work / 'collect.log')
-for run in ('fp32', 'bf16'):
+for run in ('fp32', 'bf16', 'dp'):
     rc = int((work / f'{run}.train.rc').read_text())
     log = [json.loads(x) for x in tail(work / run / 'train_log.jsonl', 10**7).splitlines()]
     last = {r['stage']: r for r in log}  # each stage's last logged step (1000s)
@@ -111,7 +132,8 @@ for run in ('fp32', 'bf16'):
         'wall_time_s': train.get('wall_time_s'), 'val': train.get('val'),
         'eval_rc': int((work / f'{run}.eval.rc').read_text()),
         'success_rate': ev.get('success_rate'), 'mean_max_coverage': ev.get('mean_max_coverage'),
-        'eval_episodes': ev.get('episodes')}
+        'eval_episodes': ev.get('episodes'),
+        'flops_per_step': ev.get('flops_per_step', ev.get('policy_flops_per_step'))}
     if rc:
         entry['train_log'] = tail(work / f'{run}.train.log')
     record['runs'][run] = entry

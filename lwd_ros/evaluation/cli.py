@@ -44,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--noise-scale', type=float, default=1.0,
                         help='initial latent noise scale (1 = as trained)')
     parser.add_argument('--num-threads', type=int, default=1, help='generator threads')
+    parser.add_argument('--device', default='cpu',
+                        help='where torch samples: cpu | auto | cuda | cuda:N (LWD, DP)')
     parser.add_argument('--env', help='env spec name or gymnasium id (default: the one the '
                         'checkpoint was trained on)')
     parser.add_argument('--max-steps', type=int, help='cap on steps per episode')
@@ -56,7 +58,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_source(checkpoint: str | Path, horizon: int | None = None, backend: str = 'auto',
                 sampler: str | None = None, num_steps: int | None = None,
-                num_threads: int = 1, warm_start: float = 0.0, noise_scale: float = 1.0):
+                num_threads: int = 1, warm_start: float = 0.0, noise_scale: float = 1.0,
+                device: str = 'cpu'):
     """The policy source a checkpoint's method builds (``lwd_ros.methods``).
 
     ``horizon``: LWD control steps between generations or DP actions executed per sampled
@@ -68,13 +71,14 @@ def load_source(checkpoint: str | Path, horizon: int | None = None, backend: str
     path = resolve_path(checkpoint)
     return get_method(read_meta(path).method).make_source(
         path, horizon, backend=backend, sampler=sampler, num_steps=num_steps,
-        num_threads=num_threads, warm_start=warm_start, noise_scale=noise_scale)
+        num_threads=num_threads, warm_start=warm_start, noise_scale=noise_scale, device=device)
 
 
 def make_source(args: argparse.Namespace):
     """``load_source`` with ``lwd eval``'s flags."""
     return load_source(args.checkpoint, args.action_horizon, args.backend, args.sampler,
-                       args.steps, args.num_threads, args.warm_start, args.noise_scale)
+                       args.steps, args.num_threads, args.warm_start, args.noise_scale,
+                       args.device)
 
 
 def write_video(report, spec, path: str) -> None:

@@ -116,12 +116,13 @@ class MlpSource:
 
 def lwd_source(checkpoint: Any, horizon: int | None = None, backend: str = 'auto',
                sampler: str | None = None, num_steps: int | None = None, num_threads: int = 1,
-               warm_start: float = 0.0, noise_scale: float = 1.0) -> LwdSource:
+               warm_start: float = 0.0, noise_scale: float = 1.0,
+               device: str = 'cpu') -> LwdSource:
     """An LWD checkpoint or ONNX export as a source; ``horizon`` None = the trained one."""
     from lwd_ros.runtime.loader import load_generator
 
-    gen = load_generator(checkpoint, backend=backend, sampler=sampler, num_steps=num_steps,
-                         num_threads=num_threads, noise_scale=noise_scale)
+    gen = load_generator(checkpoint, backend=backend, device=device, sampler=sampler,
+                         num_steps=num_steps, num_threads=num_threads, noise_scale=noise_scale)
     return LwdSource(gen, horizon or gen.default_horizon, warm_start=warm_start)
 
 

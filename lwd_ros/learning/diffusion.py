@@ -136,7 +136,8 @@ class LatentDiffusion(nn.Module):
         """
         den = self.denoiser if denoiser is None else denoiser
         cond_emb = den.condition(cond_obs, task)  # (B, D)
-        time_emb = den.time_embedding(torch.from_numpy(plan.timesteps))  # (K, D)
+        steps = torch.from_numpy(plan.timesteps).to(u_init.device)
+        time_emb = den.time_embedding(steps)  # (K, D)
         upfront = len(plan) * len(u_init) <= 4096  # bounded memory for large batches
         if upfront:
             mods = den.modulations(time_emb.unsqueeze(1), cond_emb)  # per block (K, B, 2D)

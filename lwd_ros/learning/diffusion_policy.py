@@ -178,6 +178,6 @@ class DiffusionPolicyModel(nn.Module):
         cond = self.global_cond(obs_cond, task)
         x = torch.randn(len(cond), self.cfg.horizon, self.act_dim, generator=generator)
         for t in self.sample_scheduler.timesteps:
-            eps = self.unet(x, t.expand(len(x)), cond)
+            eps = self.unet(x, t.expand(len(x)).to(x.device), cond)
             x = self.sample_scheduler.step(eps, t, x, generator=generator).prev_sample
         return x

@@ -58,22 +58,26 @@ def init() -> str | None:
     return backend
 
 
-def device(name: str = 'auto') -> torch.device:
+def device(name: str = 'auto', what: str = 'train.device') -> torch.device:
     """The torch device a ``train.device`` value names, for this rank.
 
     ``auto`` and ``cuda`` mean GPU ``LOCAL_RANK``: ``torchrun`` gives each process of a node
     its own index, so one process per GPU needs no per-rank config. Raises ``ValueError``
-    naming ``train.device`` where the GPU asked for is not there.
+    naming ``what`` (the setting) where the GPU asked for is not there or ``name`` is not
+    a device.
     """
+    if name not in ('auto', 'cpu', 'cuda') and not (
+            name.startswith('cuda:') and name[5:].isdigit()):
+        raise ValueError(f'{what}={name!r} is not a device: auto | cpu | cuda | cuda:N')
     if name == 'cpu' or (name == 'auto' and not torch.cuda.is_available()):
         return torch.device('cpu')
     if not torch.cuda.is_available():
-        raise ValueError(f'train.device={name!r}: torch {torch.__version__} sees no CUDA GPU '
+        raise ValueError(f'{what}={name!r}: torch {torch.__version__} sees no CUDA GPU '
                          '(a CPU-only build or no driver); use cpu or auto')
     index = (int(os.environ.get('LOCAL_RANK', '0')) if name in ('auto', 'cuda')
              else int(name.partition(':')[2]))
     if index >= torch.cuda.device_count():
-        raise ValueError(f'train.device={name!r}: GPU {index} asked for, '
+        raise ValueError(f'{what}={name!r}: GPU {index} asked for, '
                          f'{torch.cuda.device_count()} visible')
     return torch.device('cuda', index)
 

@@ -9,26 +9,34 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from lwd_ros.learning import distributed
 from lwd_ros.learning.checkpoint_io import LoadedCheckpoint, load_checkpoint
+from lwd_ros.learning.placement import placed
 from lwd_ros.runtime.checkpoint import META_FILE, CheckpointError
 from lwd_ros.runtime.generator import PolicyGenerator
 from lwd_ros.runtime.sampler import SamplerPlan
 
 
 class TorchPolicyGenerator(PolicyGenerator):
-    """``PolicyGenerator`` on the checkpoint's torch modules (EMA denoiser by default)."""
+    """``PolicyGenerator`` on the checkpoint's torch modules (EMA denoiser by default).
+
+    ``device``: where the modules run (``auto`` | ``cpu`` | ``cuda`` | ``cuda:N``). Sampling
+    and decoding happen there; what leaves is numpy on the CPU, so a fleet's batched
+    generations can use a GPU while every controller stays numpy-only.
+    """
 
     backend = 'torch'
 
-    def __init__(self, ckpt: LoadedCheckpoint, **kwargs):
+    def __init__(self, ckpt: LoadedCheckpoint, device: str = 'cpu', **kwargs):
         super().__init__(ckpt.meta, ckpt.cfg.diffusion, **kwargs)
         self.ckpt = ckpt
-        self.vae, self.diffusion = ckpt.vae, ckpt.diffusion
+        self.device = distributed.device(device, what='device')
+        self.vae, self.diffusion = ckpt.vae.to(self.device), ckpt.diffusion.to(self.device)
 
     @classmethod
     def load(cls, path: str | Path, use_ema: bool = True, num_threads: int | None = 1,
              **kwargs) -> TorchPolicyGenerator:
-        """Load a checkpoint directory.
+        """Load a checkpoint directory (on the CPU, then moved to ``device``).
 
         ``num_threads`` sets torch's (process-wide) intra-op thread count; one thread is the
         fastest for these batch-1 matrices and leaves the other cores to the controller.
@@ -43,13 +51,16 @@ class TorchPolicyGenerator(PolicyGenerator):
 
     def _sample(self, plan: SamplerPlan, u: np.ndarray, cond: np.ndarray, task: np.ndarray,
                 noise: np.ndarray | None) -> np.ndarray:
-        with torch.inference_mode():
+        with torch.inference_mode(), placed(self.device):
             out = self.diffusion.sample(
-                plan, torch.from_numpy(u), torch.from_numpy(cond), torch.from_numpy(task),
-                None if noise is None else torch.from_numpy(noise))
-        return out.numpy()
+                plan, self._tensor(u), self._tensor(cond), self._tensor(task),
+                None if noise is None else self._tensor(noise))
+        return out.cpu().numpy()
 
     def _decode(self, u: np.ndarray, task: np.ndarray) -> np.ndarray:
-        with torch.inference_mode():
-            z = self.diffusion.unstandardize(torch.from_numpy(u))
-            return self.vae.decode(z, torch.from_numpy(task)).numpy()
+        with torch.inference_mode(), placed(self.device):
+            z = self.diffusion.unstandardize(self._tensor(u))
+            return self.vae.decode(z, self._tensor(task)).cpu().numpy()
+
+    def _tensor(self, a: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(a).to(self.device)

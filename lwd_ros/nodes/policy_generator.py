@@ -136,7 +136,8 @@ class PolicyGeneratorNode(Node):
         super().__init__('policy_generator')
         cfg = declare_config(self, GeneratorConfig)
         path = resolve_path(cfg.checkpoint)
-        self.generator = load_generator(path, backend=cfg.backend, sampler=cfg.sampler or None,
+        self.generator = load_generator(path, backend=cfg.backend, device=cfg.device,
+                                        sampler=cfg.sampler or None,
                                         num_steps=cfg.num_steps or None, seed=cfg.seed,
                                         noise_scale=cfg.noise_scale)
         self.spec = self.generator.meta.robot

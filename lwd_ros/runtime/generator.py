@@ -60,6 +60,8 @@ class GeneratorConfig:
             ``/robot_{N-1}``, the generations due at a step batched in one call.
         robot: the robot contract served (YAML file or shipped name); '' = the checkpoint's.
             A checkpoint trained on another contract is refused, the difference named.
+        device: where the torch backend samples: ``cpu``, ``auto`` (a GPU if there is
+            one), ``cuda`` or ``cuda:N``; a fleet's batched generations gain on a GPU.
     """
 
     checkpoint: str = field(default_factory=lambda: get_spec(DEFAULT_ENV).model)
@@ -74,6 +76,7 @@ class GeneratorConfig:
     noise_scale: float = 1.0
     robots: int = 0
     robot: str = ''
+    device: str = 'cpu'
 
     def __post_init__(self):
         if not self.checkpoint:

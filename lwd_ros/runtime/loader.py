@@ -25,12 +25,14 @@ def backend_of(path: str | Path) -> str:
     return 'torch' if (Path(path) / MODEL_FILE).exists() else 'onnx'
 
 
-def load_generator(path: str | Path, backend: str = 'auto', **kwargs) -> PolicyGenerator:
+def load_generator(path: str | Path, backend: str = 'auto', device: str = 'cpu',
+                   **kwargs) -> PolicyGenerator:
     """Open a checkpoint (``torch``) or ONNX export (``onnx``); ``auto`` picks by content.
 
-    Keyword arguments go to the backend: ``sampler``, ``num_steps``, ``warm_start``,
-    ``seed``, ``num_threads`` (default 1: generation runs beside a controller), and for
-    torch ``use_ema`` (default True).
+    ``device`` (torch only): ``cpu`` | ``auto`` | ``cuda`` | ``cuda:N``. Other keyword
+    arguments go to the backend: ``sampler``, ``num_steps``, ``warm_start``, ``seed``,
+    ``num_threads`` (default 1: generation runs beside a controller), and for torch
+    ``use_ema`` (default True).
     """
     if backend not in BACKENDS:
         raise ValueError(f'{backend=} must be one of {BACKENDS}')
@@ -38,6 +40,9 @@ def load_generator(path: str | Path, backend: str = 'auto', **kwargs) -> PolicyG
         backend = backend_of(path)
     if backend == 'torch':
         from lwd_ros.learning.torch_generator import TorchPolicyGenerator
-        return TorchPolicyGenerator.load(path, **kwargs)
+        return TorchPolicyGenerator.load(path, device=device, **kwargs)
+    if device != 'cpu':
+        raise ValueError(f'device={device!r}: the onnx backend runs on the CPU '
+                         '(onnxruntime); use the training checkpoint for a GPU')
     from lwd_ros.runtime.onnx_generator import OnnxPolicyGenerator
     return OnnxPolicyGenerator.load(path, **kwargs)

@@ -264,7 +264,8 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos):
     assert read_meta(out).training['steps'] == {'dp': 50}
     report = tmp_path / 'eval.json'
     assert lwd_main(['eval', '--checkpoint', str(out), '--env', TOY_ID, '--episodes', '2',
-                     '--action-horizon', '5', '--json', str(report), '--no-progress']) == 0
+                     '--action-horizon', '5', '--json', str(report), '--no-progress',
+                     '--device', 'auto']) == 0
     summary = json.loads(report.read_text())
     assert summary['method'] == 'dp' and summary['action_horizon'] == 5
     assert summary['flops_per_step'] == summary['flops_per_call'] / 5

@@ -230,7 +230,8 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos, capsys):
     assert read_meta(out).training['steps'] == {'vae': 200, 'diffusion': 200}
     report = tmp_path / 'eval.json'
     assert lwd_main(['eval', '--checkpoint', str(out), '--env', TOY_ID, '--episodes', '4',
-                     '--action-horizon', '4', '--json', str(report), '--no-progress']) == 0
+                     '--action-horizon', '4', '--json', str(report), '--no-progress',
+                     '--device', 'auto']) == 0
     summary = json.loads(report.read_text())
     for key in ('success_rate', 'mean_max_coverage', 'per_task', 'generation_latency_ms',
                 'policy_params', 'policy_flops_per_step'):

@@ -109,6 +109,33 @@ def test_generate_is_deterministic_per_seed(checkpoint):
     assert not np.array_equal(a.latent, c.latent)
 
 
+@pytest.mark.parametrize('device', ['cpu', 'auto', pytest.param('cuda', marks=pytest.mark.skipif(
+    not torch.cuda.is_available(), reason='torch sees no CUDA GPU'))])
+def test_generation_on_a_device_matches_the_cpu(checkpoint, device):
+    # A fleet's generator (or lwd eval) may sample on a GPU; what leaves it is the same numpy
+    # policy the CPU makes for the same noise, so controllers cannot tell.
+    cpu, there = load_generator(checkpoint), load_generator(checkpoint, device=device)
+    assert there.device.type == ('cuda' if device != 'cpu' and torch.cuda.is_available()
+                                 else 'cpu')
+    obs = np.array([-0.5, 0.1])
+    for sampler in ('ddim', 'ddpm'):
+        cpu.set_sampler(sampler, None)
+        there.set_sampler(sampler, None)
+        a = cpu.generate(obs, 'low', np.random.default_rng(5))
+        b = there.generate(obs, 'low', np.random.default_rng(5))
+        assert b.weights.dtype == np.float32 and isinstance(b.weights, np.ndarray)
+        np.testing.assert_allclose(b.weights, a.weights, rtol=1e-4, atol=1e-5)
+
+
+def test_a_device_that_is_not_there_is_one_clear_error(checkpoint, tmp_path):
+    for bad, match in (('gpu', r"device='gpu' is not a device: auto \| cpu"),
+                       ('cuda:9', r"device='cuda:9': (GPU 9 asked for|torch .* sees no CUDA)")):
+        with pytest.raises(ValueError, match=match):
+            load_generator(checkpoint, device=bad)
+    with pytest.raises(ValueError, match='the onnx backend runs on the CPU'):
+        load_generator(tmp_path, backend='onnx', device='cuda')
+
+
 def test_samplers_and_warm_start(checkpoint):
     gen = load_generator(checkpoint, sampler='ddpm')
     assert gen.plan.name == 'ddpm-100'
