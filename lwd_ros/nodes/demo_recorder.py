@@ -42,6 +42,7 @@ from lwd_ros.contract import get_contract
 from lwd_ros.data.bag_writer import BagRecorder, adapted_qos, bag_qos, default_bag_path
 from lwd_ros.data.bags import ENV_KEY, JOINTS_KEY, ROBOT_KEY, TOPICS_KEY, DemoTopics
 from lwd_ros.envs import DEFAULT_ENV
+from lwd_ros.ros.spin import ignore_late_signals
 
 ROLES = ('joint_states', 'object_pose', 'command', 'task', 'episode', 'intended')
 OPTIONAL = ('task', 'episode', 'intended')  # an empty name leaves these out
@@ -185,6 +186,7 @@ def main(args=None) -> int:
         node.close()
         node.destroy_node()
         rclpy.try_shutdown()
+        ignore_late_signals()  # launch's SIGINT when the bridge ends the graph first
     return 0
 
 

@@ -47,6 +47,18 @@ def _interrupt_on_second_sigint() -> None:
     signal.signal(signal.SIGINT, handler)
 
 
+def ignore_late_signals() -> None:
+    """Ignore SIGINT and SIGTERM from here on: the process has torn down and is ending.
+
+    Python's finalisation restores the default action of the signals it handles, so a signal
+    arriving then kills the process (exit -2 / -15), which launch reports as a death: the
+    second copy of a Ctrl-C, or launch's own SIGINT to every node when a required node (the
+    sim bridge) has exited first. An ignored signal is left ignored.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def run_node(make_node: Callable[[], Node], args: Sequence[str] | None = None) -> int:
     """Run the node built by ``make_node`` until shutdown; return the process exit code."""
     return run_nodes(lambda: [make_node()], args)
@@ -85,7 +97,5 @@ def run_nodes(make_nodes: Callable[[], Sequence[Node]],
             if rclpy.ok():
                 raise
         rclpy.try_shutdown()
-        # The process is ending: Python's finalisation restores the default SIGINT action, so
-        # the second copy of a Ctrl-C (launch's forward) arriving now would kill it with -2.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        ignore_late_signals()
     return 0

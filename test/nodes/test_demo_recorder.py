@@ -211,3 +211,24 @@ def test_publisher_peer_and_test_agree_on_the_demo():
 
 if __name__ == '__main__' and sys.argv[1:] == ['publish']:
     sys.exit(publisher_main())
+
+
+def test_a_late_sigint_cannot_kill_a_recorder_that_has_closed(ros_env, python, tmp_path):
+    # Under ros2 launch a Ctrl-C stops the bridge too, whose exit shuts the graph down: launch
+    # then sends its own SIGINT to the recorder, which may be ending already. Once Python's
+    # finalisation has restored the default action, that signal would kill it (exit -2, "process
+    # has died"); after its main() the recorder ignores both signals instead.
+    code = (
+        'import os, signal, sys, threading\n'
+        'from lwd_ros.nodes.demo_recorder import main\n'
+        'threading.Timer(2.0, os.kill, (os.getpid(), signal.SIGINT)).start()\n'
+        f"rc = main(['demo_recorder', '--ros-args', '-p', 'output:={tmp_path / 'bag'}'])\n"
+        'print(rc, signal.getsignal(signal.SIGINT) is signal.SIG_IGN,\n'
+        '      signal.getsignal(signal.SIGTERM) is signal.SIG_IGN, flush=True)\n'
+        'os.kill(os.getpid(), signal.SIGINT)\n'  # as launch's, after the teardown
+        'os.kill(os.getpid(), signal.SIGTERM)\n')
+    done = subprocess.run([python, '-c', code], env=ros_env, cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == '0 True True'
+    assert (tmp_path / 'bag' / 'metadata.yaml').exists()
