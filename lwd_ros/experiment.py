@@ -14,6 +14,8 @@ from lwd_ros.envs import DEFAULT_ENV
 from lwd_ros.methods import METHODS
 from lwd_ros.runtime.mlp import ACTIVATIONS
 
+DEVICES = r'auto|cpu|cuda(:\d+)?'  # what a device setting may name (train, eval, generator)
+
 BETA_SCHEDULES = ('squaredcos_cap_v2', 'linear', 'scaled_linear')
 PREDICTION_TYPES = ('epsilon', 'sample', 'v_prediction')
 SAMPLERS = ('ddim', 'ddpm')
@@ -321,7 +323,7 @@ class TrainConfig:
     compile: bool = False
 
     def __post_init__(self):
-        if not re.fullmatch(r'auto|cpu|cuda(:\d+)?', self.device):
+        if not re.fullmatch(DEVICES, self.device):
             raise ValueError(f'train.device={self.device!r} must be auto, cpu, cuda or cuda:N '
                              '(N: a GPU index)')
         if self.snapshot_every < 0:

@@ -24,12 +24,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 import logging
 import os
+import re
 from typing import TypeVar
 
 import torch
 from torch import nn
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
+
+from lwd_ros.experiment import DEVICES
 
 log = logging.getLogger(__name__)
 T = TypeVar('T', bound=Sequence)
@@ -66,8 +69,7 @@ def device(name: str = 'auto', what: str = 'train.device') -> torch.device:
     naming ``what`` (the setting) where the GPU asked for is not there or ``name`` is not
     a device.
     """
-    if name not in ('auto', 'cpu', 'cuda') and not (
-            name.startswith('cuda:') and name[5:].isdigit()):
+    if not re.fullmatch(DEVICES, name):
         raise ValueError(f'{what}={name!r} is not a device: auto | cpu | cuda | cuda:N')
     if name == 'cpu' or (name == 'auto' and not torch.cuda.is_available()):
         return torch.device('cpu')
