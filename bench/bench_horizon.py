@@ -26,7 +26,13 @@ sequence; longer H are reported as not applicable for it.
 (SHA-256 of its ``meta.json``, which holds its weights' hashes) and whose seed and episode
 count match, instead of evaluating them again: rollouts are deterministic per seed, so only
 their wall times are from the earlier run (``reused_from`` says so). Re-running the study
-after retraining LWD then costs minutes instead of the DP's hour.
+after retraining LWD then costs minutes instead of the DP's hour. A checkpoint that is not on
+this machine (the DP peer trains for 96 min) keeps its earlier cells, costs included, if the
+earlier run names the same path; ``checkpoint_absent`` marks them as not re-verified.
+
+``--lwd-h32``: a model trained on 32-step snippets (``models/pusht_h32``) beside the default
+one, for the long-horizon targets: its H = 32 against the default's H = 8 (4x fewer
+generations at <= 5 points) and its FLOPs per control step against the paper-size DP.
 """
 
 import argparse
@@ -46,8 +52,9 @@ from lwd_ros.runtime.checkpoint import sha256
 
 ENV_ID = 'lwd_ros/PushT-v0'
 SAME_DATA = 'lwd_same_data'  # an LWD trained on exactly the DP's demonstrations
+LONG = 'lwd_h32'  # an LWD trained on 32-step snippets for H = 32 (models/pusht_h32)
 LABELS = {'lwd': 'LWD (generated MLP)', 'dp': 'Diffusion Policy',
-          SAME_DATA: "LWD on the DP's demos"}
+          SAME_DATA: "LWD on the DP's demos", LONG: 'LWD trained for H = 32'}
 
 
 def lwd_generation_flops(checkpoint: str) -> int:
@@ -160,7 +167,7 @@ def per_step_costs(result: dict) -> None:
     """Add FLOPs and wall time per control step to every evaluated cell."""
     from lwd_ros.runtime.loader import load_generator
     for method, info in result['methods'].items():
-        if _is_lwd(method):
+        if _is_lwd(method) and 'generation_flops' not in info:  # absent ones keep theirs
             gen = load_generator(info['checkpoint'], backend='torch')
             info['generation_flops'] = lwd_generation_flops(info['checkpoint'])
             info['mlp_flops_per_step'] = gen.flops_per_step
@@ -168,7 +175,7 @@ def per_step_costs(result: dict) -> None:
             info['policy_params'] = gen.num_params
     for method, info in result['methods'].items():
         for h, row in info['by_horizon'].items():
-            if 'not_applicable' in row:
+            if 'not_applicable' in row or 'flops_per_step' in row:
                 continue
             if _is_lwd(method):
                 row['flops_per_step'] = (info['generation_flops'] / int(h)
@@ -177,20 +184,29 @@ def per_step_costs(result: dict) -> None:
             else:
                 row['flops_per_step'] = row['flops_per_call'] / int(h)
                 row['wall_s_per_step'] = row['call_s_per_control_step']
-    lwd, dp = result['methods'].get('lwd'), result['methods'].get('dp')
-    if lwd and dp:
-        paper = dp['paper_size'] = paper_dp_flops_per_call(dp['checkpoint'],
-                                                           dp.get('sampler', 'ddim'))
+    dp = result['methods'].get('dp')
+    if not dp:
+        return
+    if 'paper_size' not in dp:
+        dp['paper_size'] = paper_dp_flops_per_call(dp['checkpoint'], dp.get('sampler', 'ddim'))
+    paper = dp['paper_size']['flops_per_call']
+    for method in ('lwd', LONG):
+        lwd = result['methods'].get(method)
+        if not lwd:
+            continue
         ratios = {}
         for h, row in lwd['by_horizon'].items():
+            if 'flops_per_step' not in row:
+                continue
+            ratios[h] = {'paper_dp_over_lwd_flops': paper / int(h) / row['flops_per_step']}
             other = dp['by_horizon'].get(h, {})
             if 'flops_per_step' in other:
-                ratios[h] = {'dp_over_lwd_flops': other['flops_per_step'] / row['flops_per_step'],
-                             'paper_dp_over_lwd_flops': (paper['flops_per_call'] / int(h)
-                                                         / row['flops_per_step']),
-                             'dp_over_lwd_wall': (other['wall_s_per_step']
-                                                  / row['wall_s_per_step'])}
-        result['dp_over_lwd_per_step'] = ratios
+                ratios[h]['dp_over_lwd_flops'] = other['flops_per_step'] / row['flops_per_step']
+                if not (dp.get('checkpoint_absent') or lwd.get('checkpoint_absent')):
+                    # wall time compares only within one machine's runs
+                    ratios[h]['dp_over_lwd_wall'] = (other['wall_s_per_step']
+                                                     / row['wall_s_per_step'])
+        result[f'dp_over_{method}_per_step'] = ratios
 
 
 def targets(result: dict) -> dict:
@@ -209,13 +225,25 @@ def targets(result: dict) -> dict:
             drop = lwd['8']['success_rate'] - lwd['32']['success_rate']
             out['drop_h8_h32'] = round(drop, 4)
             out['drop_h8_h32<=0.05'] = drop <= 0.05
+    long = result['methods'].get(LONG, {}).get('by_horizon', {})
+    if '32' in long and '8' in long:
+        out['lwd_h32_success_h32>=0.85'] = long['32']['success_rate'] >= 0.85
+        out['lwd_h32_success_h8>=0.90'] = long['8']['success_rate'] >= 0.90
+        paper = result.get(f'dp_over_{LONG}_per_step', {}).get('32', {})
+        if 'paper_dp_over_lwd_flops' in paper:
+            out['lwd_h32_paper_dp_flops_ratio_h32>=45'] = paper['paper_dp_over_lwd_flops'] >= 45
+        if '8' in lwd:  # 4x fewer generations than the default model at H = 8
+            drop = lwd['8']['success_rate'] - long['32']['success_rate']
+            out['drop_default_h8_to_lwd_h32_h32'] = round(drop, 4)
+            out['drop_default_h8_to_lwd_h32_h32<=0.05'] = drop <= 0.05
     both = [h for h in lwd if int(h) >= 8 and 'success_rate' in dp.get(h, {})]
     if both:
         out['lwd>=dp_at_every_h>=8'] = all(lwd[h]['success_rate'] >= dp[h]['success_rate']
                                            for h in both)
         ratios = result.get('dp_over_lwd_per_step', {})
         out['flops_ratio>=45_at_every_h>=8'] = all(
-            ratios[h]['dp_over_lwd_flops'] >= 45 for h in both if h in ratios)
+            ratios[h]['dp_over_lwd_flops'] >= 45 for h in both if h in ratios
+            and 'dp_over_lwd_flops' in ratios[h])
         out['paper_dp_flops_ratio>=45_at_every_h>=8'] = all(
             ratios[h]['paper_dp_over_lwd_flops'] >= 45 for h in both if h in ratios)
     return out
@@ -274,6 +302,8 @@ def main():
     parser.add_argument('--lwd-same-data', default='',
                         help='also an LWD checkpoint trained on exactly the DP\'s '
                         'demonstrations, when --lwd was trained on more (e.g. DART)')
+    parser.add_argument('--lwd-h32', default='',
+                        help='also an LWD checkpoint trained for H = 32 (models/pusht_h32)')
     parser.add_argument('--horizons', type=int, nargs='+', default=[1, 2, 4, 8, 16, 32])
     parser.add_argument('--episodes-per-task', type=int, default=50)
     parser.add_argument('--dp-episodes-per-task', type=int,
@@ -296,13 +326,28 @@ def main():
     import lwd_ros.envs.pusht.env  # noqa: F401 - registers lwd_ros/PushT-v0
     num_tasks = len(gym.make(ENV_ID).unwrapped.tasks)
     per_task = {'lwd': args.episodes_per_task, SAME_DATA: args.episodes_per_task,
+                LONG: args.episodes_per_task,
                 'dp': args.dp_episodes_per_task or args.episodes_per_task}
-    checkpoints = {m: str(resolve_path(p)) for m, p in (
-        ('lwd', args.lwd), (SAME_DATA, args.lwd_same_data), ('dp', args.dp)) if p}
-    missing = {m: p for m, p in checkpoints.items() if not (Path(p) / 'meta.json').is_file()}
-    for m, p in missing.items():
-        print(f'bench_horizon: no {m} checkpoint at {p}: skipped', file=sys.stderr)
+    named = {m: p for m, p in (('lwd', args.lwd), (SAME_DATA, args.lwd_same_data),
+                               (LONG, args.lwd_h32), ('dp', args.dp)) if p}
+    checkpoints = {m: str(resolve_path(p)) for m, p in named.items()}
+    previous = json.loads(Path(args.reuse).read_text()) if args.reuse else {}
+    missing, absent = {}, {}
+    for m, p in list(checkpoints.items()):
+        if (Path(p) / 'meta.json').is_file():
+            continue
         del checkpoints[m]
+        old = previous.get('methods', {}).get(m, {})
+        if (old.get('checkpoint') in (named[m], p) and previous.get('seed') == args.seed
+                and all(str(h) in old.get('by_horizon', {}) for h in args.horizons)):
+            absent[m] = dict(old, reused_from=args.reuse, checkpoint_absent=True,
+                             by_horizon={str(h): old['by_horizon'][str(h)]
+                                         for h in args.horizons})
+            print(f'bench_horizon: no {m} checkpoint at {p}: its cells from {args.reuse}',
+                  file=sys.stderr)
+        else:
+            missing[m] = p
+            print(f'bench_horizon: no {m} checkpoint at {p}: skipped', file=sys.stderr)
     if not checkpoints:
         raise SystemExit('bench_horizon: no checkpoint to evaluate')
     result = {'env': ENV_ID, 'seed': args.seed, 'missing': missing,
@@ -311,8 +356,10 @@ def main():
                               'by_horizon': {}} for m, p in checkpoints.items()}}
     if 'dp' in result['methods']:
         result['methods']['dp']['sampler'] = args.dp_sampler
-    previous = json.loads(Path(args.reuse).read_text()) if args.reuse else {}
+    result['methods'].update(absent)
     for m, info in result['methods'].items():
+        if info.get('checkpoint_absent'):
+            continue
         rows = reusable(previous, m, info, args.seed, args.horizons)
         if rows:
             info['by_horizon'] = {str(h): rows[str(h)] for h in args.horizons}
