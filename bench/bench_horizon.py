@@ -54,7 +54,7 @@ ENV_ID = 'lwd_ros/PushT-v0'
 SAME_DATA = 'lwd_same_data'  # an LWD trained on exactly the DP's demonstrations
 LONG = 'lwd_h32'  # an LWD trained on 32-step snippets for H = 32 (models/pusht_h32)
 LABELS = {'lwd': 'LWD (generated MLP)', 'dp': 'Diffusion Policy',
-          SAME_DATA: "LWD on the DP's demos", LONG: 'LWD trained for H = 32'}
+          SAME_DATA: "LWD on the DP's demos", LONG: 'LWD trained for H = 32 (4 hidden layers)'}
 
 
 def lwd_generation_flops(checkpoint: str) -> int:
@@ -272,7 +272,7 @@ def plot(result: dict, path: str) -> None:
         ax.set_title(f'PushT {title}, held-out episodes, ± s.e.')
         ax.set_ylim(0, 1.02)
         ax.grid(alpha=0.3)
-    axes[0].legend()
+    axes[1].legend(loc='lower left', fontsize=8)  # the coverage panel's empty lower half
     fig.tight_layout()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)

@@ -172,7 +172,7 @@ def test_config_validation(bad):
         bad()
 
 
-@pytest.mark.parametrize('name', ['pusht.yaml', 'pusht_tiny.yaml', 'toy.yaml',
+@pytest.mark.parametrize('name', ['pusht.yaml', 'pusht_h32.yaml', 'pusht_tiny.yaml', 'toy.yaml',
                                   'pusht_bc_small.yaml', 'pusht_bc_large.yaml'])
 def test_shipped_configs_load(name):
     cfg = load_config(LwdConfig, f'config/train/{name}')
