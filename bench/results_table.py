@@ -15,7 +15,8 @@ from pathlib import Path
 import re
 
 NAMES = {'lwd': 'LWD (generated MLP)', 'dp': 'Diffusion Policy (peer)',
-         'bc': 'multi-task MLP', 'lwd_same_data': "LWD on the DP's demonstrations"}
+         'bc': 'multi-task MLP', 'lwd_same_data': "LWD on the DP's demonstrations",
+         'lwd_h32': 'LWD trained for H = 32 (`models/pusht_h32`)'}
 
 
 def _fmt_flops(x: float) -> str:
@@ -44,11 +45,17 @@ def horizon_table(result: dict) -> str:
     lines.append('')
     lines.append(f"Held-out episodes per goal (3 goals): {n}; reset seeds from "
                  f"{result['seed']}, the same for every method.")
-    reused = [NAMES.get(m, m) for m, i in result['methods'].items() if i.get('reused_from')]
+    reused = [NAMES.get(m, m) for m, i in result['methods'].items()
+              if i.get('reused_from') and not i.get('checkpoint_absent')]
+    absent = [NAMES.get(m, m) for m, i in result['methods'].items() if i.get('checkpoint_absent')]
     if reused:
         lines[-1] += (f" Cells of {', '.join(reused)} are copied from an earlier run of the "
                       "byte-identical checkpoint (deterministic per seed; their wall times are "
                       "from that run).")
+    if absent:
+        lines[-1] += (f" Cells of {', '.join(absent)} are copied from an earlier run: the "
+                      "checkpoint is not on this machine, so they are not re-verified (their "
+                      "wall times are from that run).")
     return '\n'.join(lines)
 
 
