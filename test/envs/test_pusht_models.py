@@ -28,6 +28,7 @@ def test_shipped_model_regenerates_at_its_trained_horizon(model, horizon):
         pytest.skip(f'{model} is not shipped')
     source = load_source(REPO / model)  # no horizon given: the checkpoint's own
     assert source.horizon == horizon
+    assert source.generator.default_horizon == horizon  # what the generator node falls back on
     env = gym.make('lwd_ros/PushT-v0')
     report = evaluate(env, source, episodes=2, seed=100000, max_steps=70)
     env.close()
