@@ -242,8 +242,7 @@ def targets(result: dict) -> dict:
                                            for h in both)
         ratios = result.get('dp_over_lwd_per_step', {})
         out['flops_ratio>=45_at_every_h>=8'] = all(
-            ratios[h]['dp_over_lwd_flops'] >= 45 for h in both if h in ratios
-            and 'dp_over_lwd_flops' in ratios[h])
+            ratios[h]['dp_over_lwd_flops'] >= 45 for h in both if h in ratios)
         out['paper_dp_flops_ratio>=45_at_every_h>=8'] = all(
             ratios[h]['paper_dp_over_lwd_flops'] >= 45 for h in both if h in ratios)
     return out
