@@ -12,6 +12,12 @@ Damage: if ``rosbags`` cannot read the bag (a recorder killed before closing lea
 storage files are scanned record by record (``mcap.StreamReader`` / ``sqlite3``) up to the
 first unreadable byte. The result then comes with a ``problem`` naming what was lost, and
 ``bag_to_episodes`` raises ``BagError`` saying what was salvaged, unless ``salvage`` is set.
+
+Time: a message's time is its log time, except in bags ``demo_recorder`` recorded under
+``use_sim_time``: their log time is the wall clock (so ``ros2 bag info`` shows when they were
+recorded) and the sim time the episodes are cut by is stored beside it (``bag_writer``'s
+``SIM_TIME_KEY``: the MCAP ``publish_time``, or the sqlite3 table ``lwd_sim_time``). Those
+bags are read record by record, which is the only reader that sees that field.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from pathlib import Path
 import sqlite3
 from typing import Any
 
-from mcap.records import Channel, Footer, Message, Schema
+from mcap.records import Channel, Footer, Header, Message, Schema
 from mcap.stream_reader import StreamReader
 import numpy as np
 from rosbags.rosbag2 import Reader
@@ -48,6 +54,7 @@ from lwd_ros.data.bag_episodes import (
     Stream,
     streams_to_episodes,
 )
+from lwd_ros.data.bag_writer import SIM_TIME_KEY
 from lwd_ros.data.bags import (
     ENV_KEY,
     JOINTS_KEY,
@@ -244,6 +251,7 @@ class _StrictFile:
 
 
 def _scan_sqlite(file: Path, topics: set[str], raw: _Raw) -> Iterator[tuple[str, int, bytes]]:
+    """Messages in row order; a message's time is its sim time where ``lwd_sim_time`` has it."""
     # Opened read-write on purpose: sqlite rolls back a transaction the recorder left
     # uncommitted (a hot journal) only with write access; committed rows are kept.
     con = sqlite3.connect(str(file))
@@ -262,7 +270,12 @@ def _scan_sqlite(file: Path, topics: set[str], raw: _Raw) -> Iterator[tuple[str,
                     raw.msgdefs.setdefault(typ, text)
         except sqlite3.OperationalError:
             pass  # no definitions table: a pre-Iron bag
-        for tid, t, data in con.execute('SELECT topic_id, timestamp, data FROM messages'):
+        sim = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                          "name = 'lwd_sim_time'").fetchone()
+        query = ('SELECT m.topic_id, COALESCE(s.timestamp, m.timestamp), m.data FROM messages m '
+                 'LEFT JOIN lwd_sim_time s ON s.id = m.id ORDER BY m.id' if sim else
+                 'SELECT topic_id, timestamp, data FROM messages')
+        for tid, t, data in con.execute(query):
             n += 1
             if tid in ids:
                 yield ids[tid], t, _unzstd(bytes(data))
@@ -290,13 +303,23 @@ def _open_scan(path: Path, topics: set[str], why: str) -> _Raw:
 
 
 def _scan_mcap(file: Path, topics: set[str], raw: _Raw) -> Iterator[tuple[str, int, bytes]]:
+    """Messages in file order; a message's time is its ``publish_time`` in rosbags' files.
+
+    rosbags writes the log time there unless ``BagRecorder`` stored the sim time in it, so
+    for those files ``publish_time`` is the time to convert by either way, also when a
+    crashed recording left no ``metadata.yaml`` to say so. Other writers (``ros2 bag
+    record``) put the send time there: their log time is used.
+    """
     schemas: dict[int, str] = {}
+    ours = False
     channels: dict[int, str] = {}
     complete = False
     with file.open('rb') as f:
         try:
             for rec in StreamReader(_StrictFile(f), record_size_limit=1 << 31).records:
-                if isinstance(rec, Schema):
+                if isinstance(rec, Header):
+                    ours = rec.library.startswith('rosbags')
+                elif isinstance(rec, Schema):
                     schemas[rec.id] = rec.name
                     if rec.encoding == 'ros2msg' and rec.data:
                         raw.msgdefs.setdefault(rec.name, rec.data.decode())
@@ -304,7 +327,8 @@ def _scan_mcap(file: Path, topics: set[str], raw: _Raw) -> Iterator[tuple[str, i
                     channels[rec.id] = rec.topic
                     raw.types[rec.topic] = schemas.get(rec.schema_id, '')
                 elif isinstance(rec, Message) and rec.channel_id in channels:
-                    yield channels[rec.channel_id], rec.log_time, _unzstd(rec.data)
+                    t = rec.publish_time if ours else rec.log_time
+                    yield channels[rec.channel_id], t, _unzstd(rec.data)
                 elif isinstance(rec, Footer):
                     complete = True
         except _CleanEnd:
@@ -327,6 +351,10 @@ def open_bag(path: str | Path, topics: set[str]) -> _Raw:
     if path.is_dir() and not (path / 'metadata.yaml').is_file():
         return _open_scan(path, topics, 'no metadata.yaml: the recording was not closed, '
                                         'messages after its last flush are lost')
+    if path.is_dir() and (_metadata(path).get('custom_data') or {}).get(SIM_TIME_KEY):
+        raw = _open_scan(path, topics, '')
+        raw.reader = 'scan (sim time)'
+        return raw
     try:
         return _open_rosbags(path, topics)
     except Exception as e:  # noqa: B902 - rosbags raises several types for damaged bags

@@ -14,7 +14,18 @@ the guarantees a recorder node needs:
 - one lock around every storage call, so a flush timer and subscriptions may run on
   different threads.
 
-Timestamps are nanoseconds (the recorder's receive time, ROS time when ``use_sim_time``).
+Timestamps are nanoseconds. The log time (what ``ros2 bag info``, ``play`` and every bag
+viewer go by, and ``starting_time`` in ``metadata.yaml``) is the wall-clock receive time, as
+``ros2 bag record`` stores it, so a bag recorded in a sim graph says when it was recorded
+rather than 1970. The sim time of each message (``sim_time=True``), which training aligns
+with the sim's header stamps, goes into a second per-message field that rosbag2 tools
+ignore:
+
+- MCAP: the message's ``publish_time`` (rosbags otherwise writes the log time there);
+- sqlite3 (no second column): a table ``lwd_sim_time(id, timestamp)`` keyed by message id,
+  written in the same transaction as the message.
+
+``custom_data`` names where (``SIM_TIME_KEY``), and ``lwd bag2dataset`` reads it from there.
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ import datetime
 import logging
 import os
 from pathlib import Path
+import struct
 import threading
 
 from rosbags.interfaces import (
@@ -46,6 +58,8 @@ log = logging.getLogger(__name__)
 
 STORAGES = {'mcap': StoragePlugin.MCAP, 'sqlite3': StoragePlugin.SQLITE3}
 COMPRESSIONS = ('none', 'zstd')
+SIM_TIME_KEY = 'lwd_ros.sim_time'  # custom_data: where each message's sim time is stored
+SIM_TIME_FIELDS = {'mcap': 'publish_time', 'sqlite3': 'lwd_sim_time'}
 _ZERO = QosTime(0, 0)  # "RMW default" for deadline/lifespan/lease, as rosbag2 reads it
 
 
@@ -111,6 +125,44 @@ class RecordingStats:
         return sum(self.messages.values())
 
 
+def _check_sim_time_support(storage) -> None:
+    """Fail at open, not at the first message, if this rosbags lacks what the sim time needs.
+
+    rosbags has no API for a message's ``publish_time`` nor for extra sqlite3 tables, so
+    ``_write_mcap`` and the ``lwd_sim_time`` table use its storage objects (rosbags 0.11).
+    """
+    needed = (('chunk', 'channel_stats', 'close_chunk', 'message_start_time')
+              if isinstance(storage, McapWriter) else ('conn', 'cursor'))
+    missing = [name for name in needed if not hasattr(storage, name)]
+    if missing:
+        raise RuntimeError(f'this rosbags ({type(storage).__name__} without {missing}) cannot '
+                           'store sim time beside the log time; install the pinned rosbags')
+
+
+def _write_mcap(writer: Writer, connection, log_time: int, publish_time: int,
+                data: bytes | memoryview) -> None:
+    """``McapWriter.write`` with a ``publish_time`` of its own (rosbags writes the log time).
+
+    The chunk index and the bag's start/duration go by the log time, as ``ros2 bag`` reads
+    them. (MCAP bags are compressed per chunk, never per message, so ``data`` goes in as is.)
+    """
+    storage = writer.storage
+    storage.message_start_time = min(log_time, storage.message_start_time)
+    storage.message_end_time = max(log_time, storage.message_end_time)
+    storage.channel_stats[connection.id] += 1
+    chunk = storage.chunk
+    chunk.message_start_time = min(log_time, chunk.message_start_time)
+    chunk.message_end_time = max(log_time, chunk.message_end_time)
+    chunk.msgs[connection.id].append((log_time, chunk.bio.tell()))
+    record = struct.pack('<HIQQ', connection.id, 0, log_time, publish_time) + bytes(data)
+    chunk.bio.write(struct.pack('<BQ', 0x05, len(record)) + record)
+    if chunk.bio.tell() > 2**20:
+        storage.close_chunk()
+    writer.counts[connection.id] += 1
+    writer.min_timestamp = min(log_time, writer.min_timestamp)
+    writer.max_timestamp = max(log_time, writer.max_timestamp)
+
+
 def _name_distro(metadata: Path) -> None:
     """Say which ROS distro wrote the bag, as ``ros2 bag record`` does (rosbags writes its name).
 
@@ -131,10 +183,13 @@ class BagRecorder:
         custom_data: string pairs for ``metadata.yaml``'s ``custom_data``.
         typestore: a rosbags typestore knowing every type to record (default: ROS 2 Kilted
             plus ``lwd_ros/msg/*``); definitions and hashes are stored in the bag from it.
+        sim_time: every ``write`` also gets the message's sim time, stored beside the
+            wall-clock log time (see the module docstring).
     """
 
     def __init__(self, path: str | Path, storage: str = 'mcap', compression: str = 'none',
-                 custom_data: Mapping[str, str] | None = None, typestore=None):
+                 custom_data: Mapping[str, str] | None = None, typestore=None,
+                 sim_time: bool = False):
         if storage not in STORAGES:
             raise ValueError(f'{storage=} is not one of {sorted(STORAGES)}')
         if compression not in COMPRESSIONS:
@@ -153,9 +208,18 @@ class BagRecorder:
         # Never an empty custom_data: rosbag2 reads it with yaml-cpp ``as<unordered_map>``,
         # which a YAML null (what rosbags writes for "none") is not.
         custom = {'lwd_ros.recorder': f'lwd_ros {__version__}', **(custom_data or {})}
+        self.sim_time = sim_time
+        if sim_time:
+            custom[SIM_TIME_KEY] = SIM_TIME_FIELDS[storage]
         for key, value in custom.items():
             self._writer.set_custom_data(key, value)
         self._writer.open()
+        if sim_time:
+            _check_sim_time_support(self._writer.storage)
+            if storage == 'sqlite3':
+                self._writer.storage.conn.execute(
+                    'CREATE TABLE lwd_sim_time('
+                    'id INTEGER PRIMARY KEY, timestamp INTEGER NOT NULL)')
         self._connections = {}
         self._stats: RecordingStats | None = None
 
@@ -176,18 +240,39 @@ class BagRecorder:
             self._connections[topic] = self._writer.add_connection(
                 topic, msgtype, typestore=self._typestore, offered_qos_profiles=offered_qos)
 
-    def write(self, topic: str, timestamp_ns: int, data: bytes | memoryview) -> None:
+    def write(self, topic: str, timestamp_ns: int, data: bytes | memoryview,
+              sim_ns: int | None = None) -> None:
         """Append one CDR-serialised message (as ``rclpy`` hands it to a ``raw`` subscription).
+
+        Args:
+            topic: an added topic.
+            timestamp_ns: log time (wall clock).
+            data: the CDR bytes.
+            sim_ns: the message's sim time; required when the bag was opened with
+                ``sim_time``, refused otherwise (a bag is all one or all the other).
 
         Raises ValueError on a negative timestamp before anything is written: MCAP stores
         unsigned times, and a bad record inside a chunk would make the whole bag unclosable.
         """
-        if timestamp_ns < 0:
-            raise ValueError(f'{topic}: negative timestamp {timestamp_ns} ns; not written')
+        if timestamp_ns < 0 or (sim_ns is not None and sim_ns < 0):
+            raise ValueError(f'{topic}: negative timestamp {timestamp_ns} ns (sim time '
+                             f'{sim_ns}); not written')
+        if (sim_ns is None) == self.sim_time:
+            raise ValueError(f'{topic}: a bag opened with sim_time={self.sim_time} takes '
+                             f'{"a" if self.sim_time else "no"} sim time per message')
         with self._lock:
             if self._stats is not None:
                 return  # closed: a callback that raced shutdown, nothing to keep it for
-            self._writer.write(self._connections[topic], int(timestamp_ns), data)
+            connection = self._connections[topic]
+            if sim_ns is None:
+                self._writer.write(connection, int(timestamp_ns), data)
+            elif self.storage == 'mcap':
+                _write_mcap(self._writer, connection, int(timestamp_ns), int(sim_ns), data)
+            else:
+                self._writer.write(connection, int(timestamp_ns), data)
+                cursor = self._writer.storage.cursor
+                cursor.execute('INSERT INTO lwd_sim_time(id, timestamp) VALUES(?, ?)',
+                               (cursor.lastrowid, int(sim_ns)))
 
     def flush(self) -> None:
         """Hand everything written so far to the OS (see the module docstring)."""

@@ -15,9 +15,11 @@ Writes      <output>/ : metadata.yaml (version 9) + one .mcap (default) or .db3 
 Like ``ros2 bag record``, each topic is subscribed once a publisher appears, with a QoS every
 publisher matches (``adapted_qos``), and the publishers' offered QoS goes into the bag so
 ``ros2 bag play`` republishes latched topics latched. Messages are written as the CDR bytes
-received (``raw=True``: no deserialisation), stamped with their arrival time (ROS time: set
-``use_sim_time`` to record sim time). SIGINT/SIGTERM close the bag cleanly; a periodic flush
-bounds what a harder kill can lose.
+received (``raw=True``: no deserialisation), stamped with their wall-clock arrival time, so
+``ros2 bag info`` and every bag viewer show when the bag was recorded. Under
+``use_sim_time`` each message's sim arrival time is stored beside it (``BagRecorder``'s
+``sim_time``), which ``lwd bag2dataset`` cuts episodes by. SIGINT/SIGTERM close the bag
+cleanly; a periodic flush bounds what a harder kill can lose.
 """
 
 from __future__ import annotations
@@ -89,7 +91,8 @@ class DemoRecorder(Node):
                   JOINTS_KEY: json.dumps(list(p('joint_names').value)), ENV_KEY: spec.name,
                   ROBOT_KEY: json.dumps(spec.to_dict())}
         self.recorder = BagRecorder(output, storage=p('storage').value,
-                                    compression=p('compression').value, custom_data=custom)
+                                    compression=p('compression').value, custom_data=custom,
+                                    sim_time=p('use_sim_time').value)
         self.qos_by_topic: dict[str, tuple[int, int]] = {}  # (reliability, durability)
         self.warned: set[str] = set()
         wall = Clock(clock_type=ClockType.STEADY_TIME)  # /clock may not run yet
@@ -131,22 +134,25 @@ class DemoRecorder(Node):
     def _writer(self, topic: str):
         """The raw callback of one topic: CDR bytes and arrival time into the bag.
 
-        Log time is when the middleware received the message, not when the executor got to
-        it: callbacks run in subscription order, so a command taken after a marker could
-        otherwise look older than it. With ``use_sim_time`` the queueing delay is subtracted
-        from the sim clock instead.
+        Log time is the wall-clock time the middleware received the message, not when the
+        executor got to it: callbacks run in subscription order, so a command taken after a
+        marker could otherwise look older than it. With ``use_sim_time`` the sim time of
+        arrival (the sim clock now, less the queueing delay) is written beside it: that is
+        the time base of the sim's header stamps, which episodes are cut by.
         """
         clock, write = self.get_clock(), self.recorder.write
         sim = self.get_parameter('use_sim_time').value
 
         def on_message(data: bytes, info) -> None:
-            received = info['received_timestamp']
-            if sim or not received:
-                now = clock.now().nanoseconds
-                received = now - max(0, time.time_ns() - received) if received else now
+            now = time.time_ns()
+            received = info['received_timestamp'] or now
+            if not sim:
+                write(topic, received, data)
+                return
             # A paused sim (clock still 0, or waiting for its first command) minus the
             # queueing delay would be negative: such messages are stamped at the clock.
-            write(topic, max(received, 0), data)
+            sim_received = clock.now().nanoseconds - max(0, now - received)
+            write(topic, received, data, sim_ns=max(sim_received, 0))
         return on_message
 
     def close(self) -> None:
