@@ -71,10 +71,17 @@ def message_classes():
                              EpisodeStatus)))
 
 
-def publisher_main() -> int:
-    """Peer: publish the demo with the QoS the bridge uses, once the recorder listens."""
+def publisher_main(clock: bool = False) -> int:
+    """Peer: publish the demo with the QoS the bridge uses, once the recorder listens.
+
+    ``clock``: also publish a sim ``/clock`` that starts at 1 s (the epoch, as a sim's does)
+    and runs at the wall clock's rate, every millisecond from a thread of its own.
+    """
+    import threading
+
     import rclpy
     from rclpy.executors import ExternalShutdownException
+    from rosgraph_msgs.msg import Clock
 
     from lwd_ros.ros.qos import LATCHED, RELIABLE, SENSOR
     rclpy.init()
@@ -83,6 +90,18 @@ def publisher_main() -> int:
     qos = dict(zip(TOPICS, (SENSOR, SENSOR, SENSOR, LATCHED, RELIABLE)))
     pubs = {t: node.create_publisher(classes[t], t, qos[t]) for t in TOPICS}
     messages = demo(classes)
+    if clock:
+        clock_pub = node.create_publisher(Clock, '/clock', 10)
+        start = time.monotonic_ns() - 1_000_000_000
+
+        def tick():
+            while rclpy.ok():
+                sec, nanosec = divmod(time.monotonic_ns() - start, 1_000_000_000)
+                msg = Clock()
+                msg.clock.sec, msg.clock.nanosec = sec, nanosec
+                clock_pub.publish(msg)
+                time.sleep(0.001)
+        threading.Thread(target=tick, daemon=True).start()
     pubs['/lwd/task'].publish(messages[0][1])  # latched: the recorder gets it when it joins
     deadline = time.monotonic() + 60
     while any(p.get_subscription_count() == 0 for p in pubs.values()):
@@ -209,8 +228,87 @@ def test_publisher_peer_and_test_agree_on_the_demo():
     assert os.path.basename(__file__) == 'test_demo_recorder.py'
 
 
-if __name__ == '__main__' and sys.argv[1:] == ['publish']:
-    sys.exit(publisher_main())
+if __name__ == '__main__' and sys.argv[1:2] == ['publish']:
+    sys.exit(publisher_main(clock=sys.argv[2:] == ['--clock']))
+
+
+@pytest.mark.parametrize('storage', ['mcap', 'sqlite3'])
+def test_sim_time_bag_says_when_it_was_recorded_and_converts_by_sim_time(
+        ros_env, python, tmp_path, storage):
+    """Under use_sim_time: wall-clock starting_time and log times, the sim time beside them.
+
+    The conversion is checked against the same messages bagged the old way (log time = sim
+    time): the episodes must be identical.
+    """
+    import yaml
+
+    from lwd_ros.data.bag_writer import SIM_TIME_KEY, BagRecorder
+    bag = tmp_path / 'demos'
+    started = time.time_ns()
+    log = open(tmp_path / 'recorder.log', 'w')
+    recorder = subprocess.Popen(
+        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', f'output:={bag}',
+         '-p', f'storage:={storage}', '-p', 'use_sim_time:=true'],
+        env=ros_env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    peer = subprocess.Popen([python, __file__, 'publish', '--clock'], cwd=REPO,
+                            env={**ros_env, 'PYTHONPATH': str(REPO / 'test')},
+                            stdout=subprocess.PIPE, text=True)
+    messages, _ = _expected()
+    try:
+        assert peer.stdout.readline().strip() == 'PUBLISHED', 'peer did not publish'
+        deadline = time.monotonic() + 30
+        while _count_live(bag) < len(messages) and time.monotonic() < deadline:
+            assert recorder.poll() is None, (tmp_path / 'recorder.log').read_text()
+            time.sleep(0.2)
+        recorder.send_signal(signal.SIGINT)
+        assert recorder.wait(timeout=30) == 0, (tmp_path / 'recorder.log').read_text()
+    finally:
+        for p in (peer, recorder):
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
+        log.close()
+    info = yaml.safe_load((bag / 'metadata.yaml').read_text())['rosbag2_bagfile_information']
+    start = info['starting_time']['nanoseconds_since_epoch']
+    assert started - 1e9 <= start <= time.time_ns() and info['message_count'] == len(messages)
+    custom = info['custom_data']
+    # (topic, wall log time, sim time, CDR) in the order written
+    if storage == 'mcap':
+        from mcap.reader import make_reader
+        with open(bag / f'{bag.name}.mcap', 'rb') as f:
+            stored = [(c.topic, m.log_time, m.publish_time, m.data)
+                      for _, c, m in make_reader(f).iter_messages(log_time_order=False)]
+    else:
+        con = sqlite3.connect(bag / f'{bag.name}.db3')
+        stored = con.execute('SELECT t.name, m.timestamp, s.timestamp, m.data FROM messages m '
+                             'JOIN topics t ON t.id = m.topic_id '
+                             'JOIN lwd_sim_time s ON s.id = m.id ORDER BY m.id').fetchall()
+        con.close()
+    assert len(stored) == len(messages)
+    for topic in TOPICS:
+        walls = [w for name, w, _, _ in stored if name == topic]
+        assert walls == sorted(walls) and started - 1e9 <= walls[0], topic  # monotonic
+        assert walls[-1] <= time.time_ns()
+    sims = [s for *_, s, _ in stored]
+    assert max(sims) < 3600e9  # the sim clock's time base (1970), not the wall clock's
+    # The same messages bagged with the sim time as log time, as before: same episodes.
+    old = BagRecorder(tmp_path / 'old', storage=storage, custom_data={
+        k: v for k, v in custom.items() if k != SIM_TIME_KEY})
+    types = {t['topic_metadata']['name']: t['topic_metadata']['type']
+             for t in info['topics_with_message_count']}
+    for topic, msgtype in types.items():
+        old.add_topic(topic, msgtype)
+    for topic, _, sim, data in stored:
+        old.write(topic, sim, data)
+    old.close()
+    new_episodes, report = bag_to_episodes(bag)
+    old_episodes, _ = bag_to_episodes(tmp_path / 'old')
+    assert report.problem == '' and report.notes.aligned_by == 'stamp'
+    assert [(e.seed, e.task) for e in new_episodes] == [(40, 'classic'), (41, 'classic')]
+    assert len(new_episodes) == len(old_episodes)
+    for a, b in zip(new_episodes, old_episodes):
+        for name in ('observations', 'actions', 'timestamps'):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
 
 
 def test_a_late_sigint_cannot_kill_a_recorder_that_has_closed(ros_env, python, tmp_path):
