@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'bag2dataset': ('lwd_ros.data.bag2dataset', 'convert rosbag2 recordings to a dataset'),
     'launch': ('lwd_ros.ros.bringup', 'start a node graph without ros2 launch'),
     'view': ('lwd_ros.ros.view', 'stream the running graph to Foxglove (WebSocket)'),
+    'task': ('lwd_ros.ros.task_cli', "switch a running graph's task (ros2 topic pub /lwd/task)"),
+    'mark': ('lwd_ros.ros.mark_cli', 'label the demonstration being recorded: success | fail'),
 }
 # Commands each env implements itself (EnvSpec.collect/.dagger/.render), chosen by --env.
 ENV_COMMANDS = ('collect', 'dagger', 'render')

@@ -5,8 +5,9 @@
 Subscribes  every topic of the ``env`` robot contract: each observation block's (JointState,
             PoseStamped, PointStamped, Float64MultiArray), its command (Float64MultiArray,
             JointTrajectory or TwistStamped + gripper) and episode topics
-            (lwd_ros/EpisodeStatus), /lwd/task (lwd_ros/TaskSwitch) and
-            /lwd/intended_command (Float64MultiArray, only under DART noise)
+            (lwd_ros/EpisodeStatus), /lwd/task (lwd_ros/TaskSwitch),
+            /lwd/intended_command (Float64MultiArray, only under DART noise) and lwd/mark
+            (std_msgs/String ``success`` | ``fail``, what ``lwd mark`` sends)
             -- names are parameters (defaults: the contract's); remaps work too.
 Writes      <output>/ : metadata.yaml (version 9) + one .mcap (default) or .db3 file; its
             custom_data holds the contract, topic map and joint names, so ``lwd
@@ -58,6 +59,8 @@ def _desc(text: str) -> ParameterDescriptor:
 class DemoRecorder(Node):
 
     def __init__(self):
+        from lwd_ros.ros.mark_cli import MARK_TYPE, TOPIC as MARK_TOPIC  # noqa: I001
+
         super().__init__('demo_recorder')
         spec = get_contract(self.declare_parameter('env', DEFAULT_ENV, _desc(
             'robot contract (YAML file or shipped name): topics and joints; stored in the '
@@ -73,6 +76,9 @@ class DemoRecorder(Node):
             self.declare_parameter(f'{role}_topic', getattr(defaults, role), _desc(
                 f'{role} topic' + ('; empty: not recorded' if role in OPTIONAL else
                                    "; empty: the contract's")))
+        self.declare_parameter('mark_topic', MARK_TOPIC, _desc(
+            'episode labels (std_msgs/String success | fail, from `lwd mark`); empty: not '
+            'recorded'))
         self.declare_parameter('joint_names', list(spec.command.joints), _desc(
             'commanded joints in the joint states, in action order; stored in the bag'))
         p = self.get_parameter
@@ -84,6 +90,8 @@ class DemoRecorder(Node):
                    if not p(f'{r}_topic').value}
         # topic -> message type; blocks sharing a topic (positions and velocities) share it
         self.topics = {t: layout.types[t] for t in layout.roles.values() if t not in dropped}
+        if p('mark_topic').value:  # a label beside the demonstration, not a role
+            self.topics[self.resolve_topic_name(p('mark_topic').value)] = MARK_TYPE
         output = p('output').value or str(default_bag_path())
         stored = replace(named, observation=layout.observation,
                          **{r: '' for r in OPTIONAL if not p(f'{r}_topic').value})
