@@ -59,6 +59,17 @@ def resolve_path(path: str | os.PathLike) -> Path:
     return shipped if shipped.exists() else p
 
 
+def check(ok: bool, name: str, value: Any, rule: str) -> None:
+    """Raise the error a user reads for a bad setting: its name, the value given, the rule.
+
+    Why not ``f'{self.x=}'``: that prints Python (``self.on_expired='bogus'``) to someone who
+    typed ``on_expired:=bogus`` on a command line; this prints ``on_expired = 'bogus': must
+    be one of keep, hold``, which a node prefixes with its name.
+    """
+    if not ok:
+        raise ValueError(f'{name} = {value!r}: {rule}')
+
+
 def _coerce(tp: Any, value: Any, where: str) -> Any:
     origin = typing.get_origin(tp)
     if dataclasses.is_dataclass(tp):
@@ -76,7 +87,7 @@ def _coerce(tp: Any, value: Any, where: str) -> Any:
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if tp in (int, float, str, bool) and not isinstance(value, tp):
-        raise ValueError(f'{where}: expected {tp.__name__}, got {value!r}')
+        raise ValueError(f'{where} = {value!r}: expected {tp.__name__}')
     return value
 
 

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from lwd_ros.config import check
 from lwd_ros.contract import RobotContract
 
 
@@ -63,9 +64,12 @@ class SimBridgeConfig:
     frame_id: str = 'world'
 
     def __post_init__(self):
-        if self.command_timeout <= 0 or self.max_episodes < 0 or self.real_time_factor <= 0:
-            raise ValueError(f'{self.command_timeout=} and {self.real_time_factor=} must be '
-                             f'> 0, {self.max_episodes=} >= 0')
+        check(self.command_timeout > 0, 'command_timeout', self.command_timeout,
+              'must be > 0 s')
+        check(self.real_time_factor > 0, 'real_time_factor', self.real_time_factor,
+              'must be > 0')
+        check(self.max_episodes >= 0, 'max_episodes', self.max_episodes,
+              'must be >= 0 (0: never stop)')
 
 
 @dataclass

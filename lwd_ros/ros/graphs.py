@@ -26,6 +26,9 @@ class Argument:
     An argument that sets parameters or remaps topics overrides the params files only when
     given: the params files are the source of truth, ``default`` documents their value.
     ``required``: the graph cannot start without it (no params file can know it).
+    ``shared``: a fact several nodes must agree on (the task the sim runs and the generator
+    makes policies for): the launch file's ``default`` is its one declaration, passed to
+    every node it ``sets`` whether given or not, and no params file may set it.
     """
 
     name: str
@@ -34,6 +37,7 @@ class Argument:
     sets: tuple[tuple[str, str], ...] = ()  # (node, parameter) pairs it sets
     remaps: tuple[tuple[str, str], ...] = ()  # (node, topic) pairs it renames
     required: bool = False
+    shared: bool = False
 
     @property
     def overrides(self) -> bool:
@@ -43,11 +47,13 @@ class Argument:
     @property
     def launch_default(self) -> str:
         """What ``name`` is when not given: '' for an override (the params files decide)."""
-        return '' if self.overrides else self.default
+        return '' if self.overrides and not self.shared else self.default
 
     def help(self) -> str:
         if self.required:
             return f'{self.description} (required)'
+        if self.shared:
+            return f'{self.description} (sets {", ".join(n for n, _ in self.sets)})'
         if self.overrides:
             return f'{self.description} (default: the params file, {self.default or "empty"})'
         return self.description
@@ -136,7 +142,8 @@ def checkpoint_argument(model: str) -> Argument:
 
 
 def task_argument(default: str, nodes: tuple[str, ...], what: str = 'initial task') -> Argument:
-    return Argument('task', default, what, tuple((n, 'task') for n in nodes))
+    """The task every node in ``nodes`` starts on: one value for the sim and its policies."""
+    return Argument('task', default, what, tuple((n, 'task') for n in nodes), shared=True)
 
 
 def rate_argument(default: str) -> Argument:

@@ -77,9 +77,9 @@ def declare_config(node: Node, cls: type[T], skip: tuple[str, ...] = (),
         if value is not None:
             values[field.name] = list(value) if isinstance(value, (list, tuple)) else value
     try:
-        cfg = from_dict(cls, values, node.get_name())
-    except (TypeError, ValueError) as e:
-        raise ValueError(f'{node.get_name()} parameters: {e}') from e
+        cfg = from_dict(cls, values)
+    except (TypeError, ValueError) as e:  # e: 'name = value: rule' (config.check)
+        raise ValueError(f'{node.get_name()}: parameter {e}') from e
     if runtime:
         current = [cfg]
 
@@ -89,9 +89,9 @@ def declare_config(node: Node, cls: type[T], skip: tuple[str, ...] = (),
                 return SetParametersResult(successful=True)  # not ours (use_sim_time)
             data = {f.name: getattr(current[0], f.name) for f in dataclasses.fields(cls)}
             try:
-                new = from_dict(cls, {**data, **changed}, node.get_name())
+                new = from_dict(cls, {**data, **changed})
             except (TypeError, ValueError) as e:
-                return SetParametersResult(successful=False, reason=str(e))
+                return SetParametersResult(successful=False, reason=f'parameter {e}')
             on_change(new)
             current[0] = new
             return SetParametersResult(successful=True)

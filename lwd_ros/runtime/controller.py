@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from lwd_ros.config import check
 from lwd_ros.contract import RobotContract, get_contract
 from lwd_ros.envs import DEFAULT_ENV
 from lwd_ros.runtime.mlp import MlpPolicy, flops_per_step
@@ -76,20 +77,23 @@ class ControllerConfig:
         self.action_high = tuple(float(v) for v in self.action_high)
         spec = self.spec
         n = spec.act_dim
-        if len(self.low) != n or len(self.high) != n:
-            raise ValueError(f'{self.action_low=} and {self.action_high=} need one entry per '
-                             f'joint {list(spec.action_names)} (or none: the spec limits)')
-        if any(lo >= hi for lo, hi in zip(self.low, self.high)):
-            raise ValueError(f'{self.action_low=} must be below {self.action_high=}')
-        if self.obs_timeout <= 0 or self.control_rate < 0 or self.expiry_factor <= 0:
-            raise ValueError(f'{self.obs_timeout=} and {self.expiry_factor=} must be positive,'
-                             f' {self.control_rate=} >= 0')
-        if self.max_policy_flops < 1 or not 0 < self.forward_budget <= 1 \
-                or self.max_generation_jump < 1:
-            raise ValueError(f'{self.max_policy_flops=} and {self.max_generation_jump=} must be'
-                             f' >= 1, {self.forward_budget=} in (0, 1]')
-        if self.on_expired not in EXPIRED_ACTIONS:
-            raise ValueError(f'{self.on_expired=} must be one of {EXPIRED_ACTIONS}')
+        joints = f'one entry per joint {list(spec.action_names)}, or none (the contract\'s)'
+        check(len(self.low) == n, 'action_low', list(self.action_low), joints)
+        check(len(self.high) == n, 'action_high', list(self.action_high), joints)
+        check(all(lo < hi for lo, hi in zip(self.low, self.high)), 'action_low',
+              list(self.low), f'must be below action_high {list(self.high)}, joint by joint')
+        check(self.control_rate >= 0, 'control_rate', self.control_rate,
+              "must be >= 0 Hz (0: the contract's)")
+        check(self.obs_timeout > 0, 'obs_timeout', self.obs_timeout, 'must be > 0 s')
+        check(self.expiry_factor > 0, 'expiry_factor', self.expiry_factor, 'must be > 0')
+        check(self.max_policy_flops >= 1, 'max_policy_flops', self.max_policy_flops,
+              'must be >= 1')
+        check(0 < self.forward_budget <= 1, 'forward_budget', self.forward_budget,
+              'must be in (0, 1] (a fraction of the control period)')
+        check(self.max_generation_jump >= 1, 'max_generation_jump', self.max_generation_jump,
+              'must be >= 1')
+        check(self.on_expired in EXPIRED_ACTIONS, 'on_expired', self.on_expired,
+              f'must be one of {", ".join(EXPIRED_ACTIONS)}')
 
     @property
     def spec(self) -> RobotContract:

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from lwd_ros.config import check
 from lwd_ros.envs import DEFAULT_ENV, get_spec
 from lwd_ros.experiment import DiffusionConfig
 from lwd_ros.runtime.checkpoint import CheckpointMeta
@@ -81,13 +82,12 @@ class GeneratorConfig:
     def __post_init__(self):
         if not self.checkpoint:
             raise ValueError('checkpoint is empty: give a trained checkpoint directory')
-        if self.robots < 0:
-            raise ValueError(f'{self.robots=} must be >= 0')
-        if not 0.0 <= self.warm_start <= 1.0:
-            raise ValueError(f'{self.warm_start=} must be in [0, 1]')
-        if self.num_steps < 0 or self.action_horizon < 0 or self.policy_rate < 0:
-            raise ValueError(f'{self.num_steps=}, {self.action_horizon=} and '
-                             f'{self.policy_rate=} must be >= 0 (0 = the checkpoint\'s)')
+        check(self.robots >= 0, 'robots', self.robots, 'must be >= 0 (0: one robot)')
+        check(0.0 <= self.warm_start <= 1.0, 'warm_start', self.warm_start,
+              'must be in [0, 1] (0: cold)')
+        for name in ('num_steps', 'action_horizon', 'policy_rate'):
+            check(getattr(self, name) >= 0, name, getattr(self, name),
+                  "must be >= 0 (0: the checkpoint's)")
 
 
 @dataclass

@@ -84,7 +84,7 @@ def test_bringup_commands_use_shared_params_and_overrides(name):
     values = parse_launch_args(graph, ['task:=goal_left', *required])
     commands = node_commands(graph, values)
     for a in graph.arguments:  # not given: the params files decide, no -p overrides them
-        if a.overrides and not a.required and a.name != 'task':
+        if a.overrides and not a.required and not a.shared:
             for node, param in a.sets:
                 assert not any(c.startswith(f'{param}:=') for c in commands[node]), (a, node)
     assert set(commands) == {n.executable for n in graph.nodes}
@@ -93,6 +93,11 @@ def test_bringup_commands_use_shared_params_and_overrides(name):
         files = [cmd[i + 1] for i, a in enumerate(cmd) if a == '--params-file']
         assert [f.split('/config/', 1)[1] for f in files] == list(graph.params_files)
         assert f'{param}:=goal_left' in cmd
+    # Not given, the task is still one value for every node it sets: the sim runs the task
+    # the generator makes policies for (arm7_sim and mt10_sim once disagreed by default).
+    defaults = node_commands(graph, parse_launch_args(graph, required))
+    assert {c for node, _ in arg.sets for c in defaults[node] if c.startswith('task:=')} \
+        == ({f'task:={arg.default}'} if arg.default else set()), name
     with pytest.raises(ValueError, match='valid'):
         parse_launch_args(graph, ['no_such_arg:=1', *required])
     if required:
@@ -167,8 +172,11 @@ def test_launch_file_builds_the_graph(path, monkeypatch):
         assert len(node['parameters']) == len(graph.params_files) + 1
         overrides = set(node['parameters'][-1])
         unset = {p for a in graph.arguments if a.overrides and not a.required
-                 for n, p in a.sets if n == node['executable']}
+                 and not a.shared for n, p in a.sets if n == node['executable']}
         assert not unset & overrides, 'an argument not given overrode the params files'
+        shared = {p for a in graph.arguments if a.shared and a.default  # '': the node's
+                  for n, p in a.sets if n == node['executable']}
+        assert shared <= overrides, 'a shared fact (the task) reached a node only when given'
     given = {a.name: a.default or 'x' for a in graph.arguments if a.overrides}
     _, nodes = _launch(path, monkeypatch, **given)
     for node in nodes:
@@ -260,8 +268,11 @@ def test_an_argument_not_given_means_what_its_default_says(name):
             files.setdefault(key.removeprefix('/**/'), {}).update(section['ros__parameters'])
     for a in graph.arguments:
         for node, param in a.sets:
-            if a.required or (node, param) == ('policy_generator', 'task'):
-                continue  # no default / '' = the checkpoint's first task
+            if a.shared:  # declared once, in the launch file, and always passed
+                assert param not in files.get(node, {}), (name, a.name, node)
+                continue
+            if a.required:
+                continue
             if node == 'demo_recorder' and param not in files.get(node, {}):
                 continue
             section = files.get(node, {})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from lwd_ros.config import load_config
+from lwd_ros.config import check, load_config
 from lwd_ros.envs.pusht.config import PushTConfig
 from lwd_ros.envs.pusht.env import PushTEnv
 
@@ -48,9 +48,12 @@ class RunnerConfig:
     wait_for_command: bool = False
 
     def __post_init__(self):
-        if self.command_timeout <= 0 or self.command_period < 0 or self.max_episodes < 0:
-            raise ValueError(f'{self.command_timeout=} must be > 0, {self.command_period=} and '
-                             f'{self.max_episodes=} >= 0')
+        check(self.command_timeout > 0, 'command_timeout', self.command_timeout,
+              'must be > 0 s')
+        check(self.command_period >= 0, 'command_period', self.command_period,
+              'must be >= 0 s (0: every step)')
+        check(self.max_episodes >= 0, 'max_episodes', self.max_episodes,
+              'must be >= 0 (0: never stop)')
 
 
 @dataclass
@@ -75,9 +78,11 @@ class BridgeConfig(RunnerConfig):
 
     def __post_init__(self):
         super().__post_init__()
-        if self.real_time_factor <= 0 or self.physics_steps_per_tick < 1 or self.video_size < 16:
-            raise ValueError(f'{self.real_time_factor=} must be > 0, '
-                             f'{self.physics_steps_per_tick=} >= 1, {self.video_size=} >= 16')
+        check(self.real_time_factor > 0, 'real_time_factor', self.real_time_factor,
+              'must be > 0')
+        check(self.physics_steps_per_tick >= 1, 'physics_steps_per_tick',
+              self.physics_steps_per_tick, 'must be >= 1')
+        check(self.video_size >= 16, 'video_size', self.video_size, 'must be >= 16 px')
 
     def runner(self) -> RunnerConfig:
         return RunnerConfig(**{f.name: getattr(self, f.name) for f in fields(RunnerConfig)})
