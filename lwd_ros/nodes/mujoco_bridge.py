@@ -39,7 +39,8 @@ class MujocoBridge(Node):
         raise SystemExit(0)
 
     def destroy_node(self) -> None:
-        self.sim.close()
+        if hasattr(self, 'sim'):  # absent when a bad parameter stopped the start
+            self.sim.close()
         super().destroy_node()
 
 
