@@ -62,6 +62,14 @@ from lwd_ros.runtime.checkpoint import (
 log = logging.getLogger(__name__)
 
 
+HEARTBEAT_S = 30.0  # seconds between progress lines when there are no progress bars
+
+
+def _losses(values: dict) -> str:
+    """``name=value`` pairs of a loss dict (tensors or floats), for a log line."""
+    return ' '.join(f'{k}={float(v):.4g}' for k, v in values.items())
+
+
 def warmup_cosine(warmup: int, total: int, floor: float = 0.05) -> Callable[[int], float]:
     """Learning-rate multiplier: linear warmup, then cosine decay to ``floor``."""
     def factor(step: int) -> float:
@@ -277,6 +285,15 @@ class Trainer:
         t0 = time.perf_counter() - elapsed
         bar = tqdm(range(start, total), initial=start, total=total, desc=stage.name,
                    disable=not (self.progress and main), dynamic_ncols=True)
+        # Without bars (--no-progress, logs, CI) a stage of minutes would otherwise print
+        # only at validations: say when it starts, how it goes every HEARTBEAT_S, and how
+        # it ended.
+        lines = not self.progress
+        if lines:
+            log.info('%s: starting at step %d of %d (%s, batch %d)', stage.name, start, total,
+                     self.device, tc.batch_size)
+        beat = resumed_at = time.perf_counter()
+        parts: dict = {}
         for step in bar:
             # Every rank draws the same global indices and trains on its share of them.
             idx = torch.randint(len(stage.data), (tc.batch_size,), generator=self.batch_rng)
@@ -293,6 +310,11 @@ class Trainer:
             if step % 25 == 0:
                 bar.set_postfix({k: f'{float(v):.4g}' for k, v in parts.items()})
             done = step + 1
+            if lines and time.perf_counter() - beat >= HEARTBEAT_S and done < total:
+                beat = time.perf_counter()
+                rate = (done - start) / (beat - resumed_at)  # steps/s in this session
+                log.info('%s: step %d of %d, %s, %.0f s (about %.0f s left)', stage.name,
+                         done, total, _losses(parts), beat - t0, (total - done) / rate)
             if done % tc.val_every == 0 or done == total:
                 val = self._validate(stage, done, distributed.mean(parts), t0)
             if done % tc.ckpt_every == 0 and done < total:
@@ -308,6 +330,10 @@ class Trainer:
         training['steps'][stage.name] = total
         training['wall_time_s'][stage.name] = round(time.perf_counter() - t0, 1)
         training['val'][stage.name] = val
+        if lines:
+            log.info('%s done: %d steps in %.1f s; last batch %s; %s', stage.name, total,
+                     training['wall_time_s'][stage.name], _losses(parts) or '(none: resumed '
+                     'at the end)', _losses(val) or 'no validation')
         return val
 
     def _validate(self, stage: Stage, step: int, parts: dict, t0: float) -> dict:
