@@ -10,12 +10,20 @@ generator refuses another, naming the difference). Bring up ros2_control first: 
     ros2 launch lwd_ros policy.launch.py robot:=my_arm.yaml checkpoint:=runs/my_arm
 """
 
-from lwd_ros.ros.graphs import HORIZON, Argument, Graph, NodeSpec, rate_argument, task_argument
+from lwd_ros.ros.graphs import (
+    EXPIRED,
+    HORIZON,
+    Argument,
+    Graph,
+    NodeSpec,
+    rate_argument,
+    task_argument,
+)
 
 GRAPH = Graph(
     name='policy',
     env='',  # no sim: the robot's own drivers
-    params_files=('ros/lwd.yaml',),
+    params_files=('ros/lwd.yaml', 'ros/hardware.yaml'),
     nodes=(
         NodeSpec('policy_generator', sim_time=False, respawn=True),
         NodeSpec('lwd_controller', sim_time=False),
@@ -26,7 +34,7 @@ GRAPH = Graph(
         Argument('checkpoint', '', 'LWD checkpoint dir (torch) or ONNX export dir',
                  (('policy_generator', 'checkpoint'),), required=True),
         task_argument('', ('policy_generator',), "initial task ('' = the first)"),
-        HORIZON, rate_argument('0.0'),
+        HORIZON, rate_argument('0.0'), EXPIRED,
     ),
 )
 

@@ -13,6 +13,7 @@ pose source (mocap, camera) publishes ``geometry_msgs/PoseStamped`` on ``object_
 
 from lwd_ros.envs import get_spec
 from lwd_ros.ros.graphs import (
+    EXPIRED,
     HORIZON,
     Argument,
     Graph,
@@ -27,7 +28,7 @@ PUSHT = get_spec('pusht')
 GRAPH = Graph(
     name='pusht_hardware',
     env='pusht',
-    params_files=('ros/lwd.yaml', 'ros/pusht_hardware.yaml'),
+    params_files=('ros/lwd.yaml', 'ros/hardware.yaml', 'ros/pusht_hardware.yaml'),
     nodes=(
         NodeSpec('policy_generator', sim_time=False, respawn=True),
         NodeSpec('lwd_controller', sim_time=False),
@@ -35,7 +36,7 @@ GRAPH = Graph(
     arguments=(
         checkpoint_argument(PUSHT.model),
         task_argument(PUSHT.tasks[0], ('policy_generator',)),
-        HORIZON, rate_argument('0.0'),
+        HORIZON, rate_argument('0.0'), EXPIRED,
         Argument('object_pose_topic', '/pusht/object_pose',
                  'PoseStamped source of the object (mocap, camera)',
                  remaps=(('policy_generator', '/pusht/object_pose'),

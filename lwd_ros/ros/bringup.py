@@ -22,7 +22,7 @@ import threading
 import time
 
 from lwd_ros.config import share_dir
-from lwd_ros.ros.graphs import Graph, find_graph, graphs
+from lwd_ros.ros.graphs import CONFIG_ERROR, Graph, find_graph, graphs
 
 DRAIN_S = 1.0  # s the graph keeps running after its last episode, before the stop
 
@@ -39,7 +39,7 @@ def parse_launch_args(graph: Graph, items: list[str]) -> dict[str, str]:
         if not sep or name not in values:
             valid = ', '.join(f'{a.name}:={a.default or "..."}' for a in graph.arguments)
             raise ValueError(f'bad launch argument {item!r}; valid: {valid}')
-        values[name] = value
+        values[name] = graph.argument(name).check(value)
     missing = [a.name for a in graph.arguments if a.required and not values[a.name]]
     if missing:
         raise ValueError('missing launch arguments: ' + ' '.join(f'{m}:=...' for m in missing))
@@ -235,7 +235,10 @@ def run(args: argparse.Namespace) -> int:
                 print(f'[lwd launch] {name} exited ({dead[name]}): respawning', flush=True)
                 start(name)
             if action.stop:
-                print(f'[lwd launch] node exited: {dead}; stopping the graph', flush=True)
+                why = ('a configuration error (its FATAL line above)'
+                       if action.rc == CONFIG_ERROR else 'node exited')
+                codes = ', '.join(f'{n} {c}' for n, c in dead.items())
+                print(f'[lwd launch] {why}: {codes}; stopping the graph', flush=True)
                 rc = action.rc
                 break
             if episodes and watcher.all_done(episodes, robots):
@@ -270,14 +273,18 @@ class Supervision:
 def supervise(dead: dict[str, int], specs: dict, respawn: bool = True) -> Supervision:
     """What to do about nodes that exited (``{name: returncode}``), per their ``NodeSpec``.
 
-    A clean exit of an ``ends_graph`` node ends the graph; a respawnable node is restarted
-    otherwise; any other death ends the graph with an error. The controller is never
-    stopped because another node died while the graph goes on.
+    A configuration error (``CONFIG_ERROR``) ends the graph with that code: respawning a
+    node with the same bad parameter only fails again, every few seconds, forever. A clean
+    exit of an ``ends_graph`` node ends the graph; a respawnable node is restarted
+    otherwise; any other exit (the controller's) ends the graph with an error. The
+    controller is never stopped because another node died while the graph goes on.
     """
     out = Supervision([])
     for name, code in dead.items():
         spec = specs[name]
-        if spec.ends_graph and code == 0:
+        if code == CONFIG_ERROR:
+            out.stop, out.rc = True, CONFIG_ERROR
+        elif spec.ends_graph and code == 0:
             out.stop = True
         elif spec.respawn and respawn:
             out.restart.append(name)

@@ -49,6 +49,21 @@ class Argument:
         """What ``name`` is when not given: '' for an override (the params files decide)."""
         return '' if self.overrides and not self.shared else self.default
 
+    def check(self, value: str) -> str:
+        """``value`` if it has the type of the default (an integer for ``seed``), else a
+        ValueError in words: a launch typo fails at once, in one line, before a node starts.
+        """
+        kind = _kind(self.default)
+        if value == '' or kind is str:
+            return value
+        try:
+            kind(value)
+        except ValueError:
+            words = {int: 'an integer', float: 'a number', _bool: 'true or false'}[kind]
+            raise ValueError(f'launch argument {self.name}:={value!r} must be {words}'
+                             ) from None
+        return value
+
     def help(self) -> str:
         if self.required:
             return f'{self.description} (required)'
@@ -59,14 +74,33 @@ class Argument:
         return self.description
 
 
+def _bool(text: str) -> bool:
+    if text.lower() not in ('true', 'false'):
+        raise ValueError(text)
+    return text.lower() == 'true'
+
+
+def _kind(default: str) -> type | object:
+    """The type a launch argument's values must have, read off its default."""
+    for kind in (int, float, _bool):
+        try:
+            kind(default)
+            return kind
+        except ValueError:
+            pass
+    return str
+
+
 @dataclass(frozen=True)
 class NodeSpec:
     """One node of a graph and how the graph supervises it.
 
-    ``respawn``: restarted when it dies (a crashed generator comes back; the controller runs
-    the last policy meanwhile). ``ends_graph``: its clean exit ends the graph (the sim bridge
-    after ``episodes:=N``); a crash of it is respawned if ``respawn``. No node's death ever
-    stops the controller: only the graph's end does.
+    ``respawn``: restarted when it crashes (a crashed generator comes back; the controller
+    runs the last policy meanwhile). ``ends_graph``: its clean exit ends the graph (the sim
+    bridge after ``episodes:=N``). A node that is neither ends the graph whenever it exits
+    (the controller: nothing drives the robot without it). A configuration error (exit
+    ``CONFIG_ERROR``: a bad parameter, a missing or wrong checkpoint) is never respawned,
+    since the same parameters fail the same way: it ends the graph, whichever node it is.
     """
 
     executable: str
@@ -121,6 +155,10 @@ class Graph:
         return extra
 
 
+# A node's exit code for a configuration error: a bad parameter, a missing or wrong checkpoint
+# (lwd_ros.ros.spin logs its one FATAL line and returns it). Graphs end, never respawn, on it.
+CONFIG_ERROR = 2
+
 # Arguments every sim graph of a policy offers; an env's graphs add their own.
 BRIDGE = 'mujoco_bridge'
 HORIZON = Argument('action_horizon', '0', 'policy steps between generations (0: trained)',
@@ -130,6 +168,9 @@ RTF = Argument('real_time_factor', '1.0', 'sim speed relative to wall time',
                ((BRIDGE, 'real_time_factor'),))
 EPISODES = Argument('episodes', '0', 'stop the sim after this many episodes (0: never)',
                     ((BRIDGE, 'max_episodes'),))
+EXPIRED = Argument('on_expired', 'hold', 'when the last policy outlives its validity (the '
+                   'generator lost): hold the joints or keep running it',
+                   (('lwd_controller', 'on_expired'),))
 ROBOTS = Argument('robots', '0', 'a fleet: N namespaced sims + controllers (/robot_i) and '
                   'one generator batching their generations (0: one robot)',
                   (('policy_generator', 'robots'),))

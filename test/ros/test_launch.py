@@ -47,7 +47,8 @@ def _declared_parameters(executable, env=None):
         mp.setattr(Node, '__init__', lambda self, *a, **k: None)
         mp.setattr(Node, 'declare_parameter', declare)
         mp.setattr(Node, 'get_parameter', stop)
-        mp.setattr(Node, 'get_name', stop)  # declare_config reads its fields back by name
+        mp.setattr(Node, 'get_name', stop)
+        mp.setattr('lwd_ros.ros.params.from_dict', stop)  # declare_config builds its config
         with pytest.raises(_Declared):
             node_class()
     return frozenset(names)
@@ -167,8 +168,16 @@ def test_launch_file_builds_the_graph(path, monkeypatch):
     assert [n['executable'] for n in nodes] == [s.executable for s in graph.nodes]
     assert all(n['package'] == 'lwd_ros' and 'namespace' not in n for n in nodes)
     for node, spec in zip(nodes, graph.nodes):
-        assert ('on_exit' in node) == spec.ends_graph  # episodes:=N ends the launch
         assert node.get('respawn', False) == (spec.respawn and not spec.ends_graph)
+        # Supervision as `lwd launch`'s: a configuration error ends the launch (never a
+        # respawn loop), the bridge's end and any exit of the controller end the graph,
+        # a crashed generator is left to respawn.
+        exited = [node['on_exit'](types.SimpleNamespace(returncode=code), None)
+                  for code in (0, 1, -9)]
+        ends = spec.ends_graph or not spec.respawn
+        assert all(bool(actions) == ends for actions in exited), (path.name, spec)
+        with pytest.raises(RuntimeError, match=f"{spec.executable}: configuration error"):
+            node['on_exit'](types.SimpleNamespace(returncode=2), None)
         assert len(node['parameters']) == len(graph.params_files) + 1
         overrides = set(node['parameters'][-1])
         unset = {p for a in graph.arguments if a.overrides and not a.required
@@ -201,8 +210,10 @@ def test_launch_file_expands_a_fleet_like_lwd_launch(monkeypatch):
     (bridge,) = [n for n in nodes if n.get('arguments', [])[1:2] == ['mujoco_bridge']]
     assert bridge['arguments'] == ['pusht_sim', 'mujoco_bridge', '3', '5']
     assert 'on_exit' in bridge
-    with pytest.raises(ValueError, match='integer'):
+    with pytest.raises(ValueError, match="launch argument robots:='three' must be an integer"):
         _launch(path, monkeypatch, robots='three')
+    with pytest.raises(ValueError, match="launch argument control_rate:='fast' must be a number"):
+        _launch(path, monkeypatch, control_rate='fast')
 
 
 def test_launch_files_with_real_launch_ros(monkeypatch):
@@ -301,3 +312,34 @@ def test_a_launch_file_outside_the_package_runs_under_lwd_launch(tmp_path, capsy
         find_graph(str(wrong))
     assert lwd_main(['launch', 'pusht_simm']) == 2
     assert "no graph 'pusht_simm'; shipped: arm7_record" in capsys.readouterr().err
+
+
+def test_lwd_launch_supervises_like_the_launch_files():
+    # One rule for both launchers: a configuration error (exit 2) ends the graph with 2 and is
+    # never respawned; the controller's exit ends it; a crashed generator or bridge respawns.
+    from lwd_ros.ros.bringup import supervise
+
+    graph = graphs()['pusht_sim']
+    specs = {s.executable: s for s in graph.nodes}
+    for name in specs:
+        action = supervise({name: 2}, specs)
+        assert action.stop and action.rc == 2 and not action.restart, name
+    assert supervise({'policy_generator': 1}, specs).restart == ['policy_generator']
+    assert supervise({'mujoco_bridge': -9}, specs).restart == ['mujoco_bridge']
+    assert supervise({'mujoco_bridge': 0}, specs).stop
+    quit = supervise({'lwd_controller': 0}, specs)
+    assert quit.stop and quit.rc == 0
+    crash = supervise({'lwd_controller': 1, 'policy_generator': 1}, specs)
+    assert crash.stop and crash.rc == 1 and not crash.restart
+
+
+def test_a_launch_argument_of_the_wrong_type_is_one_line():
+    from lwd_ros.cli import main as lwd_main
+
+    graph = graphs()['pusht_sim']
+    for given, words in (('seed:=abc', "seed:='abc' must be an integer"),
+                         ('control_rate:=fast', "control_rate:='fast' must be a number"),
+                         ('use_sim_time:=yes', "use_sim_time:='yes' must be true or false")):
+        with pytest.raises(ValueError, match=words):
+            parse_launch_args(graph, [given])
+    assert lwd_main(['launch', 'pusht_sim', 'robots:=x']) == 2
