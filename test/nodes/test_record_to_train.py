@@ -16,6 +16,7 @@ import time
 from conftest import REPO
 import numpy as np
 import pytest
+import yaml
 
 from lwd_ros.ros.qos import RELIABLE
 from lwd_ros.runtime.observation import yaw_from_quaternion
@@ -107,12 +108,21 @@ def test_recorded_expert_demos_become_a_dataset_and_train(rclpy_context, ros_env
     # The bag, read by an independent reader: every topic there, times increasing, and every
     # marker this test heard stored (the recorder joined earlier than this listener).
     with open(bag / f'{bag.name}.mcap', 'rb') as f:
-        stored = [(c.topic, m.log_time, m.data) for _, c, m in make_reader(f).iter_messages()]
+        written = [(c.topic, m.log_time, m.publish_time, m.data)
+                   for _, c, m in make_reader(f).iter_messages(log_time_order=False)]
+    stored = sorted(((topic, t, data) for topic, t, _, data in written), key=lambda m: m[1])
+    # Log times are the wall clock (the bag says when it was recorded, not 1970), each
+    # topic's in the order written; the sim time the conversion uses is stored beside them.
+    info = yaml.safe_load((bag / 'metadata.yaml').read_text())['rosbag2_bagfile_information']
+    assert abs(info['starting_time']['nanoseconds_since_epoch'] * 1e-9 - time.time()) < 600
+    assert info['custom_data']['lwd_ros.sim_time'] == 'publish_time'
     for topic in ('/joint_states', '/pusht/object_pose', '/pusht/episode',
                   '/forward_position_controller/commands',
                   '/lwd/intended_command'):  # nobody publishes /lwd/task here
-        times = [t for name, t, _ in stored if name == topic]
+        times = [t for name, t, _, _ in written if name == topic]
         assert times and times == sorted(times), topic
+        sim = [s for name, _, s, _ in written if name == topic]
+        assert max(sim) < 3600e9, topic  # sim time, from 0 at the bridge's start
     markers = [deserialize_message(d, EpisodeStatus) for name, _, d in stored
                if name == '/pusht/episode']
     assert {(s.episode, s.step, _stamp(s.header)) for s in heard['status']} <= {
