@@ -91,6 +91,8 @@ class DemoStreams:
         markers: episode markers, values ``MARKER_FIELDS`` (int64), ``labels`` the task.
         intended: what the demonstrator meant to command where the executed ``command`` was
             perturbed on purpose (DART); empty if the bag has none.
+        marks: ``lwd mark`` labels (``labels``: ``success`` | ``fail``), no values; they
+            label ``uniform`` episodes (markers carry their own ``success``).
     """
 
     obs: list[Stream]
@@ -98,6 +100,7 @@ class DemoStreams:
     task: Stream
     markers: Stream
     intended: Stream = field(default_factory=lambda: Stream.build([], [], [], 0))
+    marks: Stream = field(default_factory=lambda: Stream.build([], [], [], 0))
     jump_cols: list[tuple[int, ...]] = field(default_factory=list)
     obs_labels: list[str] = field(default_factory=list)
 
@@ -194,10 +197,16 @@ def uniform_segments(s: DemoStreams, rate: float, reset_jump: float) -> list[_Se
     end = min(o.t[-1] for o in s.obs)
     edges = [start, *cuts[(cuts > start) & (cuts <= end)], end + 1]
     segments = []
-    for a, b in zip(edges[:-1], edges[1:]):
+    for i, (a, b) in enumerate(zip(edges[:-1], edges[1:])):
         grid = np.arange(a, b, dt, dtype=np.int64)
         if len(grid):
-            segments.append(_Segment(t=grid, stamp=None))
+            # The demonstrator marks after a demonstration, before resetting: the last mark
+            # up to the reset labels it (after the last episode: any time later).
+            last = i == len(edges) - 2
+            inside = [lab for t, lab in zip(s.marks.t, s.marks.labels)
+                      if a <= t and (last or t < b)]
+            success = inside[-1] == 'success' if inside else True
+            segments.append(_Segment(t=grid, stamp=None, success=success))
     return segments
 
 

@@ -68,11 +68,14 @@ from lwd_ros.data.bags import (
 )
 from lwd_ros.data.episode import Episode
 from lwd_ros.envs import DEFAULT_ENV
+from lwd_ros.ros.mark_cli import MARK_TYPE, MARKS
+from lwd_ros.ros.mark_cli import TOPIC as MARK_RELATIVE
 from lwd_ros.runtime.observation import rotation_columns, wrap_angle, yaw_from_quaternion
 
 log = logging.getLogger(__name__)
 
 STORAGE_SUFFIXES = {'.mcap': 'mcap', '.db3': 'sqlite3'}
+MARK_TOPIC = '/' + MARK_RELATIVE  # ``lwd mark`` episode labels, read where the bag has them
 ACTION_SOURCES = ('command', 'next_positions')
 _ZSTD_MAGIC = b'\x28\xb5\x2f\xfd'  # a CDR payload starts with 00 01 or 00 00, never this
 
@@ -496,12 +499,14 @@ class _StreamBuilder:
         elif role == 'episode':
             self._add(role, t, stamp,
                       [msg.episode, msg.seed, msg.step, msg.success, msg.done], msg.task)
+        elif role == 'mark' and msg.data in MARKS:
+            self._add(role, t, 0, [], msg.data)
 
     def streams(self) -> DemoStreams:
         def build(role, width, dtype=np.float64):
             t, stamp, values, labels = self.rows[role]
-            return Stream.build(t, stamp, values, width, labels if role in ('task', 'episode')
-                                else (), dtype)
+            return Stream.build(t, stamp, values, width,
+                                labels if role in ('task', 'episode', 'mark') else (), dtype)
         c = self.contract
         blocks = c.observation
         command = build('command', c.act_dim if c.command.msg_type != TWIST or
@@ -515,7 +520,8 @@ class _StreamBuilder:
         return DemoStreams(
             obs=[build(f'obs{i}', len(b.names)) for i, b in enumerate(blocks)],
             command=command, intended=build('intended', c.act_dim), task=build('task', 0),
-            markers=build('episode', 5, np.int64), jump_cols=jump_cols,
+            markers=build('episode', 5, np.int64), marks=build('mark', 0),
+            jump_cols=jump_cols,
             obs_labels=[f'{b.kind} block on {topic}' for b, topic
                         in zip(blocks, self.layout_topics)])
 
@@ -542,6 +548,14 @@ def _decode(path: Path, raw: _Raw, layout: TopicLayout, builder: _StreamBuilder)
         if decoder is None:  # definitions are complete once the first message arrives
             decoder = _Decoder(raw.msgdefs)
             _check_types(path, raw.types, layout)
+        if topic not in by_topic:  # the episode labels of ``lwd mark``, if of their type
+            if raw.types.get(topic) == MARK_TYPE:
+                try:
+                    builder.add('mark', t, decoder(data, MARK_TYPE))
+                except Exception:  # noqa: B902 - a corrupt label is no label
+                    log.warning('%s: an unreadable %s message at log time %.3f s is ignored',
+                                path, topic, t * 1e-9)
+            continue
         counts[topic] += 1
         try:
             msg = decoder(data, raw.types[topic])
@@ -578,12 +592,13 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
     except ValueError as e:
         raise BagError(path, str(e)) from None
     roles = layout.roles
-    raw = open_bag(path, set(layout.by_topic))
+    raw = open_bag(path, set(layout.by_topic) | {MARK_TOPIC})
     builder = _StreamBuilder(contract, layout, joints, cfg.actions)
     try:
         _, counts, undecodable = _decode(path, raw, layout, builder)
     except _ReadFailed as e:  # rosbags opened the bag but failed inside it: scan instead
-        raw = _open_scan(path, set(layout.by_topic), f'rosbags cannot read it ({e})')
+        raw = _open_scan(path, set(layout.by_topic) | {MARK_TOPIC},
+                         f'rosbags cannot read it ({e})')
         builder = _StreamBuilder(contract, layout, joints, cfg.actions)
         _, counts, undecodable = _decode(path, raw, layout, builder)
     report = BagReport(path, raw.storage, env=contract.name, topics=roles,
@@ -635,6 +650,8 @@ def _stored(custom: dict[str, str], key: str, parse):
 
 def _check_types(path: Path, types: dict[str, str], layout: TopicLayout) -> None:
     for topic, msgtype in types.items():
+        if topic not in layout.types:
+            continue  # not a demonstration role (the ``lwd mark`` labels)
         want = layout.types[topic]
         if msgtype != want:
             raise BagError(path, f'{topic} has type {msgtype}, expected {want} for the '

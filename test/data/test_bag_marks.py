@@ -1,0 +1,58 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""``lwd mark success|fail`` labels in a bag become the episodes' success (uniform grid)."""
+
+from bag_scene import TOPICS, assert_episodes_match, make_scene
+import pytest
+from rclpy.serialization import serialize_message
+from std_msgs.msg import String
+
+from lwd_ros.data.bag_reader import MARK_TOPIC, ConvertConfig, bag_to_episodes
+from lwd_ros.data.bag_writer import BagRecorder
+
+
+def _bag_with_marks(path, labels, storage='mcap'):
+    """The scene's three episodes; ``labels[e]`` marked 2 ms after episode e ended (None: no
+    mark), before the reset that starts the next one."""
+    scene = make_scene()
+    ends = [t for topic, t, m in scene.messages if topic == TOPICS.episode and m.done]
+    marks = [(MARK_TOPIC, t + 2_000_000, String(data=label))
+             for t, label in zip(ends, labels) if label]
+    messages = sorted(scene.messages + marks, key=lambda m: m[1])
+    with BagRecorder(path, storage=storage) as bag:
+        for topic, msgtype in {**TOPICS.types(), MARK_TOPIC: 'std_msgs/msg/String'}.items():
+            bag.add_topic(topic, msgtype)
+        for topic, t, msg in messages:
+            bag.write(topic, t, serialize_message(msg))
+    return scene
+
+
+@pytest.mark.parametrize('storage', ['mcap', 'sqlite3'])
+def test_marks_label_the_episode_they_follow(tmp_path, storage):
+    scene = _bag_with_marks(tmp_path / 'b', ['fail', 'success', None], storage)
+    episodes, report = bag_to_episodes(tmp_path / 'b', ConvertConfig(grid='uniform'))
+    assert_episodes_match(episodes, scene.episodes, seeds=False)
+    assert [e.success for e in episodes] == [False, True, True]  # unmarked: as before
+    assert MARK_TOPIC not in report.messages  # a label, not a demonstration topic
+
+
+def test_the_last_mark_before_the_reset_counts_and_markers_win(tmp_path):
+    scene = _bag_with_marks(tmp_path / 'b', ['success', 'fail', 'fail'])
+    episodes, _ = bag_to_episodes(tmp_path / 'b', ConvertConfig(grid='uniform'))
+    assert [e.success for e in episodes] == [True, False, False]
+    # the sim's markers say every episode succeeded: they, not the marks, decide
+    episodes, _ = bag_to_episodes(tmp_path / 'b', ConvertConfig(grid='markers'))
+    assert_episodes_match(episodes, scene.episodes)
+    assert all(e.success for e in episodes)
+
+
+def test_a_bag_of_another_recorder_without_marks_converts_as_before(tmp_path):
+    scene = make_scene(markers=False)
+    with BagRecorder(tmp_path / 'b') as bag:
+        for topic, msgtype in TOPICS.types().items():
+            bag.add_topic(topic, msgtype)
+        for topic, t, msg in scene.messages:
+            bag.write(topic, t, serialize_message(msg))
+    episodes, _ = bag_to_episodes(tmp_path / 'b')
+    assert_episodes_match(episodes, scene.episodes, seeds=False)
+    assert all(e.success for e in episodes)
