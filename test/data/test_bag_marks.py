@@ -12,8 +12,10 @@ from lwd_ros.data.bag_writer import BagRecorder
 
 
 def _bag_with_marks(path, labels, storage='mcap'):
-    """The scene's three episodes; ``labels[e]`` marked 2 ms after episode e ended (None: no
-    mark), before the reset that starts the next one."""
+    """The scene's three episodes, ``labels[e]`` marked after episode e (None: no mark).
+
+    Each mark comes 2 ms after its episode's last step, before the reset of the next one.
+    """
     scene = make_scene()
     ends = [t for topic, t, m in scene.messages if topic == TOPICS.episode and m.done]
     marks = [(MARK_TOPIC, t + 2_000_000, String(data=label))
