@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """Recorded topic streams -> ``Episode``s at the policy rate (numpy only, no I/O).
 
-Time base: every sample carries its *log time* (when the recorder received it, ROS time, as
-rosbag2 stores it) and, where the message has a header, its *stamp*. Commands have no header,
-so log time is the common base; record with ``use_sim_time`` when the sim runs faster than
-real time.
+Time base: every sample carries its *log time* (when the recorder received it, as rosbag2
+stores it; for bags demo_recorder recorded under ``use_sim_time``, the sim time it stored
+beside the wall-clock log time, see ``bag_reader``) and, where the message has a header, its
+*stamp*. Commands have no header, so log time is the common base; record with
+``use_sim_time`` when the sim runs faster than real time.
 
 Policy-step grid (``grid``):
 
