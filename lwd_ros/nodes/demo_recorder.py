@@ -28,7 +28,6 @@ from __future__ import annotations
 from dataclasses import replace
 import importlib
 import json
-import signal
 import sys
 import threading
 import time
@@ -45,7 +44,13 @@ from lwd_ros.contract import get_contract
 from lwd_ros.data.bag_writer import BagRecorder, adapted_qos, bag_qos, default_bag_path
 from lwd_ros.data.bags import ENV_KEY, JOINTS_KEY, ROBOT_KEY, TOPICS_KEY, DemoTopics
 from lwd_ros.envs import DEFAULT_ENV
-from lwd_ros.ros.spin import ignore_late_signals
+from lwd_ros.ros.spin import (
+    ignore_late_signals,
+    install_start_up_handlers,
+    print_help,
+    running,
+    wants_help,
+)
 
 ROLES = ('joint_states', 'object_pose', 'command', 'task', 'episode', 'intended')
 OPTIONAL = ('task', 'episode', 'intended')  # an empty name leaves these out
@@ -176,21 +181,36 @@ def _msg_class(msgtype: str):
     return getattr(importlib.import_module(f'{package}.msg'), name)
 
 
+HELP_PARAMETERS = [
+    ('env', DEFAULT_ENV, 'robot contract (YAML file or shipped name): topics and joints'),
+    ('output', '', 'bag directory to create; empty: ./demos_YYYY_MM_DD-HH_MM_SS'),
+    ('storage', 'mcap', 'mcap | sqlite3'), ('compression', 'none', 'none | zstd'),
+    ('flush_period', 1.0, 'seconds between flushes to disk; 0: only at exit'),
+    *[(f'{role}_topic', "(the contract's)", f'{role} topic' + (
+        '; empty: not recorded' if role in OPTIONAL else '')) for role in ROLES],
+    ('joint_names', "(the contract's)", 'commanded joints in the joint states, in order')]
+
+
 def main(args=None) -> int:
-    # Own SIGINT/SIGTERM handlers that only set a flag: rclpy's would shut the context down
-    # (no rosout for the closing summary) and a KeyboardInterrupt could land inside a write.
+    if wants_help(args):
+        return print_help(__doc__, 'demo_recorder', extra=HELP_PARAMETERS)
+    # Not rclpy's SIGINT/SIGTERM handlers, which would shut the context down (no rosout for
+    # the closing summary): once recording, a signal only sets a flag, and the bag is closed
+    # to the end however many follow (no watchdog). Before that (imports, building the node)
+    # a signal ends the process at once, as every node's does (lwd_ros.ros.spin).
+    install_start_up_handlers()  # already done by lwd_ros.nodes for a node process
     rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
     stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
     try:
         node = DemoRecorder()
     except (ValueError, FileExistsError) as e:
         rclpy.logging.get_logger('demo_recorder').fatal(str(e))
         rclpy.try_shutdown()
+        ignore_late_signals()
         return 2
     executor = SingleThreadedExecutor()
     executor.add_node(node)
+    running(on_stop=stop.set, teardown_s=None)
     try:
         while not stop.is_set():
             executor.spin_once(timeout_sec=0.1)  # the flag is checked at least every 0.1 s

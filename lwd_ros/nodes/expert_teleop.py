@@ -34,7 +34,7 @@ from lwd_ros.ros.commands import CommandPublisher
 from lwd_ros.ros.observation_topics import subscribe_observation
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import LATCHED, RELIABLE, SENSOR
-from lwd_ros.ros.spin import run_node
+from lwd_ros.ros.spin import print_help, run_node, wants_help
 from lwd_ros.runtime.observation import ObservationBuilder
 
 
@@ -121,6 +121,8 @@ class ExpertTeleop(Node):
 
 
 def main(args=None) -> int:
+    if wants_help(args):
+        return print_help(__doc__, 'expert_teleop', [TeleopConfig])
     return run_node(ExpertTeleop, args)
 
 

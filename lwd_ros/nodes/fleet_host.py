@@ -25,7 +25,7 @@ from rclpy.node import Node
 from rclpy.parameter import Parameter
 
 from lwd_ros.ros.graphs import find_graph, graphs
-from lwd_ros.ros.spin import run_nodes
+from lwd_ros.ros.spin import run_nodes, wants_help
 
 
 def node_class(executable: str) -> type[Node]:
@@ -60,19 +60,25 @@ def robot_nodes(graph: str, executable: str, robots: int, seed: int) -> list[Nod
     return nodes
 
 
+def usage() -> str:
+    return ('usage: fleet_host GRAPH EXECUTABLE ROBOTS SEED --ros-args [--params-file F] '
+            '[-p name:=value ...]\n  runs ROBOTS copies of lwd_ros.nodes.EXECUTABLE under '
+            '/robot_0 .. (seeds from SEED) with GRAPH\'s per-robot parameters; GRAPH: '
+            + ', '.join(sorted(graphs())) + " or a launch file's path\n"
+            '  (lwd launch GRAPH robots:=N starts it)')
+
+
 def main(args=None) -> int:
     argv = list(sys.argv if args is None else args)
+    if wants_help(argv):
+        print(f'{__doc__.strip()}\n\n{usage()}')
+        return 0
     ros_at = argv.index('--ros-args') if '--ros-args' in argv else len(argv)
     try:
         graph, executable, robots, seed = argv[1:ros_at]
         robots, seed = int(robots), int(seed)
     except ValueError:
-        print('usage: fleet_host GRAPH EXECUTABLE ROBOTS SEED --ros-args [--params-file F] '
-              '[-p name:=value ...]\n  runs ROBOTS copies of lwd_ros.nodes.EXECUTABLE under '
-              '/robot_0 .. (seeds from SEED) with GRAPH\'s per-robot parameters; GRAPH: '
-              + ', '.join(sorted(graphs())) + " or a launch file's path\n"
-              '  (lwd launch GRAPH robots:=N starts it)',
-              file=sys.stderr)
+        print(usage(), file=sys.stderr)
         return 2
     return run_nodes(lambda: robot_nodes(graph, executable, robots, seed),
                      [argv[0], *argv[ros_at:]])

@@ -28,7 +28,7 @@ from lwd_ros.ros.commands import CommandPublisher
 from lwd_ros.ros.observation_topics import subscribe_observation
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import LATCHED
-from lwd_ros.ros.spin import run_node
+from lwd_ros.ros.spin import print_help, run_node, wants_help
 from lwd_ros.runtime.controller import ControllerConfig, Mode, PolicyController
 from lwd_ros.runtime.policy_msg import InvalidPolicy
 from lwd_ros.runtime.rate_monitor import RateMonitor
@@ -194,6 +194,8 @@ class LwdController(Node):
 
 
 def main(args=None) -> int:
+    if wants_help(args):
+        return print_help(__doc__, 'lwd_controller', [ControllerConfig])
     return run_node(LwdController, args)
 
 

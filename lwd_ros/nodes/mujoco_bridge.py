@@ -21,7 +21,7 @@ from rclpy.node import Node
 
 from lwd_ros.envs import DEFAULT_ENV, env_hook, get_spec
 from lwd_ros.ros.gym_bridge import GymBridge
-from lwd_ros.ros.spin import run_node
+from lwd_ros.ros.spin import print_help, run_node, wants_help
 
 
 class MujocoBridge(Node):
@@ -45,6 +45,13 @@ class MujocoBridge(Node):
 
 
 def main(args=None) -> int:
+    if wants_help(args):
+        from lwd_ros.envs.runner import SimBridgeConfig
+        return print_help(
+            __doc__ + '\nA plugin bridge has its own parameters (pusht: the fields of '
+            '``lwd_ros.envs.pusht.runner.BridgeConfig``); below, the shared bridge\'s.',
+            'mujoco_bridge', [SimBridgeConfig],
+            extra=[('env', DEFAULT_ENV, 'env spec of the simulated robot')])
     return run_node(MujocoBridge, args)
 
 

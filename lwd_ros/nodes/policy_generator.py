@@ -33,7 +33,7 @@ from lwd_ros.msg import EpisodeStatus, PolicyWeights, TaskSwitch
 from lwd_ros.ros.observation_topics import subscribe_observation
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import LATCHED, RELIABLE
-from lwd_ros.ros.spin import run_node
+from lwd_ros.ros.spin import print_help, run_node, wants_help
 from lwd_ros.runtime.generator import GeneratorConfig, check_robot
 from lwd_ros.runtime.loader import load_generator
 from lwd_ros.runtime.observation import ObservationBuilder
@@ -207,6 +207,8 @@ class PolicyGeneratorNode(Node):
 
 
 def main(args=None) -> int:
+    if wants_help(args):
+        return print_help(__doc__, 'policy_generator', [GeneratorConfig])
     return run_node(PolicyGeneratorNode, args)
 
 

@@ -10,7 +10,7 @@ import time
 from conftest import REPO
 import pytest
 
-from lwd_ros.ros.spin import REPEAT_S  # noqa: E402
+from lwd_ros.ros.spin import REPEAT_S, TEARDOWN_S, entry_node, wants_help  # noqa: E402
 
 pytest.importorskip('rclpy')
 
@@ -80,7 +80,64 @@ def test_a_second_sigint_interrupts_a_hanging_teardown(ros_env):
     t0 = time.monotonic()
     out = proc.communicate(timeout=20)[0]
     assert time.monotonic() - t0 < 10, 'the second Ctrl-C did not cut the 30 s teardown short'
-    assert proc.returncode == 130 and 'Traceback' not in out, out
+    assert proc.returncode == 0 and 'Traceback' not in out, out
+
+
+def test_a_hanging_teardown_ends_by_itself_before_launch_escalates(ros_env):
+    # No second signal: the watchdog ends the process TEARDOWN_S after the first, with 0,
+    # before launch's SIGTERM (5 s) and SIGKILL escalation.
+    proc, lines = _start(ros_env, '--hang')
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out = ''.join(lines) + proc.communicate(timeout=30)[0]
+    took = time.monotonic() - t0
+    assert proc.returncode == 0 and 'Traceback' not in out, out
+    assert TEARDOWN_S <= took < TEARDOWN_S + 4, took
+    assert 'exiting without finishing it' in out, out
+
+
+# A "node" still starting: a long import or model load (a sleep in Python bytecode).
+STARTING = '''
+import sys, time
+from lwd_ros.ros.spin import install_start_up_handlers
+install_start_up_handlers()
+print('loading', flush=True)
+for _ in range(300):
+    time.sleep(0.1)
+print('loaded', flush=True)
+'''
+
+
+@pytest.mark.parametrize('signum', [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_starting_ends_the_process_at_once(signum):
+    proc = subprocess.Popen([sys.executable, '-u', '-c', STARTING], cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.stdout.readline() == 'loading\n'
+    t0 = time.monotonic()
+    proc.send_signal(signum)
+    out = proc.communicate(timeout=20)[0]
+    assert proc.returncode == 0 and time.monotonic() - t0 < 2, out
+    assert 'Traceback' not in out and 'loaded' not in out, out
+
+
+def test_only_a_process_started_as_a_node_gets_the_start_up_handlers():
+    nodes = ('mujoco_bridge', 'fleet_host')
+    assert entry_node(['x'], ['python', '-m', 'lwd_ros.nodes.fleet_host', '--ros-args'],
+                      nodes) == 'fleet_host'
+    assert entry_node(['x'], ['python', '-u', '-m', 'lwd_ros.nodes.mujoco_bridge'],
+                      nodes) == 'mujoco_bridge'
+    assert entry_node(['/venv/bin/mujoco_bridge', '--ros-args'], ['/venv/bin/python',
+                      '/venv/bin/mujoco_bridge', '--ros-args'], nodes) == 'mujoco_bridge'
+    assert entry_node(['/venv/bin/pytest'], ['python', '/venv/bin/pytest'], nodes) is None
+    assert entry_node(['-m'], ['python', '-m', 'lwd_ros.cli', 'launch'], nodes) is None
+    assert entry_node(['-c'], ['python', '-c', 'import lwd_ros.nodes'], nodes) is None
+
+
+def test_help_is_the_nodes_own_argument_not_a_ros_one():
+    assert wants_help(['node', '--help'])
+    assert wants_help(['node', '-h', '--ros-args', '-p', 'a:=1'])
+    assert not wants_help(['node', '--ros-args', '-p', 'a:=1'])
+    assert not wants_help(['node', '--ros-args', '--help'])  # rcl's, not ours
 
 
 def test_one_ctrl_c_delivered_twice_exits_cleanly(ros_env):
