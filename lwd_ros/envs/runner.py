@@ -20,7 +20,11 @@ Episodes and markers, the protocol every bridge keeps (``EpisodeStatus``): one s
 policy step, ``episode`` counting resets from 1, ``step`` from 0 at the reset, ``done`` true
 on exactly one step; with ``wait_for_command`` the sim is paused after a reset, repeating the
 step-0 status, until the first command arrives (a controller still loading its policy
-does not lose the start of the episode). A silent command stream holds by the contract's
+does not lose the start of the episode). With ``wait_for_policy`` as well, only a command
+sent after a policy arrived following the reset starts the episode: the last episode's
+policy, still running in the controller, does not drive the new start (it was generated
+from another episode's states), so the episode begins where ``lwd eval`` begins it, whatever
+the generation latency. A silent command stream holds by the contract's
 interface: position targets stay where they were, velocities and efforts drop to zero.
 """
 
@@ -48,6 +52,8 @@ class SimBridgeConfig:
         auto_reset: start the next episode when one ends.
         max_episodes: stop after this many episodes (0: run forever).
         wait_for_command: each episode starts with the first command after its reset.
+        wait_for_policy: ... and only with a command sent after a policy (``lwd/policy``)
+            arrived since the reset: a sim graph of a generated policy.
         real_time_factor: sim speed relative to wall time (with /clock).
         publish_clock: publish ``/clock`` from the sim, so ``use_sim_time`` nodes follow it.
         frame_id: frame of the published poses and points.
@@ -59,6 +65,7 @@ class SimBridgeConfig:
     auto_reset: bool = True
     max_episodes: int = 0
     wait_for_command: bool = True
+    wait_for_policy: bool = False
     real_time_factor: float = 1.0
     publish_clock: bool = True
     frame_id: str = 'world'
@@ -107,6 +114,7 @@ class SimRunner:
         self.sim_time = 0.0
         self._last_command = -math.inf
         self.commanded = False
+        self.policy_ready = not config.wait_for_policy
         self.obs = np.zeros(len(contract.obs_names))
 
     @property
@@ -130,6 +138,8 @@ class SimRunner:
                     f'{list(self.contract.action_names[joints])}')
         if not np.isfinite(values).all():
             return 'non-finite command refused'
+        if not self.policy_ready:
+            return None  # the last episode's policy: wait for this episode's
         self.action[joints] = np.clip(values, self.low[joints], self.high[joints])
         self._last_command, self.commanded = self.sim_time, True
         return None
@@ -146,6 +156,7 @@ class SimRunner:
             self.sim_time += 1.0 / self.contract.policy_rate  # its markers stamp later
         self.state = EpisodeState(self.state.episode + 1, seed, task)
         self.commanded = False
+        self.policy_ready = not self.config.wait_for_policy
         # Hold semantics before the first command: targets where the joints are, or zero.
         if self.position:  # unobserved joints: mid-range
             q = self.joint_positions()
@@ -154,6 +165,10 @@ class SimRunner:
         else:
             self.action = np.zeros(self.contract.act_dim)
         return self.state
+
+    def policy_arrived(self) -> None:
+        """A policy was published (``wait_for_policy``): commands from now on are its."""
+        self.policy_ready = True
 
     def set_task(self, task: str) -> EpisodeState:
         """A task switch: a new episode of the new task."""

@@ -50,8 +50,10 @@ class Argument:
         return '' if self.overrides and not self.shared else self.default
 
     def check(self, value: str) -> str:
-        """``value`` if it has the type of the default (an integer for ``seed``), else a
-        ValueError in words: a launch typo fails at once, in one line, before a node starts.
+        """``value`` if it has the type of the default (an integer for ``seed``).
+
+        Else a ValueError in words: a launch typo fails at once, in one line, before any
+        node starts (not as a node's FATAL line, or a traceback in launch).
         """
         kind = _kind(self.default)
         if value == '' or kind is str:

@@ -35,7 +35,7 @@ from std_msgs.msg import Float64MultiArray
 
 from lwd_ros.contract import POINT, RobotContract
 from lwd_ros.envs.runner import SimBridgeConfig, SimRunner
-from lwd_ros.msg import EpisodeStatus, TaskSwitch
+from lwd_ros.msg import EpisodeStatus, PolicyWeights, TaskSwitch
 from lwd_ros.ros.commands import subscribe_commands
 from lwd_ros.ros.markers import MarkerPublisher, episode_shapes
 from lwd_ros.ros.params import declare_config
@@ -127,6 +127,9 @@ class GymBridge:
                           if cfg.publish_clock else None)
         subscribe_commands(node, contract.command, self.on_command)
         node.create_subscription(TaskSwitch, 'lwd/task', self.on_task, LATCHED)
+        if cfg.wait_for_policy:  # only that a policy came matters, not what it holds
+            node.create_subscription(PolicyWeights, 'lwd/policy',
+                                     lambda _: self.runner.policy_arrived(), LATCHED, raw=True)
         if contract.reset_service:
             node.create_service(ResetEpisode, contract.reset_service, self.on_reset)
         self.runner.reset()

@@ -39,6 +39,24 @@ def test_runner_keeps_the_episode_protocol():
         r.reset(task='middle')
 
 
+def test_with_wait_for_policy_an_episode_starts_on_a_command_of_its_own_policy():
+    # The controller still runs the last episode's policy after a reset: its commands must
+    # not start the new episode, or it begins wherever the generation latency lets it.
+    r = _runner(wait_for_policy=True)
+    r.reset()
+    start = r.action.copy()
+    assert r.command(slice(0, 2), [0.5, 0.5]) is None  # taken, not used: no policy yet
+    assert r.waiting
+    np.testing.assert_array_equal(r.action, start)
+    r.policy_arrived()
+    assert r.command(slice(0, 2), [0.5, 0.5]) is None and not r.waiting
+    np.testing.assert_array_equal(r.action, [0.5, 0.5])
+    r.step()
+    r.reset()  # the next episode waits for its own policy again
+    assert r.command(slice(0, 2), [0.2, 0.2]) is None and r.waiting
+    assert _runner().policy_ready  # off by default: a teleop commands with no policy at all
+
+
 def test_velocity_interface_drops_to_zero_when_commands_stop():
     data = get_contract('toy').to_dict()
     data['command'] = dict(data['command'], interface='velocity', units=['m/s', 'm/s'])

@@ -1,7 +1,9 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""A configuration error ends the whole graph with its one line: no headless graph, no
-respawn loop, no node left behind (issue 32)."""
+"""A configuration error ends the whole graph with its one line.
+
+No headless graph, no respawn loop, no node left behind (issue 32).
+"""
 
 from pathlib import Path
 import subprocess
