@@ -89,15 +89,28 @@ class LatentDiffusion(nn.Module):
 
     def __init__(self, latent_dim: int, cond_dim: int, num_tasks: int, cfg: DiffusionConfig):
         super().__init__()
-        from diffusers import DDPMScheduler  # heavy import, only where training needs it
-
         self.cfg = cfg
         self.denoiser = LatentDenoiser(latent_dim, cond_dim, num_tasks, cfg)
         self.register_buffer('latent_mean', torch.zeros(latent_dim))
         self.register_buffer('latent_std', torch.ones(latent_dim))
-        self.scheduler = DDPMScheduler(
-            num_train_timesteps=cfg.num_train_timesteps, beta_schedule=cfg.beta_schedule,
-            prediction_type=cfg.prediction_type, clip_sample=False)
+        self._scheduler = None
+
+    @property
+    def scheduler(self):
+        """diffusers' DDPM forward process of the training loss, built on first use.
+
+        Only the loss adds noise with it (sampling runs the numpy ``SamplerPlan``), and
+        importing diffusers pulls in ``torch._dynamo``: ~1.2 s that a generator node, which
+        only samples, paid at every start before its first policy.
+        """
+        if self._scheduler is None:
+            from diffusers import DDPMScheduler
+
+            self._scheduler = DDPMScheduler(
+                num_train_timesteps=self.cfg.num_train_timesteps,
+                beta_schedule=self.cfg.beta_schedule, prediction_type=self.cfg.prediction_type,
+                clip_sample=False)
+        return self._scheduler
 
     def set_latent_stats(self, latents: torch.Tensor) -> None:
         """Standardise with the statistics of ``(N, L)`` training latents."""
