@@ -155,7 +155,8 @@ class PolicyGeneratorNode(Node):
         self.create_timer(1.0 / (cfg.policy_rate or self.spec.policy_rate), self.on_policy_step)
         self.get_logger().info(
             f'{self.generator.backend} generator from {path}: tasks {list(self.generator.tasks)}'
-            f', policy {self.generator.layer_sizes} ({self.generator.num_params} params), '
+            f', policy {self.generator.deployed_layer_sizes} ({self.generator.num_params} '
+            'params, as the controller runs it), '
             f'sampler {self.generator.plan.name}, horizon {self.horizon}'
             + (f', serving {cfg.robots} robots' if cfg.robots else ''))
 

@@ -39,7 +39,8 @@ def subscribe_observation(node: Node, obs: ObservationBuilder,
                              msg.velocity, msg.effort):
             on_update(topic, msg)
         else:
-            on_bad(f'a joint state on {topic} without finite {list(obs.joints_on(topic))}')
+            on_bad(f'a joint state on {topic}: '
+                   + obs.bad_joints(msg.name, msg.position, topic, msg.velocity, msg.effort))
 
     def on_pose(msg: PoseStamped, topic: str) -> None:
         p, q = msg.pose.position, msg.pose.orientation

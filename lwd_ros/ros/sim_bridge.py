@@ -50,12 +50,16 @@ class BetweenEpisodes:
 
     def __init__(self, node: Any, period: float):
         self.node, self.period, self._finished_ticks = node, period, 0
+        self._announced = False  # a fleet's process waits for its last sim, ticking on
 
     def tick(self, runner: Any, published: Callable[[], None]) -> None:
         if runner.finished:
             self._finished_ticks += 1
             if self._finished_ticks * self.period >= FINISH_GRACE_S:
-                self.node.get_logger().info(f'{runner.state.episode} episodes done: exiting')
+                if not self._announced:
+                    n = runner.state.episode
+                    self.node.get_logger().info(f'{n} episode{"s" * (n != 1)} done: exiting')
+                    self._announced = True
                 self.node.finish()
         elif runner.config.auto_reset:
             runner.reset()

@@ -154,9 +154,31 @@ class ObservationBuilder:
         return tuple(n for b in self.blocks if b.topic == topic for n in b.names)
 
     def joints_on(self, topic: str) -> tuple[str, ...]:
-        """The JointState names read from ``topic``."""
-        return tuple(j for b in self.blocks if b.kind == 'joints' and b.topic == topic
-                     for j in b.joints)
+        """The JointState names read from ``topic`` (each once)."""
+        return tuple(dict.fromkeys(j for b in self.blocks if b.kind == 'joints'
+                                   and b.topic == topic for j in b.joints))
+
+    def bad_joints(self, names: Sequence[str], positions: Sequence[float], topic: str,
+                   velocities: Sequence[float] = (), efforts: Sequence[float] = ()) -> str:
+        """Which entries made ``update_joints`` refuse a JointState, in words.
+
+        Only on the refusal path, so a warning names ``j2 position nan`` (or ``j3 missing``)
+        rather than every joint the topic carries.
+        """
+        arrays = {'position': positions, 'velocity': velocities, 'effort': efforts}
+        wanted = [(b.field, j) for b in self.blocks
+                  if b.kind == 'joints' and b.topic == topic for j in b.joints]
+        wanted += [('position', j) for j in self.joint_names]
+        problems = []
+        for field, joint in dict.fromkeys(wanted):
+            values = arrays[field]
+            if len(values) != len(names):
+                problems.append(f'{field} has {len(values)} entries for {len(names)} names')
+            elif joint not in names:
+                problems.append(f'{joint} missing')
+            elif not np.isfinite(values[list(names).index(joint)]):
+                problems.append(f'{joint} {field} {values[list(names).index(joint)]}')
+        return ', '.join(dict.fromkeys(problems)) or 'no position of the commanded joints'
 
     @property
     def joints(self) -> np.ndarray | None:

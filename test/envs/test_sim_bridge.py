@@ -120,3 +120,20 @@ def test_a_pose_block_publishes_the_orientation_it_was_read_as():
         q /= np.linalg.norm(q)
         back = np.array(quaternion_from_columns(np.array(rotation_columns(*q))))
         assert min(np.abs(back - q).max(), np.abs(back + q).max()) < 1e-9  # q and -q alike
+
+
+def test_a_finished_sim_says_so_once_while_its_fleet_process_waits():
+    # In a fleet the process outlives a finished sim (it waits for the others): the bridge
+    # ticks on and once logged "1 episodes done: exiting" on every tick.
+    import types
+
+    from lwd_ros.ros.sim_bridge import FINISH_GRACE_S, BetweenEpisodes
+
+    lines, finishes = [], []
+    logger = types.SimpleNamespace(info=lines.append)
+    node = types.SimpleNamespace(get_logger=lambda: logger, finish=lambda: finishes.append(1))
+    runner = types.SimpleNamespace(finished=True, state=types.SimpleNamespace(episode=1))
+    between = BetweenEpisodes(node, period=0.1)
+    for _ in range(int(FINISH_GRACE_S / 0.1) + 50):
+        between.tick(runner, lambda: None)
+    assert lines == ['1 episode done: exiting'] and len(finishes) >= 50

@@ -227,3 +227,19 @@ def test_hold_is_zero_for_velocity_and_effort_interfaces(tmp_path):
         command, mode = c.tick(0.5)  # inputs silent: stop, do not hold a position
         assert mode is Mode.STALE
         np.testing.assert_array_equal(command, [0.0, 0.0])
+
+
+def test_a_refused_joint_state_names_the_bad_entry():
+    # arm7 reads positions and velocities of the same joints from one topic: the warning
+    # names the bad entry, not each joint once per block.
+    c = PolicyController(ControllerConfig(env='arm7'))
+    names = list(c.spec.action_names)
+    pos, vel = [0.1] * len(names), [0.0] * len(names)
+    assert c.obs.joints_on('joint_states') == tuple(names)
+    pos[1] = math.nan
+    assert not c.obs.update_joints(names, pos, 0.0, 'joint_states', vel)
+    assert c.obs.bad_joints(names, pos, 'joint_states', vel) == f'{names[1]} position nan'
+    assert c.obs.bad_joints(names[1:], [0.1] * (len(names) - 1), 'joint_states',
+                            [0.0] * (len(names) - 1)) == f'{names[0]} missing'
+    assert 'velocity has 0 entries' in c.obs.bad_joints(names, [0.1] * len(names),
+                                                        'joint_states')
