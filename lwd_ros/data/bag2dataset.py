@@ -17,6 +17,18 @@ the dataset's spaces come from the contract.
 
 A damaged bag (recorder killed, disk full) stops the conversion with a message naming the
 file and what could be salvaged; ``--salvage`` converts what is readable instead.
+
+Failed demonstrations: each episode's outcome is the sim's episode markers where the bag has
+them, else the teleoperator's last ``lwd mark success|fail`` before the reset, else
+``unknown`` (stored as not a success, with ``outcome: unknown`` in the episode's metadata:
+never silently a success). The summary lists every converted episode with its 1-based index
+(the order converted: bags in the order given, episodes in time order), task, steps,
+outcome and its source. A second run drops episodes: ``--drop-episodes 3,7,12`` (those
+indices; they do not shift with the other options) and ``--successes-only`` (keep only
+known successes: failures and unlabelled episodes are dropped and counted). Without them every
+episode is kept and ``lwd train`` learns from all of them, as before marks existed::
+
+    lwd bag2dataset demos/ --out datasets/lab --successes-only --drop-episodes 4,9
 """
 
 from __future__ import annotations
@@ -35,6 +47,31 @@ from lwd_ros.report import emit_json
 log = logging.getLogger(__name__)
 
 TOPIC_FLAGS = ('joint_states', 'object_pose', 'command', 'task', 'episode', 'intended')
+SOURCES = {'markers': 'sim marker', 'uniform': 'lwd mark'}  # grid -> who gave the outcome
+
+
+def episode_indices(text: str) -> tuple[int, ...]:
+    """``'3,7,12'`` or ``'3-5,9'`` -> sorted 1-based indices (``--drop-episodes``).
+
+    Ranges because a teleoperator who knows demos 20-29 were botched should not type ten
+    numbers. The upper bound is checked against the converted count later.
+    """
+    out = set()
+    for part in filter(None, (p.strip() for p in text.split(','))):
+        first, sep, last = part.partition('-')
+        try:
+            a = int(first)
+            b = int(last) if sep else a
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f'{part!r} is not an episode index or range (e.g. 3,7,12 or 3-5)') from None
+        if a < 1 or b < a:
+            raise argparse.ArgumentTypeError(
+                f'{part!r}: episode indices start at 1 and ranges go up (e.g. 3-5)')
+        out.update(range(a, b + 1))
+    if not out:
+        raise argparse.ArgumentTypeError(f'no episode index in {text!r}')
+    return tuple(sorted(out))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -74,6 +111,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "'' = the env's default")
     parser.add_argument('--set', dest='env_set', action='append', default=[],
                         metavar='KEY=VALUE', help='override an env config key')
+    parser.add_argument('--successes-only', action='store_true',
+                        help='keep only episodes known to have succeeded (sim marker or '
+                             '`lwd mark success`); failed and unlabelled ones are dropped')
+    parser.add_argument('--drop-episodes', type=episode_indices, default=(), metavar='LIST',
+                        help="drop these episodes, e.g. '3,7,12' or '3-5': 1-based indices "
+                             'in the order converted, as the summary lists them')
     parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
 
@@ -124,7 +167,7 @@ def convert(args) -> dict:
     if args.json:
         check_json_path(args.json)
     t0 = time.perf_counter()
-    episodes, reports = [], []
+    episodes, reports, sources = [], [], []
     for bag in tqdm(args.bags, desc='bag2dataset', unit='bag', disable=args.no_progress):
         try:
             eps, report = bag_to_episodes(bag, cfg)
@@ -137,9 +180,17 @@ def convert(args) -> dict:
                  report.notes.grid if report.notes else '-')
         episodes += eps
         reports.append(report)
+        source = SOURCES.get(report.notes.grid if report.notes else '', 'none')
+        sources += [(str(bag), source if e.success_known else 'none') for e in eps]
     if not episodes:
         raise ValueError(f'no episodes in {len(args.bags)} bag(s); see the log for what was '
                          'dropped (--min-steps, --drop-partial, --max-gap)')
+    table = _episode_table(episodes, sources, getattr(args, 'drop_episodes', ()),
+                           getattr(args, 'successes_only', False))
+    converted = len(episodes)
+    kept = [i for i, row in enumerate(table) if row['kept']]
+    episodes = [episodes[i] for i in kept]
+    sources = [table[i]['source'] for i in kept]
     spec, goal_poses = _env_of(reports, args)
     dt = 1.0 / spec.policy_rate
     _check_tasks(spec, episodes)
@@ -152,17 +203,80 @@ def convert(args) -> dict:
                    goal_poses=goal_poses,
                    description=f'{spec.name} demonstrations recorded through ROS (rosbag2)',
                    algorithm_name='lwd_ros bag2dataset',
-                   extra_metadata={'bag2dataset': {'bags': [str(b) for b in args.bags],
-                                                   'config': to_dict(cfg)}})
+                   outcome_sources=sources,
+                   extra_metadata={'bag2dataset': {
+                       'bags': [str(b) for b in args.bags], 'config': to_dict(cfg),
+                       'successes_only': bool(getattr(args, 'successes_only', False)),
+                       'drop_episodes': list(getattr(args, 'drop_episodes', ())),
+                       'episodes': table}})
     return {
         'path': str(out), 'env': spec.name, 'episodes': len(episodes),
         'steps': int(sum(map(len, episodes))),
         'step_period_s': round(period, 6),
         'tasks': dict(sorted(Counter(e.task for e in episodes).items())),
         'successes': int(sum(e.success for e in episodes)),
+        'outcomes': _outcome_counts(episodes),
+        'converted': converted,
+        'dropped': _dropped_counts(table),
         'wall_time_s': round(time.perf_counter() - t0, 2),
         'bags': [_report_json(r) for r in reports],
+        'per_episode': table,
     }
+
+
+def _episode_table(episodes, sources, drop=(), successes_only=False) -> list[dict]:
+    """One row per converted episode: what it is, its outcome, and whether it is kept.
+
+    Indices are 1-based in the order converted and fixed before any dropping, so the numbers
+    a teleoperator read in one run's summary name the same episodes in the next run.
+
+    Raises:
+        ValueError: an index of ``drop`` beyond the converted episodes.
+    """
+    n = len(episodes)
+    beyond = [i for i in drop if i > n]
+    if beyond:
+        raise ValueError(f'--drop-episodes {",".join(map(str, beyond))}: the bags hold episodes '
+                         f'1-{n} (1-based, in the order converted)')
+    table = []
+    for i, (ep, (bag, source)) in enumerate(zip(episodes, sources), 1):
+        dropped = ('listed (--drop-episodes)' if i in drop else
+                   f'{ep.outcome} (--successes-only)' if successes_only
+                   and ep.outcome != 'success' else None)
+        table.append({'index': i, 'bag': bag, 'task': ep.task, 'steps': len(ep),
+                      'outcome': ep.outcome, 'source': source, 'kept': dropped is None,
+                      'dropped': dropped})
+    counts = _dropped_counts(table)
+    if counts['total']:
+        log.warning('dropped %d of %d episodes: %d listed (--drop-episodes), %d failed and %d '
+                    'with no outcome (--successes-only)', counts['total'], n,
+                    len(counts['listed']), counts['fail'], counts['unknown'])
+    unknown = sum(row['kept'] and row['outcome'] == 'unknown' for row in table)
+    if unknown:
+        log.warning('%d kept episodes have no outcome (no sim marker, no `lwd mark`): stored '
+                    "as outcome 'unknown', not as successes; --successes-only drops them",
+                    unknown)
+    if counts['total'] == n:
+        raise ValueError(f'all {n} converted episodes were dropped ({len(counts["listed"])} '
+                         f'listed, {counts["fail"]} failed, {counts["unknown"]} with no outcome); '
+                         'label successes with `lwd mark success` while recording, or drop '
+                         'fewer')
+    return table
+
+
+def _outcome_counts(episodes) -> dict[str, int]:
+    counts = Counter(e.outcome for e in episodes)
+    return {k: int(counts[k]) for k in ('success', 'fail', 'unknown')}
+
+
+def _dropped_counts(table) -> dict:
+    """Totals of what was dropped and why (an episode listed and failed counts as listed)."""
+    reasons = [row['dropped'] for row in table if row['dropped']]
+    return {'total': len(reasons),
+            'listed': [row['index'] for row in table if row['dropped'] and 'listed' in
+                       row['dropped']],
+            'fail': sum(r.startswith('fail') for r in reasons),
+            'unknown': sum(r.startswith('unknown') for r in reasons)}
 
 
 def _env_of(reports, args):

@@ -25,6 +25,12 @@ the newest command at step ``t + 1``, i.e. the target in force when step ``t`` e
 command issued in response to ``observations[t]``). Steps that fall inside a silence of more
 than ``max_gap`` in an observation topic are dropped and split the episode (recording
 gaps, lost tracking); leading steps before the first command of the episode are trimmed.
+
+Outcome (``Episode.success`` / ``success_known``): a marker episode's is the sim's verdict
+(a success marker; else the done marker means a failure; neither recorded: unknown). A
+``uniform`` episode's is the last ``lwd mark`` between its start and the next reset (after
+the last episode: any later mark); with no mark it is unknown, stored as not a success, so
+that a bag nobody labelled never claims its demonstrations all succeeded.
 """
 
 from __future__ import annotations
@@ -127,7 +133,7 @@ class _Segment:
     stamp: np.ndarray | None  # (n,) header stamps when states are aligned by them
     task: str = ''
     seed: int | None = None
-    success: bool = True
+    success: bool | None = None  # None: nobody recorded a verdict (see ``outcome``)
     partial: bool = False  # markers only: its first or last step was not recorded
     from_markers: bool = False
 
@@ -163,10 +169,13 @@ def marker_segments(s: DemoStreams) -> list[_Segment]:
     segments = []
     for r in _runs(new):
         first, last = r.start, r.stop - 1
+        # The sim's verdict: a success marker, or the done marker without one (a failure).
+        # An episode whose end was not recorded and that had not succeeded yet has none.
+        verdict = True if success[r].any() else False if done[last] else None
         segments.append(_Segment(
             t=m.t[r], stamp=m.stamp[r] if by_stamp else None, task=m.labels[first],
             seed=int(seed[first]) if step[first] == 0 else None,
-            success=bool(success[r].any()), partial=bool(step[first] != 0 or not done[last]),
+            success=verdict, partial=bool(step[first] != 0 or not done[last]),
             from_markers=True))
     return segments
 
@@ -202,11 +211,12 @@ def uniform_segments(s: DemoStreams, rate: float, reset_jump: float) -> list[_Se
         grid = np.arange(a, b, dt, dtype=np.int64)
         if len(grid):
             # The demonstrator marks after a demonstration, before resetting: the last mark
-            # up to the reset labels it (after the last episode: any time later).
+            # up to the reset labels it (after the last episode: any time later). No mark:
+            # no verdict (None), which the dataset records as unknown, not as a success.
             last = i == len(edges) - 2
             inside = [lab for t, lab in zip(s.marks.t, s.marks.labels)
                       if a <= t and (last or t < b)]
-            success = inside[-1] == 'success' if inside else True
+            success = inside[-1] == 'success' if inside else None
             segments.append(_Segment(t=grid, stamp=None, success=success))
     return segments
 
@@ -301,7 +311,8 @@ def _episode(s: DemoStreams, seg: _Segment, notes: EpisodeNotes,
     when, cmd = when[k:], cmd[k:]
     obs = np.concatenate([o.values[o.hold(when, by_stamp)] for o in s.obs], axis=1)
     return Episode(observations=obs, actions=actions.values[cmd], task=seg.task,
-                   seed=seg.seed if k == 0 else None, success=seg.success,
+                   seed=seg.seed if k == 0 else None, success=bool(seg.success),
+                   success_known=seg.success is not None,
                    timestamps=(when - when[0]) * 1e-9)
 
 

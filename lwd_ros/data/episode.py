@@ -19,8 +19,12 @@ class Episode:
         actions: ``(T, act_dim)`` float32, in the order of the spec's commanded joints.
         task: the task name (one of the spec's tasks).
         seed: the reset seed that produced it, if known.
-        success: whether the episode met the task's success criterion.
+        success: whether the episode met the task's success criterion (False when unknown).
         timestamps: optional ``(T + 1,)`` seconds from the episode start.
+        success_known: whether ``success`` was observed (a sim's verdict, a teleoperator's
+            ``lwd mark``); False for a bag episode nobody labelled. A separate flag, not a
+            third value of ``success``, so code that only reads ``success`` never counts an
+            unlabelled demonstration as a success.
     """
 
     observations: np.ndarray
@@ -29,12 +33,15 @@ class Episode:
     seed: int | None = None
     success: bool = True
     timestamps: np.ndarray | None = field(default=None, repr=False)
+    success_known: bool = True
 
     def __post_init__(self):
         self.observations = np.asarray(self.observations, np.float32)
         self.actions = np.asarray(self.actions, np.float32)
         if self.observations.ndim != 2 or self.actions.ndim != 2:
             raise ValueError(f'{self.observations.shape=} and {self.actions.shape=} must be 2-D')
+        if not self.success_known:
+            self.success = False  # an unknown outcome is never counted as a success
         if len(self.observations) != len(self.actions) + 1:
             raise ValueError(
                 f'need one more observation than actions: {self.observations.shape=} '
@@ -42,3 +49,10 @@ class Episode:
 
     def __len__(self) -> int:
         return len(self.actions)
+
+    @property
+    def outcome(self) -> str:
+        """``'success'``, ``'fail'`` or ``'unknown'`` (no verdict recorded)."""
+        if not self.success_known:
+            return 'unknown'
+        return 'success' if self.success else 'fail'

@@ -21,7 +21,18 @@ Open it with Minari directly as ``minari.MinariDataset(PATH / 'data')``. Per epi
   ``seed`` (``env.reset(seed=seed, options=options)`` replays the initial state), and per step
   in ``infos['task_id']`` (index into ``metadata['lwd_ros']['task_names']``), so code that
   only iterates ``EpisodeData`` still sees it. ``infos`` also holds ``success`` for each of
-  the ``T + 1`` states. ``metadata['lwd_ros']['env']`` names the env spec.
+  the ``T + 1`` states. ``metadata['lwd_ros']['env']`` names the env spec;
+* the outcome, in the episode's Minari metadata: ``success`` (bool) and ``outcome``
+  (``'success'``, ``'fail'`` or ``'unknown'``: a bag episode nobody labelled is stored as not
+  a success, and ``outcome`` says that it is not a known failure either); ``outcome_source``
+  where the writer knows it (``bag2dataset``: ``sim marker``, ``lwd mark`` or ``none``).
+  ``episode_outcomes`` reads them back; datasets from before the ``outcome`` key read as
+  ``'success'``/``'fail'`` from ``success``.
+
+Training (``load_training_set``) uses every stored episode whatever its outcome, as it always
+has: filtering is a conversion decision (``lwd bag2dataset --successes-only``,
+``lwd collect`` without ``--include-failures``), so that the dataset on disk is exactly what
+a model learns from.
 
 Writing goes to a temporary sibling directory that is renamed into place at the end, so an
 interrupted or failed write never leaves half a dataset, and an existing dataset is only
@@ -46,6 +57,7 @@ from lwd_ros.data.episode import Episode
 from lwd_ros.envs import DEFAULT_ENV, find_spec
 
 FORMAT_VERSION = 1
+OUTCOMES = ('success', 'fail', 'unknown')
 
 
 def _data_dir(path: Path) -> Path:
@@ -111,7 +123,8 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
                    goal_poses: Mapping[str, Sequence[float]] | None = None,
                    description: str = 'demonstrations',
                    algorithm_name: str = 'lwd_ros',
-                   extra_metadata: Mapping[str, Any] | None = None) -> Path:
+                   extra_metadata: Mapping[str, Any] | None = None,
+                   outcome_sources: Sequence[str] | None = None) -> Path:
     """Write episodes as a Minari dataset at ``path`` (see the module docstring for layout).
 
     Args:
@@ -126,6 +139,8 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
         description: Minari description.
         algorithm_name: Minari algorithm name (what produced the data).
         extra_metadata: JSON-safe provenance stored under ``metadata['lwd_ros']``.
+        outcome_sources: per episode, where its outcome came from (stored as the episode's
+            ``outcome_source``); None: not stored.
 
     Returns:
         The resolved dataset path.
@@ -140,6 +155,8 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
         sim = None  # same name, another robot: its sim code does not apply
     path = check_writable(path, overwrite)
     episodes = list(episodes)
+    if outcome_sources is not None and len(outcome_sources) != len(episodes):
+        raise ValueError(f'{len(outcome_sources)} outcome sources for {len(episodes)} episodes')
     goal_poses = dict(goal_poses or {})
     task_names = sorted(set(goal_poses) | set(contract.tasks))
     task_ids = {name: i for i, name in enumerate(task_names)}
@@ -158,8 +175,11 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
         storage = MinariStorage.new(tmp / 'data', data_format='hdf5', **spaces)
         if buffers:
             storage.update_episodes(buffers)
-            storage.update_episode_metadata(
-                [{'success': bool(ep.success)} for ep in episodes], range(len(episodes)))
+            outcomes = [{'success': bool(ep.success), 'outcome': ep.outcome}
+                        for ep in episodes]
+            for meta, source in zip(outcomes, outcome_sources or ()):
+                meta['outcome_source'] = str(source)
+            storage.update_episode_metadata(outcomes, range(len(episodes)))
         storage.update_metadata({
             'dataset_id': f'lwd_ros/{path.name}-v0',
             'minari_version': minari.__version__,
@@ -207,11 +227,43 @@ def read_metadata(path: str | os.PathLike) -> dict[str, Any]:
     return json.loads(meta_file.read_text())
 
 
+def _outcome(ep_meta: Mapping[str, Any], terminations: Sequence[bool] = ()) -> str:
+    """An episode's stored outcome; older datasets have only ``success``."""
+    outcome = ep_meta.get('outcome')
+    if outcome in OUTCOMES:
+        return str(outcome)
+    success = ep_meta.get('success', terminations[-1] if len(terminations) else False)
+    return 'success' if bool(success) else 'fail'
+
+
+def episode_outcomes(path: str | os.PathLike) -> list[dict[str, Any]]:
+    """Which stored episodes succeeded, without loading their data.
+
+    Returns:
+        One dict per episode, in the stored order: ``index`` (0-based, as Minari numbers
+        them), ``task``, ``success`` (bool, False when unknown), ``outcome``
+        (``'success'``, ``'fail'``, ``'unknown'``) and ``source`` (where the outcome came
+        from; ``None`` where the writer did not say, e.g. ``lwd collect``'s sim episodes).
+    """
+    from minari.dataset.minari_storage import MinariStorage
+
+    read_metadata(path)  # a clear error for a path without a dataset
+    storage = MinariStorage.read(_data_dir(Path(path).expanduser()))
+    out = []
+    for i, ep_meta in enumerate(storage.get_episode_metadata(range(storage.total_episodes))):
+        outcome = _outcome(ep_meta)
+        out.append({'index': i, 'task': (ep_meta.get('options') or {}).get('task'),
+                    'success': outcome == 'success', 'outcome': outcome,
+                    'source': ep_meta.get('outcome_source')})
+    return out
+
+
 def load_episodes(path: str | os.PathLike) -> list[Episode]:
     """Read a dataset written by ``write_episodes`` (or ``lwd collect``) as ``Episode`` records.
 
     Observations come back float32 ``(T + 1, obs_dim)``, actions ``(T, act_dim)``, with the task
-    name, reset seed and success flag of each episode, in the stored order.
+    name, reset seed and outcome (``success``, ``success_known``) of each episode, in the
+    stored order.
     """
     from minari import MinariDataset
 
@@ -228,12 +280,13 @@ def load_episodes(path: str | os.PathLike) -> list[Episode]:
             task = names[int(data['infos']['task_id'][0])]
         if task is None:
             raise ValueError(f'episode {ep_meta.get("id")} of {path} has no task label')
-        terminations = np.asarray(data['terminations'], bool)
-        success = bool(ep_meta.get('success', terminations[-1] if len(terminations) else 0))
+        outcome = _outcome(ep_meta, np.asarray(data['terminations'], bool))
         seed = ep_meta.get('seed')
         episodes.append(Episode(observations=np.asarray(data['observations']),
                                 actions=np.asarray(data['actions']), task=str(task),
-                                seed=None if seed is None else int(seed), success=success))
+                                seed=None if seed is None else int(seed),
+                                success=outcome == 'success',
+                                success_known=outcome != 'unknown'))
     return episodes
 
 
@@ -253,6 +306,9 @@ def load_training_set(paths: Sequence[str | os.PathLike]) -> tuple[list[Episode]
 
     Datasets are combined only when nothing would silently change meaning: the same env
     spec and the same pose for every goal both name (a task's frame is learnt from it).
+    Every stored episode is returned whatever its outcome (failed and unlabelled ones
+    included): what to learn from is decided when the dataset is made
+    (``lwd bag2dataset --successes-only`` / ``--drop-episodes``).
     """
     if not paths:
         raise ValueError('no dataset given')

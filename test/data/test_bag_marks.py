@@ -1,6 +1,9 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""``lwd mark success|fail`` labels in a bag become the episodes' success (uniform grid)."""
+"""``lwd mark success|fail`` labels in a bag become the episodes' success (uniform grid).
+
+An episode nobody marked has an unknown outcome: not a success, and not a known failure.
+"""
 
 from bag_scene import TOPICS, assert_episodes_match, make_scene
 import pytest
@@ -34,7 +37,8 @@ def test_marks_label_the_episode_they_follow(tmp_path, storage):
     scene = _bag_with_marks(tmp_path / 'b', ['fail', 'success', None], storage)
     episodes, report = bag_to_episodes(tmp_path / 'b', ConvertConfig(grid='uniform'))
     assert_episodes_match(episodes, scene.episodes, seeds=False)
-    assert [e.success for e in episodes] == [False, True, True]  # unmarked: as before
+    assert [e.success for e in episodes] == [False, True, False]
+    assert [e.outcome for e in episodes] == ['fail', 'success', 'unknown']
     assert MARK_TOPIC not in report.messages  # a label, not a demonstration topic
 
 
@@ -46,9 +50,10 @@ def test_the_last_mark_before_the_reset_counts_and_markers_win(tmp_path):
     episodes, _ = bag_to_episodes(tmp_path / 'b', ConvertConfig(grid='markers'))
     assert_episodes_match(episodes, scene.episodes)
     assert all(e.success for e in episodes)
+    assert all(e.outcome == 'success' for e in episodes)
 
 
-def test_a_bag_of_another_recorder_without_marks_converts_as_before(tmp_path):
+def test_a_bag_of_another_recorder_without_marks_has_unknown_outcomes(tmp_path):
     scene = make_scene(markers=False)
     with BagRecorder(tmp_path / 'b') as bag:
         for topic, msgtype in TOPICS.types().items():
@@ -57,4 +62,6 @@ def test_a_bag_of_another_recorder_without_marks_converts_as_before(tmp_path):
             bag.write(topic, t, serialize_message(msg))
     episodes, _ = bag_to_episodes(tmp_path / 'b')
     assert_episodes_match(episodes, scene.episodes, seeds=False)
-    assert all(e.success for e in episodes)
+    # nobody said they succeeded: unknown, never silently a success
+    assert [e.outcome for e in episodes] == ['unknown'] * 3
+    assert not any(e.success for e in episodes)
