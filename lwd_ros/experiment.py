@@ -52,6 +52,11 @@ class DataConfig:
         relative_actions: learn position targets relative to the current position of the
             commanded joints (``a - q``: the spec's position feedback); the generator adds
             ``q`` back through an exact skip path in every emitted ReLU MLP.
+        obs_noise: std of Gaussian noise added to the (normalised) observations of every
+            training batch, a fresh draw per batch (0 = off): the actions stay the
+            demonstrator's, so the model learns to act the same from nearby states, a
+            sim-free stand-in for the states DART's noisy rollouts visit. Validation stays
+            clean.
     """
 
     dataset: str = ''
@@ -65,6 +70,7 @@ class DataConfig:
     goal_frame: bool = False
     relative_actions: bool = False
     augment: bool = False
+    obs_noise: float = 0.0
 
     @property
     def snippet_length(self) -> int:
@@ -82,6 +88,8 @@ class DataConfig:
                              f'{self.obs_history=} >= 1')
         if not 0.0 <= self.val_fraction < 1.0:
             raise ValueError(f'{self.val_fraction=} must be in [0, 1)')
+        if self.obs_noise < 0:
+            raise ValueError(f'data.obs_noise = {self.obs_noise}: must be >= 0 (0 = off)')
 
 
 @dataclass
@@ -299,6 +307,11 @@ class TrainConfig:
         compile: ``torch.compile`` the training losses. Off by default for the same reason;
             the first steps of every stage pay the compilation. Not with ``amp`` on the CPU
             (NaN gradients there, torch 2.13).
+        select_best: end every stage with the weights of its best validation (the stage's
+            selection loss, e.g. the VAE's held-out reconstruction), not its last: on a
+            small dataset the last ones are often overfit. Needs validation episodes.
+        patience: stop a stage after this many validations in a row without a new best
+            (0 = run every step); with ``select_best`` the best weights are kept.
     """
 
     seed: int = 0
@@ -321,8 +334,13 @@ class TrainConfig:
     device: str = 'auto'
     amp: bool = False
     compile: bool = False
+    select_best: bool = False
+    patience: int = 0
 
     def __post_init__(self):
+        if self.patience < 0:
+            raise ValueError(f'train.patience = {self.patience}: must be >= 0 (0 = never stop '
+                             'early)')
         if not re.fullmatch(DEVICES, self.device):
             raise ValueError(f'train.device={self.device!r} must be auto, cpu, cuda or cuda:N '
                              '(N: a GPU index)')

@@ -167,6 +167,14 @@ def all_gather(t: torch.Tensor) -> list[torch.Tensor]:
     return out
 
 
+def broadcast_modules(modules: Sequence[nn.Module]) -> None:
+    """Give every rank rank 0's weights (parameters and buffers), in place."""
+    if world_size() > 1:
+        for module in modules:
+            for tensor in module.state_dict().values():
+                dist.broadcast(tensor, 0)
+
+
 def barrier() -> None:
     if world_size() > 1:
         dist.barrier()

@@ -50,6 +50,7 @@ from lwd_ros.learning.prepare import (
     observation_range,
     robot_for,
 )
+from lwd_ros.learning.selection import Selection, advice
 from lwd_ros.methods import get_method
 from lwd_ros.runtime.checkpoint import (
     MODEL_FILE,
@@ -294,10 +295,18 @@ class Trainer:
                      self.device, tc.batch_size)
         beat = resumed_at = time.perf_counter()
         parts: dict = {}
+        done = start
+        weights = [module] + ([stage.ema.module] if stage.ema is not None else [])
+        selection = Selection(stage.select, tc.select_best, tc.patience)
+        noise = self.cfg.data.obs_noise
         for step in bar:
             # Every rank draws the same global indices and trains on its share of them.
             idx = torch.randint(len(stage.data), (tc.batch_size,), generator=self.batch_rng)
             batch = stage.data.take(distributed.shard(idx).to(self.device, non_blocking=True))
+            if noise and isinstance(batch, Batch):  # data.obs_noise: inputs only, not actions
+                batch = dataclasses.replace(batch,
+                                            obs=batch.obs + noise * torch.randn_like(batch.obs),
+                                            cond=batch.cond + noise * torch.randn_like(batch.cond))
             with placed(self.device), amp:
                 loss, parts = ddp_loss(batch)
             opt.zero_grad(set_to_none=True)
@@ -317,6 +326,12 @@ class Trainer:
                          done, total, _losses(parts), beat - t0, (total - done) / rate)
             if done % tc.val_every == 0 or done == total:
                 val = self._validate(stage, done, distributed.mean(parts), t0)
+                stop = selection.update(done, val, weights) if distributed.is_main() else False
+                if distributed.mean({'stop': float(stop)})['stop'] > 0 and done < total:
+                    log.info('%s: stopping at step %d of %d: %s has not improved on %.4g '
+                             '(step %d) for %d validations', stage.name, done, total,
+                             stage.select, selection.best, selection.best_step, tc.patience)
+                    break
             if done % tc.ckpt_every == 0 and done < total:
                 ema = {'ema_updates': stage.ema.num_updates} if stage.ema is not None else {}
                 self.save(self.meta.stage, self._state(
@@ -326,12 +341,22 @@ class Trainer:
                 self.snapshot(stage.name, done, time.perf_counter() - t0)
         bar.close()
         module.eval()
+        restored = selection.restore(weights) if distributed.is_main() else False
+        if distributed.mean({'restored': float(restored)})['restored'] > 0:
+            distributed.broadcast_modules(weights)  # every rank goes on from rank 0's best
+            val = selection.best_val
+            log.info('%s: kept the weights of step %d (%s %.4g; last %.4g)', stage.name,
+                     selection.best_step, stage.select, selection.best,
+                     selection.history[-1][1])
         training = self.meta.training
-        training['steps'][stage.name] = total
+        training['steps'][stage.name] = done
+        report = selection.report(done, total, tc.select_best)
+        if report:
+            training.setdefault('selection', {})[stage.name] = report
         training['wall_time_s'][stage.name] = round(time.perf_counter() - t0, 1)
         training['val'][stage.name] = val
         if lines:
-            log.info('%s done: %d steps in %.1f s; last batch %s; %s', stage.name, total,
+            log.info('%s done: %d steps in %.1f s; last batch %s; %s', stage.name, done,
                      training['wall_time_s'][stage.name], _losses(parts) or '(none: resumed '
                      'at the end)', _losses(val) or 'no validation')
         return val
@@ -372,5 +397,17 @@ class Trainer:
                                   compile=tc.compile,
                                   session_wall_time_s=round(time.perf_counter() - t0, 1))
         self.save('done')
+        self.fit_report()
         distributed.barrier()  # the checkpoint is complete when any rank returns
         return self.meta
+
+    def fit_report(self) -> None:
+        """Say, stage by stage, whether the model overfits and what to try (also in meta)."""
+        if not distributed.is_main():
+            return
+        reports = self.meta.training.get('selection', {})
+        if not reports:
+            log.info('fit: no validation episodes (data.val_fraction=%g): nothing tells whether '
+                     'the model overfits', self.cfg.data.val_fraction)
+        for name, report in reports.items():
+            log.info('fit: %s', advice(name, report))

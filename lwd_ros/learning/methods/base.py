@@ -47,6 +47,8 @@ class Stage:
         betas: AdamW's betas.
         snapshots: ``train.snapshot_every`` keeps copies during this stage; False where the
             checkpoint cannot run yet (a generator whose second stage has not started).
+        select: the key of ``validate()``'s result that ``train.select_best`` and
+            ``train.patience`` minimise ('' = the stage is not selected on validation).
     """
 
     name: str
@@ -59,6 +61,7 @@ class Stage:
     ema: Ema | None = None
     betas: tuple[float, float] = (0.9, 0.999)
     snapshots: bool = True
+    select: str = ''
 
 
 class Learner:

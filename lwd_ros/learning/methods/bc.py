@@ -38,7 +38,8 @@ class BcLearner(Learner):
 
     def stage(self, name: str) -> Stage:
         tc = self.cfg.train
-        return Stage(name, tc.bc_steps, tc.bc_lr, self.bc, self.loss, self.train, self.validate)
+        return Stage(name, tc.bc_steps, tc.bc_lr, self.bc, self.loss, self.train, self.validate,
+                     select='val_mse')
 
     def loss(self, b: Batch) -> tuple[torch.Tensor, dict]:
         loss = (self.bc(b.obs[:, 0], b.task) - b.act[:, 0]).square().mean()

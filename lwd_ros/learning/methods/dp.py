@@ -59,7 +59,7 @@ class DpLearner(Learner):
             log.warning('normalised demo actions reach %.2f: sampling clips them to +-%.2f '
                         '(raise dp.clip_sample_range)', peak, d.clip_sample_range)
         return Stage(name, tc.dp_steps, tc.dp_lr, self.dp, self.loss, self.train, self.validate,
-                     ema=self.ema, betas=d.adam_betas)
+                     ema=self.ema, betas=d.adam_betas, select='val_sampled_mse')
 
     def loss(self, b: Batch) -> tuple[torch.Tensor, dict]:
         loss = self.dp.loss(b.cond, b.task, b.act)

@@ -145,7 +145,7 @@ class LwdLearner(Learner):
         tc = self.cfg.train
         # No snapshots: a checkpoint without its diffusion model generates nothing.
         return Stage('vae', tc.vae_steps, tc.vae_lr, self.vae, self.vae_loss, self.train,
-                     self.vae_val, snapshots=False)
+                     self.vae_val, snapshots=False, select='val_recon')
 
     # -- stage 2 -------------------------------------------------------------------------
     @torch.no_grad()
@@ -202,4 +202,4 @@ class LwdLearner(Learner):
         tc = self.cfg.train
         return Stage('diffusion', tc.diffusion_steps, tc.diffusion_lr, self.diffusion.denoiser,
                      self.diffusion_loss, data, lambda: self.diffusion_val(val, val_latents),
-                     ema=self.ema)
+                     ema=self.ema, select='val_generated_mse')
