@@ -16,9 +16,10 @@ from geometry_msgs.msg import PoseStamped
 import numpy as np
 from rclpy.serialization import serialize_message
 from sensor_msgs.msg import JointState
-from std_msgs.msg import Float64MultiArray
+from std_msgs.msg import Float64MultiArray, String
 
 from lwd_ros.contract import get_contract
+from lwd_ros.data.bag_reader import MARK_TOPIC
 from lwd_ros.data.bag_writer import BagRecorder, bag_qos
 from lwd_ros.data.bags import ROLE_TYPES, DemoTopics
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
@@ -122,6 +123,35 @@ def assert_episodes_match(episodes, expected, seeds=True):
             np.testing.assert_allclose(ep.timestamps, want['t'], atol=1e-9)
         assert ep.task == want['task']
         assert ep.seed == (want['seed'] if seeds else None)
+
+
+def record_with_marks(path, labels, storage='mcap', markers=True):
+    """The scene's three episodes, ``labels[e]`` marked after episode e (None: no mark).
+
+    Each mark comes 2 ms after its episode's last step, before the reset of the next one
+    (as ``lwd mark`` does when the teleoperator labels a demo before resetting); ``markers``
+    False: a bag without the sim's episode markers (a real robot).
+    """
+    scene = make_scene(markers=markers)
+    ends = [t0 + int(round(w['t'][-1] * 1e9)) for t0, w in zip(_starts(scene), scene.episodes)]
+    marks = [(MARK_TOPIC, t + 2_000_000, String(data=label))
+             for t, label in zip(ends, labels) if label]
+    messages = sorted(scene.messages + marks, key=lambda m: m[1])
+    with BagRecorder(path, storage=storage) as bag:
+        for topic, msgtype in {**TOPICS.types(), MARK_TOPIC: 'std_msgs/msg/String'}.items():
+            bag.add_topic(topic, msgtype)
+        for topic, t, msg in messages:
+            bag.write(topic, t, serialize_message(msg))
+    return scene
+
+
+def _starts(scene: Scene) -> list:
+    """Log time of each episode's first joint state (the scene's ``t`` is relative to it)."""
+    starts, t = [], T0
+    for w in scene.episodes:
+        starts.append(t)
+        t += int(round(w['t'][-1] * 1e9)) + TICK
+    return starts
 
 
 def _msg_text(msgtype: str) -> str:

@@ -5,36 +5,17 @@
 An episode nobody marked has an unknown outcome: not a success, and not a known failure.
 """
 
-from bag_scene import TOPICS, assert_episodes_match, make_scene
+from bag_scene import TOPICS, assert_episodes_match, make_scene, record_with_marks
 import pytest
 from rclpy.serialization import serialize_message
-from std_msgs.msg import String
 
 from lwd_ros.data.bag_reader import MARK_TOPIC, ConvertConfig, bag_to_episodes
 from lwd_ros.data.bag_writer import BagRecorder
 
 
-def _bag_with_marks(path, labels, storage='mcap'):
-    """The scene's three episodes, ``labels[e]`` marked after episode e (None: no mark).
-
-    Each mark comes 2 ms after its episode's last step, before the reset of the next one.
-    """
-    scene = make_scene()
-    ends = [t for topic, t, m in scene.messages if topic == TOPICS.episode and m.done]
-    marks = [(MARK_TOPIC, t + 2_000_000, String(data=label))
-             for t, label in zip(ends, labels) if label]
-    messages = sorted(scene.messages + marks, key=lambda m: m[1])
-    with BagRecorder(path, storage=storage) as bag:
-        for topic, msgtype in {**TOPICS.types(), MARK_TOPIC: 'std_msgs/msg/String'}.items():
-            bag.add_topic(topic, msgtype)
-        for topic, t, msg in messages:
-            bag.write(topic, t, serialize_message(msg))
-    return scene
-
-
 @pytest.mark.parametrize('storage', ['mcap', 'sqlite3'])
 def test_marks_label_the_episode_they_follow(tmp_path, storage):
-    scene = _bag_with_marks(tmp_path / 'b', ['fail', 'success', None], storage)
+    scene = record_with_marks(tmp_path / 'b', ['fail', 'success', None], storage)
     episodes, report = bag_to_episodes(tmp_path / 'b', ConvertConfig(grid='uniform'))
     assert_episodes_match(episodes, scene.episodes, seeds=False)
     assert [e.success for e in episodes] == [False, True, False]
@@ -43,7 +24,7 @@ def test_marks_label_the_episode_they_follow(tmp_path, storage):
 
 
 def test_the_last_mark_before_the_reset_counts_and_markers_win(tmp_path):
-    scene = _bag_with_marks(tmp_path / 'b', ['success', 'fail', 'fail'])
+    scene = record_with_marks(tmp_path / 'b', ['success', 'fail', 'fail'])
     episodes, _ = bag_to_episodes(tmp_path / 'b', ConvertConfig(grid='uniform'))
     assert [e.success for e in episodes] == [True, False, False]
     # the sim's markers say every episode succeeded: they, not the marks, decide
