@@ -97,7 +97,7 @@ class LatentDiffusion(nn.Module):
 
     @property
     def scheduler(self):
-        """diffusers' DDPM forward process of the training loss, built on first use.
+        """The DDPM forward process (diffusers') of the training loss, built on first use.
 
         Only the loss adds noise with it (sampling runs the numpy ``SamplerPlan``), and
         importing diffusers pulls in ``torch._dynamo``: ~1.2 s that a generator node, which

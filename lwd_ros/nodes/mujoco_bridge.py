@@ -48,8 +48,8 @@ def main(args=None) -> int:
     if wants_help(args):
         from lwd_ros.envs.runner import SimBridgeConfig
         return print_help(
-            __doc__ + '\nA plugin bridge has its own parameters (pusht: the fields of '
-            '``lwd_ros.envs.pusht.runner.BridgeConfig``); below, the shared bridge\'s.',
+            __doc__ + '\nA sim plugin with a bridge of its own (``EnvSpec.bridge``) has its '
+            'own parameters; below, the shared bridge\'s.',
             'mujoco_bridge', [SimBridgeConfig],
             extra=[('env', DEFAULT_ENV, 'env spec of the simulated robot')])
     return run_node(MujocoBridge, args)

@@ -86,8 +86,8 @@ def scripted(monkeypatch):
     return ['method=scripted', 'train.val_every=100', 'train.ckpt_every=1000']
 
 
-def test_a_stage_stops_early_and_ends_with_its_best_weights(scripted, demos, tmp_path,  # noqa: F811
-                                                            caplog):
+def test_a_stage_stops_early_and_ends_with_its_best_weights(
+        scripted, demos, tmp_path, caplog):  # noqa: F811 - demos, the fixture
     caplog.set_level('INFO', logger='lwd_ros.learning.trainer')
     cfg = toy_config([*scripted, 'train.select_best=true', 'train.patience=3',
                       'data.obs_noise=0.05'])
@@ -103,8 +103,8 @@ def test_a_stage_stops_early_and_ends_with_its_best_weights(scripted, demos, tmp
     assert any('fit: fit: val_scripted best 1 at step 300' in r.message for r in caplog.records)
 
 
-def test_without_selection_a_stage_runs_to_its_end_with_its_last_weights(scripted, demos,  # noqa: F811
-                                                                          tmp_path):
+def test_without_selection_a_stage_runs_to_its_end_with_its_last_weights(
+        scripted, demos, tmp_path):  # noqa: F811 - demos, the fixture
     trainer = Trainer(toy_config(scripted), demos, tmp_path / 'run', progress=False)
     meta = trainer.run()
     assert meta.training['steps'] == {'fit': 1000}
