@@ -8,11 +8,17 @@ policy passes the joint positions through (ReLU layers of identity blocks), so e
 names the joint state it was computed from and gives the observation->command latency.
 Prints JSON; targets (design.md §6): >= 995 Hz and p99 period error <= 0.5 ms at 1 kHz,
 RSS <= 150 MB.
+
+``--sources A B`` runs the controller from each checkout in turn (``PYTHONPATH=A``, the
+messages still from the install), ``--rounds`` times, A B A B...: a change to the control
+loop is compared with the commit before it on the same machine state, which matters on a
+shared machine where the load of the minute moves both figures more than the change does.
 """
 
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -40,12 +46,27 @@ def pass_through_weights(rng):
     return flatten_layers([(w1, b1), (w2, np.zeros(HIDDEN)), (w3, np.zeros(2))])
 
 
+def cpu_s(pid):
+    """CPU seconds (user + system, all threads) the process has used so far."""
+    with open(f'/proc/{pid}/stat') as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 def rss_mb(pid):
     with open(f'/proc/{pid}/status') as f:
         return next(int(line.split()[1]) for line in f if line.startswith('VmRSS')) / 1024
 
 
-def run_rate(rate, seconds):
+def _from_source(source):
+    """Popen arguments running the controller from checkout ``source`` (None: this one)."""
+    if source is None:
+        return {}
+    source = os.path.abspath(source)
+    return {'cwd': source, 'env': {**os.environ, 'PYTHONPATH': source}}
+
+
+def run_rate(rate, seconds, source=None):
     from diagnostic_msgs.msg import DiagnosticArray
     from geometry_msgs.msg import PoseStamped
     from sensor_msgs.msg import JointState
@@ -53,7 +74,8 @@ def run_rate(rate, seconds):
     proc = subprocess.Popen(
         [sys.executable, '-m', 'lwd_ros.nodes.lwd_controller', '--ros-args', '-p',
          f'control_rate:={float(rate)}', '-p', 'diagnostics_period:=0.5', '-p',
-         'obs_timeout:=0.5'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         'obs_timeout:=0.5'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        **_from_source(source))
     context = rclpy.Context()
     rclpy.init(context=context)
     node = rclpy.create_node('bench_controller', context=context)
@@ -82,8 +104,11 @@ def run_rate(rate, seconds):
     t_end = time.perf_counter() + seconds
     next_js, next_pol = 0.0, 0.0
     measuring_from = time.perf_counter() + 1.5  # let discovery and the first policy settle
+    cpu_from = None
     while time.perf_counter() < t_end:
         now = time.perf_counter()
+        if cpu_from is None and now > measuring_from:
+            cpu_from = (now, cpu_s(proc.pid))
         if now >= next_pol:
             gen += 1
             pol_pub.publish(fill_policy_msg(PolicyWeights(), layer_sizes=LAYERS,
@@ -100,6 +125,9 @@ def run_rate(rate, seconds):
             next_js = now + 0.005
         ex.spin_once(timeout_sec=0.0005)
     rss = rss_mb(proc.pid)
+    # The controller's CPU share while it runs at this rate: what the tick, its executor
+    # and the policy thread cost, less sensitive to the machine's other load than the rate.
+    cpu_share = (cpu_s(proc.pid) - cpu_from[1]) / (time.perf_counter() - cpu_from[0])
     proc.send_signal(2)
     proc.wait(10)
     node.destroy_node()
@@ -116,16 +144,53 @@ def run_rate(rate, seconds):
         'obs_to_command_ms_p50': float(np.percentile(lat, 50)) if lat.size else None,
         'obs_to_command_ms_p99': float(np.percentile(lat, 99)) if lat.size else None,
         'rss_mb': round(rss, 1),
+        'cpu_percent': round(100 * cpu_share, 1),
     }
+
+
+def _commit(source):
+    try:
+        return subprocess.run(['git', '-C', source, 'rev-parse', '--short', 'HEAD'],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ''
+
+
+def compare(sources, rates, seconds, rounds):
+    """Each checkout's controller in turn, ``rounds`` times; per-run figures and medians."""
+    runs = []
+    for r in range(rounds):
+        for src in sources:
+            for rate in rates:
+                load = os.getloadavg()[0]
+                runs.append({'round': r, 'source': src, 'loadavg_1min': round(load, 2),
+                             **run_rate(rate, seconds, src)})
+    keys = ('achieved_hz', 'period_error_p50_ms', 'period_error_p99_ms',
+            'obs_to_command_ms_p50', 'obs_to_command_ms_p99', 'rss_mb', 'cpu_percent')
+    medians = {src: {str(rate): {k: statistics.median(
+        x[k] for x in runs if x['source'] == src and x['control_rate_hz'] == rate
+        and x[k] is not None) for k in keys} for rate in rates} for src in sources}
+    a, b = sources[0], sources[-1]
+    ratios = {str(rate): {k: round(medians[b][str(rate)][k] / medians[a][str(rate)][k], 3)
+                          for k in keys if medians[a][str(rate)][k]} for rate in rates}
+    return {'benchmark': 'controller_ab', 'weight_update_hz': 10.0, 'seconds': seconds,
+            'sources': {src: _commit(src) for src in sources}, 'runs': runs,
+            'medians': medians, f'ratio_{os.path.basename(b)}_over_{os.path.basename(a)}': ratios}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--rates', type=float, nargs='+', default=[100.0, 500.0, 1000.0])
     parser.add_argument('--seconds', type=float, default=8.0)
+    parser.add_argument('--sources', nargs='+', default=(),
+                        help='checkouts whose controller to run, alternating (A B A B ...)')
+    parser.add_argument('--rounds', type=int, default=3, help='alternations with --sources')
     args = parser.parse_args()
     os.environ.setdefault('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
     os.environ.setdefault('ROS_DOMAIN_ID', str(100 + os.getpid() % 100))
+    if args.sources:
+        print(json.dumps(compare(args.sources, args.rates, args.seconds, args.rounds), indent=1))
+        return
     results = [run_rate(r, args.seconds) for r in args.rates]
     print(json.dumps({'benchmark': 'controller', 'weight_update_hz': 10.0,
                       'policy_params': int(pass_through_weights(np.random.default_rng(0)).size),

@@ -19,6 +19,7 @@ import time
 
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 import rclpy
+from rclpy.event_handler import EventHandler
 from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.serialization import deserialize_message
@@ -46,9 +47,17 @@ class PolicyReceiver:
 
     The helper node is named ``<controller>_policies`` in the controller's namespace and gets
     the process's remappings, so ``lwd/policy`` resolves as the controller's own would.
+
+    The same thread runs the controller's other slow or rare work, so the tick thread's
+    executor waits on its timer and observation topics only (rclpy's executor walks every
+    entity of its wait set in Python on each wake, ~1-3 k wakes a second at 1 kHz):
+    ``diagnostics`` (period, callback), timed by the controller's clock, and ``events``,
+    the QoS event handlers rclpy gives each of the controller's publishers and
+    subscriptions (their incompatible-QoS warnings are logged from here).
     """
 
-    def __init__(self, node: Node, on_policy, on_oversized, max_bytes):
+    def __init__(self, node: Node, on_policy, on_oversized, max_bytes, diagnostics=None,
+                 events=()):
         self.node = rclpy.create_node(
             f'{node.get_name()}_policies', namespace=node.get_namespace(),
             context=node.context,
@@ -62,6 +71,13 @@ class PolicyReceiver:
             else:
                 on_policy(deserialize_message(data, PolicyWeights))
         self.node.create_subscription(PolicyWeights, 'lwd/policy', on_raw, LATCHED, raw=True)
+        if diagnostics is not None:
+            self.node.create_timer(*diagnostics, clock=node.get_clock())
+        group = self.node.default_callback_group
+        for handler in events:
+            handler.callback_group = group  # not the tick's group: no lock across threads
+            group.add_entity(handler)
+            self.node.add_waitable(handler)
         self.executor = SingleThreadedExecutor(context=node.context)
         self.executor.add_node(self.node)
         self.thread = threading.Thread(target=self._spin, name='policies', daemon=True)
@@ -99,11 +115,17 @@ class LwdController(Node):
         self.diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
         subscribe_observation(self, self.core.obs, on_bad=self._bad_input)
         self.create_timer(1.0 / rate, self.on_tick)
-        self.create_timer(cfg.diagnostics_period, self.publish_diagnostics)
         # The tick thread gets the interpreter back within 0.5 ms of a policy thread's work
         # (Python's default is 5 ms: five missed ticks at 1 kHz).
         sys.setswitchinterval(5e-4)
-        self._policies = PolicyReceiver(self, self.on_policy, self.on_oversized, self.max_bytes)
+        # Off the tick's executor: the diagnostics (statistics over 5000 tick times, a
+        # 16-entry message) and the QoS event handlers; handed back in destroy_node.
+        self._events = [w for w in self.waitables if isinstance(w, EventHandler)]
+        for handler in self._events:
+            self.remove_waitable(handler)
+        self._policies = PolicyReceiver(
+            self, self.on_policy, self.on_oversized, self.max_bytes,
+            diagnostics=(cfg.diagnostics_period, self.publish_diagnostics), events=self._events)
         self.get_logger().info(f'controlling {spec.name} {list(spec.action_names)} at '
                                f'{rate:g} Hz')
 
@@ -122,6 +144,8 @@ class LwdController(Node):
 
     def destroy_node(self) -> None:
         self._policies.close()
+        for handler in self._events:  # rclpy destroys them with their publisher/subscription
+            self.add_waitable(handler)
         super().destroy_node()
 
     def _bad_input(self, what: str) -> None:

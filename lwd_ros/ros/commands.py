@@ -41,16 +41,23 @@ class CommandPublisher:
         self.reach = Duration(seconds=period).to_msg()  # a trajectory point's time_from_start
         self.aux = (node.create_publisher(Float64MultiArray, command.aux_topic, SENSOR)
                     if self.twist and command.aux_topic else None)
+        # One array message reused for every command: building a Float64MultiArray (its
+        # layout, its dimension list) costs more than the control tick's arithmetic, and
+        # publish serialises the message before it returns, so reuse cannot leak a value.
+        self._array = Float64MultiArray()
 
     def publish(self, action: np.ndarray) -> None:
-        values = [float(v) for v in action]
+        values = (action.tolist() if isinstance(action, np.ndarray) and action.ndim == 1
+                  and action.dtype.kind == 'f' else [float(v) for v in action])
         if self.trajectory:
             msg = JointTrajectory(joint_names=list(self.command.joints))
             msg.points = [JointTrajectoryPoint(positions=values, time_from_start=self.reach)]
             self.pub.publish(msg)
             return
         if not self.twist:
-            self.pub.publish(Float64MultiArray(data=values))
+            msg = self._array
+            msg.data = values  # the setter checks the values as the constructor did
+            self.pub.publish(msg)
             return
         msg = TwistStamped()
         msg.header.stamp = self.node.get_clock().now().to_msg()

@@ -167,6 +167,11 @@ class MlpPolicy:
         self.features = features
         self._act = ACTIVATIONS[activation]
         self._layers = split_layers(self.layer_sizes, weights)
+        # What ``act`` loops over, prepared once: each layer's transposed weight view (the
+        # same memory, so the same products as ``x @ w.T``), its bias, and the activation
+        # (None after the last layer).
+        self._forward = [(w.T, b, self._act) for w, b in self._layers]
+        self._forward[-1] = (*self._forward[-1][:2], None)
         self.weights = weights
 
     @property
@@ -182,9 +187,9 @@ class MlpPolicy:
         x = np.asarray(obs, dtype=np.float32)
         if self.features is not None:
             x = self.features(x)
-        last = len(self._layers) - 1
-        for i, (w, b) in enumerate(self._layers):
-            x = x @ w.T + b
-            if i != last:
-                x = self._act(x)
+        for w_t, b, act in self._forward:
+            x = x @ w_t  # a new array: the bias and a ReLU go in place, never into obs
+            x += b
+            if act is not None:
+                x = act(x)
         return x
