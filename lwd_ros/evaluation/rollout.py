@@ -84,7 +84,7 @@ class LwdSource:
 
     def describe(self) -> dict[str, Any]:
         g = self.generator
-        return {'method': 'lwd', 'backend': g.backend, 'sampler': g.plan.name,
+        return {'method': g.meta.method, 'backend': g.backend, 'sampler': g.plan.name,
                 'action_horizon': self.horizon, 'warm_start': self.warm_start,
                 'noise_scale': g.noise_scale,
                 'policy_layer_sizes': list(g.deployed_layer_sizes), 'policy_params': g.num_params,

@@ -44,7 +44,7 @@ class TorchPolicyGenerator(PolicyGenerator):
         if num_threads is not None:
             torch.set_num_threads(int(num_threads))
         ckpt = load_checkpoint(path, use_ema=use_ema)
-        if ckpt.meta.method != 'lwd':
+        if ckpt.meta.latent_dim < 1:  # a baseline (BC, DP)
             raise CheckpointError(Path(path) / META_FILE, f'method is {ckpt.meta.method!r}: '
                                   'a baseline has no generator (evaluate it with lwd eval)')
         return cls(ckpt, **kwargs)

@@ -145,8 +145,8 @@ class PolicyGenerator:
                  sampler: str | None = None, num_steps: int | None = None,
                  warm_start: float | None = None, seed: int | None = None,
                  noise_scale: float = 1.0):
-        if meta.method != 'lwd' or meta.latent_dim < 1:
-            raise ValueError(f'{meta.method=} checkpoint has no generator (need lwd)')
+        if meta.latent_dim < 1:  # a baseline (BC, DP): no latent to generate from
+            raise ValueError(f'method {meta.method!r}: a baseline checkpoint has no generator')
         self.meta = meta
         self.diffusion_cfg = diffusion
         self._task_index = {name: i for i, name in enumerate(meta.tasks)}
