@@ -19,7 +19,6 @@ import time
 
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 import rclpy
-from rclpy.event_handler import EventHandler
 from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.serialization import deserialize_message
@@ -51,13 +50,14 @@ class PolicyReceiver:
     The same thread runs the controller's other slow or rare work, so the tick thread's
     executor waits on its timer and observation topics only (rclpy's executor walks every
     entity of its wait set in Python on each wake, ~1-3 k wakes a second at 1 kHz):
-    ``diagnostics`` (period, callback), timed by the controller's clock, and ``events``,
-    the QoS event handlers rclpy gives each of the controller's publishers and
-    subscriptions (their incompatible-QoS warnings are logged from here).
+    ``diagnostics`` (period, callback), timed by the controller's clock, and ``services``,
+    the controller's parameter services (``ros2 param set`` is answered from here). The
+    QoS event handlers of its publishers and subscriptions stay: moved here, rclpy 9.1's
+    executor found them ready on every wait and this thread spun (0.3-0.6 of a core).
     """
 
     def __init__(self, node: Node, on_policy, on_oversized, max_bytes, diagnostics=None,
-                 events=()):
+                 services=()):
         self.node = rclpy.create_node(
             f'{node.get_name()}_policies', namespace=node.get_namespace(),
             context=node.context,
@@ -74,10 +74,12 @@ class PolicyReceiver:
         if diagnostics is not None:
             self.node.create_timer(*diagnostics, clock=node.get_clock())
         group = self.node.default_callback_group
-        for handler in events:
-            handler.callback_group = group  # not the tick's group: no lock across threads
-            group.add_entity(handler)
-            self.node.add_waitable(handler)
+        for service in services:
+            service.callback_group = group  # not the tick's group: no lock across threads
+            group.add_entity(service)
+        self.services = list(services)
+        if self.services:
+            self.node._services.extend(self.services)  # what Node.services yields
         self.executor = SingleThreadedExecutor(context=node.context)
         self.executor.add_node(self.node)
         self.thread = threading.Thread(target=self._spin, name='policies', daemon=True)
@@ -95,6 +97,8 @@ class PolicyReceiver:
     def close(self) -> None:
         self.executor.shutdown(timeout_sec=1.0)
         self.thread.join(timeout=2.0)
+        for service in self.services:  # the controller's own: it destroys them
+            self.node._services.remove(service)
         self.node.destroy_node()
 
 
@@ -119,13 +123,17 @@ class LwdController(Node):
         # (Python's default is 5 ms: five missed ticks at 1 kHz).
         sys.setswitchinterval(5e-4)
         # Off the tick's executor: the diagnostics (statistics over 5000 tick times, a
-        # 16-entry message) and the QoS event handlers; handed back in destroy_node.
-        self._events = [w for w in self.waitables if isinstance(w, EventHandler)]
-        for handler in self._events:
-            self.remove_waitable(handler)
+        # 16-entry message) and the parameter services (7 of the wait set's 24 entities).
+        # rclpy keeps those in Node._services (what Node.services yields); on a release
+        # that does not, they stay on the tick thread. Handed back in destroy_node.
+        owned = getattr(self, '_services', None)
+        self._moved_services = list(owned) if isinstance(owned, list) else []
+        for service in self._moved_services:
+            owned.remove(service)
         self._policies = PolicyReceiver(
             self, self.on_policy, self.on_oversized, self.max_bytes,
-            diagnostics=(cfg.diagnostics_period, self.publish_diagnostics), events=self._events)
+            diagnostics=(cfg.diagnostics_period, self.publish_diagnostics),
+            services=self._moved_services)
         self.get_logger().info(f'controlling {spec.name} {list(spec.action_names)} at '
                                f'{rate:g} Hz')
 
@@ -144,8 +152,8 @@ class LwdController(Node):
 
     def destroy_node(self) -> None:
         self._policies.close()
-        for handler in self._events:  # rclpy destroys them with their publisher/subscription
-            self.add_waitable(handler)
+        if self._moved_services:
+            self._services.extend(self._moved_services)  # destroyed with the node
         super().destroy_node()
 
     def _bad_input(self, what: str) -> None:
