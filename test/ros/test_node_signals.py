@@ -105,30 +105,41 @@ def test_a_signal_at_any_moment_ends_the_node_cleanly(node, ros_env, cpu_hog, tm
 
 
 @pytest.mark.slow
-def test_one_ctrl_c_to_a_loading_graph_ends_every_node(ros_env, cpu_hog, tmp_path):
-    # A terminal signals the process group: every node at once, each at its own stage.
+@pytest.mark.parametrize('moment', [1.0, 'mid-episode'])
+def test_one_ctrl_c_to_the_graph_ends_every_node(moment, ros_env, cpu_hog, tmp_path):
+    # A terminal signals the process group: every node at once, each at its own stage (at
+    # 1 s: imports, model load, spinning), or once the controller runs a policy on the sim.
     logs, procs = [], []
-    for node in CASES:
+    for node in CASES:  # generator, bridge, controller
         logs.append(tmp_path / f'{node}.log')
         with open(logs[-1], 'w') as out:
             procs.append(subprocess.Popen(_command(node, []), env=ros_env, cwd=REPO,
                                           stdout=out, stderr=subprocess.STDOUT, text=True,
                                           process_group=procs[0].pid if procs else 0))
-    time.sleep(1.0)
+    if moment == 'mid-episode':
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while 'policy generation' not in logs[2].read_text():
+            assert all(p.poll() is None for p in procs), [f.read_text() for f in logs]
+            assert time.monotonic() < deadline, [f.read_text() for f in logs]
+            time.sleep(0.05)
+        time.sleep(0.5)
+    else:
+        time.sleep(moment)
     os.killpg(procs[0].pid, signal.SIGINT)
     time.sleep(0.02)
     for p in procs:  # launch's forwarded copy, a few ms later
         if p.poll() is None:
             p.send_signal(signal.SIGINT)
     t0 = time.monotonic()
-    for p, log in zip(procs, logs):
+    for p, log in zip(procs, logs):  # launch would wait this long, then SIGTERM
         try:
             rc = p.wait(timeout=STOP_BOUND_S * 3)
         except subprocess.TimeoutExpired:
             p.kill()
             rc = p.wait()
         out = log.read_text()
-        assert rc == 0 and 'Traceback' not in out, f'exit {rc}\n{out}'
+        assert rc == 0, f'exit {rc}\n{out}'
+        assert 'Traceback' not in out and 'Exception ignored' not in out, out
     assert time.monotonic() - t0 <= STOP_BOUND_S
 
 
