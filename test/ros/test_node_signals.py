@@ -34,7 +34,10 @@ CASES = {
     'policy_generator': ([], 'generator from'),
     'mujoco_bridge': ([], 'x real time'),
     'lwd_controller': ([], 'controlling'),
+    # its own loop: a signal sets a flag, the bag is closed to the end ({tmp}: the test's)
+    'demo_recorder': (['-p', 'output:={tmp}/bag'], 'recording ['),
 }
+GRAPH = ('policy_generator', 'mujoco_bridge', 'lwd_controller')
 MOMENTS = (0.3, 1.5, 'ready')
 
 
@@ -56,7 +59,9 @@ def cpu_hog():
 def _stop_at(node: str, moment, signum: int, env: dict, tmp_path: Path) -> tuple[float, str]:
     """Start ``node``, signal it at ``moment``; return (seconds to exit, its output)."""
     extra, ready = CASES[node]
-    log = tmp_path / f'{node}.log'
+    log, run = tmp_path / f'{node}.log', tmp_path / f'run_{time.monotonic_ns()}'
+    run.mkdir()
+    extra = [a.replace('{tmp}', str(run)) for a in extra]
     with open(log, 'w') as out:
         proc = subprocess.Popen(_command(node, extra), env=env, cwd=REPO, stdout=out,
                                 stderr=subprocess.STDOUT, text=True)
@@ -110,7 +115,7 @@ def test_one_ctrl_c_to_the_graph_ends_every_node(moment, ros_env, cpu_hog, tmp_p
     # A terminal signals the process group: every node at once, each at its own stage (at
     # 1 s: imports, model load, spinning), or once the controller runs a policy on the sim.
     logs, procs = [], []
-    for node in CASES:  # generator, bridge, controller
+    for node in GRAPH:
         logs.append(tmp_path / f'{node}.log')
         with open(logs[-1], 'w') as out:
             procs.append(subprocess.Popen(_command(node, []), env=ros_env, cwd=REPO,
