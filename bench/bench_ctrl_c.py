@@ -16,11 +16,17 @@ and records what the output shows::
         --launch-file record_demos.launch.py --ready 'recording /' \
         --launch-arg 'output:=/tmp/rosws/demos/run_{run}' \
         --json results/ctrl_c_real_launch.json --merge
+    # Ctrl-C at a uniformly random moment 0.3-15 s after the launch starts (imports, model
+    # load, running alike), not relative to --ready:
+    python bench/bench_ctrl_c.py --setup /tmp/rosws/env.sh --runs 20 --at 0.3 15 \
+        --label pusht_sim_random --json results/ctrl_c_real_launch.json --merge
 
 Target (issue 27): 0 tracebacks over 20 Ctrl-Cs. Per run: launch's exit code, each node's exit
 code as launch reports it, tracebacks (verbatim), ``KeyboardInterrupt``, ``[ERROR]`` lines,
-processes left behind, time to exit; a run that does not exit within ``--exit-timeout`` is
-killed and counted as a hang.
+processes left behind, time to exit, launch's escalations (``sending signal 'SIGTERM'`` /
+``'SIGKILL'`` to a node that outlived the SIGINT); a run that does not exit within
+``--exit-timeout`` is killed and counted as a hang. ``--signal sigterm`` sends SIGTERM to the
+``ros2 launch`` process alone (what a process manager does) instead of a Ctrl-C.
 """
 
 import argparse
@@ -43,6 +49,7 @@ ANSI = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]')
 CLEAN = re.compile(r'\[INFO\] \[([\w.\-]+)\]: process has finished cleanly \[pid (\d+)\]')
 DIED = re.compile(r'\[ERROR\] \[([\w.\-]+)\]: process has died \[pid (\d+), exit code (-?\d+)')
 STARTED = re.compile(r'\[INFO\] \[([\w.\-]+)\]: process started with pid \[(\d+)\]')
+ESCALATED = re.compile(r"\[([\w.\-]+)\]: sending signal '(SIGTERM|SIGKILL)' to process")
 VERSIONS = ('launch', 'launch_ros', 'launch_xml', 'launch_yaml', 'ros2cli', 'ros2launch',
             'rclpy', 'osrf_pycommon')
 
@@ -96,6 +103,8 @@ def tracebacks(lines: list[str]) -> list[str]:
         if at < 0:
             continue
         prefix = line[:at]
+        if not re.fullmatch(r'\[[\w.\-]+\] ', prefix):
+            prefix = ''  # launch's own output, after the terminal's echoed '^C'
         block = [line]
         for nxt in lines[i + 1:i + 200]:
             if prefix and not nxt.startswith(prefix):
@@ -159,7 +168,10 @@ def one_run(args, index: int, cwd: Path, rng: random.Random) -> dict:
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
-    hold = args.hold + rng.uniform(0.0, args.jitter)
+    if args.at:
+        hold = rng.uniform(*args.at)  # seconds after the launch starts
+    else:
+        hold = args.hold + rng.uniform(0.0, args.jitter)  # seconds after --ready
     t_start = time.monotonic()
     proc = subprocess.Popen(shell(args.setup, command), stdin=slave, stdout=slave, stderr=slave,
                             cwd=cwd, env=env, preexec_fn=own_terminal, close_fds=True)
@@ -169,12 +181,14 @@ def one_run(args, index: int, cwd: Path, rng: random.Random) -> dict:
     ready_re = re.compile(args.ready)
     open_ = True
     ready_at = None
-    deadline = t_start + args.ready_timeout
+    deadline = t_start + (hold if args.at else args.ready_timeout)
     while open_ and time.monotonic() < deadline and proc.poll() is None:
-        open_ = read_available(master, chunks, 0.2)
+        open_ = read_available(master, chunks,
+                               min(0.2, max(0.0, deadline - time.monotonic())))
         if ready_at is None and ready_re.search(text_of(chunks)):
             ready_at = time.monotonic()
-            deadline = ready_at + hold
+            if not args.at:
+                deadline = ready_at + hold
     before = text_of(chunks)
     pids = [int(pid) for _, pid in STARTED.findall(before)]
     exited_early = proc.poll() is not None
@@ -182,6 +196,8 @@ def one_run(args, index: int, cwd: Path, rng: random.Random) -> dict:
     if not exited_early:
         if args.signal == 'tty':
             os.write(master, b'\x03')
+        elif args.signal == 'sigterm':
+            os.kill(proc.pid, signal.SIGTERM)  # bash exec'd ros2: this is the launch
         else:
             os.killpg(pgid, signal.SIGINT)
     hang = False
@@ -218,11 +234,14 @@ def one_run(args, index: int, cwd: Path, rng: random.Random) -> dict:
         Path(args.log_dir).mkdir(parents=True, exist_ok=True)
         (Path(args.log_dir) / f'{args.label}_{index:02d}.log').write_text(text)
     blocks = tracebacks(lines)
+    escalations = [f'{name} {sig}' for name, sig in ESCALATED.findall(text)]
     return {
         'run': index,
         'ready': ready_at is not None,
         'seconds_to_ready': None if ready_at is None else round(ready_at - t_start, 2),
         'hold_s': round(hold, 2),
+        'ctrl_c_at_s': round(t_int - t_start, 2),
+        'nodes_started_before_ctrl_c': len(pids),
         'exited_before_ctrl_c': exited_early,
         'launch_exit_code': proc.returncode,
         'seconds_to_exit': round(t_exit - t_int, 2),
@@ -234,6 +253,7 @@ def one_run(args, index: int, cwd: Path, rng: random.Random) -> dict:
         'traceback_text': blocks,
         'keyboard_interrupt': text.count('KeyboardInterrupt'),
         'process_has_died': text.count('process has died'),
+        'escalations': escalations,
         'error_lines': [line for line in lines if '[ERROR]' in line],
         'processes_left_behind': left,
         'shutdown_output': after[-args.keep_lines:],
@@ -252,6 +272,8 @@ def totals(runs: list[dict]) -> dict:
         'nodes_exit_unreported': sum(len(r['nodes_exit_unreported']) for r in runs),
         'launch_nonzero_exits': sum(r['launch_exit_code'] not in (0, None) for r in runs),
         'hangs': sum(r['hang'] for r in runs),
+        'escalations': sum(len(r['escalations']) for r in runs),
+        'runs_with_escalation': sum(bool(r['escalations']) for r in runs),
         'runs_leaving_processes': sum(bool(r['processes_left_behind']) for r in runs),
         'max_seconds_to_exit': max((r['seconds_to_exit'] for r in runs), default=None),
     }
@@ -276,11 +298,15 @@ def main():
                         help='seconds to keep running after --ready before the Ctrl-C')
     parser.add_argument('--jitter', type=float, default=2.0,
                         help='plus a uniform random 0..jitter s, so the ^C lands in varied phases')
+    parser.add_argument('--at', type=float, nargs=2, metavar=('LO', 'HI'), default=None,
+                        help='Ctrl-C at a uniform random LO..HI s after the launch starts '
+                        '(instead of --hold/--jitter after --ready)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--exit-timeout', type=float, default=30.0,
                         help='seconds after Ctrl-C before SIGKILL (counted as a hang)')
-    parser.add_argument('--signal', choices=('tty', 'killpg'), default='tty',
-                        help="tty: type ^C on the launch's terminal; killpg: SIGINT to its group")
+    parser.add_argument('--signal', choices=('tty', 'killpg', 'sigterm'), default='tty',
+                        help="tty: type ^C on the launch's terminal; killpg: SIGINT to its "
+                        "group; sigterm: SIGTERM to the ros2 launch process alone")
     parser.add_argument('--domain-id', type=int, default=77)
     parser.add_argument('--source', default=str(REPO),
                         help='lwd_ros source tree the overlay was built from (for its commit)')
@@ -291,6 +317,7 @@ def main():
     parser.add_argument('--label', default='',
                         help='key of these runs in --json (default: the launch file)')
     parser.add_argument('--json', default='')
+    parser.add_argument('--note', default='', help='free text stored with these runs')
     parser.add_argument('--merge', action='store_true',
                         help='keep the other launch files\' results already in --json')
     args = parser.parse_args()
@@ -304,22 +331,27 @@ def main():
     for i in range(args.runs):
         run = one_run(args, i, cwd, rng)
         runs.append(run)
-        print(f"run {i:2d}: ready {run['seconds_to_ready']} s, launch rc "
-              f"{run['launch_exit_code']}, exit {run['seconds_to_exit']} s, nodes "
+        print(f"run {i:2d}: ^C at {run['ctrl_c_at_s']} s, ready {run['seconds_to_ready']} s, "
+              f"launch rc {run['launch_exit_code']}, exit {run['seconds_to_exit']} s, nodes "
               f"{run['node_exit_codes']}, tracebacks {run['tracebacks']}, hang {run['hang']}, "
-              f"left {run['processes_left_behind']}", flush=True)
+              f"escalations {run['escalations']}, left {run['processes_left_behind']}",
+              flush=True)
         for block in run['traceback_text']:
             print(block)
     result = {'launch_file': args.launch_file, 'launch_args': args.launch_arg,
               'signal': args.signal, 'ready': args.ready, 'hold_s': args.hold,
-              'jitter_s': args.jitter, 'exit_timeout_s': args.exit_timeout,
-              'loadavg_at_start': info['loadavg_at_start'],
+              'jitter_s': args.jitter, 'at_s': args.at, 'seed': args.seed,
+              'exit_timeout_s': args.exit_timeout, 'note': args.note,
+              'loadavg_at_start': info['loadavg_at_start'], 'system': info,
               'totals': totals(runs), 'runs': runs}
     print(json.dumps(result['totals'], indent=1))
     if args.json:
         path = Path(args.json)
         doc = json.loads(path.read_text()) if args.merge and path.exists() else {}
-        doc.update({'system': info, 'target': '0 tracebacks over 20 Ctrl-Cs (issue 27)'})
+        doc.update({'system': info, 'target': (
+            'issue 32: 20 Ctrl-Cs at random moments per graph (pusht_sim, arm7_sim, mt10_sim, '
+            'record_demos) with both cores busy: 0 tracebacks, 0 non-zero exits, '
+            '0 escalations')})
         doc.setdefault('launches', {})[args.label] = result
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(doc, indent=1) + '\n')
