@@ -48,17 +48,15 @@ class PolicyReceiver:
     The helper node is named ``<controller>_policies`` in the controller's namespace and gets
     the process's remappings, so ``lwd/policy`` resolves as the controller's own would.
 
-    The same thread runs the controller's other slow or rare work, so the tick thread's
-    executor waits on its timer and observation topics only (rclpy's executor walks every
-    entity of its wait set in Python on each wake, ~1-3 k wakes a second at 1 kHz):
-    ``diagnostics`` (period, callback), timed by the controller's clock, and ``services``,
-    the controller's parameter services (``ros2 param set`` is answered from here). The
-    QoS event handlers of its publishers and subscriptions stay: moved here, rclpy 9.1's
-    executor found them ready on every wait and this thread spun (0.3-0.6 of a core).
+    The same thread answers the controller's parameter services (``services``: ``ros2 param
+    set``), so the tick thread's executor does not walk them on every wake (rclpy's executor
+    visits each entity of its wait set in Python, ~1-3 k wakes a second at 1 kHz). What
+    stays: the QoS event handlers (moved here, rclpy 9.1's executor found them ready on
+    every wait and this thread spun at 0.3-0.6 of a core) and the diagnostics (here they
+    read RateMonitor's ring while the tick writes it: a torn read gave rates of -4e6 Hz).
     """
 
-    def __init__(self, node: Node, on_policy, on_oversized, max_bytes, diagnostics=None,
-                 services=()):
+    def __init__(self, node: Node, on_policy, on_oversized, max_bytes, services=()):
         self.node = rclpy.create_node(
             f'{node.get_name()}_policies', namespace=node.get_namespace(),
             context=node.context,
@@ -72,8 +70,6 @@ class PolicyReceiver:
             else:
                 on_policy(deserialize_message(data, PolicyWeights))
         self.node.create_subscription(PolicyWeights, 'lwd/policy', on_raw, LATCHED, raw=True)
-        if diagnostics is not None:
-            self.node.create_timer(*diagnostics, clock=node.get_clock())
         group = self.node.default_callback_group
         for service in services:
             service.callback_group = group  # not the tick's group: no lock across threads
@@ -130,17 +126,16 @@ class LwdController(Node):
         # The tick thread gets the interpreter back within 0.5 ms of a policy thread's work
         # (Python's default is 5 ms: five missed ticks at 1 kHz).
         sys.setswitchinterval(5e-4)
-        # Off the tick's executor: the diagnostics (statistics over 5000 tick times, a
-        # 16-entry message) and the parameter services (7 of the wait set's 24 entities).
-        # rclpy keeps those in Node._services (what Node.services yields); on a release
-        # that does not, they stay on the tick thread. Handed back in destroy_node.
+        self.create_timer(cfg.diagnostics_period, self.publish_diagnostics)
+        # Off the tick's executor: the parameter services (7 of the wait set's 24 entities).
+        # rclpy keeps them in Node._services (what Node.services yields); on a release that
+        # does not, they stay on the tick thread. Handed back in destroy_node.
         owned = getattr(self, '_services', None)
         self._moved_services = list(owned) if isinstance(owned, list) else []
         for service in self._moved_services:
             owned.remove(service)
         self._policies = PolicyReceiver(
             self, self.on_policy, self.on_oversized, self.max_bytes,
-            diagnostics=(cfg.diagnostics_period, self.publish_diagnostics),
             services=self._moved_services)
         self.get_logger().info(f'controlling {spec.name} {list(spec.action_names)} at '
                                f'{rate:g} Hz')
