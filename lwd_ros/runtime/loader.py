@@ -31,7 +31,7 @@ def backend_of(path: str | Path) -> str:
 def bundled_export(path: str | Path) -> Path | None:
     """``<checkpoint>/onnx`` if it holds an ONNX export of exactly this checkpoint's weights.
 
-    Why ``auto`` prefers it: onnxruntime opens pusht's generator in ~0.2 s where torch takes
+    Why ``auto`` prefers it: onnxruntime opens a shipped generator in ~0.2 s where torch takes
     ~3 s (its import alone ~1.2 s), the difference between a first command ~3 s and ~7 s
     after launch on a busy 2-core machine (results/startup.json); both backends share the
     sampler, and ``lwd export`` checks their parity. An export of other weights (the

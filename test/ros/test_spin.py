@@ -133,6 +133,21 @@ def test_only_a_process_started_as_a_node_gets_the_start_up_handlers():
     assert entry_node(['-c'], ['python', '-c', 'import lwd_ros.nodes'], nodes) is None
 
 
+def test_a_node_script_is_guarded_from_its_first_package_import(tmp_path):
+    # A console script (ros2 run, colcon) does `from lwd_ros.nodes.X import main`: lwd_ros's
+    # own __init__ runs first, and a Ctrl-C there once raised KeyboardInterrupt in pkgutil.
+    probe = ('import signal, sys; sys.argv[0] = {name!r}; import lwd_ros; '
+             'print(signal.getsignal(signal.SIGINT).__name__, '
+             'getattr(signal.getsignal(signal.SIGTERM), "__name__", "default"))')
+    seen = {}
+    for name in ('/opt/ros/lib/lwd_ros/lwd_controller', '/venv/bin/lwd', '/venv/bin/pytest'):
+        run = subprocess.run([sys.executable, '-c', probe.format(name=name)], cwd=REPO,
+                             capture_output=True, text=True, timeout=60)
+        seen[name.rsplit('/', 1)[1]] = run.stdout.split()
+    assert seen['lwd_controller'] == ['_stop_while_importing', '_stop_while_importing']
+    assert seen['lwd'] == seen['pytest'] == ['default_int_handler', 'default']
+
+
 def test_help_is_the_nodes_own_argument_not_a_ros_one():
     assert wants_help(['node', '--help'])
     assert wants_help(['node', '-h', '--ros-args', '-p', 'a:=1'])
