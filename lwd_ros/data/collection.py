@@ -66,6 +66,12 @@ def add_collect_arguments(parser, out: str, episodes: int, noise_unit: str = '')
                             'executed commands')
         parser.add_argument('--noise-correlation', type=float, default=0.7, metavar='RHO',
                             help='AR(1) coefficient of that noise (0 = white; default 0.7)')
+    if noise_unit:
+        parser.add_argument('--operator-drift', type=float, default=0.0, metavar='STD',
+                            help=f'a human-like operator: slow AR(1) drift ({noise_unit}) on '
+                            'the executed commands, which the dataset records (0 = off)')
+        parser.add_argument('--operator-hesitation', type=float, default=0.0, metavar='P',
+                            help='probability per step that the operator pauses 3-10 steps')
     parser.add_argument('--include-failures', action='store_true',
                         help='keep failed attempts too (default: successful only)')
     parser.add_argument('--max-attempts', type=int, default=None,
@@ -73,6 +79,15 @@ def add_collect_arguments(parser, out: str, episodes: int, noise_unit: str = '')
     parser.add_argument('--overwrite', action='store_true', help='replace an existing dataset')
     parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
+
+
+def operator_of(args):
+    """The ``Operator`` ``--operator-*`` describe, or None (``lwd_ros.data.operator``)."""
+    from lwd_ros.data.operator import Operator
+
+    op = Operator(drift=getattr(args, 'operator_drift', 0.0),
+                  hesitation=getattr(args, 'operator_hesitation', 0.0))
+    return op if op.active else None
 
 
 def task_list(text: str, known: Sequence[str]) -> list[str]:

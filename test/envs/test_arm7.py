@@ -139,3 +139,17 @@ def test_shipped_model_loads_and_runs():
     assert all(r.steps <= 40 for r in report.episodes)
     assert report.source['policy_layer_sizes'][0] == 17
     assert report.source['policy_layer_sizes'][-1] == 7
+
+
+def test_an_operator_records_what_it_executed(env):
+    # A teleoperated bag holds the commands the arm got: the drifted, paused ones.
+    from lwd_ros.data.operator import Operator
+
+    clean, _ = run_episode(env, 'goal_center', 100000)
+    op = Operator(drift=0.01, hesitation=0.05)
+    a, stats = run_episode(env, 'goal_center', 100000, operator=op)
+    b, _ = run_episode(env, 'goal_center', 100000, operator=op)
+    np.testing.assert_array_equal(a.actions, b.actions)  # a pure function of the seed
+    assert stats['pauses'] > 0 and (np.diff(a.actions, axis=0) == 0).all(1).sum() >= 3
+    n = min(len(a), len(clean))
+    assert not np.allclose(a.actions[:n], clean.actions[:n])
