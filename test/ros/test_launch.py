@@ -59,7 +59,11 @@ def test_graph_nodes_params_and_arguments_exist(name):
     graph = graphs()[name]
     executables = {n.executable for n in graph.nodes}
     assert executables <= NODES
-    sections = set()
+    sections, envs = set(), {}
+    for file in graph.params_files:  # a node's env, from whichever of the files sets it
+        for key, section in yaml.safe_load((REPO / 'config' / file).read_text()).items():
+            if 'env' in section['ros__parameters']:
+                envs[key.removeprefix('/**/')] = section['ros__parameters']['env']
     for file in graph.params_files:
         params = yaml.safe_load((REPO / 'config' / file).read_text())
         # /**/: the section applies in every namespace (a fleet's /robot_i nodes too)
@@ -68,7 +72,7 @@ def test_graph_nodes_params_and_arguments_exist(name):
         assert set(params) <= NODES, f'{file} has sections for unknown nodes'
         sections |= set(params)
         for node, section in params.items():
-            env = section['ros__parameters'].get('env')
+            env = envs.get(node)
             unknown = set(section['ros__parameters']) - _declared_parameters(node, env)
             assert not unknown, f'{file}: {node} does not declare {unknown}'
     assert executables <= sections, 'every node of the graph needs a params section'

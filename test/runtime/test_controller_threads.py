@@ -43,7 +43,9 @@ def test_services_answer_off_the_tick_thread_and_diagnostics_flow(controller):
     node, context = controller
     assert not list(node.services)  # the tick's executor waits on no service
     assert len(list(node.timers)) == 2  # the tick and the diagnostics
-    client = rclpy.create_node('threads_client', context=context)
+    # Not renamed by the context's `-r __node:=` (a global argument renames every node of
+    # the context): renamed, the client's own parameter service answered the set, flakily.
+    client = rclpy.create_node('threads_client', context=context, use_global_arguments=False)
     executor = SingleThreadedExecutor(context=context)
     executor.add_node(client)
     diags = []  # this controller's (other tests' nodes may share the domain)
