@@ -44,9 +44,12 @@ def test_one_generator_serves_two_namespaced_robots(rclpy_context, ros_env):
         n0 = len(policies[0])
         assert spin_until(executor, lambda: len(policies[0]) > n0 + 1, 20, [launch])
         assert all(p.task == 'classic' for p in policies[0])
-        for i in (0, 1):  # both pushers move: each controller drives its own sim
-            pos = np.array(joints[i])
-            assert np.ptp(pos, axis=0).max() > 0.01, f'robot {i} did not move'
+        # Both pushers move: each controller drives its own sim. Waited for, not sampled:
+        # joint states are best effort, and on a busy machine some arrive late or not at all.
+        def moved(i):
+            return len(joints[i]) > 1 and np.ptp(np.array(joints[i]), axis=0).max() > 0.01
+        assert spin_until(executor, lambda: moved(0) and moved(1), 30, [launch]), \
+            {i: len(joints[i]) for i in (0, 1)}
     finally:
         if launch.poll() is None:
             launch.send_signal(signal.SIGINT)
