@@ -46,6 +46,7 @@ def test_one_generator_serves_two_namespaced_robots(rclpy_context, ros_env):
         assert all(p.task == 'classic' for p in policies[0])
         # Both pushers move: each controller drives its own sim. Waited for, not sampled:
         # joint states are best effort, and on a busy machine some arrive late or not at all.
+
         def moved(i):
             return len(joints[i]) > 1 and np.ptp(np.array(joints[i]), axis=0).max() > 0.01
         assert spin_until(executor, lambda: moved(0) and moved(1), 30, [launch]), \
