@@ -152,20 +152,28 @@ class DemoRecorder(Node):
         marker could otherwise look older than it. With ``use_sim_time`` the sim time of
         arrival (the sim clock now, less the queueing delay) is written beside it: that is
         the time base of the sim's header stamps, which episodes are cut by.
+
+        Both never go back within a topic: on a busy machine the middleware's receive stamps
+        of one topic came out of order (one 0.1 s before its predecessor), which tools that
+        play a bag in log-time order would reorder. Such a message takes its predecessor's
+        time instead.
         """
         clock, write = self.get_clock(), self.recorder.write
         sim = self.get_parameter('use_sim_time').value
+        last = [0, 0]  # this topic's latest log time and sim time
 
         def on_message(data: bytes, info) -> None:
             now = time.time_ns()
-            received = info['received_timestamp'] or now
+            received = max(info['received_timestamp'] or now, last[0])
+            last[0] = received
             if not sim:
                 write(topic, received, data)
                 return
             # A paused sim (clock still 0, or waiting for its first command) minus the
             # queueing delay would be negative: such messages are stamped at the clock.
-            sim_received = clock.now().nanoseconds - max(0, now - received)
-            write(topic, received, data, sim_ns=max(sim_received, 0))
+            sim_received = max(clock.now().nanoseconds - max(0, now - received), 0, last[1])
+            last[1] = sim_received
+            write(topic, received, data, sim_ns=sim_received)
         return on_message
 
     def close(self) -> None:
