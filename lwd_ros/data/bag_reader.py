@@ -67,9 +67,9 @@ from lwd_ros.data.bags import (
     demo_typestore,
 )
 from lwd_ros.data.episode import Episode
+from lwd_ros.data.marks import MARK_TYPE, MARKS
+from lwd_ros.data.marks import TOPIC as MARK_RELATIVE
 from lwd_ros.envs import DEFAULT_ENV
-from lwd_ros.ros.mark_cli import MARK_TYPE, MARKS
-from lwd_ros.ros.mark_cli import TOPIC as MARK_RELATIVE
 from lwd_ros.runtime.observation import rotation_columns, wrap_angle, yaw_from_quaternion
 
 log = logging.getLogger(__name__)

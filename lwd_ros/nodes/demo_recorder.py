@@ -64,7 +64,7 @@ def _desc(text: str) -> ParameterDescriptor:
 class DemoRecorder(Node):
 
     def __init__(self):
-        from lwd_ros.ros.mark_cli import MARK_TYPE, TOPIC as MARK_TOPIC  # noqa: I001
+        from lwd_ros.data.marks import MARK_TYPE, TOPIC as MARK_TOPIC  # noqa: I001
 
         super().__init__('demo_recorder')
         spec = get_contract(self.declare_parameter('env', DEFAULT_ENV, _desc(

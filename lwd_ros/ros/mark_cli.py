@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import argparse
 
+from lwd_ros.data.marks import MARKS, TOPIC
 from lwd_ros.ros.topic_cli import add_common_arguments, publish_once, topic_name
-
-TOPIC = 'lwd/mark'
-MARK_TYPE = 'std_msgs/msg/String'
-MARKS = ('success', 'fail')
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
