@@ -13,9 +13,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lwd_ros.runtime.checkpoint import META_FILE, MODEL_FILE
+from lwd_ros.runtime.checkpoint import META_FILE, MODEL_FILE, read_meta
 
 if TYPE_CHECKING:
+    from lwd_ros.runtime.baseline import FixedPolicyGenerator
     from lwd_ros.runtime.generator import PolicyGenerator
 
 BACKENDS = ('auto', 'torch', 'onnx')
@@ -60,11 +61,14 @@ def bundled_export(path: str | Path) -> Path | None:
 
 
 def load_generator(path: str | Path, backend: str = 'auto', device: str = 'cpu',
-                   **kwargs) -> PolicyGenerator:
+                   **kwargs) -> PolicyGenerator | FixedPolicyGenerator:
     """Open a checkpoint (``torch``) or ONNX export (``onnx``); ``auto`` picks by content.
 
     ``auto`` opens a checkpoint's own up-to-date export (``bundled_export``) with onnxruntime
     when the generator runs on the CPU: same policies, a tenth of the start-up.
+
+    A baseline checkpoint (``bc``: no latent) opens as a ``FixedPolicyGenerator`` (numpy):
+    one policy per task, the sampling arguments unused.
 
     ``device`` (torch only): ``cpu`` | ``auto`` | ``cuda`` | ``cuda:N``. Other keyword
     arguments go to the backend: ``sampler``, ``num_steps``, ``warm_start``, ``seed``,
@@ -73,6 +77,9 @@ def load_generator(path: str | Path, backend: str = 'auto', device: str = 'cpu',
     """
     if backend not in BACKENDS:
         raise ValueError(f'{backend=} must be one of {BACKENDS}')
+    if (Path(path) / META_FILE).is_file() and read_meta(path).latent_dim < 1:  # a baseline
+        from lwd_ros.runtime.baseline import FixedPolicyGenerator
+        return FixedPolicyGenerator.load(path)
     if backend == 'auto':
         export = (bundled_export(path) if device == 'cpu' and kwargs.get('use_ema', True)
                   else None)

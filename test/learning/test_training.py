@@ -213,8 +213,20 @@ def test_bc_baseline_in_the_same_harness(demos, tmp_path):
     report = evaluate(gym.make(TOY_ID), MlpSource(policies), 6, seed=100).summary()
     assert report['method'] == 'bc' and report['episodes'] == 6
     assert report['policy_params'] == 2 * 64 + 64 + 64 * 64 + 64 + 64 * 2 + 2
-    with pytest.raises(CheckpointError, match='bc'):
-        load_generator(tmp_path)
+    # Through the generator node's interface: the same MLP, whatever the observation.
+    gen = load_generator(tmp_path)
+    assert gen.default_horizon == 0 and gen.tasks == ('high', 'low')
+    rng = np.random.default_rng(0)
+    for task in gen.tasks:
+        policy = gen.generate(rng.normal(size=2), task, rng).policy()
+        again = gen.generate_batch([rng.normal(size=2)], [task], [rng])[0].policy()
+        obs = rng.normal(size=(5, 2)).astype(np.float32)
+        for o in obs:
+            expected = policies[task].act(o)
+            np.testing.assert_allclose(policy.act(o), expected, rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(again.act(o), expected, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="unknown task 'mid'"):
+        gen.generate(obs[0], 'mid')
 
 
 def test_cli_train_eval(monkeypatch, tmp_path, demos, capsys):

@@ -6,7 +6,9 @@ The never-seen arm of ``test/data/test_new_robot.py``: its contract and bag are 
 there, converted and trained on (tiny) here; then the policy graph runs as real processes
 while this test plays the robot's drivers (JointState with velocities, a PointStamped target,
 a PoseStamped tool, a Float64MultiArray sensor) and listens to the joint_trajectory_controller
-commands it gets back. A generator given another robot's contract refuses the checkpoint.
+commands it gets back, for LWD and for BC (a lab compares them on its robot through the same
+graph: BC's one MLP is published once, LWD's regenerated). A generator given another robot's
+contract refuses the checkpoint.
 """
 
 import math
@@ -24,9 +26,13 @@ from test_new_robot import CONTRACT, JOINTS, write_demonstrations  # noqa: E402
 from lwd_ros.cli import main as lwd_main  # noqa: E402
 
 
-@pytest.fixture(scope='module')
-def trained(tmp_path_factory):
-    root = tmp_path_factory.mktemp('lab_arm')
+METHODS = {'lwd': ['train.vae_steps=150', 'train.diffusion_steps=150'],
+           'bc': ['method=bc', 'train.bc_steps=300']}
+
+
+@pytest.fixture(scope='module', params=sorted(METHODS))
+def trained(request, tmp_path_factory):
+    root = tmp_path_factory.mktemp(f'lab_arm_{request.param}')
     robot = root / 'lab_arm.yaml'
     robot.write_text(yaml.safe_dump(CONTRACT, sort_keys=False))
     write_demonstrations(root / 'bag')
@@ -34,8 +40,8 @@ def trained(tmp_path_factory):
                      str(root / 'ds'), '--reset-jump', '0.4', '--no-progress']) == 0
     assert lwd_main(['train', '--config', 'config/train/toy.yaml', '--dataset',
                      str(root / 'ds'), '--out', str(root / 'ckpt'), '--no-progress',
-                     'data.env=""', 'train.vae_steps=150', 'train.diffusion_steps=150',
-                     'train.val_every=150', 'train.ckpt_every=150']) == 0
+                     'data.env=""', 'train.val_every=150', 'train.ckpt_every=150',
+                     *METHODS[request.param]]) == 0
     return robot, root / 'ckpt'
 
 
@@ -46,7 +52,9 @@ def test_policy_graph_commands_the_new_robot(trained, rclpy_context, ros_env, py
     from std_msgs.msg import Float64MultiArray
     from trajectory_msgs.msg import JointTrajectory
 
-    from lwd_ros.ros.qos import SENSOR
+    from lwd_ros.msg import PolicyWeights
+    from lwd_ros.ros.qos import LATCHED, SENSOR
+    from lwd_ros.runtime.checkpoint import read_meta
 
     robot, ckpt = trained
     proc = subprocess.Popen([python, '-m', 'lwd_ros', 'launch', 'policy', f'robot:={robot}',
@@ -59,6 +67,8 @@ def test_policy_graph_commands_the_new_robot(trained, rclpy_context, ros_env, py
     commands = []
     node.create_subscription(JointTrajectory, '/arm_controller/joint_trajectory',
                              commands.append, SENSOR)
+    policies = []
+    node.create_subscription(PolicyWeights, '/lwd/policy', policies.append, LATCHED)
     pubs = {'js': node.create_publisher(JointState, '/arm/joint_states', SENSOR),
             'target': node.create_publisher(PointStamped, '/target', SENSOR),
             'tool': node.create_publisher(PoseStamped, '/tool_pose', SENSOR),
@@ -94,6 +104,10 @@ def test_policy_graph_commands_the_new_robot(trained, rclpy_context, ros_env, py
     assert all(list(c.joint_names) == list(JOINTS) for c in commands)
     assert np.isfinite(positions).all() and np.abs(positions).max() <= 1.5
     assert commands[-1].points[0].time_from_start.nanosec == 100_000_000  # one policy period
+    if read_meta(ckpt).method == 'bc':  # one task, no episodes: its one MLP, published once
+        assert len(policies) == 1 and policies[0].valid_for_steps == 0, len(policies)
+    else:  # regenerated every H policy steps (H = 8: 200 commands span 20+ policy steps)
+        assert len(policies) >= 3 and policies[-1].valid_for_steps == 8, len(policies)
     goal = np.array([0.6, -0.5, 0.4]) + [0.1, 0.0, 0.05]
     assert np.linalg.norm(q - goal) < 0.5 * np.linalg.norm(goal), (q, goal)  # it reached
     assert proc.returncode == 0 and 'Traceback' not in out, out[-3000:]
