@@ -19,6 +19,7 @@ from lwd_ros.ros.graphs import (
     Graph,
     NodeSpec,
     action_noise_argument,
+    operator_arguments,
     seed_argument,
     task_argument,
 )
@@ -38,7 +39,7 @@ GRAPH = Graph(
     arguments=(
         SIM_TIME, RTF, seed_argument('0'), EPISODES,
         task_argument(ARM7.tasks[0], (BRIDGE, 'expert_teleop'), 'task of every episode'),
-        OUTPUT, STORAGE, action_noise_argument('rad'),
+        OUTPUT, STORAGE, action_noise_argument('rad'), *operator_arguments('rad'),
     ),
 )
 

@@ -21,6 +21,7 @@ from lwd_ros.ros.graphs import (
     Graph,
     NodeSpec,
     action_noise_argument,
+    operator_arguments,
     seed_argument,
     task_argument,
 )
@@ -40,7 +41,7 @@ GRAPH = Graph(
     arguments=(
         SIM_TIME, RTF, seed_argument('0'), EPISODES,
         task_argument(PUSHT.tasks[0], (BRIDGE, 'expert_teleop'), 'task of every episode'),
-        OUTPUT, STORAGE, action_noise_argument('m'),
+        OUTPUT, STORAGE, action_noise_argument('m'), *operator_arguments('m'),
     ),
 )
 

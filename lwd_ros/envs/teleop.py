@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lwd_ros.config import check
+from lwd_ros.data.operator import Operator
 from lwd_ros.envs import DEFAULT_ENV
 
 
@@ -37,6 +39,15 @@ class TeleopConfig:
             keeps and ``lwd bag2dataset`` learns from. The noise of an episode is drawn from
             its seed exactly as ``lwd collect --action-noise`` draws it. 0: off.
         noise_correlation: AR(1) coefficient of that noise.
+        operator_drift: a human-like operator (``lwd_ros.data.operator.Operator``): std
+            (command units) of a slow AR(1) wander on the executed command, which is what
+            the bag records (unlike DART, nothing cleaner is published): a lab's own bag
+            (issue 33). An episode's wander and pauses are drawn from its seed exactly as
+            ``lwd collect --operator-drift`` draws them. 0: off.
+        operator_smoothness: the wander's AR(1) coefficient (0.95: ~20 steps, as
+            ``lwd collect``).
+        operator_hesitation: probability per policy step that the operator pauses, holding
+            the last command for 3-10 steps. 0: never.
     """
 
     env: str = DEFAULT_ENV
@@ -48,6 +59,23 @@ class TeleopConfig:
     min_command_listeners: int = 1
     action_noise: float = 0.0
     noise_correlation: float = 0.7
+    operator_drift: float = 0.0
+    operator_smoothness: float = 0.95
+    operator_hesitation: float = 0.0
+
+    def __post_init__(self):
+        check(self.operator_drift >= 0, 'operator_drift', self.operator_drift,
+              'must be >= 0 (0: off)')
+        check(0 <= self.operator_smoothness < 1, 'operator_smoothness',
+              self.operator_smoothness, 'must be in [0, 1)')
+        check(0 <= self.operator_hesitation < 1, 'operator_hesitation',
+              self.operator_hesitation, 'must be in [0, 1) (0: never)')
+
+    def operator(self) -> Operator | None:
+        """The simulated human between the expert and the robot, or None when off."""
+        op = Operator(drift=self.operator_drift, smoothness=self.operator_smoothness,
+                      hesitation=self.operator_hesitation)
+        return op if op.active else None
 
 
 @dataclass

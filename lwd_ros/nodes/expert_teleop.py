@@ -9,7 +9,10 @@ Subscribes  the spec's observation topics (joint positions and velocities, objec
 Publishes   the spec's command once per policy step: on every EpisodeStatus, which the
             bridge publishes each step (no timer: a sim paused until its first command must
             not wait on a clock that only it advances); with ``action_noise`` (DART) the
-            command carries the noise and /lwd/intended_command the expert's clean target
+            command carries the noise and /lwd/intended_command the expert's clean target;
+            with ``operator_drift``/``operator_hesitation`` a simulated human sits between
+            the expert and the robot (slow wander, pauses) and the command it executes is
+            all there is to record, as in a lab's own bag
 Parameters  the fields of ``lwd_ros.envs.teleop.TeleopConfig``
 
 It sees exactly what a human with a joystick, or the LWD controller, would see and command,
@@ -40,8 +43,8 @@ from lwd_ros.runtime.observation import ObservationBuilder
 
 class ExpertTeleop(Node):
 
-    def __init__(self):
-        super().__init__('expert_teleop')
+    def __init__(self, **kwargs):
+        super().__init__('expert_teleop', **kwargs)
         cfg = declare_config(self, TeleopConfig)
         spec = get_spec(cfg.env)
         self.expert = env_hook(spec, 'teleop')(cfg)
@@ -60,6 +63,11 @@ class ExpertTeleop(Node):
         self.low, self.high = np.array(spec.command.low), np.array(spec.command.high)
         self.offsets = self._offsets(cfg.seed)
         self.step = 0
+        # The human: its episode (a function of the seed, as lwd collect's) steps once per
+        # policy step commanded; a repeated step repeats its command.
+        self.operator = cfg.operator()
+        self.hand = self._hand(cfg.seed)
+        self.hand_command: tuple[int, np.ndarray] | None = None
 
         self.command = CommandPublisher(self, spec.command, period=1.0 / spec.policy_rate)
         self.intended_pub = (self.create_publisher(Float64MultiArray, 'lwd/intended_command',
@@ -82,11 +90,19 @@ class ExpertTeleop(Node):
         return self.noise.sequence(np.random.default_rng([seed, 1]), self.expert.max_steps,
                                    len(self.low))
 
+    def _hand(self, seed: int):
+        """An episode's operator, the same ``lwd collect --operator-*`` draws for its seed."""
+        return self.operator.episode(seed, len(self.low)) if self.operator else None
+
     def on_episode(self, msg: EpisodeStatus) -> None:
         if msg.episode != self.episode:
+            if self.hand is not None and self.hand.pauses:
+                self.get_logger().info(f'episode {self.episode}: operator paused '
+                                       f'{self.hand.pauses} times')
             self.episode = msg.episode
             self.expert.reset(msg.task, msg.seed)
             self.offsets = self._offsets(msg.seed)
+            self.hand, self.hand_command = self._hand(msg.seed), None
         self.active, self.step = not msg.done, msg.step  # between episodes: stop commanding
         self.on_policy_step()
 
@@ -111,6 +127,11 @@ class ExpertTeleop(Node):
                                       throttle_duration_sec=2.0)
             return
         target = self.expert.act(obs, self.velocity)
+        if self.hand is not None:  # what the operator does with what the expert means
+            if self.hand_command is None or self.hand_command[0] != self.step:
+                self.hand_command = (self.step, np.clip(self.hand.step(target), self.low,
+                                                        self.high))
+            target = self.hand_command[1]
         executed = target
         if self.offsets is not None:
             # Published first: the recorder's newest intended command at a step is this one.

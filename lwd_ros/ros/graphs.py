@@ -205,6 +205,19 @@ def action_noise_argument(unit: str) -> Argument:
                     (('expert_teleop', 'action_noise'),))
 
 
+def operator_arguments(unit: str) -> tuple[Argument, ...]:
+    """A simulated human between the expert and the robot (``lwd_ros.data.operator``)."""
+    return (
+        Argument('operator_drift', '0.0', f'a human-like operator: std ({unit}) of a slow '
+                 'wander on the executed (recorded) command (0: off)',
+                 (('expert_teleop', 'operator_drift'),)),
+        Argument('operator_smoothness', '0.95', "AR(1) coefficient of the operator's wander",
+                 (('expert_teleop', 'operator_smoothness'),)),
+        Argument('operator_hesitation', '0.0', 'probability per step that the operator '
+                 'pauses 3-10 steps (0: never)', (('expert_teleop', 'operator_hesitation'),)),
+    )
+
+
 # What a recording graph offers besides the sim's arguments.
 OUTPUT = Argument('output', '', "bag directory ('' = ./demos_<date>)",
                   (('demo_recorder', 'output'),))
