@@ -131,6 +131,7 @@ class Arm7PushEnv(gym.Env):
         self._qadr = np.array([m.joint(j).qposadr[0] for j in JOINTS])
         self._vadr = np.array([m.joint(j).dofadr[0] for j in JOINTS])
         self._puck_adr = np.array([m.joint(j).qposadr[0] for j in ('obj_slidex', 'obj_slidey')])
+        self._puck_vadr = np.array([m.joint(j).dofadr[0] for j in ('obj_slidex', 'obj_slidey')])
         self._puck_body = m.body('object').id
         self._goal_body = m.body('goal').id
         self._ctrl = np.array([m.actuator(f'{j}_position').id for j in JOINTS])
@@ -193,6 +194,25 @@ class Arm7PushEnv(gym.Env):
         success = self.distance() < SUCCESS_RADIUS
         truncated = self._steps >= MAX_EPISODE_STEPS and not success
         return self._get_obs(), -self.distance(), success, truncated, self._info(success)
+
+    def push(self, object_xy: np.ndarray, robot: np.ndarray):
+        """Move the puck by ``object_xy`` (m) and the joints by ``robot`` (rad); what moved stops.
+
+        For ``lwd_ros.envs.pushes.Pushes``. The servos' targets stay where the policy last
+        put them, so the arm springs back unless its policy reacts. Returns ``(obs, reward,
+        terminated, info)`` of the pushed state (a push may finish the task).
+        """
+        m, d = self.model, self.data
+        if np.any(object_xy):
+            d.qpos[self._puck_adr] += np.asarray(object_xy, np.float64)
+            d.qvel[self._puck_vadr] = 0.0
+        if np.any(robot):
+            d.qpos[self._qadr] = np.clip(d.qpos[self._qadr] + np.asarray(robot, np.float64),
+                                         self.low, self.high)
+            d.qvel[self._vadr] = 0.0
+        mujoco.mj_forward(m, d)
+        success = self.distance() < SUCCESS_RADIUS
+        return self._get_obs(), -self.distance(), success, self._info(success)
 
     def distance(self) -> float:
         """The puck centre's distance to the goal in the table plane (m)."""
