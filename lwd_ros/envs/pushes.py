@@ -8,8 +8,8 @@ or the arm is moved under it; a closed-loop MLP can, if it learnt to act from th
 is pushed into. ``Pushes`` moves the object by ``object`` metres in a random planar direction
 and displaces every joint of the robot by up to ``robot`` (command units, rad for an arm) at
 fixed policy steps, so every method sees the same pushes for the same reset seed. The env
-does the moving (``push(object_xy, robot)``: a sim knows its own state layout); an env
-without it cannot be pushed.
+does the moving (``push(object_xy, robot)``: a sim knows its own state layout; it returns
+None for a push it cannot place, which is drawn again); an env without it cannot be pushed.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ class PushConfig:
 class Pushes(gym.Wrapper):
     """Wrap an env that has ``push``; ``info['pushed']`` is true on the steps it was pushed."""
 
+    MAX_DRAWS = 100  # a push the env refuses (``None``: e.g. into a wall) is drawn again
+
     def __init__(self, env: gym.Env, config: PushConfig):
         if not callable(getattr(env.unwrapped, 'push', None)):
             raise ValueError(f'{env.unwrapped.__class__.__name__} cannot be pushed (no push '
@@ -73,10 +75,15 @@ class Pushes(gym.Wrapper):
         cfg = self.config
         if self._t in cfg.steps and (cfg.object or cfg.robot) and not (terminated or truncated):
             n = self.env.action_space.shape[0]
-            heading = self._rng.uniform(-np.pi, np.pi)  # drawn always: same pushes per seed
-            offsets = self._rng.uniform(-1.0, 1.0, n)
-            obs, reward, terminated, info = self.env.unwrapped.push(
-                cfg.object * np.array([np.cos(heading), np.sin(heading)]), cfg.robot * offsets)
-            info = {**info, 'pushed': True}
-            self.pushes += 1
+            for _ in range(self.MAX_DRAWS):
+                heading = self._rng.uniform(-np.pi, np.pi)  # both drawn: same pushes per seed
+                offsets = self._rng.uniform(-1.0, 1.0, n)
+                pushed = self.env.unwrapped.push(
+                    cfg.object * np.array([np.cos(heading), np.sin(heading)]),
+                    cfg.robot * offsets)
+                if pushed is not None:
+                    obs, reward, terminated, info = pushed
+                    info = {**info, 'pushed': True}
+                    self.pushes += 1
+                    break
         return obs, reward, terminated, truncated, info

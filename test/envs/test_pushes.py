@@ -62,3 +62,18 @@ def test_bad_settings_and_envs_that_cannot_be_pushed_are_refused():
     import gymnasium as gym
     with pytest.raises(ValueError, match='cannot be pushed'):
         Pushes(gym.make('CartPole-v1'), PushConfig(object=0.1))
+
+
+def test_pusht_pushes_keep_the_t_inside_and_off_the_pusher():
+    from lwd_ros.envs.pusht.env import placeable
+
+    env = Pushes(make_env('pusht'), PushConfig(steps=(3, 6, 9), object=0.05, robot=0.05))
+    obs, _ = env.reset(seed=2)
+    for _ in range(10):
+        before = obs
+        obs, _, terminated, _, info = env.step(obs[:2])
+        if info['pushed']:
+            assert np.linalg.norm(obs[2:4] - before[2:4]) == pytest.approx(0.05, abs=0.01)
+            assert placeable(info['block_pose'], obs[:2], 0.0)
+        assert not terminated
+    assert env.pushes == 3

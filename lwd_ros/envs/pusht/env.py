@@ -170,6 +170,24 @@ class PushTEnv(gym.Env):
         sim.reset_state(sim.agent_xy(), pose, agent_vel=sim.agent_vel(), target=sim.target)
         return self._get_obs(), self._get_info(sim.coverage())
 
+    def push(self, object_xy, robot, clearance: float = 0.005):
+        """Move the T by ``object_xy`` and the pusher by ``robot`` (m); None if not placeable.
+
+        For ``lwd_ros.envs.pushes.Pushes`` (which redraws a push this refuses: the T through
+        a wall or onto the pusher). The T comes to rest, the pusher too if it was pushed; its
+        target stays where the policy put it. Returns ``(obs, reward, terminated, info)`` of the pushed state.
+        """
+        sim = self.sim
+        block = sim.block_pose() + np.r_[np.asarray(object_xy, np.float64), 0.0]
+        agent = sim.agent_xy() + np.asarray(robot, np.float64)
+        if not (placeable(block, agent, clearance) and np.all(agent > WALL_INNER[0])
+                and np.all(agent < WALL_INNER[1])):
+            return None
+        vel = (0.0, 0.0) if np.any(robot) else sim.agent_vel()
+        sim.reset_state(agent, block, agent_vel=vel, target=sim.target)
+        obs, info = self._get_obs(), self._get_info(sim.coverage())
+        return obs, self.reward(info['coverage']), info['success'], info
+
     def _get_obs(self) -> np.ndarray:
         # The gantry's soft joint limits can overshoot by micrometres; keep obs in its space.
         return np.clip(self.sim.obs(), self.observation_space.low, self.observation_space.high)
