@@ -175,13 +175,14 @@ class PushTEnv(gym.Env):
 
         For ``lwd_ros.envs.pushes.Pushes`` (which redraws a push this refuses: the T through
         a wall or onto the pusher). The T comes to rest, the pusher too if it was pushed; its
-        target stays where the policy put it. Returns ``(obs, reward, terminated, info)`` of the pushed state.
+        target stays where the policy put it. Returns ``(obs, reward, terminated, info)`` of
+        the pushed state.
         """
         sim = self.sim
         block = sim.block_pose() + np.r_[np.asarray(object_xy, np.float64), 0.0]
         agent = sim.agent_xy() + np.asarray(robot, np.float64)
-        if not (placeable(block, agent, clearance) and np.all(agent > WALL_INNER[0])
-                and np.all(agent < WALL_INNER[1])):
+        inside = np.all(agent > WALL_INNER[0]) and np.all(agent < WALL_INNER[1])
+        if not (inside and placeable(block, agent, clearance)):
             return None
         vel = (0.0, 0.0) if np.any(robot) else sim.agent_vel()
         sim.reset_state(agent, block, agent_vel=vel, target=sim.target)
