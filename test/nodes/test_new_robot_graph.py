@@ -13,17 +13,14 @@ contract refuses the checkpoint.
 
 import math
 import subprocess
-import sys
 
 from conftest import REPO
+from new_robot_scene import CONTRACT, JOINTS, write_demonstrations
 import numpy as np
 import pytest
 import yaml
 
-sys.path.insert(0, str(REPO / 'test' / 'data'))
-from test_new_robot import CONTRACT, JOINTS, write_demonstrations  # noqa: E402
-
-from lwd_ros.cli import main as lwd_main  # noqa: E402
+from lwd_ros.cli import main as lwd_main
 
 
 METHODS = {'lwd': ['train.vae_steps=150', 'train.diffusion_steps=150'],
