@@ -24,6 +24,7 @@ import math
 from pathlib import Path
 import time
 
+from lwd_ros.contract import get_contract
 from lwd_ros.envs import make_env
 from lwd_ros.envs.pushes import PushConfig, Pushes
 from lwd_ros.evaluation.cli import load_source
@@ -111,7 +112,7 @@ def main():
     args = parser.parse_args()
 
     settings = {'env': args.env, 'episodes': args.episodes, 'seed': args.seed,
-                'push_steps': args.steps, 'robot_unit': 'rad' if args.env == 'arm7' else 'units'}
+                'push_steps': args.steps, 'robot_unit': get_contract(args.env).command.units[0]}
     result = {**settings, 'methods': {}, 'rows': {}}
     if args.resume and Path(args.json).is_file():
         old = json.loads(Path(args.json).read_text())
