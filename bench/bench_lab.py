@@ -22,7 +22,17 @@ killed run resumes with ``lwd train --resume``); the JSON is rewritten after eac
 
     python bench/bench_lab.py --dataset datasets/lab_arm7_100 --json results/lab/arm7_100.json
     python bench/bench_lab.py --dataset datasets/lab_arm7_50 --methods expert lwd warpd bc \
-        --json results/lab/arm7_50.json --set dp:train.dp_steps=5000
+        --json results/lab/arm7_50.json
+
+The datasets (67 episodes per task through ROS, seeds 30000 + 1000 k for task k; the 50-,
+100- and 200-episode sets are the first 17/17/16, 34/33/33 and 67/67/66 of each task's bag)::
+
+    lwd launch arm7_record episodes:=67 task:=goal_left seed:=30000 real_time_factor:=8 \
+        operator_drift:=0.0065 operator_hesitation:=0.02 output:=runs/lab_arm7/bags/goal_left
+    # ... goal_center seed:=31000, goal_right seed:=32000
+    lwd bag2dataset runs/lab_arm7/bags/goal_{left,center,right} --out datasets/lab_arm7_100 \
+        --drop-episodes 35-67,101-134,168-201 --json datasets/lab_arm7_100.convert.json
+    # 50: --drop-episodes 18-67,85-134,151-201; 200: --drop-episodes 201
 """
 
 from __future__ import annotations
@@ -43,9 +53,22 @@ from lwd_ros.report import emit_json  # noqa: E402
 SEED = 200000  # selection seeds: recording used 30000+, collection 0/20000, the final 100000
 METHODS = {  # method -> (config, overrides every run of it gets)
     'lwd': ('config/train/arm7.yaml', ['data.extra_datasets=[]']),
-    'warpd': ('config/train/robot.yaml', []),
+    # WARPD's VAE step with world-model rollouts costs ~0.45 s on one thread: 6000 steps do
+    # not fit a 45-minute run on 2 shared cores; the DP peer likewise gets 4000 steps.
+    'warpd': ('config/train/robot.yaml', ['train.vae_steps=2000']),
     'bc': ('config/train/arm7_bc.yaml', []),
-    'dp': ('config/train/arm7_dp.yaml', ['train.dp_steps=5000']),
+    'dp': ('config/train/arm7_dp.yaml', ['train.dp_steps=4000']),
+}
+NOTES = {  # how each recipe differs from the others (the JSON repeats it)
+    'lwd': 'arm7 recipe minus its DART dataset: whole trajectories (horizon 0), one policy per '
+           'episode, relative targets (a - q), [64, 64] policy, no checkpoint selection',
+    'warpd': 'robot.yaml, the bring-your-own-robot recipe: contract from the dataset '
+             "(data.env ''), goal_frame false as arm7.yaml, but H = 8 snippets (arm7.yaml: 0, "
+             'whole trajectories), absolute targets (arm7.yaml: relative), [128, 128] policy, '
+             'batch 256, select_best on the validation split',
+    'bc': 'single-step MLP [300, 300], relative targets as LWD, no checkpoint selection',
+    'dp': 'Diffusion Policy peer (down_dims [32, 64, 128], 16-step window, 8 executed), '
+          'absolute targets, fewer steps than the MT10 peer',
 }
 OPERATOR = {'drift': 0.0065, 'hesitation': 0.02}  # rad, per step: ~0.9 demonstrator success
 
@@ -111,7 +134,8 @@ def train_and_eval(name: str, args, out: Path, record: dict) -> dict:
     ckpt = out / name
     lwd = [sys.executable, '-m', 'lwd_ros']
     row = dict(record.get(name) or {})
-    row.update({'config': config, 'overrides': overrides, 'checkpoint': str(ckpt)})
+    row.update({'config': config, 'overrides': overrides, 'checkpoint': str(ckpt),
+                'notes': NOTES[name]})
     meta_path = ckpt / 'meta.json'
     done = meta_path.exists() and json.loads(meta_path.read_text()).get('stage') == 'done'
     resume = ['--resume'] if not done and (ckpt / 'trainer_state.pt').exists() else []
