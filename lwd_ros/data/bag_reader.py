@@ -69,7 +69,6 @@ from lwd_ros.data.bags import (
 from lwd_ros.data.episode import Episode
 from lwd_ros.data.marks import MARK_TYPE, MARKS
 from lwd_ros.data.marks import TOPIC as MARK_RELATIVE
-from lwd_ros.envs import DEFAULT_ENV
 from lwd_ros.runtime.observation import rotation_columns, wrap_angle, yaw_from_quaternion
 
 log = logging.getLogger(__name__)
@@ -121,8 +120,8 @@ class ConvertConfig:
 
     def __post_init__(self):
         self.joint_names = tuple(self.joint_names)
-        if self.joint_names:
-            _check_joints(get_contract(self.env or DEFAULT_ENV), self.joint_names)
+        if self.joint_names and self.env:  # else checked against the bag's contract
+            _check_joints(get_contract(self.env), self.joint_names)
         if self.actions not in ACTION_SOURCES:
             raise ValueError(f'{self.actions=} is not one of {ACTION_SOURCES}')
         if not (self.rate > 0 and self.max_gap > 0 and self.reset_jump > 0):
@@ -630,7 +629,11 @@ def bag_contract(env: str, custom: dict[str, str]) -> RobotContract:
                                                                           'bag contract'))
     if stored is not None:
         return stored
-    return get_contract(_stored(custom, ENV_KEY, str) or DEFAULT_ENV)
+    name = _stored(custom, ENV_KEY, str)
+    if not name:
+        raise ValueError('the bag names no robot (a plain `ros2 bag record` bag): give its '
+                         'contract, --robot my_robot.yaml (README: Bring your own robot)')
+    return get_contract(name)
 
 
 def _check_joints(spec, joints: tuple[str, ...]) -> None:
