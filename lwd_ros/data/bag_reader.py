@@ -577,7 +577,7 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
     path = Path(path)
     custom = _metadata(path).get('custom_data') or {}
     try:
-        contract = bag_contract(cfg.env, custom)
+        contract = bag_contract(cfg.env, custom, closed=bool(_metadata(path)))
         topics = (cfg.topics or _stored(custom, TOPICS_KEY, DemoTopics.from_json)
                   or DemoTopics.for_contract(contract))
         layout = topics.resolve(contract)
@@ -621,8 +621,12 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
     return builder.streams(), report
 
 
-def bag_contract(env: str, custom: dict[str, str]) -> RobotContract:
-    """The contract a bag is read as: ``env`` if given, else the one the recorder stored."""
+def bag_contract(env: str, custom: dict[str, str], closed: bool = True) -> RobotContract:
+    """The contract a bag is read as: ``env`` if given, else the one the recorder stored.
+
+    There is no default robot: a bag read as another robot's fails far from the cause.
+    ``closed``: the bag has its ``metadata.yaml`` (a crashed recording lost what it stored).
+    """
     if env:
         return get_contract(env)
     stored = _stored(custom, ROBOT_KEY, lambda s: RobotContract.from_dict(json.loads(s),
@@ -630,6 +634,10 @@ def bag_contract(env: str, custom: dict[str, str]) -> RobotContract:
     if stored is not None:
         return stored
     name = _stored(custom, ENV_KEY, str)
+    if not name and not closed:
+        raise ValueError('no metadata.yaml: the recording was not closed, and the robot it '
+                         'stored is lost with it: give --robot (its contract or a shipped '
+                         'name) to read what was flushed')
     if not name:
         raise ValueError('the bag names no robot (a plain `ros2 bag record` bag): give its '
                          'contract, --robot my_robot.yaml (README: Bring your own robot)')

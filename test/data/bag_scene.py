@@ -143,7 +143,7 @@ def record_with_marks(path, labels, storage='mcap', markers=True):
     marks = [(MARK_TOPIC, t + 2_000_000, String(data=label))
              for t, label in zip(ends, labels) if label]
     messages = sorted(scene.messages + marks, key=lambda m: m[1])
-    with BagRecorder(path, storage=storage) as bag:
+    with BagRecorder(path, storage=storage, custom_data={ENV_KEY: 'pusht'}) as bag:
         for topic, msgtype in {**TOPICS.types(), MARK_TOPIC: 'std_msgs/msg/String'}.items():
             bag.add_topic(topic, msgtype)
         for topic, t, msg in messages:

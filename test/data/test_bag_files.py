@@ -181,7 +181,7 @@ def test_truncated_mcap_names_the_file_and_what_was_salvaged(scene, tmp_path):
 @pytest.mark.parametrize('storage', ['mcap', 'sqlite3'])
 def test_recorder_killed_before_close_leaves_every_flushed_message(scene, tmp_path, storage):
     bag = tmp_path / 'demo'
-    recorder = BagRecorder(bag, storage=storage)
+    recorder = BagRecorder(bag, storage=storage, custom_data={ENV_KEY: 'pusht'})
     for topic, msgtype in TOPICS.types().items():
         recorder.add_topic(topic, msgtype)
     cut = max(i for i, (topic, _, m) in enumerate(scene.messages)
@@ -224,7 +224,7 @@ def test_corrupt_compressed_chunk_is_reported(scene, tmp_path):
 
 
 def test_bag_without_states_says_so(tmp_path):
-    recorder = BagRecorder(tmp_path / 'empty')
+    recorder = BagRecorder(tmp_path / 'empty', custom_data={ENV_KEY: 'pusht'})
     recorder.add_topic(TOPICS.task, ROLE_TYPES['task'])
     recorder.write(TOPICS.task, T0, serialize_message(TaskSwitch(task='classic')))
     recorder.close()
@@ -235,7 +235,7 @@ def test_bag_without_states_says_so(tmp_path):
 
 
 def test_wrong_topic_type_is_named(scene, tmp_path):
-    recorder = BagRecorder(tmp_path / 'b')
+    recorder = BagRecorder(tmp_path / 'b', custom_data={ENV_KEY: 'pusht'})
     recorder.add_topic(TOPICS.command, 'sensor_msgs/msg/JointState')
     recorder.write(TOPICS.command, T0, serialize_message(JointState()))
     recorder.close()
