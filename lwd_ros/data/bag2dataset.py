@@ -137,12 +137,12 @@ def convert_config(args):
     given = {r: getattr(args, f'{r}_topic') for r in TOPIC_FLAGS
              if getattr(args, f'{r}_topic') is not None}
     if given:  # flags replace the bag's stored topic map; roles not given take the robot's
-        if not data['env']:
+        if base.topics is None and not data['env']:
             flag = next(iter(given)).replace('_', '-')
             raise ValueError(f"--{flag}-topic needs --robot: the roles not given take the "
                              "robot's topics")
-        robot = get_contract(data['env'])
-        data['topics'] = asdict(base.topics or DemoTopics.for_contract(robot)) | given
+        topics = base.topics or DemoTopics.for_contract(get_contract(data['env']))
+        data['topics'] = asdict(topics) | given
     elif base.topics is not None:
         data['topics'] = asdict(base.topics)
     return from_dict(ConvertConfig, data)

@@ -46,8 +46,8 @@ class GeneratorConfig:
 
     Args:
         checkpoint: training checkpoint (torch) or ONNX export directory; relative paths
-            may name shipped models (``models/pusht``). No default: the launch file or
-            params file says which.
+            may name shipped models (``models/<robot>``). No default: the launch file
+            or params file says which.
         backend: ``auto`` (by content), ``torch`` or ``onnx``.
         sampler: '' = the checkpoint's (ddim); ``ddpm`` = the full chain.
         num_steps: DDIM steps; 0 = the checkpoint's.
@@ -81,7 +81,7 @@ class GeneratorConfig:
 
     def __post_init__(self):
         check(bool(self.checkpoint), 'checkpoint', self.checkpoint, 'must name a trained '
-              'checkpoint or ONNX export directory (e.g. models/pusht)')
+              'checkpoint or ONNX export directory (e.g. models/<robot>)')
         check(self.robots >= 0, 'robots', self.robots, 'must be >= 0 (0: one robot)')
         check(0.0 <= self.warm_start <= 1.0, 'warm_start', self.warm_start,
               'must be in [0, 1] (0: cold)')

@@ -118,13 +118,14 @@ def test_plain_ros2_bag_record_without_markers_and_remapped_pose(tmp_path):
     topics = replace(TOPICS, object_pose='/mocap/tblock/pose', episode='')
     bag = tmp_path / 'rosbag2_2026_11_25-12_00_00'
     write_plain_ros2_bag(scene, bag, topics)
-    episodes, report = bag_to_episodes(bag, ConvertConfig(topics=topics))
+    episodes, report = bag_to_episodes(bag, ConvertConfig(env='pusht', topics=topics))
     assert report.notes.grid == 'uniform' and report.problem == ''
     assert report.messages['/mocap/tblock/pose'] == sum(
         t == TOPICS.object_pose for t, _, _ in scene.messages)
     assert_episodes_match(episodes, scene.episodes, seeds=False)
     # the bare .mcap file (no metadata.yaml next to it) reads the same
-    bare, _ = bag_to_episodes(bag / f'{bag.name}_0.mcap', ConvertConfig(topics=topics))
+    bare, _ = bag_to_episodes(bag / f'{bag.name}_0.mcap',
+                              ConvertConfig(env='pusht', topics=topics))
     assert_episodes_match(bare, scene.episodes, seeds=False)
 
 
@@ -136,7 +137,8 @@ def test_recorder_topic_map_and_joint_names_come_from_the_bag(tmp_path):
             msg.name = ['rail', 'carriage']
             scene.messages[i] = (moved.joint_states, t, msg)
     recorder = BagRecorder(tmp_path / 'b', custom_data={
-        TOPICS_KEY: moved.to_json(), JOINTS_KEY: json.dumps(['rail', 'carriage'])})
+        ENV_KEY: 'pusht', TOPICS_KEY: moved.to_json(),
+        JOINTS_KEY: json.dumps(['rail', 'carriage'])})
     for topic, msgtype in moved.types().items():
         recorder.add_topic(topic, msgtype)
     for topic, t, msg in scene.messages:
@@ -158,7 +160,10 @@ def test_the_robot_comes_from_the_bag_and_another_robot_names_what_is_missing(sc
                                        r"/joint_states"):
         bag_to_episodes(tmp_path / 'c')
     with pytest.raises(ValueError, match=r"must name the 2 commanded joints of pusht"):
-        ConvertConfig(joint_names=('x', 'y', 'z'))
+        ConvertConfig(env='pusht', joint_names=('x', 'y', 'z'))
+    record(scene, tmp_path / 'd', 'mcap', **{ENV_KEY: ''})  # a plain recording: no robot named
+    with pytest.raises(BagError, match=r'names no robot .* give its contract, --robot'):
+        bag_to_episodes(tmp_path / 'd')
 
 
 def test_truncated_mcap_names_the_file_and_what_was_salvaged(scene, tmp_path):
@@ -193,8 +198,10 @@ def test_recorder_killed_before_close_leaves_every_flushed_message(scene, tmp_pa
         recorder.write(topic, t, serialize_message(msg))
     # no close(): as after SIGKILL (sqlite3 keeps the unflushed rows in an open transaction)
     with pytest.raises(BagError, match='no metadata.yaml: the recording was not closed'):
-        bag_to_episodes(bag)
-    episodes, report = bag_to_episodes(bag, ConvertConfig(salvage=True))
+        bag_to_episodes(bag)  # and the robot's name with it
+    with pytest.raises(BagError, match='no metadata.yaml: the recording was not closed'):
+        bag_to_episodes(bag, ConvertConfig(env='pusht'))
+    episodes, report = bag_to_episodes(bag, ConvertConfig(env='pusht', salvage=True))
     assert sum(report.messages.values()) == cut + 1
     assert_episodes_match(episodes, scene.episodes[:2])
 

@@ -44,7 +44,7 @@ def test_bad_values_are_refused_naming_the_parameter_value_and_rule(rclpy_contex
             (GeneratorConfig, {'checkpoint': 'models/pusht', 'warm_start': 2.0},
              'parameter warm_start = 2.0: must be in [0, 1] (0: cold)'),
             (GeneratorConfig, {}, "parameter checkpoint = '': must name a trained checkpoint "
-             'or ONNX export directory (e.g. models/pusht)'),
+             'or ONNX export directory (e.g. models/<robot>)'),
             (ControllerConfig, {}, "parameter env = '': must name the robot's contract (a YAML "
              f'file or a shipped robot: {", ".join(shipped_robots())})'),
             (ControllerConfig, {'env': 'pusht', 'on_expired': 'bogus'},
