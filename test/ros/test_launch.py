@@ -29,8 +29,7 @@ class _Declared(Exception):
 
 @functools.cache
 def _declared_parameters(executable, env=None):
-    """Names a node declares (for ``env``, PushT if None): run its __init__ until it reads
-    them back."""
+    """Names a node declares for ``env`` (PushT if None): its __init__ until it reads them."""
     from rclpy.node import Node
     module = importlib.import_module(f'lwd_ros.nodes.{executable}')
     node_class = next(c for c in vars(module).values()

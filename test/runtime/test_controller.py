@@ -146,7 +146,8 @@ def test_non_finite_policy_output_holds_and_is_counted():
 
 def test_policy_outliving_valid_for_steps_keeps_running_or_holds():
     for on_expired, mode in (('keep', Mode.EXPIRED), ('hold', Mode.STALE)):
-        c = PolicyController(ControllerConfig(env='pusht', obs_timeout=10.0, on_expired=on_expired))
+        c = PolicyController(ControllerConfig(env='pusht', obs_timeout=10.0,
+                                              on_expired=on_expired))
         c.obs.update_joints(['gantry_x', 'gantry_y'], [0.1, 0.2], 0.0)
         c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(0.5), 0.0)
         msg = _msg(1)
@@ -159,8 +160,10 @@ def test_policy_outliving_valid_for_steps_keeps_running_or_holds():
 
 
 def test_limits_default_to_the_env_spec_and_can_be_narrowed():
-    assert ControllerConfig(env='pusht').low == (0.0, 0.0) and ControllerConfig(env='pusht').high == (0.512, 0.512)
-    c = PolicyController(ControllerConfig(env='pusht', action_low=(0.01, 0.01), action_high=(0.5, 0.5)))
+    default = ControllerConfig(env='pusht')
+    assert default.low == (0.0, 0.0) and default.high == (0.512, 0.512)
+    c = PolicyController(ControllerConfig(env='pusht', action_low=(0.01, 0.01),
+                                          action_high=(0.5, 0.5)))
     c.obs.update_joints(['gantry_x', 'gantry_y'], [0.1, 0.2], 0.0)
     c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(0.5), 0.0)
     c.offer_policy(_msg(1, bias=(5.0, -5.0)), 0.0)
