@@ -441,10 +441,11 @@ def get_contract(ref: str) -> RobotContract:
     try:
         return load_contract(f'config/robots/{ref}.yaml')
     except FileNotFoundError:
-        from lwd_ros.envs import specs
-        if ref in specs():  # a sim package outside this one brings its contract
-            from lwd_ros.envs import get_spec
-            return get_spec(ref).contract
+        from lwd_ros.sims import find_sim
+
+        sim = find_sim(ref)  # a sim package outside this one brings its contract
+        if sim is not None:
+            return sim.contract
         raise ValueError(f'unknown robot {ref!r}: give a contract file (robot.yaml) or one '
                          f'of the shipped {shipped_robots()}') from None
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import re
 
-from lwd_ros.envs import DEFAULT_ENV
 from lwd_ros.methods import METHODS
 from lwd_ros.runtime.mlp import ACTIVATIONS
 
@@ -43,11 +42,12 @@ class DataConfig:
         env: the robot contract the demonstrations come from (a shipped robot's name or a
             YAML file, ``lwd_ros.contract``): it names the observation entries, which are
             angles (every model sees their sine and cosine) and which are planar points, and
-            their resolution (normalisation's floor); the checkpoint carries it.
+            their resolution (normalisation's floor); the checkpoint carries it. '' = the
+            contract the dataset stores (every dataset ``lwd`` writes stores one).
         goal_frame: learn in each task's frame (its goal pose from the dataset metadata):
             the spec's ``frame_points`` and ``action_points`` rotate and translate, its
             angles rotate. The generator folds the frame into every policy it emits.
-        augment: add the env spec's symmetric copies of the training episodes (e.g.
+        augment: add the robot's sim's symmetric copies of the training episodes (e.g.
             mirrored about the goal's axis); validation stays as recorded.
         relative_actions: learn position targets relative to the current position of the
             commanded joints (``a - q``: the spec's position feedback); the generator adds
@@ -66,7 +66,7 @@ class DataConfig:
     stride: int = 1
     obs_history: int = 1
     val_fraction: float = 0.1
-    env: str = DEFAULT_ENV
+    env: str = ''
     goal_frame: bool = False
     relative_actions: bool = False
     augment: bool = False

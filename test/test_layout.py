@@ -43,7 +43,7 @@ def test_light_modules_import_nothing_heavy_even_lazily(path):
 def test_controller_process_loads_no_heavy_module():
     code = ('import sys, lwd_ros.nodes.lwd_controller;'
             'from lwd_ros.runtime.controller import ControllerConfig, PolicyController;'
-            'PolicyController(ControllerConfig());'
+            "PolicyController(ControllerConfig(env='pusht'));"
             f'bad = [m for m in {HEAVY[:4]!r} if m in sys.modules];'
             'assert not bad, bad')
     subprocess.run([sys.executable, '-c', code], check=True, cwd=REPO)
@@ -76,3 +76,70 @@ def test_env_names_live_only_in_their_package(env):
             if hits:
                 found.append(f'{path.relative_to(REPO)}:{i}: {hits}')
     assert not found, '\n'.join(found)
+
+
+# The robot-neutral layers: a robot is a contract (data); its simulator is a plug-in they find
+# by name (lwd_ros.sims), never import. Nodes other than the sim bridge and teleops included.
+NEUTRAL = ('contract.py', 'sims.py', 'config.py', 'experiment.py', 'methods.py', 'runtime',
+           'data', 'learning', 'nodes/lwd_controller.py', 'nodes/policy_generator.py',
+           'nodes/demo_recorder.py')
+
+
+def _modules(entries):
+    for entry in entries:
+        path = REPO / 'lwd_ros' / entry
+        yield from (sorted(path.rglob('*.py')) if path.is_dir() else [path])
+
+
+@pytest.mark.parametrize('path', list(_modules(NEUTRAL)), ids=lambda p: str(p.relative_to(REPO)))
+def test_robot_neutral_layers_import_no_sim_even_lazily(path):
+    names = set(_imports(path))
+    names |= {f'{n.module}.{a.name}' for n in ast.walk(ast.parse(path.read_text()))
+              if isinstance(n, ast.ImportFrom) and n.module for a in n.names}
+    bad = sorted(m for m in names if m == 'lwd_ros.envs' or m.startswith('lwd_ros.envs.'))
+    assert not bad, f'{path.name} imports {bad}'
+
+
+def _module_name(path):
+    parts = path.relative_to(REPO).with_suffix('').parts
+    return '.'.join(parts[:-1] if parts[-1] == '__init__' else parts)
+
+
+def test_no_import_circle_among_the_package_modules():
+    # Function-level imports count too: a circle that only a lazy import hides is still one
+    # module that cannot be understood (or loaded first) without the other.
+    modules = {_module_name(p): p for p in sorted((REPO / 'lwd_ros').rglob('*.py'))}
+    graph = {}
+    for name, path in modules.items():
+        deps = set()
+        for m in _imports(path):
+            parts = m.split('.')
+            deps |= {'.'.join(parts[:i]) for i in range(2, len(parts) + 1)} & modules.keys()
+        graph[name] = deps - {name}
+    index, low, stack, on_stack, circles = {}, {}, [], set(), []
+
+    def visit(v):  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for v in graph:
+        if v not in index:
+            visit(v)
+    assert not circles, circles

@@ -127,7 +127,6 @@ def convert_config(args):
     from lwd_ros.contract import get_contract
     from lwd_ros.data.bag_reader import ConvertConfig
     from lwd_ros.data.bags import DemoTopics
-    from lwd_ros.envs import DEFAULT_ENV
 
     base = load_config(ConvertConfig, args.config) if args.config else ConvertConfig()
     data = {f.name: getattr(base, f.name) for f in fields(base)}
@@ -138,8 +137,12 @@ def convert_config(args):
     given = {r: getattr(args, f'{r}_topic') for r in TOPIC_FLAGS
              if getattr(args, f'{r}_topic') is not None}
     if given:  # flags replace the bag's stored topic map; roles not given take the robot's
-        robot = get_contract(data['env'] or DEFAULT_ENV)
-        data['topics'] = asdict(base.topics or DemoTopics.for_contract(robot)) | given
+        if base.topics is None and not data['env']:
+            flag = next(iter(given)).replace('_', '-')
+            raise ValueError(f"--{flag}-topic needs --robot: the roles not given take the "
+                             "robot's topics")
+        topics = base.topics or DemoTopics.for_contract(get_contract(data['env']))
+        data['topics'] = asdict(topics) | given
     elif base.topics is not None:
         data['topics'] = asdict(base.topics)
     return from_dict(ConvertConfig, data)
@@ -282,14 +285,14 @@ def _dropped_counts(table) -> dict:
 def _env_of(reports, args):
     """The one robot the bags recorded, and its task poses (None for robots without any)."""
     from lwd_ros.config import load_ref
-    from lwd_ros.envs import find_spec
+    from lwd_ros.sims import find_sim
 
     contracts = {r.contract.name: r.contract for r in reports if r.contract}
     if len(contracts) != 1:
         raise ValueError(f'the bags recorded robots {sorted(contracts)}; convert one robot per '
                          'dataset')
     contract = next(iter(contracts.values()))
-    sim = find_spec(contract.name)  # a sim's tasks may be goal poses
+    sim = find_sim(contract.name)  # a sim's tasks may be goal poses
     poses = (load_ref(sim.task_poses)(args.env_config or None, args.env_set)
              if sim and sim.task_poses and not sim.contract.differences(contract) else None)
     return contract, poses

@@ -69,7 +69,6 @@ from lwd_ros.data.bags import (
 from lwd_ros.data.episode import Episode
 from lwd_ros.data.marks import MARK_TYPE, MARKS
 from lwd_ros.data.marks import TOPIC as MARK_RELATIVE
-from lwd_ros.envs import DEFAULT_ENV
 from lwd_ros.runtime.observation import rotation_columns, wrap_angle, yaw_from_quaternion
 
 log = logging.getLogger(__name__)
@@ -121,8 +120,8 @@ class ConvertConfig:
 
     def __post_init__(self):
         self.joint_names = tuple(self.joint_names)
-        if self.joint_names:
-            _check_joints(get_contract(self.env or DEFAULT_ENV), self.joint_names)
+        if self.joint_names and self.env:  # else checked against the bag's contract
+            _check_joints(get_contract(self.env), self.joint_names)
         if self.actions not in ACTION_SOURCES:
             raise ValueError(f'{self.actions=} is not one of {ACTION_SOURCES}')
         if not (self.rate > 0 and self.max_gap > 0 and self.reset_jump > 0):
@@ -578,7 +577,7 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
     path = Path(path)
     custom = _metadata(path).get('custom_data') or {}
     try:
-        contract = bag_contract(cfg.env, custom)
+        contract = bag_contract(cfg.env, custom, closed=bool(_metadata(path)))
         topics = (cfg.topics or _stored(custom, TOPICS_KEY, DemoTopics.from_json)
                   or DemoTopics.for_contract(contract))
         layout = topics.resolve(contract)
@@ -622,15 +621,27 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
     return builder.streams(), report
 
 
-def bag_contract(env: str, custom: dict[str, str]) -> RobotContract:
-    """The contract a bag is read as: ``env`` if given, else the one the recorder stored."""
+def bag_contract(env: str, custom: dict[str, str], closed: bool = True) -> RobotContract:
+    """The contract a bag is read as: ``env`` if given, else the one the recorder stored.
+
+    There is no default robot: a bag read as another robot's fails far from the cause.
+    ``closed``: the bag has its ``metadata.yaml`` (a crashed recording lost what it stored).
+    """
     if env:
         return get_contract(env)
     stored = _stored(custom, ROBOT_KEY, lambda s: RobotContract.from_dict(json.loads(s),
                                                                           'bag contract'))
     if stored is not None:
         return stored
-    return get_contract(_stored(custom, ENV_KEY, str) or DEFAULT_ENV)
+    name = _stored(custom, ENV_KEY, str)
+    if not name and not closed:
+        raise ValueError('no metadata.yaml: the recording was not closed, and the robot it '
+                         'stored is lost with it: give --robot (its contract or a shipped '
+                         'name) to read what was flushed')
+    if not name:
+        raise ValueError('the bag names no robot (a plain `ros2 bag record` bag): give its '
+                         'contract, --robot my_robot.yaml (README: Bring your own robot)')
+    return get_contract(name)
 
 
 def _check_joints(spec, joints: tuple[str, ...]) -> None:

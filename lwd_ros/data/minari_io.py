@@ -54,7 +54,7 @@ import numpy as np
 from lwd_ros.config import load_ref
 from lwd_ros.contract import RobotContract, get_contract
 from lwd_ros.data.episode import Episode
-from lwd_ros.envs import DEFAULT_ENV, find_spec
+from lwd_ros.sims import find_sim
 
 FORMAT_VERSION = 1
 OUTCOMES = ('success', 'fail', 'unknown')
@@ -119,7 +119,7 @@ def _episode_buffer(ep: Episode, index: int, task_ids: Mapping[str, int],
 
 
 def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
-                   overwrite: bool = False, env: str | RobotContract = DEFAULT_ENV,
+                   overwrite: bool = False, env: str | RobotContract,
                    goal_poses: Mapping[str, Sequence[float]] | None = None,
                    description: str = 'demonstrations',
                    algorithm_name: str = 'lwd_ros',
@@ -150,7 +150,7 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
     from minari.dataset.minari_storage import MinariStorage
 
     contract = env if isinstance(env, RobotContract) else get_contract(env)
-    sim = find_spec(contract.name)
+    sim = find_sim(contract.name)
     if sim is not None and sim.contract.differences(contract):
         sim = None  # same name, another robot: its sim code does not apply
     path = check_writable(path, overwrite)

@@ -14,37 +14,30 @@ A simulator of it is a package: ``lwd_ros/envs/<name>/spec.py`` defines ``SPEC``
 ``EnvSpec``: the gymnasium env, expert, bridge) beside that contract, and its launch files
 state its node graphs; nothing else is edited.
 A robot that lives in its own distribution registers its spec under the ``lwd_ros.envs``
-entry-point group instead (``name = "my_pkg.spec:SPEC"``).
+entry-point group instead (``name = "my_pkg.spec:SPEC"``). Discovery lives in the core
+(``lwd_ros.sims``), which the robot-neutral layers ask without importing this package.
 """
 
 from __future__ import annotations
 
-import functools
 import importlib
-from importlib import metadata
 import importlib.abc
 import importlib.util
-from pathlib import Path
 import sys
 from typing import Any
 
 from lwd_ros.config import load_ref
 from lwd_ros.envs.spec import EnvSpec
+from lwd_ros.sims import find_sim, sim_refs
 
 # The env a bare `lwd eval`, `lwd collect` or launch runs (its spec's shipped model). The
 # one place shared code names a particular env.
 DEFAULT_ENV = 'pusht'
-ENTRY_POINTS = 'lwd_ros.envs'
 
 
-@functools.cache
 def specs() -> dict[str, str]:
     """``name -> "module:SPEC"`` of every env: the packages here, then entry points."""
-    found = {p.parent.name: f'{__name__}.{p.parent.name}.spec:SPEC'
-             for p in sorted(Path(__file__).parent.glob('*/spec.py'))}
-    for ep in metadata.entry_points(group=ENTRY_POINTS):
-        found.setdefault(ep.name, ep.value)
-    return found
+    return sim_refs()
 
 
 def get_spec(name: str = DEFAULT_ENV) -> EnvSpec:
@@ -61,8 +54,7 @@ def get_spec(name: str = DEFAULT_ENV) -> EnvSpec:
 
 def find_spec(robot: str) -> EnvSpec | None:
     """The sim plugin of a robot (by contract name), or None for a robot without a sim."""
-    refs = specs()
-    return load_ref(refs[robot]) if robot in refs else None
+    return find_sim(robot)
 
 
 def register_gym_envs() -> None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 import logging
+from typing import Any
 
 import numpy as np
 
 from lwd_ros.config import load_ref
 from lwd_ros.contract import RobotContract, get_contract
 from lwd_ros.data.episode import Episode
-from lwd_ros.envs import EnvSpec
 from lwd_ros.experiment import DataConfig
 from lwd_ros.runtime.features import (
     FeatureMap,
@@ -72,15 +72,18 @@ def robot_for(env: str, stored: RobotContract | None) -> RobotContract:
     return contract
 
 
-def augmentations(data: DataConfig, spec: EnvSpec | None, episodes: Sequence[Episode],
+def augmentations(data: DataConfig, sim: Any | None, episodes: Sequence[Episode],
                   task_poses: Mapping[str, Sequence[float]] | None) -> list[Episode]:
-    """The extra training episodes ``data.augment`` asks the sim plugin for (may be none)."""
+    """The extra training episodes ``data.augment`` asks the robot's sim for (may be none).
+
+    ``sim``: its spec (``lwd_ros.sims.find_sim``), None for a robot without a simulator.
+    """
     if not data.augment:
         return []
-    if spec is None or not spec.augment or task_poses is None:
+    if sim is None or not sim.augment or task_poses is None:
         raise ValueError(f'data.augment: robot {data.env!r} has no sim declaring an '
                          'augmentation, or the dataset has no goal poses')
-    extra = load_ref(spec.augment)(episodes, task_poses)
+    extra = load_ref(sim.augment)(episodes, task_poses)
     log.info('data.augment: %d extra episodes from %d', len(extra), len(episodes))
     return extra
 

@@ -37,7 +37,6 @@ from tqdm.auto import tqdm
 from lwd_ros.contract import RobotContract
 from lwd_ros.data.episode import Episode
 from lwd_ros.data.snippets import split_episodes, task_names
-from lwd_ros.envs import find_spec
 from lwd_ros.experiment import LwdConfig
 from lwd_ros.learning import distributed
 from lwd_ros.learning.batch import Batch
@@ -59,6 +58,7 @@ from lwd_ros.runtime.checkpoint import (
     CheckpointMeta,
     read_meta,
 )
+from lwd_ros.sims import find_sim
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class Trainer:
         self.tasks = task_names(episodes)
         train_eps, val_eps = split_episodes(episodes, cfg.data.val_fraction, cfg.train.seed)
         self.spec = robot_for(cfg.data.env, robot)
-        train_eps += augmentations(cfg.data, find_spec(self.spec.name), train_eps, task_poses)
+        train_eps += augmentations(cfg.data, find_sim(self.spec.name), train_eps, task_poses)
         space = fit_model_space(cfg.data, self.spec, train_eps, task_poses)
 
         def cut(eps: list[Episode]) -> Batch | None:

@@ -40,10 +40,10 @@ from rclpy.node import Node
 from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
 from rclpy.signals import SignalHandlerOptions
 
+from lwd_ros.config import check
 from lwd_ros.contract import get_contract
 from lwd_ros.data.bag_writer import BagRecorder, adapted_qos, bag_qos, default_bag_path
 from lwd_ros.data.bags import ENV_KEY, JOINTS_KEY, ROBOT_KEY, TOPICS_KEY, DemoTopics
-from lwd_ros.envs import DEFAULT_ENV
 from lwd_ros.ros.spin import (
     ignore_late_signals,
     install_start_up_handlers,
@@ -67,9 +67,12 @@ class DemoRecorder(Node):
         from lwd_ros.data.marks import MARK_TYPE, TOPIC as MARK_TOPIC  # noqa: I001
 
         super().__init__('demo_recorder')
-        spec = get_contract(self.declare_parameter('env', DEFAULT_ENV, _desc(
+        env = self.declare_parameter('env', '', _desc(
             'robot contract (YAML file or shipped name): topics and joints; stored in the '
-            'bag')).value)
+            'bag')).value
+        check(bool(env), 'env', env, "must name the robot's contract (a YAML file or a "
+              'shipped robot name)')
+        spec = get_contract(env)
         defaults = DemoTopics.for_contract(spec)
         self.declare_parameter('output', '', _desc('bag directory to create; empty: '
                                                    './demos_YYYY_MM_DD-HH_MM_SS'))
@@ -190,7 +193,7 @@ def _msg_class(msgtype: str):
 
 
 HELP_PARAMETERS = [
-    ('env', DEFAULT_ENV, 'robot contract (YAML file or shipped name): topics and joints'),
+    ('env', '', 'robot contract (YAML file or shipped name): topics and joints; required'),
     ('output', '', 'bag directory to create; empty: ./demos_YYYY_MM_DD-HH_MM_SS'),
     ('storage', 'mcap', 'mcap | sqlite3'), ('compression', 'none', 'none | zstd'),
     ('flush_period', 1.0, 'seconds between flushes to disk; 0: only at exit'),

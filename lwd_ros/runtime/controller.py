@@ -22,8 +22,7 @@ from typing import Any
 import numpy as np
 
 from lwd_ros.config import check
-from lwd_ros.contract import RobotContract, get_contract
-from lwd_ros.envs import DEFAULT_ENV
+from lwd_ros.contract import RobotContract, get_contract, shipped_robots
 from lwd_ros.runtime.mlp import MlpPolicy, flops_per_step
 from lwd_ros.runtime.observation import ObservationBuilder
 from lwd_ros.runtime.policy_msg import InvalidPolicy, policy_from_msg
@@ -38,7 +37,8 @@ class ControllerConfig:
 
     Args:
         env: the robot's contract: a YAML file or a shipped robot's name
-            (``config/robots/<name>.yaml``): observation, joints, limits and rates.
+            (``config/robots/<name>.yaml``): observation, joints, limits and rates. No
+            default: a controller that guessed would command another robot's joints.
         control_rate: loop rate in Hz; 0 = the spec's.
         action_low: per-joint lower command limit; empty = the spec's.
         action_high: per-joint upper command limit; empty = the spec's.
@@ -61,7 +61,7 @@ class ControllerConfig:
     RUNTIME = ('obs_timeout', 'expiry_factor', 'on_expired', 'max_policy_flops',
                'forward_budget', 'max_generation_jump')
 
-    env: str = DEFAULT_ENV
+    env: str = ''
     control_rate: float = 0.0
     action_low: tuple[float, ...] = ()
     action_high: tuple[float, ...] = ()
@@ -74,6 +74,9 @@ class ControllerConfig:
     max_generation_jump: int = 1000
 
     def __post_init__(self):
+        if not self.env:
+            check(False, 'env', self.env, "must name the robot's contract (a YAML file or a "
+                  'shipped robot: ' + ', '.join(shipped_robots()) + ')')
         self.action_low = tuple(float(v) for v in self.action_low)
         self.action_high = tuple(float(v) for v in self.action_high)
         spec = self.spec

@@ -26,14 +26,13 @@ consistent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import time
 from typing import Any
 
 import numpy as np
 
 from lwd_ros.config import check
-from lwd_ros.envs import DEFAULT_ENV, get_spec
 from lwd_ros.experiment import DiffusionConfig
 from lwd_ros.runtime.checkpoint import CheckpointMeta
 from lwd_ros.runtime.features import FeatureMap, horizon_feature
@@ -47,7 +46,8 @@ class GeneratorConfig:
 
     Args:
         checkpoint: training checkpoint (torch) or ONNX export directory; relative paths
-            may name shipped models (default: the default env's).
+            may name shipped models (``models/<robot>``). No default: the launch file
+            or params file says which.
         backend: ``auto`` (by content), ``torch`` or ``onnx``.
         sampler: '' = the checkpoint's (ddim); ``ddpm`` = the full chain.
         num_steps: DDIM steps; 0 = the checkpoint's.
@@ -65,7 +65,7 @@ class GeneratorConfig:
             one), ``cuda`` or ``cuda:N``; a fleet's batched generations gain on a GPU.
     """
 
-    checkpoint: str = field(default_factory=lambda: get_spec(DEFAULT_ENV).model)
+    checkpoint: str = ''
     backend: str = 'auto'
     sampler: str = ''
     num_steps: int = 0
@@ -80,8 +80,8 @@ class GeneratorConfig:
     device: str = 'cpu'
 
     def __post_init__(self):
-        if not self.checkpoint:
-            raise ValueError('checkpoint is empty: give a trained checkpoint directory')
+        check(bool(self.checkpoint), 'checkpoint', self.checkpoint, 'must name a trained '
+              'checkpoint or ONNX export directory (e.g. models/<robot>)')
         check(self.robots >= 0, 'robots', self.robots, 'must be >= 0 (0: one robot)')
         check(0.0 <= self.warm_start <= 1.0, 'warm_start', self.warm_start,
               'must be in [0, 1] (0: cold)')

@@ -21,7 +21,7 @@ from std_msgs.msg import Float64MultiArray, String
 from lwd_ros.contract import get_contract
 from lwd_ros.data.bag_reader import MARK_TOPIC
 from lwd_ros.data.bag_writer import BagRecorder, bag_qos
-from lwd_ros.data.bags import ROLE_TYPES, DemoTopics
+from lwd_ros.data.bags import ENV_KEY, ROLE_TYPES, DemoTopics
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
 from lwd_ros.runtime.observation import quaternion_from_yaw
 
@@ -100,7 +100,13 @@ def make_scene(tasks=('classic', 'classic', 'goal_left'), steps=12, seed0=100,
 
 def record(scene: Scene, path: Path, storage='mcap', compression='none', close=True,
            flush_every=0, **custom) -> BagRecorder:
-    """Write a scene through BagRecorder the way demo_recorder does (CDR bytes in)."""
+    """Write a scene through BagRecorder the way demo_recorder does (CDR bytes in).
+
+    Like demo_recorder's bags it names its robot: PushT unless ``custom`` names another
+    (``**{ENV_KEY: ''}``: none, as a plain ``ros2 bag record``).
+    """
+    custom = {ENV_KEY: 'pusht', **custom}
+    custom = {k: v for k, v in custom.items() if v}
     recorder = BagRecorder(path, storage=storage, compression=compression, custom_data=custom)
     for topic, msgtype in TOPICS.types().items():
         latched = msgtype == ROLE_TYPES['task']
@@ -137,7 +143,7 @@ def record_with_marks(path, labels, storage='mcap', markers=True):
     marks = [(MARK_TOPIC, t + 2_000_000, String(data=label))
              for t, label in zip(ends, labels) if label]
     messages = sorted(scene.messages + marks, key=lambda m: m[1])
-    with BagRecorder(path, storage=storage) as bag:
+    with BagRecorder(path, storage=storage, custom_data={ENV_KEY: 'pusht'}) as bag:
         for topic, msgtype in {**TOPICS.types(), MARK_TOPIC: 'std_msgs/msg/String'}.items():
             bag.add_topic(topic, msgtype)
         for topic, t, msg in messages:

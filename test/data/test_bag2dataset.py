@@ -25,9 +25,11 @@ def test_bag2dataset_writes_the_dataset_lwd_train_reads(tmp_path, capsys):
     scene, plain = make_scene(), make_scene(tasks=('goal_left',), seed0=7, markers=False)
     record(scene, tmp_path / 'ours', storage='sqlite3')
     write_plain_ros2_bag(plain, tmp_path / 'plain', replace(TOPICS, episode=''))
-    rc = main(['bag2dataset', str(tmp_path / 'ours'), str(tmp_path / 'plain'),
-               '--out', str(tmp_path / 'ds'), '--json', str(tmp_path / 'out.json'),
-               '--no-progress'])
+    args = ['bag2dataset', str(tmp_path / 'ours'), str(tmp_path / 'plain'), '--out',
+            str(tmp_path / 'ds'), '--json', str(tmp_path / 'out.json'), '--no-progress']
+    assert main(args) == 2  # the plain bag names no robot, and none is guessed
+    assert 'plain: the bag names no robot' in capsys.readouterr().err
+    rc = main(args + ['--robot', 'pusht'])
     assert rc == 0
     summary = json.loads((tmp_path / 'out.json').read_text())
     assert summary['episodes'] == 4 and summary['steps'] == 48
@@ -46,6 +48,9 @@ def test_bag2dataset_fails_clearly_on_a_damaged_bag_unless_salvaging(scene, tmp_
     recorder.flush()
     args = ['bag2dataset', str(tmp_path / 'crashed'), '--out', str(tmp_path / 'ds'),
             '--no-progress']
+    assert main(args) == 2  # what it stored, the robot's name included, went with the crash
+    assert 'the robot it stored is lost with it: give --robot' in capsys.readouterr().err
+    args += ['--robot', 'pusht']
     assert main(args) == 2
     err = capsys.readouterr().err
     assert 'crashed: no metadata.yaml: the recording was not closed' in err

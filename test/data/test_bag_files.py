@@ -118,13 +118,14 @@ def test_plain_ros2_bag_record_without_markers_and_remapped_pose(tmp_path):
     topics = replace(TOPICS, object_pose='/mocap/tblock/pose', episode='')
     bag = tmp_path / 'rosbag2_2026_11_25-12_00_00'
     write_plain_ros2_bag(scene, bag, topics)
-    episodes, report = bag_to_episodes(bag, ConvertConfig(topics=topics))
+    episodes, report = bag_to_episodes(bag, ConvertConfig(env='pusht', topics=topics))
     assert report.notes.grid == 'uniform' and report.problem == ''
     assert report.messages['/mocap/tblock/pose'] == sum(
         t == TOPICS.object_pose for t, _, _ in scene.messages)
     assert_episodes_match(episodes, scene.episodes, seeds=False)
     # the bare .mcap file (no metadata.yaml next to it) reads the same
-    bare, _ = bag_to_episodes(bag / f'{bag.name}_0.mcap', ConvertConfig(topics=topics))
+    bare, _ = bag_to_episodes(bag / f'{bag.name}_0.mcap',
+                              ConvertConfig(env='pusht', topics=topics))
     assert_episodes_match(bare, scene.episodes, seeds=False)
 
 
@@ -136,7 +137,8 @@ def test_recorder_topic_map_and_joint_names_come_from_the_bag(tmp_path):
             msg.name = ['rail', 'carriage']
             scene.messages[i] = (moved.joint_states, t, msg)
     recorder = BagRecorder(tmp_path / 'b', custom_data={
-        TOPICS_KEY: moved.to_json(), JOINTS_KEY: json.dumps(['rail', 'carriage'])})
+        ENV_KEY: 'pusht', TOPICS_KEY: moved.to_json(),
+        JOINTS_KEY: json.dumps(['rail', 'carriage'])})
     for topic, msgtype in moved.types().items():
         recorder.add_topic(topic, msgtype)
     for topic, t, msg in scene.messages:
@@ -158,7 +160,10 @@ def test_the_robot_comes_from_the_bag_and_another_robot_names_what_is_missing(sc
                                        r"/joint_states"):
         bag_to_episodes(tmp_path / 'c')
     with pytest.raises(ValueError, match=r"must name the 2 commanded joints of pusht"):
-        ConvertConfig(joint_names=('x', 'y', 'z'))
+        ConvertConfig(env='pusht', joint_names=('x', 'y', 'z'))
+    record(scene, tmp_path / 'd', 'mcap', **{ENV_KEY: ''})  # a plain recording: no robot named
+    with pytest.raises(BagError, match=r'names no robot .* give its contract, --robot'):
+        bag_to_episodes(tmp_path / 'd')
 
 
 def test_truncated_mcap_names_the_file_and_what_was_salvaged(scene, tmp_path):
@@ -181,7 +186,7 @@ def test_truncated_mcap_names_the_file_and_what_was_salvaged(scene, tmp_path):
 @pytest.mark.parametrize('storage', ['mcap', 'sqlite3'])
 def test_recorder_killed_before_close_leaves_every_flushed_message(scene, tmp_path, storage):
     bag = tmp_path / 'demo'
-    recorder = BagRecorder(bag, storage=storage)
+    recorder = BagRecorder(bag, storage=storage, custom_data={ENV_KEY: 'pusht'})
     for topic, msgtype in TOPICS.types().items():
         recorder.add_topic(topic, msgtype)
     cut = max(i for i, (topic, _, m) in enumerate(scene.messages)
@@ -193,8 +198,10 @@ def test_recorder_killed_before_close_leaves_every_flushed_message(scene, tmp_pa
         recorder.write(topic, t, serialize_message(msg))
     # no close(): as after SIGKILL (sqlite3 keeps the unflushed rows in an open transaction)
     with pytest.raises(BagError, match='no metadata.yaml: the recording was not closed'):
-        bag_to_episodes(bag)
-    episodes, report = bag_to_episodes(bag, ConvertConfig(salvage=True))
+        bag_to_episodes(bag)  # and the robot's name with it
+    with pytest.raises(BagError, match='no metadata.yaml: the recording was not closed'):
+        bag_to_episodes(bag, ConvertConfig(env='pusht'))
+    episodes, report = bag_to_episodes(bag, ConvertConfig(env='pusht', salvage=True))
     assert sum(report.messages.values()) == cut + 1
     assert_episodes_match(episodes, scene.episodes[:2])
 
@@ -224,7 +231,7 @@ def test_corrupt_compressed_chunk_is_reported(scene, tmp_path):
 
 
 def test_bag_without_states_says_so(tmp_path):
-    recorder = BagRecorder(tmp_path / 'empty')
+    recorder = BagRecorder(tmp_path / 'empty', custom_data={ENV_KEY: 'pusht'})
     recorder.add_topic(TOPICS.task, ROLE_TYPES['task'])
     recorder.write(TOPICS.task, T0, serialize_message(TaskSwitch(task='classic')))
     recorder.close()
@@ -235,7 +242,7 @@ def test_bag_without_states_says_so(tmp_path):
 
 
 def test_wrong_topic_type_is_named(scene, tmp_path):
-    recorder = BagRecorder(tmp_path / 'b')
+    recorder = BagRecorder(tmp_path / 'b', custom_data={ENV_KEY: 'pusht'})
     recorder.add_topic(TOPICS.command, 'sensor_msgs/msg/JointState')
     recorder.write(TOPICS.command, T0, serialize_message(JointState()))
     recorder.close()

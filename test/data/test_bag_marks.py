@@ -11,6 +11,7 @@ from rclpy.serialization import serialize_message
 
 from lwd_ros.data.bag_reader import MARK_TOPIC, ConvertConfig, bag_to_episodes
 from lwd_ros.data.bag_writer import BagRecorder
+from lwd_ros.data.bags import ENV_KEY
 
 
 @pytest.mark.parametrize('storage', ['mcap', 'sqlite3'])
@@ -36,7 +37,7 @@ def test_the_last_mark_before_the_reset_counts_and_markers_win(tmp_path):
 
 def test_a_bag_of_another_recorder_without_marks_has_unknown_outcomes(tmp_path):
     scene = make_scene(markers=False)
-    with BagRecorder(tmp_path / 'b') as bag:
+    with BagRecorder(tmp_path / 'b', custom_data={ENV_KEY: 'pusht'}) as bag:
         for topic, msgtype in TOPICS.types().items():
             bag.add_topic(topic, msgtype)
         for topic, t, msg in scene.messages:

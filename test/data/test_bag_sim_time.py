@@ -19,7 +19,7 @@ import yaml
 
 from lwd_ros.data.bag_reader import ConvertConfig, bag_to_episodes
 from lwd_ros.data.bag_writer import SIM_TIME_KEY, BagRecorder, bag_qos
-from lwd_ros.data.bags import ROLE_TYPES
+from lwd_ros.data.bags import ENV_KEY, ROLE_TYPES
 
 SPEEDUP = 3  # the sim runs 3x faster than the wall clock
 
@@ -39,7 +39,8 @@ def wall_times(scene, start_ns):
 def record_sim_graph(scene, path, storage='mcap', compression='none', close=True,
                      flush_every=0):
     """The scene as demo_recorder writes it under use_sim_time: wall log time + sim time."""
-    recorder = BagRecorder(path, storage=storage, compression=compression, sim_time=True)
+    recorder = BagRecorder(path, storage=storage, compression=compression, sim_time=True,
+                           custom_data={ENV_KEY: 'pusht'})
     for topic, msgtype in TOPICS.types().items():
         latched = msgtype == ROLE_TYPES['task']
         recorder.add_topic(topic, msgtype, [bag_qos(1, 1 if latched else 2, 1, 1)])
@@ -107,11 +108,11 @@ def test_crashed_sim_graph_bag_salvages_as_before(scene, tmp_path, storage):
     new.flush()
     old = record(scene, tmp_path / 'old', storage, close=False, flush_every=100)
     old.flush()
-    assert_same_conversion(tmp_path / 'new', tmp_path / 'old', salvage=True)
+    assert_same_conversion(tmp_path / 'new', tmp_path / 'old', env='pusht', salvage=True)
 
 
 def test_a_sim_time_bag_takes_a_sim_time_for_every_message(tmp_path):
-    recorder = BagRecorder(tmp_path / 'b', sim_time=True)
+    recorder = BagRecorder(tmp_path / 'b', sim_time=True, custom_data={ENV_KEY: 'pusht'})
     recorder.add_topic(TOPICS.command, ROLE_TYPES['command'])
     with pytest.raises(ValueError, match='takes a sim time'):
         recorder.write(TOPICS.command, 5, b'\0\1\0\0')

@@ -29,7 +29,7 @@ class _Declared(Exception):
 
 @functools.cache
 def _declared_parameters(executable, env=None):
-    """Names a node declares (for ``env``): run its __init__ until it reads them back."""
+    """Names a node declares for ``env`` (PushT if None): its __init__ until it reads them."""
     from rclpy.node import Node
     module = importlib.import_module(f'lwd_ros.nodes.{executable}')
     node_class = next(c for c in vars(module).values()
@@ -39,7 +39,7 @@ def _declared_parameters(executable, env=None):
 
     def declare(self, name, value=None, *args, **kwargs):
         names.add(name)
-        return types.SimpleNamespace(value=env if name == 'env' and env else value)
+        return types.SimpleNamespace(value=(env or 'pusht') if name == 'env' else value)
 
     def stop(self, *args):
         raise _Declared

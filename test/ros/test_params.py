@@ -6,6 +6,7 @@ import pytest
 from rclpy.node import Node
 from rclpy.parameter import Parameter
 
+from lwd_ros.contract import shipped_robots
 from lwd_ros.ros.params import declare_config, field_docs
 from lwd_ros.runtime.controller import ControllerConfig
 from lwd_ros.runtime.generator import GeneratorConfig
@@ -17,8 +18,8 @@ def _node(context, **overrides):
 
 
 def test_defaults_come_from_the_dataclass(rclpy_context):
-    node = _node(rclpy_context)
-    assert declare_config(node, ControllerConfig) == ControllerConfig()
+    node = _node(rclpy_context, env='pusht')
+    assert declare_config(node, ControllerConfig) == ControllerConfig(env='pusht')
     described = node.describe_parameter('obs_timeout').description
     assert described.startswith(field_docs(ControllerConfig)['obs_timeout'])
     assert 'hold' in described and described.endswith('(read-only)')
@@ -27,8 +28,8 @@ def test_defaults_come_from_the_dataclass(rclpy_context):
 
 def test_integers_for_floats_and_lists_are_accepted(rclpy_context):
     # What `control_rate:=500` and `action_low:=[0, 0]` give a launch file: integers.
-    node = _node(rclpy_context, control_rate=500, action_low=[0, 0], action_high=[0.5, 0.5],
-                 obs_timeout=1)
+    node = _node(rclpy_context, env='pusht', control_rate=500, action_low=[0, 0],
+                 action_high=[0.5, 0.5], obs_timeout=1)
     cfg = declare_config(node, ControllerConfig)
     assert cfg.control_rate == 500.0 and isinstance(cfg.control_rate, float)
     assert cfg.action_low == (0.0, 0.0) and cfg.obs_timeout == 1.0
@@ -40,11 +41,15 @@ def test_bad_values_are_refused_naming_the_parameter_value_and_rule(rclpy_contex
     for cls, given, message in (
             (GeneratorConfig, {'action_horizon': 'eight'},
              "parameter action_horizon = 'eight': expected int"),
-            (GeneratorConfig, {'warm_start': 2.0},
+            (GeneratorConfig, {'checkpoint': 'models/pusht', 'warm_start': 2.0},
              'parameter warm_start = 2.0: must be in [0, 1] (0: cold)'),
-            (ControllerConfig, {'on_expired': 'bogus'},
+            (GeneratorConfig, {}, "parameter checkpoint = '': must name a trained checkpoint "
+             'or ONNX export directory (e.g. models/<robot>)'),
+            (ControllerConfig, {}, "parameter env = '': must name the robot's contract (a YAML "
+             f'file or a shipped robot: {", ".join(shipped_robots())})'),
+            (ControllerConfig, {'env': 'pusht', 'on_expired': 'bogus'},
              "parameter on_expired = 'bogus': must be one of keep, hold"),
-            (ControllerConfig, {'obs_timeout': -1.0},
+            (ControllerConfig, {'env': 'pusht', 'obs_timeout': -1.0},
              'parameter obs_timeout = -1.0: must be > 0 s')):
         node = _node(rclpy_context, **given)
         with pytest.raises(ValueError) as e:
@@ -54,7 +59,7 @@ def test_bad_values_are_refused_naming_the_parameter_value_and_rule(rclpy_contex
 
 
 def test_run_time_parameters_are_validated_and_applied_the_rest_read_only(rclpy_context):
-    node = _node(rclpy_context)
+    node = _node(rclpy_context, env='pusht')
     seen = []
     cfg = declare_config(node, ControllerConfig, on_change=seen.append)
     ok = node.set_parameters([Parameter('obs_timeout', value=0.5)])[0]

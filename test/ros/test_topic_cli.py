@@ -75,7 +75,8 @@ def test_lwd_mark_is_recorded_in_the_bag(ros_env, python, tmp_path):
     from lwd_ros.data.bag_reader import open_bag
     bag = tmp_path / 'demos'
     recorder = subprocess.Popen(
-        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', f'output:={bag}'],
+        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', 'env:=pusht', '-p',
+         f'output:={bag}'],
         env=ros_env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         marks = [_lwd(python, ros_env, 'mark', m, '--timeout', '30') for m in ('fail', 'success')]
