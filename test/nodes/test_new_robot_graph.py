@@ -22,7 +22,6 @@ import yaml
 
 from lwd_ros.cli import main as lwd_main
 
-
 METHODS = {'lwd': ['train.vae_steps=150', 'train.diffusion_steps=150'],
            'bc': ['method=bc', 'train.bc_steps=300']}
 
