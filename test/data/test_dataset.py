@@ -160,10 +160,14 @@ def test_collect_is_reproducible_and_summarised(tmp_path):
 def test_collect_interrupted_keeps_finished_episodes(tmp_path):
     # Ctrl-C in a terminal signals the whole process group, pool workers included.
     out, summary = tmp_path / 'ds', tmp_path / 'ds.json'
+    # As typed in a terminal: Ctrl-C not ignored. A test run started in the background of a
+    # non-interactive shell (`make test &`, some CI) ignores SIGINT, and a child inherits
+    # that: the collect then rightly ran on to its end (exit 0) or past the timeout.
     proc = subprocess.Popen(
         [sys.executable, '-m', 'lwd_ros', 'collect', '--out', str(out), '--episodes', '40',
          '--workers', '2', '--seed', '11', '--json', str(summary)],
-        cwd=REPO, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        cwd=REPO, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seen = ''
     try:
         # tqdm's bar: at least two episodes kept. Not ' 2/40 ' itself: the bar redraws at
