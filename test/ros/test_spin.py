@@ -141,8 +141,11 @@ def test_a_node_script_is_guarded_from_its_first_package_import(tmp_path):
              'getattr(signal.getsignal(signal.SIGTERM), "__name__", "default"))')
     seen = {}
     for name in ('/opt/ros/lib/lwd_ros/lwd_controller', '/venv/bin/lwd', '/venv/bin/pytest'):
+        # Started as from a terminal: a run in the background of a non-interactive shell
+        # ignores SIGINT, which its children inherit (and which the guard rightly keeps).
         run = subprocess.run([sys.executable, '-c', probe.format(name=name)], cwd=REPO,
-                             capture_output=True, text=True, timeout=60)
+                             capture_output=True, text=True, timeout=60,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         seen[name.rsplit('/', 1)[1]] = run.stdout.split()
     assert seen['lwd_controller'] == ['_stop_while_importing', '_stop_while_importing']
     assert seen['lwd'] == seen['pytest'] == ['default_int_handler', 'default']
