@@ -575,9 +575,10 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
     """
     cfg = config or ConvertConfig()
     path = Path(path)
-    custom = _metadata(path).get('custom_data') or {}
+    metadata = _metadata(path)  # {} for a recording that was never closed
+    custom = metadata.get('custom_data') or {}
     try:
-        contract = bag_contract(cfg.env, custom, closed=bool(_metadata(path)))
+        contract = bag_contract(cfg.env, custom, closed=bool(metadata))
         topics = (cfg.topics or _stored(custom, TOPICS_KEY, DemoTopics.from_json)
                   or DemoTopics.for_contract(contract))
         layout = topics.resolve(contract)

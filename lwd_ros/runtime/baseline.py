@@ -120,11 +120,12 @@ class FixedPolicyGenerator:
 
     @property
     def deployed_layer_sizes(self) -> tuple[int, ...]:
-        return self.meta.layer_sizes
+        """The MLP the controller runs (folding may add a skip path's units)."""
+        return next(iter(self._weights.values()))[0]
 
     @property
     def num_params(self) -> int:
-        return num_params(self.meta.layer_sizes)
+        return num_params(self.deployed_layer_sizes)
 
     def generate(self, obs: np.ndarray, task: str, rng: np.random.Generator | None = None,
                  **_: Any) -> GeneratedPolicy:
