@@ -124,15 +124,15 @@ def main():
         result['methods'][name] = {'checkpoint': path, 'method': method}
         horizons = ['-'] if method in BASELINES else args.horizons
         for h in horizons:
-            row = result['rows'].setdefault(
-                name if h == '-' else f'{name} H={"trained" if h is None else h}', {})
+            label = name if h == '-' else f'{name} H={"trained" if h is None else h}'
+            row = result['rows'].setdefault(label, {})
             for cond, obj, robot in conditions(args.object, args.robot):
                 if cond in row:
                     continue
                 push = PushConfig(steps=tuple(args.steps), object=obj, robot=robot)
                 row[cond] = cell(args.env, path, None if h == '-' else h, push, args.episodes,
                                  args.seed)
-                print(f'{name} H={h} {cond}: {row[cond]}', flush=True)
+                print(f'{label} {cond}: {row[cond]}', flush=True)
                 Path(args.json).parent.mkdir(parents=True, exist_ok=True)
                 Path(args.json).write_text(json.dumps(result, indent=1) + '\n')
     emit_json(result, args.json)
