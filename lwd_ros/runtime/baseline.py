@@ -101,11 +101,6 @@ class FixedPolicyGenerator:
         self.meta = meta
         self._weights = weights
 
-    @classmethod
-    def load(cls, path: str | Path) -> FixedPolicyGenerator:
-        meta = read_meta(path)
-        return cls(meta, bc_weights(path, meta))
-
     @property
     def tasks(self) -> tuple[str, ...]:
         return self.meta.tasks

@@ -77,9 +77,10 @@ def load_generator(path: str | Path, backend: str = 'auto', device: str = 'cpu',
     """
     if backend not in BACKENDS:
         raise ValueError(f'{backend=} must be one of {BACKENDS}')
-    if (Path(path) / META_FILE).is_file() and read_meta(path).latent_dim < 1:  # a baseline
-        from lwd_ros.runtime.baseline import FixedPolicyGenerator
-        return FixedPolicyGenerator.load(path)
+    meta = read_meta(path) if (Path(path) / META_FILE).is_file() else None
+    if meta is not None and meta.latent_dim < 1:  # a baseline: its policies, nothing sampled
+        from lwd_ros.runtime.baseline import FixedPolicyGenerator, bc_weights
+        return FixedPolicyGenerator(meta, bc_weights(path, meta))
     if backend == 'auto':
         export = (bundled_export(path) if device == 'cpu' and kwargs.get('use_ema', True)
                   else None)
