@@ -20,6 +20,13 @@ def test_waits_for_the_first_command_then_runs():
     np.testing.assert_array_equal(runner.sim.block_pose(), pose)
     assert runner.command(runner.sim.agent_xy()) is None
     assert _steps(runner, 20) == 2 and runner.sim_time > t0  # 10 physics steps a policy step
+    # Every episode waits, not only the first: a teleoperator that needs a second to plan
+    # its first move after a reset must not find the block already pushed by the hold.
+    runner.reset()
+    t1 = runner.sim_time
+    assert runner.waiting and _steps(runner, 50) == 0 and runner.sim_time == t1
+    runner.command(runner.sim.agent_xy())
+    assert not runner.waiting and _steps(runner, 10) == 1
 
 
 def test_runs_at_once_without_waiting_and_rejects_bad_commands():

@@ -10,7 +10,9 @@ starts it (default arguments: the sim's task is the generator's) and at real tim
 robot would: the bridge starts each episode with that episode's policy, not the last one
 (``wait_for_policy``), and the controller ticks five times a sim step, so a busy machine
 delays the graph without changing what it computes (at 3x real time under load, the sim
-stepped on stale commands and episodes drifted apart by up to 38 steps).
+stepped on stale commands and episodes drifted apart by up to 38 steps). The sim runs at half
+real time here: at 1x, with a load of 5-8 on 2 cores, a controller starved for more than a
+50 ms sim step once left an episode failing that ``lwd eval`` finished; at 0.5x it has 100 ms.
 """
 
 import json
@@ -26,7 +28,7 @@ EPISODES = 3
 def test_arm7_graph_episodes_match_in_process_evaluation(ros_env, python, tmp_path):
     graph = subprocess.run(
         [python, '-m', 'lwd_ros', 'launch', 'arm7_sim', f'episodes:={EPISODES}',
-         '--json', str(tmp_path / 'g.json')],
+         'real_time_factor:=0.5', '--json', str(tmp_path / 'g.json')],
         env=ros_env, cwd=REPO, capture_output=True, text=True, timeout=240)
     assert graph.returncode == 0, graph.stdout[-3000:] + graph.stderr[-3000:]
     evaluation = subprocess.run(

@@ -80,13 +80,31 @@ class _Client:
                                               subprotocols=['foxglove.sdk.v1'])
         assert self.ws.subprotocol == 'foxglove.sdk.v1'
         self.channels, self.subscriptions, self.messages = {}, {}, []
+        self.retries = 0
 
     def subscribe(self, topic):
         channel = next(c for c in self.channels.values() if c['topic'] == topic)
         sid = len(self.subscriptions) + 1
         self.subscriptions[sid] = channel
+        self._send_subscribe(sid)
+
+    def _send_subscribe(self, sid):
+        channel_id = self.subscriptions[sid]['id']
         self.ws.send(json.dumps({'op': 'subscribe',
-                                 'subscriptions': [{'id': sid, 'channelId': channel['id']}]}))
+                                 'subscriptions': [{'id': sid, 'channelId': channel_id}]}))
+
+    def _refused(self, msg):
+        # foxglove-sdk 0.30 advertises a channel created while a client is connected a moment
+        # before it accepts subscriptions to it, and answers one that comes in between with
+        # "Unknown channel ID" (seen on a loaded machine when the view discovers a topic
+        # after the client connected): subscribe again, as a client that wants the topic must.
+        refused = re.fullmatch(r'Unknown channel ID: (\d+)', msg.get('message', ''))
+        for sid, channel in self.subscriptions.items():
+            if refused and channel['id'] == int(refused.group(1)):
+                self.retries += 1
+                assert self.retries <= 50, 'the server keeps refusing an advertised channel'
+                time.sleep(0.1)
+                self._send_subscribe(sid)
 
     def receive(self, until, timeout):
         deadline = time.monotonic() + timeout
@@ -96,6 +114,8 @@ class _Client:
                 msg = json.loads(frame)
                 if msg['op'] == 'advertise':
                     self.channels.update({c['id']: c for c in msg['channels']})
+                elif msg['op'] == 'status':
+                    self._refused(msg)
             elif frame[0] == 1:  # message data: opcode, subscription id, log time, payload
                 sid, _ = struct.unpack_from('<IQ', frame, 1)
                 c = self.subscriptions[sid]

@@ -133,6 +133,7 @@ class PushTBridge:
             if announce:
                 self._announced = time.monotonic()
             self.publish_state(status=announce)
+            self._started = False
             return
         if not self._started:  # the first command: the episode starts now, say so
             self._started = True

@@ -33,9 +33,10 @@ class RunnerConfig:
             every physics step, ``0.1`` reproduces ``PushTEnv``'s 10 Hz zero-order hold.
         auto_reset: start the next episode when one ends.
         max_episodes: stop after this many episodes (0: run forever).
-        wait_for_command: the first episode's clock starts with the first command, so a
-            policy that takes seconds to load does not lose the start of the episode (a
-            real robot also stands still until its controller is up).
+        wait_for_command: each episode's clock starts with the first command after its
+            reset, so a policy that takes seconds to load, or a teleoperator slow to plan
+            its first move, does not lose the start of the episode (a real robot also stands
+            still until its controller is up). As the shared ``lwd_ros.envs.runner`` does.
     """
 
     env_config: str = 'config/envs/pusht.yaml'
@@ -146,6 +147,7 @@ class SimRunner:
                                   coverage=info['coverage'], max_coverage=info['coverage'])
         self._pending, self._physics_steps, self._next_sample = None, 0, 0.0
         self._command_time, self.stale = self.sim.time, False
+        self.waiting = self.config.wait_for_command
         return self.state
 
     def set_task(self, task: str) -> None:
