@@ -338,6 +338,12 @@ class TrainConfig:
             small dataset the last ones are often overfit. Needs validation episodes.
         patience: stop a stage after this many validations in a row without a new best
             (0 = run every step); with ``select_best`` the best weights are kept.
+        epochs: > 0 sizes every stage to the dataset: as many steps as this many passes
+            over the stage's training samples take at ``batch_size``, at least
+            ``min_steps`` and at most the stage's own ``*_steps`` (which become caps). A
+            bag of 100 demonstrations then trains a few thousand steps and one of 1,000 the
+            full count, with no override; 0 = every stage runs its ``*_steps``.
+        min_steps: the fewest steps a stage sized by ``epochs`` runs.
     """
 
     seed: int = 0
@@ -362,8 +368,14 @@ class TrainConfig:
     compile: bool = False
     select_best: bool = False
     patience: int = 0
+    epochs: float = 0.0
+    min_steps: int = 500
 
     def __post_init__(self):
+        if self.epochs < 0 or self.min_steps < 1:
+            raise ValueError(f'train.epochs = {self.epochs}, train.min_steps = '
+                             f'{self.min_steps}: need epochs >= 0 (0 = fixed steps) and '
+                             'min_steps >= 1')
         if self.patience < 0:
             raise ValueError(f'train.patience = {self.patience}: must be >= 0 (0 = never stop '
                              'early)')

@@ -1,6 +1,6 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""Shared fixtures: per-test ROS isolation and the repo layout."""
+"""Shared fixtures: per-test ROS isolation, the repo layout, the toy demonstrations."""
 
 import itertools
 import os
@@ -41,3 +41,11 @@ def rclpy_context(ros_env):
 @pytest.fixture
 def python():
     return sys.executable
+
+
+@pytest.fixture(scope='module')
+def demos():
+    """30 scripted toy demonstrations (seed 0), what the training tests' learners train on."""
+    from lwd_ros.evaluation.toy import toy_demonstrations
+
+    return toy_demonstrations(30, seed=0)

@@ -259,9 +259,24 @@ class Trainer:
             f.write(json.dumps(record) + '\n')
 
     # -- the shared optimisation loop ----------------------------------------------------
+    def stage_steps(self, stage: Stage) -> int:
+        """The stage's steps: its own count, or ``train.epochs`` of its data under that cap."""
+        tc = self.cfg.train
+        if tc.epochs <= 0:
+            return stage.steps
+        steps = min(stage.steps, max(tc.min_steps,
+                                     math.ceil(tc.epochs * len(stage.data) / tc.batch_size)))
+        self.meta.training.setdefault('sized', {})[stage.name] = {
+            'samples': len(stage.data), 'epochs': tc.epochs, 'cap': stage.steps,
+            'steps': steps}
+        log.info('%s: %d steps = %g epochs of %d samples at batch %d (at least %d, at most %d)',
+                 stage.name, steps, tc.epochs, len(stage.data), tc.batch_size, tc.min_steps,
+                 stage.steps)
+        return steps
+
     def train_stage(self, stage: Stage) -> dict:
         """Optimise ``stage`` to its last step (from the resume point); its last validation."""
-        tc, module, total = self.cfg.train, stage.module, stage.steps
+        tc, module, total = self.cfg.train, stage.module, self.stage_steps(stage)
         params = [p for p in module.parameters() if p.requires_grad]
         opt = torch.optim.AdamW(params, lr=stage.lr, betas=stage.betas,
                                 weight_decay=tc.weight_decay)

@@ -12,7 +12,6 @@ import math
 import numpy as np
 import pytest
 from safetensors.torch import load_file
-from test_training import demos  # noqa: F401 - the toy demonstrations fixture
 import torch
 
 from lwd_ros.cli import main as lwd_main
@@ -37,7 +36,7 @@ def _losses(out) -> list[float]:
 
 
 @pytest.mark.parametrize('device', DEVICES)
-def test_explicit_device_trains_a_tiny_model(device, demos, tmp_path):  # noqa: F811
+def test_explicit_device_trains_a_tiny_model(device, demos, tmp_path):
     trainer = Trainer(toy_config([f'train.device={device}', *SHORT]), demos, tmp_path,
                       progress=False)
     modules = (trainer.vae, trainer.diffusion, trainer.ema.module)
@@ -55,7 +54,7 @@ def test_explicit_device_trains_a_tiny_model(device, demos, tmp_path):  # noqa: 
 
 
 @pytest.mark.parametrize('device', DEVICES)
-def test_bf16_autocast_trains_with_finite_losses(device, demos, tmp_path):  # noqa: F811
+def test_bf16_autocast_trains_with_finite_losses(device, demos, tmp_path):
     runs = {}
     for amp in (False, True):
         out = tmp_path / f'amp_{amp}'
@@ -74,7 +73,7 @@ def test_bf16_autocast_trains_with_finite_losses(device, demos, tmp_path):  # no
         fp32['diffusion']['val_generated_mse'], rel=0.3)
 
 
-def test_bad_device_fails_naming_the_key(demos, tmp_path, capsys, monkeypatch):  # noqa: F811
+def test_bad_device_fails_naming_the_key(demos, tmp_path, capsys, monkeypatch):
     for bad in ('gpu', 'cuda:x', 'cuda0', 'CPU', ''):
         with pytest.raises(ValueError, match=r'train\.device=.*must be auto, cpu, cuda'):
             toy_config([f'train.device={bad!r}'])
@@ -113,7 +112,7 @@ class StopAfterVae(Trainer):
 
 
 @pytest.mark.parametrize('device', DEVICES)
-def test_checkpoint_from_one_setting_loads_with_another(device, demos, tmp_path):  # noqa: F811
+def test_checkpoint_from_one_setting_loads_with_another(device, demos, tmp_path):
     # LWD: the VAE trained in bf16 on `device`, the diffusion stage resumed in fp32 on the CPU.
     trained_on = [f'train.device={device}', 'train.amp=true', *SHORT]
     with pytest.raises(Interrupted):

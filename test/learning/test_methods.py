@@ -7,7 +7,6 @@ import re
 from conftest import REPO
 import pytest
 from safetensors.torch import load_file
-from test_training import demos  # noqa: F401 - the toy demonstrations fixture
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -68,7 +67,7 @@ def linear_method(monkeypatch):
     return ['method=linear', 'train.val_every=100', 'train.ckpt_every=100']
 
 
-def test_a_new_method_trains_through_the_trainer(linear_method, demos, tmp_path):  # noqa: F811
+def test_a_new_method_trains_through_the_trainer(linear_method, demos, tmp_path):
     untrained = Trainer(toy_config(linear_method), demos, tmp_path / 'untrained',
                         progress=False)
     before = untrained.method.validate()['val_mse']
@@ -88,7 +87,7 @@ def test_a_new_method_trains_through_the_trainer(linear_method, demos, tmp_path)
         ckpt.vae  # noqa: B018 - the attribute access is the test
 
 
-def test_a_new_method_resumes_exactly(linear_method, demos, tmp_path):  # noqa: F811
+def test_a_new_method_resumes_exactly(linear_method, demos, tmp_path):
     class Interrupted(Exception):
         pass
 

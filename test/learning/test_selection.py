@@ -3,7 +3,6 @@
 """Training that selects itself on small data (issue 33): best weights, early stop, report."""
 
 import pytest
-from test_training import demos  # noqa: F401 - the toy demonstrations fixture
 import torch
 from torch import nn
 
@@ -87,7 +86,7 @@ def scripted(monkeypatch):
 
 
 def test_a_stage_stops_early_and_ends_with_its_best_weights(
-        scripted, demos, tmp_path, caplog):  # noqa: F811 - demos, the fixture
+        scripted, demos, tmp_path, caplog):
     caplog.set_level('INFO', logger='lwd_ros.learning.trainer')
     cfg = toy_config([*scripted, 'train.select_best=true', 'train.patience=3',
                       'data.obs_noise=0.05'])
@@ -104,9 +103,36 @@ def test_a_stage_stops_early_and_ends_with_its_best_weights(
 
 
 def test_without_selection_a_stage_runs_to_its_end_with_its_last_weights(
-        scripted, demos, tmp_path):  # noqa: F811 - demos, the fixture
+        scripted, demos, tmp_path):
     trainer = Trainer(toy_config(scripted), demos, tmp_path / 'run', progress=False)
     meta = trainer.run()
     assert meta.training['steps'] == {'fit': 1000}
     torch.testing.assert_close(trainer.method.linear.weight, trainer.method.seen[-1][1])
     assert meta.training['selection']['fit']['kept_best'] is False
+
+
+@pytest.mark.parametrize('epochs, min_steps, expected', [
+    (2.0, 1, 'ceil'),      # sized to the data: ceil(2 x samples / batch)
+    (2.0, 700, 700),       # a tiny dataset still gets min_steps
+    (1e6, 1, 1000),        # a huge one stops at the stage's own steps (the cap)
+])
+def test_train_epochs_sizes_each_stage_to_its_data(
+        scripted, demos, tmp_path, epochs, min_steps, expected):
+    cfg = toy_config([*scripted, f'train.epochs={epochs}', f'train.min_steps={min_steps}',
+                      'train.batch_size=64'])
+    trainer = Trainer(cfg, demos, tmp_path / 'run', progress=False)
+    meta = trainer.run()
+    samples = len(trainer.method.train)
+    if expected == 'ceil':
+        expected = -(-2 * samples // 64)
+        assert 1 < expected < 1000  # the toy data sits between the bounds
+    assert meta.training['steps'] == {'fit': expected}
+    assert meta.training['sized']['fit'] == {'samples': samples, 'epochs': epochs, 'cap': 1000,
+                                             'steps': expected}
+
+
+def test_train_epochs_and_min_steps_are_checked():
+    with pytest.raises(ValueError, match='epochs'):
+        toy_config(['train.epochs=-1'])
+    with pytest.raises(ValueError, match='min_steps'):
+        toy_config(['train.min_steps=0'])

@@ -15,18 +15,13 @@ import yaml
 
 from lwd_ros.cli import main as lwd_main
 from lwd_ros.evaluation.rollout import LwdSource, MlpSource, evaluate
-from lwd_ros.evaluation.toy import GOALS, TOY_ID, toy_config, toy_demonstrations
+from lwd_ros.evaluation.toy import GOALS, TOY_ID, toy_config
 from lwd_ros.learning.checkpoint_io import load_checkpoint
 from lwd_ros.learning.trainer import Trainer
 from lwd_ros.runtime.baseline import load_bc_policies
 from lwd_ros.runtime.checkpoint import CheckpointError, read_meta
 from lwd_ros.runtime.loader import load_generator
 from lwd_ros.runtime.mlp import MlpPolicy, num_params
-
-
-@pytest.fixture(scope='module')
-def demos():
-    return toy_demonstrations(30, seed=0)
 
 
 @pytest.fixture(scope='module')

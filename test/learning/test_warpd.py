@@ -4,7 +4,6 @@
 
 import gymnasium as gym
 import pytest
-from test_training import demos  # noqa: F401 - the toy demonstrations fixture
 import torch
 
 from lwd_ros.evaluation.rollout import LwdSource, evaluate
@@ -19,14 +18,14 @@ WARPD = ['method=warpd', 'world_model.steps=400', 'world_model.hidden=64',
 
 
 @pytest.fixture(scope='module')
-def warpd(demos, tmp_path_factory):  # noqa: F811
+def warpd(demos, tmp_path_factory):
     out = tmp_path_factory.mktemp('warpd')
     trainer = Trainer(toy_config(WARPD), demos, out, progress=False)
     trainer.run()
     return trainer, out
 
 
-def test_the_world_model_learns_the_demonstrations_dynamics(warpd, demos, tmp_path):  # noqa: F811
+def test_the_world_model_learns_the_demonstrations_dynamics(warpd, demos, tmp_path):
     trainer, _ = warpd
     assert trainer.meta.training['steps'] == {'world_model': 400, 'vae': 600, 'diffusion': 600}
     untrained = Trainer(toy_config([*WARPD, 'world_model.steps=1']), demos, tmp_path,
