@@ -331,7 +331,7 @@ def main() -> None:
             print(f'H={H} ep {i} seed {seed} {task} success={ep["success"]} '
                   f'steps={len(ep["k"])} t={time.perf_counter() - t0:.0f}s', flush=True)
     try:
-        resolution = get_spec('pusht').obs_resolution()
+        resolution = get_spec('pusht').contract.obs_resolution()
     except Exception:  # noqa: BLE001 - older specs: no resolution, plain range
         resolution = [0.0] * gen.meta.obs_dim
     bounds = widened(gen.meta.obs_low, gen.meta.obs_high, resolution)

@@ -38,7 +38,7 @@ GRAPH = Graph(
     ),
     arguments=(
         SIM_TIME, RTF, seed_argument('0'), EPISODES,
-        task_argument(ARM7.tasks[0], (BRIDGE, 'expert_teleop'), 'task of every episode'),
+        task_argument(ARM7.contract.tasks[0], (BRIDGE, 'expert_teleop'), 'task of every episode'),
         OUTPUT, STORAGE, action_noise_argument('rad'), *operator_arguments('rad'),
     ),
 )

@@ -38,7 +38,8 @@ GRAPH = Graph(
     ),
     arguments=(
         checkpoint_argument(ARM7.model),
-        task_argument(ARM7.tasks[0], (BRIDGE, 'policy_generator'), 'initial task (goal name)'),
+        task_argument(ARM7.contract.tasks[0], (BRIDGE, 'policy_generator'),
+                      'initial task (goal name)'),
         HORIZON, rate_argument('100.0'), SIM_TIME, RTF, seed_argument('100000'), EPISODES,
         ROBOTS,
     ),

@@ -39,7 +39,7 @@ GRAPH = Graph(
     ),
     arguments=(
         checkpoint_argument(MT10.model),
-        task_argument(MT10.tasks[0], (BRIDGE, 'policy_generator'),
+        task_argument(MT10.contract.tasks[0], (BRIDGE, 'policy_generator'),
                       'initial task (an MT10 task name)'),
         HORIZON, rate_argument('500.0'), SIM_TIME, RTF, seed_argument('100000'), EPISODES,
         ROBOTS,

@@ -38,7 +38,8 @@ GRAPH = Graph(
     ),
     arguments=(
         SIM_TIME, RTF, seed_argument('0'), EPISODES,
-        task_argument(PLANAR2.tasks[0], (BRIDGE, 'expert_teleop'), 'task of every episode'),
+        task_argument(PLANAR2.contract.tasks[0], (BRIDGE, 'expert_teleop'),
+                      'task of every episode'),
         OUTPUT, STORAGE, action_noise_argument('rad/s'), *operator_arguments('rad/s'),
     ),
 )

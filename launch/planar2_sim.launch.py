@@ -39,7 +39,8 @@ GRAPH = Graph(
     ),
     arguments=(
         checkpoint_argument(PLANAR2.model),
-        task_argument(PLANAR2.tasks[0], (BRIDGE, 'policy_generator'), 'initial task (elbow)'),
+        task_argument(PLANAR2.contract.tasks[0], (BRIDGE, 'policy_generator'),
+                      'initial task (elbow)'),
         HORIZON, rate_argument('100.0'), SIM_TIME, RTF, seed_argument('100000'), EPISODES,
         ROBOTS,
     ),

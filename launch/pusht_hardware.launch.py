@@ -35,7 +35,7 @@ GRAPH = Graph(
     ),
     arguments=(
         checkpoint_argument(PUSHT.model),
-        task_argument(PUSHT.tasks[0], ('policy_generator',)),
+        task_argument(PUSHT.contract.tasks[0], ('policy_generator',)),
         HORIZON, rate_argument('0.0'), EXPIRED,
         Argument('object_pose_topic', '/pusht/object_pose',
                  'PoseStamped source of the object (mocap, camera)',

@@ -43,7 +43,7 @@ GRAPH = Graph(
     ),
     arguments=(
         checkpoint_argument(PUSHT.model),
-        task_argument(PUSHT.tasks[0], (BRIDGE, 'policy_generator'),
+        task_argument(PUSHT.contract.tasks[0], (BRIDGE, 'policy_generator'),
                       'initial task (PushT goal pose name)'),
         HORIZON, rate_argument('0.0'), SIM_TIME, RTF, seed_argument('0'), EPISODES,
         Argument('video', '', 'write episode videos here (.mp4/.gif; empty: none)',

@@ -40,7 +40,7 @@ GRAPH = Graph(
     ),
     arguments=(
         SIM_TIME, RTF, seed_argument('0'), EPISODES,
-        task_argument(PUSHT.tasks[0], (BRIDGE, 'expert_teleop'), 'task of every episode'),
+        task_argument(PUSHT.contract.tasks[0], (BRIDGE, 'expert_teleop'), 'task of every episode'),
         OUTPUT, STORAGE, action_noise_argument('m'), *operator_arguments('m'),
     ),
 )

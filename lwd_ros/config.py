@@ -39,7 +39,7 @@ def share_dir() -> Path:
 def load_ref(ref: str) -> Any:
     """The object a ``"package.module:attribute"`` reference names (imported on demand).
 
-    Why references rather than imports: env specs, methods and augmentations name code that
+    Why references rather than imports: sim plugins, methods and augmentations name code that
     pulls in heavy dependencies (mujoco, torch); a reference costs nothing until it is used.
     """
     import importlib

@@ -54,8 +54,9 @@ def _env_words(name):
     from lwd_ros.envs import get_spec
 
     spec = get_spec(name)
-    words = {spec.name, *spec.tasks, *spec.command.joints}
-    words |= {b.topic.split('/')[0] for b in spec.observation if '/' in b.topic}
+    robot = spec.contract
+    words = {spec.name, *robot.tasks, *robot.command.joints}
+    words |= {b.topic.split('/')[0] for b in robot.observation if '/' in b.topic}
     return {w.lower() for w in words if len(w) > 3}
 
 

@@ -94,7 +94,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         'joint positions (kinesthetic teaching, no command topic)')
     parser.add_argument('--joint-names', nargs='+', metavar='JOINT',
                         help="commanded joints in the joint states, in action order (default: "
-                             "stored by the recorder, else the env spec's)")
+                             "stored by the recorder, else the robot contract's)")
     for role in TOPIC_FLAGS:
         parser.add_argument(f'--{role.replace("_", "-")}-topic', dest=f'{role}_topic',
                             metavar='TOPIC', help=f'{role} topic (default: the contract\'s)')

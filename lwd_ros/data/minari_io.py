@@ -10,7 +10,7 @@ the on-disk format. Layout (Minari's own, HDF5 backend)::
 
 Open it with Minari directly as ``minari.MinariDataset(PATH / 'data')``. Per episode:
 
-* ``observations (T + 1, obs_dim)`` float64 in the order of the env spec's observation
+* ``observations (T + 1, obs_dim)`` float64 in the order of the robot contract's observation
   names, ``actions (T, act_dim)`` float32 in the order of its commanded joints;
 * ``rewards (T,)`` and per-state ``infos`` from the spec's ``step_signals`` hook (e.g.
   ``clip(coverage / 0.95, 0, 1)`` and the coverage); without one, 1 on the final step of a
@@ -21,7 +21,7 @@ Open it with Minari directly as ``minari.MinariDataset(PATH / 'data')``. Per epi
   ``seed`` (``env.reset(seed=seed, options=options)`` replays the initial state), and per step
   in ``infos['task_id']`` (index into ``metadata['lwd_ros']['task_names']``), so code that
   only iterates ``EpisodeData`` still sees it. ``infos`` also holds ``success`` for each of
-  the ``T + 1`` states. ``metadata['lwd_ros']['env']`` names the env spec;
+  the ``T + 1`` states. ``metadata['lwd_ros']['env']`` names the robot (its contract);
 * the outcome, in the episode's Minari metadata: ``success`` (bool) and ``outcome``
   (``'success'``, ``'fail'`` or ``'unknown'``: a bag episode nobody labelled is stored as not
   a success, and ``outcome`` says that it is not a known failure either); ``outcome_source``

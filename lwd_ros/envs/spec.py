@@ -9,21 +9,15 @@ the env to ROS topics the shared ``mujoco_bridge`` runs (its launch files live i
 where ROS users look for them). ``EnvSpec``
 names that code by ``module:attribute`` references; none of them ever enters a checkpoint.
 
-A plugin answers the contract's questions too (``spec.obs_names``, ``spec.command``), so
-sim code reads one object. Pure Python (no numpy).
+The robot's facts are the contract's (``spec.contract.obs_names``): the plugin does not
+forward them, so grep finds every reader. Pure Python (no numpy).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 from lwd_ros.contract import RobotContract, get_contract
-
-_CONTRACT_ATTRS = frozenset(
-    {f.name for f in fields(RobotContract)}
-    | {n for n, v in vars(RobotContract).items() if isinstance(v, property)}
-    | {'obs_resolution', 'position_feedback', 'policy_mismatch', 'differences', 'to_dict'})
 
 
 @dataclass(frozen=True)
@@ -73,9 +67,3 @@ class EnvSpec:
     def contract(self) -> RobotContract:
         """The robot this sim stands in for."""
         return get_contract(self.robot or self.name)
-
-    def __getattr__(self, name: str) -> Any:
-        # Only called for names the plugin lacks: the contract's facts.
-        if name in _CONTRACT_ATTRS:
-            return getattr(self.contract, name)
-        raise AttributeError(f'{type(self).__name__} has no attribute {name!r}')

@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--num-threads', type=int, default=1, help='generator threads')
     parser.add_argument('--device', default='cpu',
                         help='where torch samples: cpu | auto | cuda | cuda:N (LWD, DP)')
-    parser.add_argument('--env', help='env spec name or gymnasium id (default: the one the '
+    parser.add_argument('--env', help='sim name or gymnasium id (default: the one the '
                         'checkpoint was trained on)')
     parser.add_argument('--max-steps', type=int, help='cap on steps per episode')
     parser.add_argument('--json', metavar='PATH', help='write the full report as JSON')

@@ -54,7 +54,7 @@ class DpSource:
         if not 1 <= action_steps <= longest:
             raise ValueError(f'{action_steps=} must be in [1, {longest}]: a sequence has '
                              f'{d.horizon} steps, {d.current_index} of them before the current')
-        self.model, self.space = ckpt.dp.to(self.device), ckpt.meta.space
+        self.model, self.space = ckpt.module('dp').to(self.device), ckpt.meta.space
         self.action_steps = action_steps
         self.model.set_sampler(sampler, num_steps)
         self.tasks = ckpt.meta.tasks

@@ -88,22 +88,19 @@ def load_module(module: nn.Module, tensors: dict[str, torch.Tensor], prefix: str
 
 @dataclass
 class LoadedCheckpoint:
-    """A checkpoint's config, meta and modules (by the names its method gives), in eval mode.
-
-    A module reads as an attribute too (``ckpt.<name>``), as callers that know the method do.
-    """
+    """A checkpoint's config, meta and modules (by the names its method gives), in eval mode."""
 
     directory: Path
     cfg: LwdConfig
     meta: CheckpointMeta
     modules: dict[str, nn.Module]
 
-    def __getattr__(self, name: str) -> nn.Module:
-        modules = self.__dict__.get('modules', {})
-        if name in modules:
-            return modules[name]
-        raise AttributeError(f'{self.__dict__.get("directory")}: the checkpoint has no module '
-                             f'{name!r} (it has {sorted(modules)})')
+    def module(self, name: str) -> nn.Module:
+        """The module ``name``; a checkpoint of a method without it says what it has."""
+        if name not in self.modules:
+            raise KeyError(f'{self.directory}: the checkpoint has no module {name!r} (it has '
+                           f'{sorted(self.modules)})')
+        return self.modules[name]
 
 
 def load_checkpoint(directory: str | Path, use_ema: bool = True,

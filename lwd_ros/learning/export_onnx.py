@@ -32,9 +32,9 @@ class DecoderGraph(nn.Module):
 
     def __init__(self, ckpt: LoadedCheckpoint):
         super().__init__()
-        self.decoder = ckpt.vae.decoder
-        self.register_buffer('latent_mean', ckpt.diffusion.latent_mean.clone())
-        self.register_buffer('latent_std', ckpt.diffusion.latent_std.clone())
+        self.decoder = ckpt.module('vae').decoder
+        self.register_buffer('latent_mean', ckpt.module('diffusion').latent_mean.clone())
+        self.register_buffer('latent_std', ckpt.module('diffusion').latent_std.clone())
 
     def forward(self, u: torch.Tensor, task: torch.Tensor) -> torch.Tensor:
         return self.decoder(u * self.latent_std + self.latent_mean, task)
@@ -60,7 +60,7 @@ def export_onnx(checkpoint: str | Path, out_dir: str | Path, opset: int = DEFAUL
     L, C = ckpt.meta.latent_dim, ckpt.meta.cond_dim
     u, cond = torch.zeros(2, L), torch.zeros(2, C)
     t, task = torch.zeros(2, dtype=torch.int64), torch.zeros(2, dtype=torch.int64)
-    _export(ckpt.diffusion.denoiser, (u, t, cond, task), ['u', 't', 'cond', 'task'],
+    _export(ckpt.module('diffusion').denoiser, (u, t, cond, task), ['u', 't', 'cond', 'task'],
             out / DENOISER_FILE, opset)
     _export(DecoderGraph(ckpt), (u, task), ['u', 'task'], out / DECODER_FILE, opset)
     shutil.copyfile(Path(checkpoint) / CONFIG_FILE, out / CONFIG_FILE)

@@ -31,7 +31,8 @@ class TorchPolicyGenerator(PolicyGenerator):
         super().__init__(ckpt.meta, ckpt.cfg.diffusion, **kwargs)
         self.ckpt = ckpt
         self.device = distributed.device(device, what='device')
-        self.vae, self.diffusion = ckpt.vae.to(self.device), ckpt.diffusion.to(self.device)
+        self.vae = ckpt.module('vae').to(self.device)
+        self.diffusion = ckpt.module('diffusion').to(self.device)
 
     @classmethod
     def load(cls, path: str | Path, use_ema: bool = True, num_threads: int | None = 1,

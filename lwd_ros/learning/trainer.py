@@ -27,7 +27,6 @@ import logging
 import math
 from pathlib import Path
 import time
-from typing import Any
 
 import numpy as np
 import torch
@@ -149,17 +148,6 @@ class Trainer:
             self.out.mkdir(parents=True, exist_ok=True)
             if not resume:
                 self.log_path.unlink(missing_ok=True)
-
-    def __getattr__(self, name: str) -> Any:
-        """The method's own attributes read through the trainer (``trainer.ema``).
-
-        Why: tests and benches look at a run's modules and figures without knowing which
-        object owns them. Only names the trainer itself lacks arrive here.
-        """
-        method = self.__dict__.get('method')
-        if method is None:
-            raise AttributeError(name)
-        return getattr(method, name)
 
     # -- checkpoints ---------------------------------------------------------------------
     def _tensors(self) -> dict[str, torch.Tensor]:

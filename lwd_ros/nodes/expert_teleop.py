@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 """expert_teleop: an env's expert as a teleoperator on the robot's own command topic.
 
-Topics follow the env spec (``env`` parameter; its expert is ``EnvSpec.teleop``):
-Subscribes  the spec's observation topics (joint positions and velocities, object poses),
+Topics follow the robot contract of the sim plugin named by ``env`` (its expert is
+``EnvSpec.teleop``):
+Subscribes  the contract's observation topics (joint positions and velocities, object poses),
             its episode topic (EpisodeStatus: a new episode resets the expert with its seed
             and task), /lwd/task (TaskSwitch, latched)
-Publishes   the spec's command once per policy step: on every EpisodeStatus, which the
+Publishes   the contract's command once per policy step: on every EpisodeStatus, which the
             bridge publishes each step (no timer: a sim paused until its first command must
             not wait on a clock that only it advances); with ``action_noise`` (DART) the
             command carries the noise and /lwd/intended_command the expert's clean target;
@@ -46,10 +47,11 @@ class ExpertTeleop(Node):
     def __init__(self, **kwargs):
         super().__init__('expert_teleop', **kwargs)
         cfg = declare_config(self, TeleopConfig)
-        spec = get_spec(cfg.env)
-        self.expert = env_hook(spec, 'teleop')(cfg)
-        self.obs = ObservationBuilder(spec)
-        self.joint_names = tuple(j for b in spec.observation if b.kind == 'joints'
+        sim = get_spec(cfg.env)
+        robot = sim.contract
+        self.expert = env_hook(sim, 'teleop')(cfg)
+        self.obs = ObservationBuilder(robot)
+        self.joint_names = tuple(j for b in robot.observation if b.kind == 'joints'
                                  for j in b.joints)
         self.velocity = np.zeros(len(self.joint_names))
         self.obs_timeout = cfg.obs_timeout
@@ -60,7 +62,7 @@ class ExpertTeleop(Node):
         self.min_listeners = cfg.min_command_listeners
         self.noise = (ActionNoise(cfg.action_noise, cfg.noise_correlation)
                       if cfg.action_noise > 0 else None)
-        self.low, self.high = np.array(spec.command.low), np.array(spec.command.high)
+        self.low, self.high = np.array(robot.command.low), np.array(robot.command.high)
         self.offsets = self._offsets(cfg.seed)
         self.step = 0
         # The human: its episode (a function of the seed, as lwd collect's) steps once per
@@ -69,13 +71,13 @@ class ExpertTeleop(Node):
         self.hand = self._hand(cfg.seed)
         self.hand_command: tuple[int, np.ndarray] | None = None
 
-        self.command = CommandPublisher(self, spec.command, period=1.0 / spec.policy_rate)
+        self.command = CommandPublisher(self, robot.command, period=1.0 / robot.policy_rate)
         self.intended_pub = (self.create_publisher(Float64MultiArray, 'lwd/intended_command',
                                                    SENSOR) if self.noise else None)
         subscribe_observation(self, self.obs, on_update=self.on_observation)
-        self.create_subscription(EpisodeStatus, spec.episode_topic, self.on_episode, RELIABLE)
+        self.create_subscription(EpisodeStatus, robot.episode_topic, self.on_episode, RELIABLE)
         self.create_subscription(TaskSwitch, 'lwd/task', self.on_task, LATCHED)
-        self.get_logger().info(f'{self.expert.name} teleop ({spec.name}) at '
+        self.get_logger().info(f'{self.expert.name} teleop ({robot.name}) at '
                                f'{self.expert.rate:g} Hz')
 
     def on_observation(self, topic: str, msg) -> None:

@@ -29,7 +29,7 @@ class MujocoBridge(Node):
     def __init__(self, **node_options):
         super().__init__('mujoco_bridge', **node_options)  # namespace, overrides: fleet_host
         env = self.declare_parameter('env', DEFAULT_ENV, ParameterDescriptor(
-            description='env spec of the simulated robot', read_only=True)).value
+            description='sim plugin of the simulated robot', read_only=True)).value
         spec = get_spec(env)
         # A sim plugin with its own bridge runs it; any other runs the shared one.
         self.sim = env_hook(spec, 'bridge')(self) if spec.bridge else GymBridge(self, spec)
@@ -51,7 +51,7 @@ def main(args=None) -> int:
             __doc__ + '\nA sim plugin with a bridge of its own (``EnvSpec.bridge``) has its '
             'own parameters; below, the shared bridge\'s.',
             'mujoco_bridge', [SimBridgeConfig],
-            extra=[('env', DEFAULT_ENV, 'env spec of the simulated robot')])
+            extra=[('env', DEFAULT_ENV, 'sim plugin of the simulated robot')])
     return run_node(MujocoBridge, args)
 
 

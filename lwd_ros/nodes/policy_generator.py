@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """policy_generator: sample a policy for the current observation and task, publish its weights.
 
-Observation topics follow the checkpoint's env spec, relative to the node's namespace; with
+Observation topics follow the checkpoint's robot contract, relative to the node's namespace; with
 ``robots: N`` one generator serves ``/robot_0`` ... ``/robot_{N-1}`` (each robot's own
 topics, task and schedule) and generates for all robots due at a policy step in one batched
 diffusion call (``PolicyGenerator.generate_batch``):

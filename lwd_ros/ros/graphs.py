@@ -130,7 +130,7 @@ class Graph:
         """Where the sim reports episodes (``lwd launch`` prints them)."""
         from lwd_ros.envs import get_spec
 
-        return get_spec(self.env).episode_topic if self.env else ''
+        return get_spec(self.env).contract.episode_topic if self.env else ''
 
     def argument(self, name: str) -> Argument:
         return next(a for a in self.arguments if a.name == name)

@@ -1,6 +1,6 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""Subscribe a node to the observation topics an env spec names, into an ObservationBuilder.
+"""Subscribe a node to the observation topics a robot contract names, into an ObservationBuilder.
 
 The controller, the generator and the teleop expert all read the robot this way, so a new
 observation kind (joints, a ``point``, a ``pose``, a ``vector``) is wired once for every node.

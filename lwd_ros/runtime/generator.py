@@ -55,7 +55,7 @@ class GeneratorConfig:
         seed: seed of the sampling noise.
         task: initial task; '' = the checkpoint's first.
         action_horizon: policy steps between generations (H); 0 = the trained horizon.
-        policy_rate: Hz of policy steps; 0 = the env spec's (the rate it was trained at).
+        policy_rate: Hz of policy steps; 0 = the robot contract's (the rate it was trained at).
         noise_scale: initial latent noise scale (1 = as trained).
         robots: 0 = one robot in the node's namespace; N = a fleet under ``/robot_0`` ...
             ``/robot_{N-1}``, the generations due at a step batched in one call.

@@ -1,6 +1,6 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""Assemble the raw observation from the messages an env spec names.
+"""Assemble the raw observation from the messages a robot contract names.
 
 The spec's ``observation`` blocks say which message fills which entries (e.g. joints from
 ``/joint_states``, then an object's ``x, y, yaw`` from a ``PoseStamped``, yaw wrapped to
@@ -56,7 +56,7 @@ class ObservationBuilder:
     wrong clock must not make data look fresh.
 
     Args:
-        spec: the env spec (its ``observation`` blocks and commanded joints).
+        spec: the robot contract (its ``observation`` blocks and commanded joints).
     """
 
     def __init__(self, spec: RobotContract):

@@ -15,7 +15,7 @@ from lwd_ros.contract import get_contract
 from lwd_ros.envs import get_spec, make_env
 from lwd_ros.envs.arm7.env import Arm7PushEnv
 from lwd_ros.envs.arm7.expert import run_episode
-from lwd_ros.envs.arm7.spec import ARM7, GOALS, MAX_EPISODE_STEPS, SUCCESS_RADIUS, TASKS
+from lwd_ros.envs.arm7.spec import ARM7, GOALS, MAX_EPISODE_STEPS, SPEC, SUCCESS_RADIUS, TASKS
 
 
 @pytest.fixture(scope='module')
@@ -27,8 +27,8 @@ def env():
 
 def test_spaces_follow_the_contract(env):
     contract = get_contract('arm7')
-    assert get_spec('arm7') is ARM7 and get_spec(ARM7.gym_id) is ARM7
-    assert ARM7.contract is contract and env.tasks == contract.tasks == TASKS
+    assert get_spec('arm7') is SPEC and get_spec(SPEC.gym_id) is SPEC
+    assert ARM7 is SPEC.contract is contract and env.tasks == contract.tasks == TASKS
     obs, info = env.reset(seed=0)
     assert obs.shape == env.observation_space.shape == (len(contract.obs_names),) == (17,)
     assert obs.dtype == np.float64 and not info['success']
@@ -124,13 +124,13 @@ def test_collect_writes_the_contracts_width(tmp_path):
     assert meta['env'] == 'arm7' and meta['robot']['name'] == 'arm7'
 
 
-@pytest.mark.skipif(not (REPO / ARM7.model / 'model.safetensors').is_file(),
+@pytest.mark.skipif(not (REPO / SPEC.model / 'model.safetensors').is_file(),
                     reason='models/arm7 is not shipped')
 def test_shipped_model_loads_and_runs():
     from lwd_ros.evaluation.cli import load_source
     from lwd_ros.evaluation.rollout import evaluate
 
-    source = load_source(REPO / ARM7.model)
+    source = load_source(REPO / SPEC.model)
     assert set(source.tasks) == set(TASKS)
     e = make_env('arm7')
     report = evaluate(e, source, episodes=3, seed=100000, max_steps=40)

@@ -14,7 +14,7 @@ pytest.importorskip('metaworld')
 
 from lwd_ros.envs.mt10.env import RAW_INDEX, MT10Env  # noqa: E402
 from lwd_ros.envs.mt10.expert import run_episode  # noqa: E402
-from lwd_ros.envs.mt10.spec import MT10, TASKS  # noqa: E402
+from lwd_ros.envs.mt10.spec import MT10, SPEC, TASKS  # noqa: E402
 from lwd_ros.envs.runner import SimBridgeConfig, SimRunner  # noqa: E402
 
 
@@ -26,7 +26,8 @@ def env():
 
 
 def test_spec_is_registered_and_matches_the_env(env):
-    assert get_spec('mt10') is MT10 and get_spec('lwd_ros/MT10-v0') is MT10
+    assert get_spec('mt10') is SPEC and get_spec('lwd_ros/MT10-v0') is SPEC
+    assert MT10 is SPEC.contract
     obs, info = env.reset(seed=3, options={'task': 'push-v3'})
     assert obs.shape == (len(MT10.obs_names),) == env.observation_space.shape
     assert env.action_space.shape == (MT10.act_dim,)
@@ -86,7 +87,7 @@ def test_collect_writes_a_labelled_dataset(tmp_path):
 
 
 def _runner(**cfg):  # the shared bridge's runner: MT10 brings no bridge code
-    return SimRunner(SimBridgeConfig(**cfg), MT10.contract, make_env('mt10'))
+    return SimRunner(SimBridgeConfig(**cfg), MT10, make_env('mt10'))
 
 
 def test_runner_takes_twist_and_gripper_parts_and_refuses_nan():

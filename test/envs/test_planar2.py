@@ -15,7 +15,14 @@ from lwd_ros.contract import get_contract
 from lwd_ros.envs import get_spec, make_env
 from lwd_ros.envs.planar2.env import Planar2ReachEnv, fingertip
 from lwd_ros.envs.planar2.expert import act, run_episode, solve
-from lwd_ros.envs.planar2.spec import ELBOW, MAX_EPISODE_STEPS, PLANAR2, SUCCESS_RADIUS, TASKS
+from lwd_ros.envs.planar2.spec import (
+    ELBOW,
+    MAX_EPISODE_STEPS,
+    PLANAR2,
+    SPEC,
+    SUCCESS_RADIUS,
+    TASKS,
+)
 
 
 @pytest.fixture(scope='module')
@@ -27,8 +34,8 @@ def env():
 
 def test_spaces_follow_the_contract(env):
     contract = get_contract('planar2')
-    assert get_spec('planar2') is PLANAR2 and get_spec(PLANAR2.gym_id) is PLANAR2
-    assert PLANAR2.contract is contract and env.tasks == contract.tasks == TASKS
+    assert get_spec('planar2') is SPEC and get_spec(SPEC.gym_id) is SPEC
+    assert PLANAR2 is SPEC.contract is contract and env.tasks == contract.tasks == TASKS
     assert contract.command.interface == 'velocity' and contract.position_feedback() == {}
     obs, info = env.reset(seed=0)
     assert obs.shape == env.observation_space.shape == (len(contract.obs_names),) == (7,)
@@ -113,7 +120,7 @@ def test_teleop_expert_acts_as_the_expert_on_the_bridges_task():
     from lwd_ros.envs import env_hook
     from lwd_ros.envs.teleop import TeleopConfig
 
-    teleop = env_hook(PLANAR2, 'teleop')(TeleopConfig(env='planar2'))
+    teleop = env_hook(SPEC, 'teleop')(TeleopConfig(env='planar2'))
     e = Planar2ReachEnv()
     obs, _ = e.reset(seed=3)
     np.testing.assert_array_equal(teleop.act(obs, obs[2:4]), act(obs, TASKS[0]))

@@ -39,10 +39,10 @@ def _losses(out) -> list[float]:
 def test_explicit_device_trains_a_tiny_model(device, demos, tmp_path):
     trainer = Trainer(toy_config([f'train.device={device}', *SHORT]), demos, tmp_path,
                       progress=False)
-    modules = (trainer.vae, trainer.diffusion, trainer.ema.module)
+    modules = (trainer.method.vae, trainer.method.diffusion, trainer.method.ema.module)
     assert {p.device.type for m in modules for p in m.parameters()} == {device}
     assert trainer.train_data.obs.device.type == trainer.val_data.act.device.type == device
-    untrained = trainer.generated_mse(trainer.val_data)
+    untrained = trainer.method.generated_mse(trainer.val_data)
     meta = trainer.run()
     assert meta.training['device'].startswith(device) and meta.training['amp'] is False
     assert meta.training['val']['diffusion']['val_generated_mse'] < 0.2 * untrained
@@ -61,7 +61,7 @@ def test_bf16_autocast_trains_with_finite_losses(device, demos, tmp_path):
         trainer = Trainer(toy_config([f'train.device={device}', f'train.amp={amp}', *SHORT]),
                           demos, out, progress=False)
         dtypes = set()  # what one layer of the VAE computes in, training and validation
-        trainer.vae.encoder.step[0].register_forward_hook(
+        trainer.method.vae.encoder.step[0].register_forward_hook(
             lambda module, args, output, seen=dtypes: seen.add(output.dtype))
         runs[amp] = trainer.run().training['val']
         assert dtypes == ({torch.bfloat16, torch.float32} if amp else {torch.float32})
@@ -117,7 +117,7 @@ def test_checkpoint_from_one_setting_loads_with_another(device, demos, tmp_path)
     trained_on = [f'train.device={device}', 'train.amp=true', *SHORT]
     with pytest.raises(Interrupted):
         StopAfterVae(toy_config(trained_on), demos, tmp_path, progress=False).run()
-    vae = load_checkpoint(tmp_path, require_diffusion=False).vae  # CPU, no autocast
+    vae = load_checkpoint(tmp_path, require_diffusion=False).module('vae')  # CPU, no autocast
     with torch.no_grad():
         weights = vae.decode(torch.zeros(1, 8), torch.tensor([0]))
     assert weights.dtype == torch.float32 and torch.isfinite(weights).all()
@@ -141,7 +141,7 @@ def test_checkpoint_from_one_setting_loads_with_another(device, demos, tmp_path)
     meta = read_meta(bc_dir)
     for k, task in enumerate(meta.tasks):
         with torch.no_grad():
-            want = bc.bc(x, torch.full((len(x),), k, device=x.device)).cpu().numpy()
+            want = bc.method.bc(x, torch.full((len(x),), k, device=x.device)).cpu().numpy()
         raw = x.cpu().numpy() * meta.stats.obs_std + meta.stats.obs_mean
         got = np.stack([policies[task].act(o) for o in raw])
         np.testing.assert_allclose(got, want * meta.stats.act_std + meta.stats.act_mean,

@@ -125,11 +125,11 @@ def test_checkpoint_round_trip_samples_the_same_actions(trained):
 
     def sample(model):
         return model.sample(v.cond, v.task, torch.Generator().manual_seed(7))
-    torch.testing.assert_close(sample(load_checkpoint(out).dp), sample(trainer.ema.module),
-                               rtol=0, atol=0)
-    torch.testing.assert_close(sample(load_checkpoint(out, use_ema=False).dp),
-                               sample(trainer.dp), rtol=0, atol=0)
-    assert not torch.equal(sample(trainer.dp), sample(trainer.ema.module))
+    torch.testing.assert_close(sample(load_checkpoint(out).module('dp')),
+                               sample(trainer.method.ema.module), rtol=0, atol=0)
+    torch.testing.assert_close(sample(load_checkpoint(out, use_ema=False).module('dp')),
+                               sample(trainer.method.dp), rtol=0, atol=0)
+    assert not torch.equal(sample(trainer.method.dp), sample(trainer.method.ema.module))
 
 
 def test_resume_reproduces_uninterrupted_run(trained, demos, tmp_path):

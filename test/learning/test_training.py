@@ -45,7 +45,7 @@ def test_tiny_training_beats_untrained(trained, demos, tmp_path):
                         tmp_path, progress=False)
     untrained.run()
     trained_mse = trainer.meta.training['val']['diffusion']['val_generated_mse']
-    assert trained_mse < 0.2 * untrained.generated_mse(untrained.val_data)
+    assert trained_mse < 0.2 * untrained.method.generated_mse(untrained.val_data)
     ours, theirs = _success(out), _success(tmp_path)
     assert ours['success_rate'] >= 0.9 > theirs['success_rate']
     assert ours['mean_max_coverage'] > theirs['mean_max_coverage'] + 0.2
@@ -57,12 +57,12 @@ def test_checkpoint_round_trip(trained):
                                                      'model.safetensors', 'train_log.jsonl']
     raw = load_checkpoint(out, use_ema=False)
     ema = load_checkpoint(out)
-    for k, v in trainer.vae.state_dict().items():
-        torch.testing.assert_close(raw.vae.state_dict()[k], v)
-    for k, v in trainer.diffusion.state_dict().items():
-        torch.testing.assert_close(raw.diffusion.state_dict()[k], v)
-    for k, v in trainer.ema.module.state_dict().items():
-        torch.testing.assert_close(ema.diffusion.denoiser.state_dict()[k], v)
+    for k, v in trainer.method.vae.state_dict().items():
+        torch.testing.assert_close(raw.module('vae').state_dict()[k], v)
+    for k, v in trainer.method.diffusion.state_dict().items():
+        torch.testing.assert_close(raw.module('diffusion').state_dict()[k], v)
+    for k, v in trainer.method.ema.module.state_dict().items():
+        torch.testing.assert_close(ema.module('diffusion').denoiser.state_dict()[k], v)
     meta = read_meta(out)
     assert meta.stage == 'done' and meta.tasks == ('high', 'low')
     assert meta.training['steps'] == {'vae': 600, 'diffusion': 600}

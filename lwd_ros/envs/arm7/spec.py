@@ -19,10 +19,10 @@ SPEC = EnvSpec(  # what lwd_ros.envs finds; the robot: config/robots/arm7.yaml
     teleop='lwd_ros.envs.arm7.teleop:teleop_expert',  # demonstrations through ROS
     model='models/arm7',
 )
-ARM7 = SPEC
-TASKS = SPEC.tasks
-JOINTS = SPEC.command.joints
-POLICY_RATE = SPEC.policy_rate
-MAX_EPISODE_STEPS = int(SPEC.extra['max_episode_steps'])
-SUCCESS_RADIUS = float(SPEC.extra['success_radius'])  # m
-GOALS = {task: tuple(map(float, SPEC.extra['goals'][task])) for task in TASKS}  # (x, y) m
+ARM7 = SPEC.contract  # the robot: what the sim code reads
+TASKS = ARM7.tasks
+JOINTS = ARM7.command.joints
+POLICY_RATE = ARM7.policy_rate
+MAX_EPISODE_STEPS = int(ARM7.extra['max_episode_steps'])
+SUCCESS_RADIUS = float(ARM7.extra['success_radius'])  # m
+GOALS = {task: tuple(map(float, ARM7.extra['goals'][task])) for task in TASKS}  # (x, y) m

@@ -16,7 +16,7 @@ displacement x policy rate), and the gripper effort on its own topic.
 
 from lwd_ros.envs.spec import EnvSpec
 
-MT10 = EnvSpec(  # the robot itself: config/robots/mt10.yaml
+SPEC = EnvSpec(  # what lwd_ros.envs finds; the robot itself: config/robots/mt10.yaml
     name='mt10',
     gym_id='lwd_ros/MT10-v0',
     entry_point='lwd_ros.envs.mt10.env:MT10Env',
@@ -24,7 +24,7 @@ MT10 = EnvSpec(  # the robot itself: config/robots/mt10.yaml
     render='lwd_ros.envs.mt10.render',
     model='models/mt10',
 )
-SPEC = MT10  # what lwd_ros.envs finds
+MT10 = SPEC.contract  # the robot: what the sim code reads
 TASKS = MT10.tasks
 POLICY_RATE = MT10.policy_rate  # MetaWorld: frame_skip 5 x 2.5 ms
 ACTION_SCALE = MT10.command.twist_scale / POLICY_RATE  # m per unit action per policy step

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """PushT's physical and episode parameters (``config/pusht_env.yaml``): plain data, no MuJoCo.
 
-Kept apart from the simulator so the env spec, the data tools and the ROS nodes can read the
+Kept apart from the simulator so the sim plugin, the data tools and the ROS nodes can read the
 tasks and rates without importing mujoco.
 """
 

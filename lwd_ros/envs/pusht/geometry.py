@@ -177,7 +177,7 @@ def distance_to_t_local(points: np.ndarray) -> np.ndarray:
 def episode_signals(episode, goal_pose) -> dict[str, np.ndarray]:
     """What a PushT dataset stores per step: rewards and each state's coverage and success.
 
-    The env spec's ``step_signals`` hook (``lwd_ros.data.minari_io``), so recordings from bags
+    The sim plugin's ``step_signals`` hook (``lwd_ros.data.minari_io``), so recordings from bags
     get the same rewards as collected ones. ``goal_pose`` None: the shipped task's goal.
     """
     from lwd_ros.envs.pusht.config import TASKS, PushTConfig

@@ -20,5 +20,5 @@ SPEC = EnvSpec(  # what lwd_ros.envs finds
     model='models/pusht',
     max_episode_steps=PushTConfig.max_episode_steps,
 )
-PUSHT = SPEC
-JOINTS = SPEC.command.joints  # the MJCF's gantry joints: position = pusher xy
+PUSHT = SPEC.contract  # the robot: what the sim code reads
+JOINTS = PUSHT.command.joints  # the MJCF's gantry joints: position = pusher xy
