@@ -46,6 +46,7 @@ planar2 (a 2-link arm in joint velocity control; 50 episodes per task, seeds 300
         --json datasets/lab_planar2_100.convert.json
     python bench/bench_lab.py --robot planar2 --dataset datasets/lab_planar2_100 \
         --out-dir runs/lab_planar2 --json results/lab/planar2_100.json
+    # 50 episodes: bag2dataset ... --drop-episodes 26-50,76-100, --methods expert bc warpd lwd
 """
 
 from __future__ import annotations
