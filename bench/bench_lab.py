@@ -128,6 +128,8 @@ PLANAR2_NOTES = {
            '(relative targets need position commands), no DART set',
     'warpd': NOTES['warpd'].replace('absolute targets (arm7.yaml: relative)',
                                     'absolute velocities as planar2.yaml'),
+    'warpd_epochs': 'robot.yaml with no step override: every stage sized to the data '
+                    '(train.epochs 60, at least min_steps), the recipe as of 7e460ba',
     'bc': 'single-step MLP [300, 300], absolute joint velocities, no checkpoint selection',
     'dp': NOTES['dp'].replace('absolute targets', 'absolute joint velocities'),
 }
@@ -138,6 +140,7 @@ ROBOTS = {
         'planar2', 'lwd_ros.envs.planar2.env:Planar2ReachEnv', planar2_expert,
         {'lwd': ('config/train/planar2.yaml', []),
          'warpd': METHODS['warpd'],
+         'warpd_epochs': ('config/train/robot.yaml', []),
          'bc': ('config/train/planar2_bc.yaml', []),
          'dp': ('config/train/planar2_dp.yaml', ['train.dp_steps=4000'])},
         PLANAR2_NOTES, {'drift': 0.19, 'hesitation': 0.03}, 'drift_rad_per_s'),
