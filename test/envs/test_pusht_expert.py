@@ -48,6 +48,20 @@ def test_settling_extends_a_noisy_demo_past_the_threshold(env, expert):
     assert settle_stats['coverage'] > 0.97 >= stats['coverage']
 
 
+def test_an_operator_episode_records_what_it_executed(env, expert):
+    # lwd collect --operator-drift/--operator-hesitation: the dataset holds the operator's
+    # commands (a teleoperated bag's), so replaying them from the seed reproduces the states.
+    from lwd_ros.data.operator import Operator
+
+    operator = Operator(drift=0.015, hesitation=0.05)
+    episode, _ = run_episode(env, expert, 'classic', 5, max_steps=25, operator=operator)
+    clean, _ = run_episode(env, expert, 'classic', 5, max_steps=25)
+    assert not np.allclose(episode.actions, clean.actions[:len(episode.actions)])
+    obs, _ = env.reset(seed=5, options={'task': 'classic'})
+    replayed = [obs] + [env.step(a)[0] for a in episode.actions]
+    np.testing.assert_allclose(replayed, episode.observations, atol=1e-9)
+
+
 def test_expert_is_deterministic_per_seed(env, expert):
     def actions(seed):
         obs, info = env.reset(seed=seed, options={'task': 'classic'})

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+import dataclasses
 import logging
 import multiprocessing as mp
 import signal
 import time
 
 from lwd_ros.data.action_noise import ActionNoise
-from lwd_ros.data.collection import check_json_path, quotas, run_collect
+from lwd_ros.data.collection import check_json_path, operator_of, quotas, run_collect
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         'targets; the dataset keeps the expert\'s clean targets (default 0)')
     parser.add_argument('--noise-correlation', type=float, default=0.7, metavar='RHO',
                         help='AR(1) coefficient of that noise (0 = white; default 0.7)')
+    parser.add_argument('--operator-drift', type=float, default=0.0, metavar='STD',
+                        help='a human-like operator: slow AR(1) drift (m) on the executed '
+                        'pusher targets, which the dataset records (0 = off)')
+    parser.add_argument('--operator-hesitation', type=float, default=0.0, metavar='P',
+                        help='probability per step that the operator pauses 3-10 steps')
     parser.add_argument('--settle-coverage', type=float, default=None, metavar='C',
                         help='after success keep the expert going (noise off) until the '
                         'coverage exceeds C, e.g. 0.97: demos of the last corrections')
@@ -76,7 +82,7 @@ def load_configs(args):
             load_expert_config(args.expert_config, args.expert_set))
 
 
-def init_worker(env_config, expert_config, noise, settle=None) -> None:
+def init_worker(env_config, expert_config, noise, settle=None, operator=None) -> None:
     from lwd_ros.envs.pusht.env import PushTEnv
     from lwd_ros.envs.pusht.expert import MPCExpert
 
@@ -84,7 +90,7 @@ def init_worker(env_config, expert_config, noise, settle=None) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     WORKER['env'] = PushTEnv(config=env_config)
     WORKER['expert'] = MPCExpert(env_config, expert_config)
-    WORKER['noise'], WORKER['settle'] = noise, settle
+    WORKER['noise'], WORKER['settle'], WORKER['operator'] = noise, settle, operator
 
 
 def expert_results(fn, jobs, workers: int, *init_args):
@@ -110,7 +116,8 @@ def _attempt(job: tuple[int, str, int]):
     _, task, seed = job
     t0 = time.perf_counter()
     episode, stats = run_episode(WORKER['env'], WORKER['expert'], task, seed,
-                                 noise=WORKER['noise'], settle_coverage=WORKER['settle'])
+                                 noise=WORKER['noise'], settle_coverage=WORKER['settle'],
+                                 operator=WORKER.get('operator'))
     return episode, stats, time.perf_counter() - t0
 
 
@@ -143,8 +150,9 @@ def collect(args) -> dict:
     kept, attempts, per_task, interrupted = [], 0, {t: Counter() for t in tasks}, False
     contacts, t_start = Counter(), time.perf_counter()
     bar = tqdm(total=args.episodes, desc='collect', unit='ep', disable=args.no_progress)
+    operator = operator_of(args)
     results = expert_results(_attempt, jobs, args.workers, env_cfg, expert_cfg, noise,
-                             args.settle_coverage)
+                             args.settle_coverage, operator)
     try:
         for episode, stats, _ in results:
             attempts += 1
@@ -180,11 +188,13 @@ def collect(args) -> dict:
                   'action_noise': {'std': args.action_noise,
                                    'correlation': args.noise_correlation} if noise else None,
                   'settle_coverage': args.settle_coverage,
+                  'operator': dataclasses.asdict(operator) if operator else None,
                   'env_config': to_dict(env_cfg), 'expert_config': to_dict(expert_cfg)}
     if interrupted and not kept:
         raise KeyboardInterrupt  # nothing worth a dataset directory that blocks a re-run
     write_episodes(kept, out, overwrite=args.overwrite, env='pusht', goal_poses=env_cfg.tasks,
-                   description='PushT demonstrations by the lwd_ros MPC expert',
+                   description='PushT demonstrations by the lwd_ros MPC expert'
+                   + (', through a simulated human operator' if operator else ''),
                    algorithm_name='lwd_ros MPC expert (predictive sampling)',
                    extra_metadata={'collect': provenance})
     successes = sum(c['successes'] for c in per_task.values())

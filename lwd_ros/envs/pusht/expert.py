@@ -316,7 +316,8 @@ def run_episode(env, expert: MPCExpert, task: str, seed: int,
                 max_steps: int | None = None,
                 noise: ActionNoise | None = None,
                 settle_coverage: float | None = None,
-                start_state: np.ndarray | None = None) -> tuple[Episode, dict]:
+                start_state: np.ndarray | None = None,
+                operator=None) -> tuple[Episode, dict]:
     """Roll the expert out in a PushT env for one episode; return it and a few statistics.
 
     Args:
@@ -334,6 +335,9 @@ def run_episode(env, expert: MPCExpert, task: str, seed: int,
             little short needs. The steps up to the first success are unchanged.
         start_state: start here (an observation, pusher at rest) instead of the seed's
             initial state: the expert taking over from a state a learner reached (DAgger).
+        operator: a ``lwd_ros.data.operator.Operator`` between the expert and the pusher
+            (slow drift, pauses), the same ``expert_teleop`` draws for ``seed``; the episode
+            records what it executed, as a teleoperated bag would.
 
     Returns:
         ``(episode, stats)`` with ``stats`` holding ``coverage`` (final), ``max_coverage``,
@@ -347,9 +351,12 @@ def run_episode(env, expert: MPCExpert, task: str, seed: int,
     max_cov = info['coverage']
     offsets = (noise.sequence(np.random.default_rng([seed, 1]), limit, 2) if noise
                else np.zeros((limit, 2)))
+    hand = operator.episode(seed, 2) if operator is not None else None
     solved_at = None
     for t in range(limit):
         action = expert.act(obs, info['agent_vel']).astype(np.float32)
+        if hand is not None:
+            action = np.clip(hand.step(action), 0.0, geom.WORKSPACE).astype(np.float32)
         offset = offsets[t] if solved_at is None else 0.0
         executed = np.clip(action + offset, 0.0, geom.WORKSPACE).astype(np.float32)
         obs, _, terminated, truncated, info = env.step(executed)
