@@ -4,8 +4,9 @@
 
 Left: each robot's 100-episode bag, every method's success beside its demonstrator's (the
 noisy operator that recorded the bag; the target is LWD >= 0.9x that). Right: arm7 by bag size
-(50 / 100 / 200 episodes). ``<robot>_<N>_sized.json`` adds ``config/train/robot.yaml`` as
-shipped (``train.epochs``) beside the bench's WARPD row. The rows come from
+(50 / 100 / 200 episodes). ``<robot>_<N>_min3k.json`` (``config/train/robot.yaml`` as
+shipped) and ``<robot>_<N>_sized.json`` (60 epochs, at least 500 steps) add its step sizing
+(``train.epochs``) beside the bench's WARPD row. The rows come from
 ``bench/bench_lab.py`` (arm7, planar2) and the PushT row's own JSON, whose layouts differ a
 little; ``success`` reads both::
 
@@ -25,11 +26,14 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-METHODS = ('warpd_sized', 'warpd', 'lwd', 'bc', 'dp')
-LABELS = {'demonstrator': 'demonstrator', 'warpd_sized': 'WARPD, robot.yaml as shipped',
-          'warpd': 'WARPD (bench steps)', 'lwd': "LWD (the robot's recipe)",
+METHODS = ('warpd_min3k', 'warpd_sized', 'warpd', 'lwd', 'bc', 'dp')
+LABELS = {'demonstrator': 'demonstrator',
+          'warpd_min3k': 'WARPD, robot.yaml (60 epochs, >= 3k steps)',
+          'warpd_sized': 'WARPD, 60 epochs, >= 500 steps',
+          'warpd': 'WARPD, VAE 2k / diffusion 8k', 'lwd': "LWD (the robot's recipe)",
           'bc': 'BC', 'dp': 'DP peer'}
-COLORS = {'demonstrator': '0.6', 'warpd_sized': 'navy', 'warpd': 'tab:blue', 'lwd': 'tab:cyan',
+COLORS = {'demonstrator': '0.6', 'warpd_min3k': 'midnightblue', 'warpd_sized': 'tab:purple',
+          'warpd': 'tab:blue', 'lwd': 'tab:cyan',
           'bc': 'tab:orange', 'dp': 'tab:red'}
 
 
@@ -53,13 +57,13 @@ def load(folder: Path) -> dict[tuple[str, int], dict[str, float]]:
     """``(robot, episodes) -> {method: success}`` for every ``<robot>_<N>.json``."""
     rows = {}
     for path in sorted(folder.glob('*.json')):
-        m = re.fullmatch(r'([a-z0-9]+)_(\d+)(_sized)?', path.stem)
+        m = re.fullmatch(r'([a-z0-9]+)_(\d+)(_sized|_min3k)?', path.stem)
         if not m:
             continue
         result = json.loads(path.read_text())
-        if m.group(3):  # robot.yaml as shipped (train.epochs), beside the bench's WARPD
+        if m.group(3):  # robot.yaml's step sizing (train.epochs), beside the bench's WARPD
             row = rows.setdefault((m.group(1), int(m.group(2))), {})
-            row['warpd_sized'] = success(result['methods']['warpd'])
+            row['warpd' + m.group(3)] = success(result['methods']['warpd'])
             continue
         row = {k: success(v) for k, v in result.get('methods', {}).items() if k in METHODS}
         row = {k: v for k, v in row.items() if v is not None}
@@ -106,9 +110,9 @@ def main() -> None:
          'arm7 by bag size')
     handles = {h.get_label(): h for ax in (left, right)
                for h in ax.get_legend_handles_labels()[0]}
-    fig.legend(handles.values(), handles.keys(), loc='upper center', ncol=len(handles),
+    fig.legend(handles.values(), handles.keys(), loc='upper center', ncol=4,
                fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    fig.tight_layout(rect=(0, 0, 1, 0.88))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(args.out, dpi=110)
     print(args.out)
