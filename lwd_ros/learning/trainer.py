@@ -252,14 +252,14 @@ class Trainer:
         tc = self.cfg.train
         if tc.epochs <= 0:
             return stage.steps
-        steps = min(stage.steps, max(tc.min_steps,
-                                     math.ceil(tc.epochs * len(stage.data) / tc.batch_size)))
+        wanted = math.ceil(tc.epochs * len(stage.data) / tc.batch_size)
+        steps = min(stage.steps, max(tc.min_steps, wanted))
         self.meta.training.setdefault('sized', {})[stage.name] = {
             'samples': len(stage.data), 'epochs': tc.epochs, 'cap': stage.steps,
             'steps': steps}
-        log.info('%s: %d steps = %g epochs of %d samples at batch %d (at least %d, at most %d)',
-                 stage.name, steps, tc.epochs, len(stage.data), tc.batch_size, tc.min_steps,
-                 stage.steps)
+        log.info('%s: %d steps (%g epochs of %d samples at batch %d = %d; at least %d, at most '
+                 '%d)', stage.name, steps, tc.epochs, len(stage.data), tc.batch_size, wanted,
+                 tc.min_steps, stage.steps)
         return steps
 
     def train_stage(self, stage: Stage) -> dict:
