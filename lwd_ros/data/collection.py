@@ -90,6 +90,31 @@ def operator_of(args):
     return op if op.active else None
 
 
+def collect_noisy(args, *, env_name: str, env, known_tasks: Sequence[str],
+                  run_episode: Callable[..., tuple], description: str,
+                  algorithm_name: str) -> dict:
+    """``collect_by_task`` with the DART noise and operator of ``add_collect_arguments``.
+
+    What every scripted expert's ``lwd collect`` does alike (``noise_unit`` given).
+    ``run_episode(env, task, seed, noise=..., operator=...)``; both are stored in the
+    dataset's metadata, and the description says when a simulated human drove.
+    """
+    import dataclasses
+
+    from lwd_ros.data.action_noise import ActionNoise
+
+    tasks = task_list(args.tasks, known_tasks)
+    noise = ActionNoise(args.action_noise, args.noise_correlation) if args.action_noise else None
+    operator = operator_of(args)
+    return collect_by_task(
+        args, env_name=env_name, env=env, tasks=tasks, run_episode=run_episode,
+        description=description + (', through a simulated human operator' if operator else ''),
+        algorithm_name=algorithm_name, noise=noise, operator=operator,
+        extra={'action_noise': {'std': args.action_noise, 'correlation': args.noise_correlation}
+               if noise else None,
+               'operator': dataclasses.asdict(operator) if operator else None})
+
+
 def task_list(text: str, known: Sequence[str]) -> list[str]:
     """``--tasks``: ``all`` or comma-separated names, each one of ``known``."""
     tasks = list(known) if text == 'all' else text.split(',')

@@ -16,15 +16,8 @@ Evaluation seeds start at 100000, far from any collection seed.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 
-from lwd_ros.data.collection import (
-    add_collect_arguments,
-    collect_by_task,
-    operator_of,
-    run_collect,
-    task_list,
-)
+from lwd_ros.data.collection import add_collect_arguments, collect_noisy, run_collect
 from lwd_ros.envs.arm7.spec import TASKS
 
 
@@ -34,21 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def collect(args) -> dict:
     """Run the expert until every task's quota is filled; write the dataset; return a summary."""
-    from lwd_ros.data.action_noise import ActionNoise
     from lwd_ros.envs.arm7.env import Arm7PushEnv
     from lwd_ros.envs.arm7.expert import run_episode
 
-    tasks = task_list(args.tasks, TASKS)
-    noise = ActionNoise(args.action_noise, args.noise_correlation) if args.action_noise else None
-    operator = operator_of(args)
-    return collect_by_task(
-        args, env_name='arm7', env=Arm7PushEnv(), tasks=tasks, run_episode=run_episode,
-        description='arm7 puck pushes by the damped-least-squares IK expert'
-        + (', through a simulated human operator' if operator else ''),
-        algorithm_name='lwd_ros.envs.arm7.expert', noise=noise, operator=operator,
-        extra={'action_noise': {'std': args.action_noise, 'correlation': args.noise_correlation}
-               if noise else None,
-               'operator': dataclasses.asdict(operator) if operator else None})
+    return collect_noisy(args, env_name='arm7', env=Arm7PushEnv(), known_tasks=TASKS,
+                         run_episode=run_episode,
+                         description='arm7 puck pushes by the damped-least-squares IK expert',
+                         algorithm_name='lwd_ros.envs.arm7.expert')
 
 
 def run(args) -> int:

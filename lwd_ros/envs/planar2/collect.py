@@ -15,15 +15,8 @@ Evaluation seeds start at 100000, far from any collection seed.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 
-from lwd_ros.data.collection import (
-    add_collect_arguments,
-    collect_by_task,
-    operator_of,
-    run_collect,
-    task_list,
-)
+from lwd_ros.data.collection import add_collect_arguments, collect_noisy, run_collect
 from lwd_ros.envs.planar2.spec import TASKS
 
 
@@ -33,21 +26,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def collect(args) -> dict:
     """Run the expert until every task's quota is filled; write the dataset; return a summary."""
-    from lwd_ros.data.action_noise import ActionNoise
     from lwd_ros.envs.planar2.env import Planar2ReachEnv
     from lwd_ros.envs.planar2.expert import run_episode
 
-    tasks = task_list(args.tasks, TASKS)
-    noise = ActionNoise(args.action_noise, args.noise_correlation) if args.action_noise else None
-    operator = operator_of(args)
-    return collect_by_task(
-        args, env_name='planar2', env=Planar2ReachEnv(), tasks=tasks, run_episode=run_episode,
-        description='planar2 reaches by the closed-form IK expert in joint velocity'
-        + (', through a simulated human operator' if operator else ''),
-        algorithm_name='lwd_ros.envs.planar2.expert', noise=noise, operator=operator,
-        extra={'action_noise': {'std': args.action_noise, 'correlation': args.noise_correlation}
-               if noise else None,
-               'operator': dataclasses.asdict(operator) if operator else None})
+    return collect_noisy(args, env_name='planar2', env=Planar2ReachEnv(), known_tasks=TASKS,
+                         run_episode=run_episode,
+                         description='planar2 reaches by the closed-form IK expert in joint '
+                         'velocity',
+                         algorithm_name='lwd_ros.envs.planar2.expert')
 
 
 def run(args) -> int:
