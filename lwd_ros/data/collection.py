@@ -90,6 +90,42 @@ def operator_of(args):
     return op if op.active else None
 
 
+def roll_out(env, act: Callable, task: str, seed: int, max_steps: int, noise=None,
+             operator=None) -> tuple:
+    """A scripted expert's episode in a contract env from reset ``seed``; a pure function of both.
+
+    ``act(obs) -> command``. ``noise``: an ``ActionNoise`` (DART) added to the executed
+    commands; the episode records the expert's clean ones. ``operator``: a
+    ``lwd_ros.data.operator.Operator`` between the expert and the robot (slow drift, pauses);
+    the episode records what it executed, as a teleoperated bag would. The episode stops at
+    the first success. Returns ``(episode, stats)`` with ``steps``, ``success`` and the
+    operator's ``pauses``.
+    """
+    import numpy as np
+
+    from lwd_ros.data.episode import Episode
+
+    dim = env.action_space.shape[0]
+    obs, info = env.reset(seed=seed, options={'task': task})
+    perturb = (noise.sequence(np.random.default_rng(seed), max_steps, dim)
+               if noise is not None else np.zeros((max_steps, dim)))
+    hand = operator.episode(seed, dim) if operator is not None else None
+    observations, actions = [obs], []
+    for t in range(max_steps):
+        action = act(obs)
+        if hand is not None:
+            action = np.clip(hand.step(action), env.action_space.low, env.action_space.high)
+        obs, _, terminated, truncated, info = env.step(action + perturb[t])
+        observations.append(obs)
+        actions.append(action)
+        if terminated or truncated:
+            break
+    episode = Episode(np.array(observations), np.array(actions).reshape(-1, dim), task, seed,
+                      bool(info['success']))
+    return episode, {'steps': len(actions), 'success': episode.success,
+                     'pauses': hand.pauses if hand is not None else 0}
+
+
 def collect_noisy(args, *, env_name: str, env, known_tasks: Sequence[str],
                   run_episode: Callable[..., tuple], description: str,
                   algorithm_name: str) -> dict:

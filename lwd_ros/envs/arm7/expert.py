@@ -25,6 +25,7 @@ from __future__ import annotations
 import mujoco
 import numpy as np
 
+from lwd_ros.data.collection import roll_out
 from lwd_ros.data.episode import Episode
 from lwd_ros.envs.arm7.env import PUCK_HALF_HEIGHT, TABLE_Z
 from lwd_ros.envs.arm7.spec import ARM7, GOALS, JOINTS, MAX_EPISODE_STEPS
@@ -119,32 +120,8 @@ class Arm7Expert:
 
 def run_episode(env, task: str, seed: int, max_steps: int = MAX_EPISODE_STEPS,
                 noise=None, operator=None) -> tuple[Episode, dict]:
-    """Roll the expert out in an arm7 env from reset ``seed``; a pure function of both.
-
-    ``noise``: an ``ActionNoise`` (DART) added to the executed targets; the episode records
-    the expert's clean targets. ``operator``: a ``lwd_ros.data.operator.Operator`` between
-    the expert and the arm (slow drift, pauses); the episode records what it executed, as a
-    teleoperated bag would. The episode stops at the first success.
-    Returns ``(episode, stats)`` with ``steps``, ``success`` and the operator's ``pauses``.
-    """
-    base = env.unwrapped
-    expert = Arm7Expert(base.model)
-    obs, info = env.reset(seed=seed, options={'task': task})
+    """Roll the expert out in an arm7 env from reset ``seed`` (``collection.roll_out``)."""
+    expert = Arm7Expert(env.unwrapped.model)
     goal = np.array(GOALS[task])
-    perturb = (noise.sequence(np.random.default_rng(seed), max_steps, len(JOINTS))
-               if noise is not None else np.zeros((max_steps, len(JOINTS))))
-    hand = operator.episode(seed, len(JOINTS)) if operator is not None else None
-    observations, actions = [obs], []
-    for t in range(max_steps):
-        action = expert.act(obs, goal)
-        if hand is not None:
-            action = np.clip(hand.step(action), env.action_space.low, env.action_space.high)
-        obs, _, terminated, truncated, info = env.step(action + perturb[t])
-        observations.append(obs)
-        actions.append(action)
-        if terminated or truncated:
-            break
-    episode = Episode(np.array(observations), np.array(actions).reshape(-1, len(JOINTS)),
-                      task, seed, bool(info['success']))
-    return episode, {'steps': len(actions), 'success': episode.success,
-                     'pauses': hand.pauses if hand is not None else 0}
+    return roll_out(env, lambda obs: expert.act(obs, goal), task, seed, max_steps, noise,
+                    operator)

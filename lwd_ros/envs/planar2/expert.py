@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from lwd_ros.data.collection import roll_out
 from lwd_ros.data.episode import Episode
 from lwd_ros.envs.planar2.env import LINKS
-from lwd_ros.envs.planar2.spec import ELBOW, JOINTS, MAX_EPISODE_STEPS
+from lwd_ros.envs.planar2.spec import ELBOW, MAX_EPISODE_STEPS
 
 GAIN = 1.5  # 1/s: commanded joint velocity per rad of error
 MAX_SPEED = 0.5  # rad/s: a 3 rad swing takes 60 of the 100 steps
@@ -48,29 +49,8 @@ def act(obs: np.ndarray, task: str) -> np.ndarray:
 
 def run_episode(env, task: str, seed: int, max_steps: int = MAX_EPISODE_STEPS,
                 noise=None, operator=None) -> tuple[Episode, dict]:
-    """Roll the expert out in a planar2 env from reset ``seed``; a pure function of both.
+    """Roll the expert out in a planar2 env from reset ``seed`` (``collection.roll_out``).
 
-    ``noise``: an ``ActionNoise`` (DART) added to the executed velocities; the episode records
-    the expert's clean ones. ``operator``: a ``lwd_ros.data.operator.Operator`` between the
-    expert and the arm (slow drift, pauses that keep the last velocity); the episode records
-    what it executed, as a teleoperated bag would. The episode stops at the first success.
-    Returns ``(episode, stats)`` with ``steps``, ``success`` and the operator's ``pauses``.
+    An operator's pauses keep the last velocity.
     """
-    obs, info = env.reset(seed=seed, options={'task': task})
-    perturb = (noise.sequence(np.random.default_rng(seed), max_steps, len(JOINTS))
-               if noise is not None else np.zeros((max_steps, len(JOINTS))))
-    hand = operator.episode(seed, len(JOINTS)) if operator is not None else None
-    observations, actions = [obs], []
-    for t in range(max_steps):
-        action = act(obs, task)
-        if hand is not None:
-            action = np.clip(hand.step(action), env.action_space.low, env.action_space.high)
-        obs, _, terminated, truncated, info = env.step(action + perturb[t])
-        observations.append(obs)
-        actions.append(action)
-        if terminated or truncated:
-            break
-    episode = Episode(np.array(observations), np.array(actions).reshape(-1, len(JOINTS)),
-                      task, seed, bool(info['success']))
-    return episode, {'steps': len(actions), 'success': episode.success,
-                     'pauses': hand.pauses if hand is not None else 0}
+    return roll_out(env, lambda obs: act(obs, task), task, seed, max_steps, noise, operator)
