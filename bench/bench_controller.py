@@ -28,9 +28,9 @@ import rclpy
 from rclpy.executors import SingleThreadedExecutor
 
 from lwd_ros.msg import PolicyWeights
+from lwd_ros.observations.pose2d import quaternion_from_yaw
 from lwd_ros.ros.qos import LATCHED, SENSOR
 from lwd_ros.runtime.mlp import flatten_layers
-from lwd_ros.runtime.observation import quaternion_from_yaw
 from lwd_ros.runtime.policy_msg import fill_policy_msg
 
 HIDDEN = 128

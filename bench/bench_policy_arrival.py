@@ -33,9 +33,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from lwd_ros.msg import PolicyWeights  # noqa: E402
+from lwd_ros.observations.pose2d import quaternion_from_yaw  # noqa: E402
 from lwd_ros.ros.qos import LATCHED, SENSOR  # noqa: E402
 from lwd_ros.runtime.mlp import num_params  # noqa: E402
-from lwd_ros.runtime.observation import quaternion_from_yaw  # noqa: E402
 from lwd_ros.runtime.policy_msg import fill_policy_msg  # noqa: E402
 
 LAYERS = (5, 128, 128, 2)

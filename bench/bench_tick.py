@@ -60,8 +60,8 @@ def measure(n, repeats, bounds):
     something else (cache and core sharing), not by the code.
     """
     import lwd_ros
+    from lwd_ros.observations.pose2d import quaternion_from_yaw
     from lwd_ros.runtime.controller import ControllerConfig, PolicyController
-    from lwd_ros.runtime.observation import quaternion_from_yaw
     from lwd_ros.runtime.rate_monitor import RateMonitor
     c = PolicyController(ControllerConfig(env='pusht', obs_timeout=1e9))
     c.obs.update_joints(['gantry_x', 'gantry_y'], [0.1, 0.2], 0.0)

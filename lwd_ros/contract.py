@@ -22,26 +22,11 @@ import functools
 import re
 from typing import Any
 
-JOINT_STATE = 'sensor_msgs/msg/JointState'
-POSE = 'geometry_msgs/msg/PoseStamped'
-POINT = 'geometry_msgs/msg/PointStamped'
-VECTOR = 'std_msgs/msg/Float64MultiArray'
+from lwd_ros.observations import get_kind
+from lwd_ros.observations.kind import VECTOR
+
 TWIST = 'geometry_msgs/msg/TwistStamped'
 TRAJECTORY = 'trajectory_msgs/msg/JointTrajectory'
-
-# kind -> (message types it reads, first one the default; entries; default units)
-OBS_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    'joints': ((JOINT_STATE,), (), ()),
-    'pose2d': ((POSE,), ('x', 'y', 'yaw'), ('m', 'm', 'rad')),
-    'point': ((POINT, POSE), ('x', 'y', 'z'), ('m', 'm', 'm')),
-    # position + the first two columns of the rotation matrix: continuous, unlike Euler
-    # angles or a quaternion (q and -q), so a network sees nearby orientations as nearby.
-    'pose': ((POSE,), ('x', 'y', 'z', 'r00', 'r10', 'r20', 'r01', 'r11', 'r21'),
-             ('m', 'm', 'm', '1', '1', '1', '1', '1', '1')),
-    'vector': ((VECTOR,), (), ()),
-}
-JOINT_FIELDS = {'position': ('', 'rad'), 'velocity': ('_vel', 'rad/s'),
-                'effort': ('_effort', 'N*m')}
 COMMAND_TYPES = (VECTOR, TRAJECTORY, TWIST)
 INTERFACES = ('position', 'velocity', 'effort')
 # The smallest difference that means something, per unit: normalisation never divides by
@@ -71,12 +56,10 @@ class ObsBlock:
     """Consecutive observation entries that arrive in one ROS message.
 
     Args:
-        kind: ``joints``: one ``field`` (``position``, ``velocity`` or ``effort``) of the
-            named ``joints`` of a ``sensor_msgs/JointState``; ``pose2d``: ``x, y, yaw`` of a
-            ``PoseStamped`` (yaw about world z, wrapped to ``[0, 2 pi)``); ``point``: ``x, y,
-            z`` of a ``PointStamped`` (or of a ``PoseStamped``'s position); ``pose``: a
-            ``PoseStamped``'s position and the first two columns of its rotation matrix;
-            ``vector``: the entries of a ``std_msgs/Float64MultiArray``, in order.
+        kind: what the block reads, one module each in ``lwd_ros.observations``:
+            ``joints`` (one ``field`` of named joints of a ``sensor_msgs/JointState``),
+            ``pose2d`` (``x, y, yaw``), ``point`` (``x, y, z``), ``pose`` (position and two
+            rotation columns) of a pose message, ``vector`` (a ``Float64MultiArray``).
         topic: where it arrives; relative, so a robot's nodes share its namespace
             (``/robot_3/joint_states``); in the root namespace ``/joint_states``.
         names: the observation entries it fills, in order. Derived when empty: from
@@ -101,39 +84,18 @@ class ObsBlock:
     def __post_init__(self):
         _tuples(self, 'names', 'units', 'joints')
         where = f'observation block on {self.topic!r}'
-        if self.kind not in OBS_KINDS:
-            _fail(where, f'kind {self.kind!r} is not one of {sorted(OBS_KINDS)}')
-        types, suffixes, units = OBS_KINDS[self.kind]
-        if not self.msg_type:
-            object.__setattr__(self, 'msg_type', types[0])
-        elif self.msg_type not in types:
-            _fail(where, f'msg_type {self.msg_type!r}: a {self.kind} block reads {types}')
-        if self.kind == 'joints':
-            if self.field not in JOINT_FIELDS:
-                _fail(where, f'field {self.field!r} is not one of {list(JOINT_FIELDS)}')
-            if not self.joints:
-                _fail(where, 'joints: a joints block names the JointState joints it reads')
-            suffix, unit = JOINT_FIELDS[self.field]
-            if not self.names:
-                object.__setattr__(self, 'names', tuple(j + suffix for j in self.joints))
-            if not self.units:
-                object.__setattr__(self, 'units', (unit,) * len(self.joints))
-            size = len(self.joints)
-        elif self.kind == 'vector':
-            size = len(self.names)
-            if not size:
-                _fail(where, 'names: a vector block names each entry of the array')
-            if not self.units:
-                object.__setattr__(self, 'units', ('1',) * size)
-        else:
-            size = len(suffixes)
-            if not self.names:
-                if not self.prefix:
-                    _fail(where, f'names (or prefix): a {self.kind} block has {size} entries')
-                object.__setattr__(self, 'names',
-                                   tuple(f'{self.prefix}_{s}' for s in suffixes))
-            if not self.units:
-                object.__setattr__(self, 'units', units)
+        try:
+            kind = get_kind(self.kind)
+            types = kind.msg_types
+            if not self.msg_type:
+                object.__setattr__(self, 'msg_type', types[0])
+            elif self.msg_type not in types:
+                raise ValueError(f'msg_type {self.msg_type!r}: a {self.kind} block reads {types}')
+            for name, value in kind.complete(self).items():
+                object.__setattr__(self, name, value)
+        except ValueError as e:
+            _fail(where, str(e))
+        size = kind.size(self)
         if not (len(self.names) == len(self.units) == size):
             _fail(where, f'names {list(self.names)} and units {list(self.units)} must have '
                          f'{size} entries each')

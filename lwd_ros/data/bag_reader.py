@@ -41,7 +41,6 @@ import yaml
 import zstandard
 
 from lwd_ros.contract import (
-    POINT,
     TRAJECTORY,
     TWIST,
     RobotContract,
@@ -58,7 +57,6 @@ from lwd_ros.data.bag_writer import SIM_TIME_KEY
 from lwd_ros.data.bags import (
     ENV_KEY,
     JOINTS_KEY,
-    POSE_KINDS,
     ROBOT_KEY,
     TOPICS_KEY,
     BagError,
@@ -69,7 +67,7 @@ from lwd_ros.data.bags import (
 from lwd_ros.data.episode import Episode
 from lwd_ros.data.marks import MARK_TYPE, MARKS
 from lwd_ros.data.marks import TOPIC as MARK_RELATIVE
-from lwd_ros.runtime.observation import rotation_columns, wrap_angle, yaw_from_quaternion
+from lwd_ros.observations import get_kind
 
 log = logging.getLogger(__name__)
 
@@ -405,6 +403,7 @@ class _StreamBuilder:
     def __init__(self, contract: RobotContract, layout: TopicLayout,
                  joint_names: tuple[str, ...], actions: str = 'command'):
         self.contract, self.actions = contract, actions
+        self.kinds = [get_kind(b.kind) for b in contract.observation]
         rename = dict(zip(contract.command.joints, joint_names))
         self.block_joints = [tuple(rename.get(j, j) for j in b.joints)
                              for b in contract.observation]
@@ -442,20 +441,7 @@ class _StreamBuilder:
             array = {'position': msg.position, 'velocity': msg.velocity,
                      'effort': msg.effort}[b.field]
             return self._pick(tuple(msg.name), array, self.block_joints[i])
-        if b.kind == 'vector':
-            return list(msg.data) if len(msg.data) == len(b.names) else None
-        if b.msg_type == POINT:
-            return [msg.point.x, msg.point.y, msg.point.z]
-        p, q = msg.pose.position, msg.pose.orientation
-        if b.kind == 'point':
-            return [p.x, p.y, p.z]
-        norm = math.sqrt(q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w)
-        if not 0.5 < norm < 2.0:
-            return None
-        if b.kind == 'pose':
-            return [p.x, p.y, p.z, *rotation_columns(q.x / norm, q.y / norm, q.z / norm,
-                                                     q.w / norm)]
-        return [p.x, p.y, wrap_angle(yaw_from_quaternion(q.x, q.y, q.z, q.w))]
+        return self.kinds[i].read(b, msg)
 
     def _command_values(self, msg):
         c = self.contract.command
@@ -512,10 +498,7 @@ class _StreamBuilder:
                         c.act_dim == 3 else 3)
         if c.command.msg_type == TWIST and c.act_dim > 3:
             command = _merge_aux(command, build('command_aux', c.act_dim - 3))
-        jump_cols = [tuple(j for j, u in enumerate(b.units) if u in ('m', 'rad'))
-                     if (b.kind == 'joints' and b.field == 'position') else
-                     (0, 1) if b.kind == 'pose2d' else (0, 1, 2) if b.kind in POSE_KINDS
-                     else () for b in blocks]
+        jump_cols = [k.jump_columns(b) for k, b in zip(self.kinds, blocks)]
         return DemoStreams(
             obs=[build(f'obs{i}', len(b.names)) for i, b in enumerate(blocks)],
             command=command, intended=build('intended', c.act_dim), task=build('task', 0),

@@ -42,6 +42,7 @@ from rosbags.typesys import Stores, get_types_from_msg, get_typestore
 
 from lwd_ros.config import share_dir
 from lwd_ros.contract import TWIST, VECTOR, RobotContract
+from lwd_ros.observations import get_kind
 
 ROLE_TYPES = {
     'joint_states': 'sensor_msgs/msg/JointState',
@@ -51,7 +52,6 @@ ROLE_TYPES = {
     'episode': 'lwd_ros/msg/EpisodeStatus',
     'intended': VECTOR,
 }
-POSE_KINDS = ('pose2d', 'pose', 'point')
 # Why Kilted: the rclpy wheels this package builds against are Kilted; the types above have
 # the same definitions (and hashes) in Jazzy, so bags from either distro read alike.
 BASE_STORE = Stores.ROS2_KILTED
@@ -112,7 +112,7 @@ class DemoTopics:
     def for_contract(cls, contract: RobotContract) -> DemoTopics:
         """The topics ``contract``'s robot uses, in the root namespace."""
         joints = [b.topic for b in contract.observation if b.kind == 'joints']
-        poses = [b.topic for b in contract.observation if b.kind in POSE_KINDS]
+        poses = [b.topic for b in contract.observation if get_kind(b.kind).spatial]
         return cls(joint_states='/' + joints[0] if joints else '',
                    object_pose='/' + poses[0] if poses else '',
                    command='/' + contract.command.topic,
@@ -133,11 +133,12 @@ class DemoTopics:
             raise ValueError(f'topics.observation {list(self.observation)} needs one topic per '
                              f'observation block of {contract.name} ({len(blocks)})')
         first_joints = next((b.topic for b in blocks if b.kind == 'joints'), None)
-        first_pose = next((b.topic for b in blocks if b.kind in POSE_KINDS), None)
+        first_pose = next((b.topic for b in blocks if get_kind(b.kind).spatial), None)
         observation = []
         for i, b in enumerate(blocks):
+            spatial = get_kind(b.kind).spatial
             alias = (self.joint_states if b.topic == first_joints and b.kind == 'joints' else
-                     self.object_pose if b.topic == first_pose and b.kind in POSE_KINDS else '')
+                     self.object_pose if b.topic == first_pose and spatial else '')
             observation.append((self.observation[i] if self.observation else alias)
                                or '/' + b.topic)
         c = contract.command

@@ -24,86 +24,51 @@ once, in ``lwd_ros.envs.runner``.
 
 from __future__ import annotations
 
-from geometry_msgs.msg import PointStamped, PoseStamped
 import numpy as np
 from rclpy.clock import Clock as RclpyClock
 from rclpy.clock import ClockType
 from rclpy.node import Node
 from rosgraph_msgs.msg import Clock
-from sensor_msgs.msg import JointState
-from std_msgs.msg import Float64MultiArray
 
-from lwd_ros.contract import POINT, RobotContract
+from lwd_ros.contract import RobotContract
 from lwd_ros.envs.runner import SimBridgeConfig, SimRunner
 from lwd_ros.msg import EpisodeStatus, PolicyWeights, TaskSwitch
+from lwd_ros.observations import get_kind
 from lwd_ros.ros.commands import subscribe_commands
 from lwd_ros.ros.markers import MarkerPublisher, episode_shapes
+from lwd_ros.ros.observation_topics import message_class
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
 from lwd_ros.ros.sim_bridge import BetweenEpisodes, answer_reset, sim_stamp
-from lwd_ros.runtime.observation import quaternion_from_yaw
 from lwd_ros.srv import ResetEpisode
 
 
-def quaternion_from_columns(c: np.ndarray) -> tuple[float, float, float, float]:
-    """``(x, y, z, w)`` of the rotation whose first two matrix columns are ``c`` (6,)."""
-    from scipy.spatial.transform import Rotation
-
-    a, b = np.asarray(c[:3], float), np.asarray(c[3:6], float)
-    return tuple(Rotation.from_matrix(np.stack([a, b, np.cross(a, b)], axis=1)).as_quat())
-
-
 class ContractPublisher:
-    """Publishes an observation vector as the contract's messages (what drivers would send)."""
+    """Publishes an observation vector as the contract's messages (what drivers would send).
+
+    One message per topic, filled by the kind of the blocks on it (``lwd_ros.observations``),
+    in the order the contract first names each topic.
+    """
 
     def __init__(self, node: Node, contract: RobotContract, frame_id: str = 'world'):
         self.contract, self.frame_id = contract, frame_id
-        self.joint_topics: dict[str, list[int]] = {}
-        self.pubs = {}
+        self.topics: dict[str, list[int]] = {}
         for i, b in enumerate(contract.observation):
-            if b.kind == 'joints':
-                self.joint_topics.setdefault(b.topic, []).append(i)
-                cls = JointState
-            else:
-                cls = {'vector': Float64MultiArray}.get(
-                    b.kind, PointStamped if b.msg_type == POINT else PoseStamped)
-            if b.topic not in self.pubs:
-                self.pubs[b.topic] = node.create_publisher(cls, b.topic, SENSOR)
+            self.topics.setdefault(b.topic, []).append(i)
+        self.pubs = {topic: node.create_publisher(
+            message_class(contract.observation[indices[0]].msg_type), topic, SENSOR)
+            for topic, indices in self.topics.items()}
 
     def publish(self, blocks: list[np.ndarray], stamp) -> None:
         observation = self.contract.observation
-        for topic, indices in self.joint_topics.items():
-            names = list(dict.fromkeys(j for i in indices for j in observation[i].joints))
-            arrays = {}
-            for i in indices:
-                values = arrays.setdefault(observation[i].field, [0.0] * len(names))
-                for j, v in zip(observation[i].joints, blocks[i]):
-                    values[names.index(j)] = float(v)
-            msg = JointState(name=names, position=arrays.get('position', []),
-                             velocity=arrays.get('velocity', []), effort=arrays.get('effort', []))
-            msg.header.stamp, msg.header.frame_id = stamp, self.frame_id
-            self.pubs[topic].publish(msg)
-        for b, v in zip(observation, blocks):
-            if b.kind == 'joints':
-                continue
-            if b.kind == 'vector':
-                self.pubs[b.topic].publish(Float64MultiArray(data=[float(x) for x in v]))
-                continue
-            if b.msg_type == POINT:
-                msg = PointStamped()
-                msg.point.x, msg.point.y, msg.point.z = (float(x) for x in v[:3])
-            else:
-                msg = PoseStamped()
-                p, o = msg.pose.position, msg.pose.orientation
-                if b.kind == 'pose2d':
-                    p.x, p.y = float(v[0]), float(v[1])
-                    o.x, o.y, o.z, o.w = quaternion_from_yaw(float(v[2]))
-                else:
-                    p.x, p.y, p.z = (float(x) for x in v[:3])
-                    o.x, o.y, o.z, o.w = (quaternion_from_columns(v[3:9]) if b.kind == 'pose'
-                                          else (0.0, 0.0, 0.0, 1.0))
-            msg.header.stamp, msg.header.frame_id = stamp, self.frame_id
-            self.pubs[b.topic].publish(msg)
+        for topic, indices in self.topics.items():
+            pub, first = self.pubs[topic], observation[indices[0]]
+            msg = pub.msg_type()
+            get_kind(first.kind).fill([observation[i] for i in indices],
+                                      [blocks[i] for i in indices], msg)
+            if hasattr(msg, 'header'):
+                msg.header.stamp, msg.header.frame_id = stamp, self.frame_id
+            pub.publish(msg)
 
 
 class GymBridge:

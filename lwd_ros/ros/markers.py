@@ -6,11 +6,12 @@ Shapes are built ROS-free (``Shape``: plain tuples, metres in the bridge's ``fra
 what a robot looks like is testable without a graph; ``marker_array`` is the one place that
 makes messages of them, and ``MarkerPublisher`` the one place that decides when to publish.
 
-From a robot contract (``contract_shapes``): every ``point`` block is a sphere, every ``pose``
-an arrow along its rotation's x axis, every ``pose2d`` a flat box turned by its yaw (namespace
-= the block's entry prefix, id = the block's index); ``status_text`` is a text marker above
-them with the task and the episode, step and outcome. Joints and vectors have no place in
-the world frame without a robot model, so they draw nothing.
+From a robot contract (``contract_shapes``): each block's kind draws it (``ObsKind.shape``:
+a ``point`` is a sphere, a ``pose`` an arrow along its rotation's x axis, a ``pose2d`` a flat
+box turned by its yaw; namespace = the block's entry prefix, id = the block's index);
+``status_text`` is a text marker above them with the task and the episode, step and outcome.
+Joints and vectors have no place in the world frame without a robot model, so they draw
+nothing.
 """
 
 from __future__ import annotations
@@ -24,15 +25,12 @@ import numpy as np
 from visualization_msgs.msg import Marker, MarkerArray
 
 from lwd_ros.contract import RobotContract
+from lwd_ros.observations import get_kind
 from lwd_ros.ros.qos import RELIABLE
-from lwd_ros.runtime.observation import quaternion_from_yaw
 
 TOPIC = 'viz/markers'  # relative: a namespaced robot's markers stay in its namespace
 PERIOD_S = 0.1  # at most 10 Hz of wall time, whatever the real-time factor
 STATUS_NS = 'status'  # the text marker's namespace (``lwd view`` anchors its own text to it)
-SPHERE_DIAMETER = 0.04  # m
-ARROW_LENGTH = 0.1  # m; shaft 0.01, head 0.02 wide
-BOX = (0.04, 0.02, 0.02)  # m: longer along x, so the yaw shows
 TEXT_HEIGHT = 0.04  # m, of a capital letter
 TEXT_ABOVE = 0.15  # m above the highest shape
 PALETTE = ((0.90, 0.30, 0.20, 1.0), (0.20, 0.60, 0.90, 1.0), (0.30, 0.80, 0.30, 1.0),
@@ -77,26 +75,14 @@ class Shape:
             raise ValueError(f'{self.kind=} is not one of {sorted(TYPES)}')
 
 
-def _xyz(v) -> Vec3:
-    return (float(v[0]), float(v[1]), float(v[2]) if len(v) > 2 else 0.0)
-
-
 def contract_shapes(contract: RobotContract, blocks: Sequence[np.ndarray]) -> list[Shape]:
-    """One shape per point/pose/pose2d block of ``contract`` at its values ``blocks``."""
+    """One shape per block of ``contract`` its kind draws, at its values ``blocks``."""
     shapes = []
     for i, (b, v) in enumerate(zip(contract.observation, blocks)):
-        ns, color = b.names[0].rsplit('_', 1)[0], PALETTE[i % len(PALETTE)]
-        if b.kind == 'point':
-            shapes.append(Shape('sphere', ns, i, _xyz(v), scale=(SPHERE_DIAMETER,) * 3,
-                                color=color))
-        elif b.kind == 'pose':
-            start, axis = np.asarray(v[:3], float), np.asarray(v[3:6], float)
-            end = start + ARROW_LENGTH * axis / max(float(np.linalg.norm(axis)), 1e-9)
-            shapes.append(Shape('arrow', ns, i, scale=(0.01, 0.02, 0.02), color=color,
-                                points=(_xyz(start), _xyz(end))))
-        elif b.kind == 'pose2d':
-            shapes.append(Shape('cube', ns, i, (float(v[0]), float(v[1]), BOX[2] / 2),
-                                quaternion_from_yaw(float(v[2])), BOX, color))
+        shape = get_kind(b.kind).shape(b, v)
+        if shape is not None:
+            shapes.append(Shape(ns=b.names[0].rsplit('_', 1)[0], id=i,
+                                color=PALETTE[i % len(PALETTE)], **shape))
     return shapes
 
 

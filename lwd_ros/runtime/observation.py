@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Assemble the raw observation from the messages a robot contract names.
 
-The spec's ``observation`` blocks say which message fills which entries (e.g. joints from
+The contract's ``observation`` blocks say which message fills which entries (e.g. joints from
 ``/joint_states``, then an object's ``x, y, yaw`` from a ``PoseStamped``, yaw wrapped to
 ``[0, 2 pi)``; or the hand, object and goal
 positions from three poses and the gripper opening from ``/joint_states``). On hardware the
@@ -18,35 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 import math
+from typing import Any
 
 import numpy as np
 
 from lwd_ros.contract import RobotContract
-
-
-def yaw_from_quaternion(x: float, y: float, z: float, w: float) -> float:
-    """Yaw (rotation about world z) of a quaternion, in ``(-pi, pi]``."""
-    return math.atan2(2.0 * (w * z + x * y), 1.0 - 2.0 * (y * y + z * z))
-
-
-def quaternion_from_yaw(yaw: float) -> tuple[float, float, float, float]:
-    """``(x, y, z, w)`` of a rotation by ``yaw`` about world z."""
-    return 0.0, 0.0, math.sin(yaw / 2.0), math.cos(yaw / 2.0)
-
-
-def rotation_columns(x: float, y: float, z: float, w: float) -> tuple[float, ...]:
-    """First two columns ``(r00, r10, r20, r01, r11, r21)`` of a unit quaternion's rotation.
-
-    A continuous orientation feature: q and -q give the same six numbers, and nearby
-    orientations give nearby numbers (unlike Euler angles).
-    """
-    return (1 - 2 * (y * y + z * z), 2 * (x * y + w * z), 2 * (x * z - w * y),
-            2 * (x * y - w * z), 1 - 2 * (x * x + z * z), 2 * (y * z + w * x))
-
-
-def wrap_angle(angle: float) -> float:
-    """Wrap to ``[0, 2 pi)``, the angle convention of planar poses in observations."""
-    return angle % (2.0 * math.pi)
+from lwd_ros.observations import get_kind
 
 
 class ObservationBuilder:
@@ -56,22 +33,21 @@ class ObservationBuilder:
     wrong clock must not make data look fresh.
 
     Args:
-        spec: the robot contract (its ``observation`` blocks and commanded joints).
+        contract: the robot contract (its ``observation`` blocks and commanded joints).
     """
 
-    def __init__(self, spec: RobotContract):
-        self.spec = spec
-        self.blocks = spec.observation
-        self.joint_names = spec.command.joints
+    def __init__(self, contract: RobotContract):
+        self.contract = contract
+        self.blocks = contract.observation
+        self.joint_names = contract.command.joints
         self._values: list[np.ndarray | None] = [None] * len(self.blocks)
         self._times = [-math.inf] * len(self.blocks)
         self._joints: np.ndarray | None = None
         self._joints_time = -math.inf
         self._latest: np.ndarray | None = None  # ``latest()``'s array; None: build anew
-        self._pose_blocks = {b.topic: i for i, b in enumerate(self.blocks)
-                             if b.kind in ('pose2d', 'point', 'pose')}
-        self._vector_blocks = {b.topic: i for i, b in enumerate(self.blocks)
-                               if b.kind == 'vector'}
+        self._kinds = [get_kind(b.kind) for b in self.blocks]
+        # topic -> the one block a message on it fills (joints go through update_joints)
+        self._single = {b.topic: i for i, b in enumerate(self.blocks) if b.kind != 'joints'}
 
     @property
     def topics(self) -> dict[str, tuple[str, str]]:
@@ -111,47 +87,43 @@ class ObservationBuilder:
             self._joints, self._joints_time = command, now
         return True
 
+    def update(self, topic: str, msg: Any, now: float) -> bool:
+        """Take a message for ``topic``'s block, read by its kind; False if refused.
+
+        Refused: no such block, a message its kind cannot read (a wrong length, a quaternion
+        that is no rotation) or a value that is not finite.
+        """
+        i = self._single.get(topic)
+        return i is not None and self._store(i, self._kinds[i].read(self.blocks[i], msg), now)
+
     def update_pose(self, position: Sequence[float], quaternion: Sequence[float], now: float,
                     topic: str | None = None) -> bool:
-        """Take a pose (of the one pose block, or ``topic``'s); False if not finite.
+        """Take a pose for the first spatial block, or ``topic``'s; False if refused.
 
-        ``position`` is ``(x, y, z)``, ``quaternion`` ``(x, y, z, w)``; a ``pose2d`` block
-        keeps ``x, y, yaw``, a ``point`` block ``x, y, z``, a ``pose`` block ``x, y, z`` and
-        the first two columns of the rotation matrix.
+        ``position`` is ``(x, y, z)``, ``quaternion`` ``(x, y, z, w)``: what a caller holding
+        a pose rather than a message (a test, a bench, a fleet's host) has.
         """
-        i = (next(iter(self._pose_blocks.values()), None) if topic is None
-             else self._pose_blocks.get(topic))
-        values = (*position, *quaternion)
-        if i is None or not all(math.isfinite(v) for v in values):
+        i = (next((i for i, k in enumerate(self._kinds) if k.spatial), None) if topic is None
+             else self._single.get(topic))
+        if i is None or not self._kinds[i].spatial:
             return False
-        kind = self.blocks[i].kind
-        if kind == 'point':
-            self._values[i] = np.array(position[:3], np.float32)
-        else:
-            norm = math.sqrt(sum(q * q for q in quaternion))
-            if not 0.5 < norm < 2.0:  # not a rotation (an all-zero quaternion has no yaw)
-                return False
-            if kind == 'pose':
-                columns = rotation_columns(*(q / norm for q in quaternion))
-                self._values[i] = np.array([*position[:3], *columns], np.float32)
-            else:
-                yaw = wrap_angle(yaw_from_quaternion(*quaternion))
-                self._values[i] = np.array([position[0], position[1], yaw], np.float32)
-        self._times[i] = now
-        self._latest = None
-        return True
+        return self._store(i, self._kinds[i].from_pose(position, quaternion), now)
 
-    def update_vector(self, data: Sequence[float], now: float, topic: str) -> bool:
-        """Take a ``vector`` block's array; False if its length or a value is wrong."""
-        i = self._vector_blocks.get(topic)
-        if i is None or len(data) != len(self.blocks[i].names):
+    def _store(self, i: int, values: Sequence[float] | None, now: float) -> bool:
+        if values is None:
             return False
-        value = np.asarray(data, np.float32)
+        value = np.asarray(values, np.float32)
         if not np.isfinite(value).all():
             return False
         self._values[i], self._times[i] = value, now
         self._latest = None
         return True
+
+    def refusal(self, topic: str) -> str:
+        """What a refused message on ``topic`` was, in words (its kind's)."""
+        i = self._single.get(topic)
+        return (f'a message on {topic}' if i is None
+                else self._kinds[i].refusal(self.blocks[i], topic))
 
     def names_on(self, topic: str) -> tuple[str, ...]:
         """The observation entries ``topic`` fills."""
@@ -194,7 +166,7 @@ class ObservationBuilder:
         return now - self._joints_time, now - min(self._times)
 
     def observation(self) -> np.ndarray | None:
-        """The raw observation in spec order, or None until every block has arrived."""
+        """The raw observation in contract order, or None until every block has arrived."""
         if any(v is None for v in self._values):
             return None
         return np.concatenate(self._values)

@@ -23,7 +23,7 @@ from lwd_ros.data.bag_reader import MARK_TOPIC
 from lwd_ros.data.bag_writer import BagRecorder, bag_qos
 from lwd_ros.data.bags import ENV_KEY, ROLE_TYPES, DemoTopics
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
-from lwd_ros.runtime.observation import quaternion_from_yaw
+from lwd_ros.observations.pose2d import quaternion_from_yaw
 
 TOPICS = DemoTopics.for_contract(get_contract('pusht'))
 TICK = 10_000_000  # ns: 100 Hz physics/joint-state rate, 10 ticks per 10 Hz policy step

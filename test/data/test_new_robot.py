@@ -16,6 +16,7 @@ from new_robot_scene import CONTRACT, JOINTS, STEPS, TASKS, stamped, write_demon
 import numpy as np
 import pytest
 from rclpy.serialization import serialize_message
+from std_msgs.msg import Float64MultiArray
 import yaml
 
 from lwd_ros.cli import main as lwd_main
@@ -95,7 +96,7 @@ def test_a_new_robot_goes_from_yaml_and_bag_to_a_running_policy(tmp_path, caplog
     assert obs.update_joints(list(JOINTS), q, 0.0, 'arm/joint_states', velocities=[0.0] * 3)
     assert obs.update_pose((0.1, 0.0, 0.05), (0, 0, 0, 1), 0.0, 'target')
     assert obs.update_pose((0.3, 0.0, 0.0), (0, 0, 0, 1), 0.0, 'tool_pose')
-    assert obs.update_vector([35.2], 0.0, 'gripper/temperature')  # 0.2 degC off: no blow-up
+    assert obs.update('gripper/temperature', Float64MultiArray(data=[35.2]), 0.0)  # 0.2 degC off
     policy = gen.generate(obs.observation()[None], 'reach_left', np.random.default_rng(0))
     msg = fill_policy_msg(PolicyWeights(), layer_sizes=policy.layer_sizes,
                           weights=policy.weights, activation=policy.activation,

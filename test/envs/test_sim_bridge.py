@@ -112,8 +112,7 @@ def test_mujoco_bridge_runs_an_env_from_its_contract_alone(rclpy_context, ros_en
 
 
 def test_a_pose_block_publishes_the_orientation_it_was_read_as():
-    from lwd_ros.ros.gym_bridge import quaternion_from_columns
-    from lwd_ros.runtime.observation import rotation_columns
+    from lwd_ros.observations.pose import quaternion_from_columns, rotation_columns
 
     rng = np.random.default_rng(0)
     for q in rng.standard_normal((50, 4)):

@@ -35,7 +35,7 @@ def demo(classes):
     ``classes`` maps topic -> message class, so the test (reading) and the peer (publishing)
     build identical messages.
     """
-    from lwd_ros.runtime.observation import quaternion_from_yaw
+    from lwd_ros.observations.pose2d import quaternion_from_yaw
     out = [('/lwd/task', classes['/lwd/task'](task='classic'))]
     tick = 0
     for e in range(EPISODES):

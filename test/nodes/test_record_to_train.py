@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 import yaml
 
+from lwd_ros.observations.pose2d import yaw_from_quaternion
 from lwd_ros.ros.qos import RELIABLE
-from lwd_ros.runtime.observation import yaw_from_quaternion
 
 EPISODES, SEED = 3, 11
 

@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from lwd_ros.contract import RobotContract, get_contract
+from lwd_ros.observations.pose import ARROW_LENGTH
+from lwd_ros.observations.pose2d import quaternion_from_yaw
 from lwd_ros.ros.markers import (
-    ARROW_LENGTH,
     STATUS_NS,
     TEXT_ABOVE,
     Shape,
@@ -23,7 +24,6 @@ from lwd_ros.ros.markers import (
     marker_array,
     status_text,
 )
-from lwd_ros.runtime.observation import quaternion_from_yaw
 
 
 def _blocks(contract, seed=0):

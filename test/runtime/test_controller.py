@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from lwd_ros.msg import PolicyWeights
+from lwd_ros.observations.pose2d import quaternion_from_yaw, yaw_from_quaternion
 from lwd_ros.runtime.controller import ControllerConfig, Mode, PolicyController
 from lwd_ros.runtime.mlp import num_params
-from lwd_ros.runtime.observation import quaternion_from_yaw, yaw_from_quaternion
 from lwd_ros.runtime.policy_msg import InvalidPolicy, fill_policy_msg
 from lwd_ros.runtime.rate_monitor import RateMonitor
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from lwd_ros.msg import PolicyWeights
+from lwd_ros.observations.pose2d import quaternion_from_yaw
 from lwd_ros.runtime.controller import ControllerConfig, Mode, PolicyController
 from lwd_ros.runtime.mlp import num_params
-from lwd_ros.runtime.observation import quaternion_from_yaw
 from lwd_ros.runtime.policy_msg import fill_policy_msg
 
 LAYERS = (5, 16, 2)

@@ -34,11 +34,11 @@ from lwd_ros.envs.pusht.runner import BridgeConfig, SimRunner
 from lwd_ros.envs.pusht.spec import PUSHT
 from lwd_ros.envs.video import EpisodeVideo
 from lwd_ros.msg import EpisodeStatus, TaskSwitch
+from lwd_ros.observations.pose2d import quaternion_from_yaw
 from lwd_ros.ros.markers import PALETTE, MarkerPublisher, Shape, status_text
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
 from lwd_ros.ros.sim_bridge import BetweenEpisodes, answer_reset, sim_stamp
-from lwd_ros.runtime.observation import quaternion_from_yaw
 from lwd_ros.srv import ResetEpisode
 
 WAITING_ANNOUNCE_S = 0.5  # wall s between step-0 markers while waiting for a command
