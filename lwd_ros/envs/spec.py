@@ -7,7 +7,10 @@ every checkpoint. A sim package (``lwd_ros/envs/<name>/``) adds what only a simu
 a gymnasium env, an expert and its ``lwd collect``, video rendering, DAgger, the mapping from
 the env to ROS topics the shared ``mujoco_bridge`` runs (its launch files live in ``launch/``,
 where ROS users look for them). ``EnvSpec``
-names that code by ``module:attribute`` references; none of them ever enters a checkpoint.
+names that code by ``module:attribute`` references, as gymnasium's ``entry_point`` does: the
+launch files and ``lwd launch`` read a plugin without importing mujoco, and the code loads
+when a hook is used. ``test/test_refs.py`` resolves every one, so a moved target fails CI
+rather than a user's command. None of them ever enters a checkpoint.
 
 The robot's facts are the contract's (``spec.contract.obs_names``): the plugin does not
 forward them, so grep finds every reader. Pure Python (no numpy).
