@@ -194,17 +194,17 @@ def convert(args) -> dict:
     kept = [i for i, row in enumerate(table) if row['kept']]
     episodes = [episodes[i] for i in kept]
     sources = [table[i]['source'] for i in kept]
-    spec, goal_poses = _env_of(reports, args)
-    dt = 1.0 / spec.policy_rate
-    _check_tasks(spec, episodes)
+    contract, goal_poses = _robot_of(reports, args)
+    dt = 1.0 / contract.policy_rate
+    _check_tasks(contract, episodes)
     periods = [float(np.median(np.diff(e.timestamps))) for e in episodes if len(e) > 1]
     period = float(np.median(periods)) if periods else 0.0
     if period and abs(period - dt) > 0.1 * dt:
         log.warning('policy steps are %.3f s apart but the env steps %.3f s: record at the '
                     'env rate (or pass --grid uniform --rate %g)', period, dt, 1 / dt)
-    write_episodes(episodes, out, overwrite=args.overwrite, env=spec,
+    write_episodes(episodes, out, overwrite=args.overwrite, env=contract,
                    goal_poses=goal_poses,
-                   description=f'{spec.name} demonstrations recorded through ROS (rosbag2)',
+                   description=f'{contract.name} demonstrations recorded through ROS (rosbag2)',
                    algorithm_name='lwd_ros bag2dataset',
                    outcome_sources=sources,
                    extra_metadata={'bag2dataset': {
@@ -213,7 +213,7 @@ def convert(args) -> dict:
                        'drop_episodes': list(getattr(args, 'drop_episodes', ())),
                        'episodes': table}})
     return {
-        'path': str(out), 'env': spec.name, 'episodes': len(episodes),
+        'path': str(out), 'env': contract.name, 'episodes': len(episodes),
         'steps': int(sum(map(len, episodes))),
         'step_period_s': round(period, 6),
         'tasks': dict(sorted(Counter(e.task for e in episodes).items())),
@@ -282,7 +282,7 @@ def _dropped_counts(table) -> dict:
             'unknown': sum(r.startswith('unknown') for r in reasons)}
 
 
-def _env_of(reports, args):
+def _robot_of(reports, args):
     """The one robot the bags recorded, and its task poses (None for robots without any)."""
     from lwd_ros.config import load_ref
     from lwd_ros.sims import find_sim

@@ -628,10 +628,10 @@ def bag_contract(env: str, custom: dict[str, str], closed: bool = True) -> Robot
     return get_contract(name)
 
 
-def _check_joints(spec, joints: tuple[str, ...]) -> None:
-    if len(joints) != spec.act_dim:
-        raise ValueError(f'joint names {list(joints)} must name the {spec.act_dim} commanded '
-                         f'joints of {spec.name} ({list(spec.command.joints)}), in order')
+def _check_joints(contract, joints: tuple[str, ...]) -> None:
+    if len(joints) != contract.act_dim:
+        raise ValueError(f'joint names {list(joints)} must name the {contract.act_dim} commanded '
+                         f'joints of {contract.name} ({list(contract.command.joints)}), in order')
 
 
 def _stored(custom: dict[str, str], key: str, parse):
