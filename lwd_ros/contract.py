@@ -28,6 +28,8 @@ from lwd_ros.observations.kind import VECTOR
 TWIST = 'geometry_msgs/msg/TwistStamped'
 TRAJECTORY = 'trajectory_msgs/msg/JointTrajectory'
 COMMAND_TYPES = (VECTOR, TRAJECTORY, TWIST)
+# ObsBlock fields that only some kinds read (ObsKind.fields); others leave them unset.
+KIND_FIELDS = ('joints', 'field', 'image_size', 'crop', 'encoding', 'features')
 INTERFACES = ('position', 'velocity', 'effort')
 # The smallest difference that means something, per unit: normalisation never divides by
 # less, so a feature that was constant in the demonstrations cannot turn a sensor's
@@ -59,7 +61,8 @@ class ObsBlock:
         kind: what the block reads, one module each in ``lwd_ros.observations``:
             ``joints`` (one ``field`` of named joints of a ``sensor_msgs/JointState``),
             ``pose2d`` (``x, y, yaw``), ``point`` (``x, y, z``), ``pose`` (position and two
-            rotation columns) of a pose message, ``vector`` (a ``Float64MultiArray``).
+            rotation columns) of a pose message, ``vector`` (a ``Float64MultiArray``),
+            ``image`` (a camera, read as the features perception computes from it).
         topic: where it arrives; relative, so a robot's nodes share its namespace
             (``/robot_3/joint_states``); in the root namespace ``/joint_states``.
         names: the observation entries it fills, in order. Derived when empty: from
@@ -69,7 +72,11 @@ class ObsBlock:
         joints: for ``joints``, the JointState names read (same order as ``names``).
         field: for ``joints``, which JointState array.
         msg_type: the message type; empty = the kind's default.
-        prefix: names a pose/point block's entries when ``names`` is empty.
+        prefix: names a block's entries when ``names`` is empty (``<prefix>_x``, ...).
+        image_size: for ``image``, ``[height, width]`` the encoder sees (default 96 x 96).
+        crop: for ``image``, ``[x, y, width, height]`` of the camera frame, before resizing.
+        encoding: for ``image``, ``rgb8`` (default) or ``mono8``.
+        features: for ``image``, how many numbers perception publishes (default 64).
     """
 
     kind: str
@@ -80,12 +87,20 @@ class ObsBlock:
     field: str = 'position'
     msg_type: str = ''
     prefix: str = ''
+    image_size: tuple[int, ...] = ()
+    crop: tuple[int, ...] = ()
+    encoding: str = ''
+    features: int = 0
 
     def __post_init__(self):
-        _tuples(self, 'names', 'units', 'joints')
+        _tuples(self, 'names', 'units', 'joints', 'image_size', 'crop')
         where = f'observation block on {self.topic!r}'
         try:
             kind = get_kind(self.kind)
+            for f in fields(self):
+                if (f.name in KIND_FIELDS and f.name not in kind.fields
+                        and getattr(self, f.name) != f.default):
+                    raise ValueError(f'{f.name}: a {self.kind} block does not read it')
             types = kind.msg_types
             if not self.msg_type:
                 object.__setattr__(self, 'msg_type', types[0])

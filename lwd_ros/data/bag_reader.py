@@ -404,6 +404,10 @@ class _StreamBuilder:
                  joint_names: tuple[str, ...], actions: str = 'command'):
         self.contract, self.actions = contract, actions
         self.kinds = [get_kind(b.kind) for b in contract.observation]
+        frames = [b.topic for k, b in zip(self.kinds, contract.observation) if k.frames]
+        if frames:  # the frames would need a store of their own, which datasets lack yet
+            raise ValueError(f'{contract.name} observes camera frames on {frames}: bags with '
+                             'image blocks do not convert to datasets yet (docs/cameras.md)')
         rename = dict(zip(contract.command.joints, joint_names))
         self.block_joints = [tuple(rename.get(j, j) for j in b.joints)
                              for b in contract.observation]

@@ -10,7 +10,7 @@ it without a change. Pure Python: the controller process imports it.
 
 from __future__ import annotations
 
-from lwd_ros.observations import joints, point, pose, pose2d, vector
+from lwd_ros.observations import image, joints, point, pose, pose2d, vector
 from lwd_ros.observations.kind import ObsKind
 
 KINDS: dict[str, ObsKind] = {k.name: k for k in (
@@ -19,6 +19,7 @@ KINDS: dict[str, ObsKind] = {k.name: k for k in (
     point.KIND,
     pose.KIND,
     vector.KIND,
+    image.KIND,
 )}
 
 

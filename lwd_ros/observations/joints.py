@@ -23,6 +23,7 @@ class Joints(ObsKind):
 
     name = 'joints'
     msg_types = (JOINT_STATE,)
+    fields = ('joints', 'field')
 
     def complete(self, block: Any) -> dict[str, tuple]:
         if block.field not in FIELDS:

@@ -9,6 +9,7 @@ features, a force-torque sensor) touches that module and the registry line in
 ``lwd_ros.observations``, nowhere else:
 
 - ``complete``: the contract schema (which fields a block needs, derived names and units);
+- ``subscription``: where nodes read it (a camera's features rather than its pixels);
 - ``read``: ROS message -> floats, live (``ros.observation_topics``) and from bags
   (``data.bag_reader``). Messages are read by field name only, so the rclpy classes and
   the ``rosbags`` deserialised ones are read by the same code;
@@ -43,6 +44,10 @@ class ObsKind:
             (``x, y, yaw``); empty when the block names its entries.
         units: default units of those entries.
         spatial: an object's place in space, so a bag's ``object_pose`` role can carry it.
+        fields: the block fields only this kind reads (``joints``' ``field``, a camera's
+            ``crop``); another kind's block must leave them unset.
+        frames: its messages are pictures: nodes read what perception computes from them
+            (``subscription``) and the bag converter keeps the frames themselves.
     """
 
     name: str = ''
@@ -50,6 +55,8 @@ class ObsKind:
     suffixes: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
     spatial: bool = False
+    fields: tuple[str, ...] = ()
+    frames: bool = False
 
     def complete(self, block: Any) -> dict[str, tuple]:
         """The derived fields of ``block`` (``names``, ``units``); ValueError names a problem.
@@ -69,6 +76,10 @@ class ObsKind:
     def size(self, block: Any) -> int:
         """How many entries a complete ``block`` fills."""
         return len(self.suffixes)
+
+    def subscription(self, block: Any) -> tuple[str, str]:
+        """``(topic, message type)`` a node reads the block from: the block's own here."""
+        return block.topic, block.msg_type
 
     def read(self, block: Any, msg: Any) -> list[float] | None:
         """The block's entries from one message; None where the message cannot be read."""

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lwd_ros.contract import RobotContract
 from lwd_ros.runtime.checkpoint import META_FILE, MODEL_FILE, read_meta
 
 if TYPE_CHECKING:
@@ -55,7 +56,10 @@ def bundled_export(path: str | Path) -> Path | None:
         training.pop(key, None)
 
     def weights(meta: dict) -> dict:
-        return {k: v for k, v in meta.items() if k not in ('files', 'training')}
+        out = {k: v for k, v in meta.items() if k not in ('files', 'training')}
+        if out.get('robot'):  # as parsed: a field a newer contract adds has its default
+            out['robot'] = RobotContract.from_dict(out['robot']).to_dict()
+        return out
     same = weights(mine) == weights(theirs) and training == mine.get('training')
     return export if same else None
 

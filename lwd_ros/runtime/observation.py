@@ -46,13 +46,16 @@ class ObservationBuilder:
         self._joints_time = -math.inf
         self._latest: np.ndarray | None = None  # ``latest()``'s array; None: build anew
         self._kinds = [get_kind(b.kind) for b in self.blocks]
+        self._sources = [k.subscription(b) for k, b in zip(self._kinds, self.blocks)]
         # topic -> the one block a message on it fills (joints go through update_joints)
-        self._single = {b.topic: i for i, b in enumerate(self.blocks) if b.kind != 'joints'}
+        self._single = {topic: i for i, (topic, _) in enumerate(self._sources)
+                        if self.blocks[i].kind != 'joints'}
 
     @property
     def topics(self) -> dict[str, tuple[str, str]]:
-        """``{topic: (kind, message type)}`` the node must subscribe to."""
-        return {b.topic: (b.kind, b.msg_type) for b in self.blocks}
+        """``{topic: (kind, message type)}`` the node must subscribe to (each kind's choice)."""
+        sources = zip(self.blocks, self._sources)
+        return {topic: (b.kind, msg_type) for b, (topic, msg_type) in sources}
 
     def update_joints(self, names: Sequence[str], positions: Sequence[float], now: float,
                       topic: str | None = None, velocities: Sequence[float] = (),

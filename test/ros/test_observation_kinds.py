@@ -29,7 +29,8 @@ BLOCKS = {
 
 
 def test_every_registered_kind_is_exercised_here():
-    assert set(BLOCKS) == set(KINDS)
+    # camera frames are rendered, not filled from numbers: test_image_kind.py covers them
+    assert set(BLOCKS) == {name for name, kind in KINDS.items() if not kind.frames}
 
 
 @pytest.mark.parametrize('name', sorted(BLOCKS))
