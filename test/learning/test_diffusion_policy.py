@@ -19,10 +19,10 @@ from lwd_ros.data.snippets import cut_action_windows
 from lwd_ros.evaluation.dp_source import DpSource
 from lwd_ros.evaluation.rollout import evaluate
 from lwd_ros.evaluation.toy import TOY_ID, toy_config, toy_demonstrations
-from lwd_ros.experiment import DpConfig
 from lwd_ros.learning.checkpoint_io import load_checkpoint
 from lwd_ros.learning.diffusion_policy import ConditionalUnet1D
 from lwd_ros.learning.trainer import Trainer
+from lwd_ros.methods.dp import DpConfig
 from lwd_ros.runtime.checkpoint import CheckpointError, read_meta
 from lwd_ros.runtime.features import FeatureMap, ModelSpace
 from lwd_ros.runtime.normalisation import NormStats

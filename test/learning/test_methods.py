@@ -10,16 +10,24 @@ from safetensors.torch import load_file
 import torch
 from torch import nn
 import torch.nn.functional as F
+import yaml
 
+from lwd_ros.config import from_dict, to_dict
 from lwd_ros.evaluation.toy import toy_config
+from lwd_ros.experiment import LwdConfig, method_sections
 from lwd_ros.learning.checkpoint_io import load_checkpoint, load_module
 from lwd_ros.learning.methods.base import Learner, Stage
 from lwd_ros.learning.trainer import Trainer
-from lwd_ros.methods import METHODS, Method
+from lwd_ros.methods import METHODS, Method, get_method
 from lwd_ros.runtime.checkpoint import read_meta
 
 STEPS = 300
-GENERIC = ('lwd_ros/learning/trainer.py', 'lwd_ros/learning/checkpoint_io.py')
+# Every shipped experiment and checkpoint config: written before methods declared their own
+# sections, each has every method's (``vae:``, ``dp:``, ``train.bc_steps`` ...).
+SHIPPED = sorted([*REPO.glob('config/train/*.yaml'), *REPO.glob('models/*/config.yaml'),
+                  *REPO.glob('models/*/onnx/config.yaml')])
+GENERIC = ('lwd_ros/learning/trainer.py', 'lwd_ros/learning/checkpoint_io.py',
+           'lwd_ros/experiment.py', 'lwd_ros/config.py')
 
 
 def _linear(meta) -> nn.Linear:
@@ -117,11 +125,37 @@ def test_every_shipped_method_has_a_learner():
 
 @pytest.mark.parametrize('path', GENERIC)
 def test_generic_code_names_no_method(path):
-    # Adding a method is a module plus a registry line: the loop and the checkpoint I/O
-    # name no method, none of their stages, and dispatch on no name (grep finds callers).
+    # Adding a method is a module plus a registry line: the loop, the checkpoint I/O and the
+    # experiment config name no method, none of their stages, and dispatch on no name (grep
+    # finds callers).
     words = {w for m in METHODS.values() for w in (m.name, *m.stages)}
     text = (REPO / path).read_text()
     found = [f'{path}:{i}: {w}' for i, line in enumerate(text.splitlines(), 1)
              for w in sorted(words) if re.search(rf'\b{w}\b', line, re.IGNORECASE)]
     assert not found, '\n'.join(found)
     assert not re.search(r"getattr\(self, f['\"]", text)
+
+
+@pytest.mark.parametrize('path', SHIPPED, ids=lambda p: str(p.relative_to(REPO)))
+def test_every_shipped_config_loads_into_its_methods_sections(path):
+    raw = yaml.safe_load(path.read_text())
+    cfg = from_dict(LwdConfig, raw)
+    for name, cls in get_method(cfg.method).sections.items():
+        assert isinstance(getattr(cfg, name), cls), name
+    train = get_method(cfg.method).train
+    assert train is None or all(hasattr(cfg.train, k) for k in train.__dataclass_fields__)
+    back = to_dict(cfg)  # what a checkpoint trained on it stores: every key as given
+    for section in set(raw) - {'method', 'data'}:
+        assert raw[section] == {k: back[section][k] for k in raw[section]}, section
+
+
+def test_the_experiment_config_is_composed_from_the_registry(monkeypatch):
+    assert set(method_sections()) == {n for m in METHODS.values() for n in m.sections}
+    assert set(method_sections()) < set(LwdConfig.__dataclass_fields__)
+
+    class OtherVae:
+        pass
+    monkeypatch.setitem(METHODS, 'other', Method('other', 'clashes with a shared section',
+                                                 ('fit',), '', '', {'vae': OtherVae}))
+    with pytest.raises(TypeError, match="section 'vae'"):
+        method_sections()
