@@ -19,7 +19,7 @@ import dataclasses
 from dataclasses import dataclass, field
 import re
 import typing
-from typing import Any
+from typing import Any, ClassVar
 
 from lwd_ros.methods import DEFAULT_METHOD, METHODS
 from lwd_ros.runtime.mlp import ACTIVATIONS
@@ -33,7 +33,7 @@ class DataConfig:
 
     Args:
         dataset: path of a Minari dataset (read with ``lwd_ros.data.minari_io``); empty:
-            ``datasets/<env>_demos``, where the ``collect --env <env>`` command writes by
+            ``datasets/<robot>_demos``, where the ``collect --env <robot>`` command writes by
             default.
         extra_datasets: more datasets of the same env and goals, trained on together with
             ``dataset`` (e.g. noise-injected demonstrations, ``collect --action-noise``);
@@ -46,11 +46,12 @@ class DataConfig:
         stride: steps between snippet starts.
         obs_history: observations (current one included) a generator is conditioned on.
         val_fraction: fraction of episodes per task held out for validation losses.
-        env: the robot contract the demonstrations come from (a shipped robot's name or a
+        robot: the robot contract the demonstrations come from (a shipped robot's name or a
             YAML file, ``lwd_ros.contract``): it names the observation entries, which are
             angles (every model sees their sine and cosine) and which are planar points, and
             their resolution (normalisation's floor); the checkpoint carries it. '' = the
             contract the dataset stores (every dataset this package writes stores one).
+            Configs written before it was renamed call it ``env`` (``RENAMED``).
         goal_frame: learn in each task's frame (its goal pose from the dataset metadata):
             the spec's ``frame_points`` and ``action_points`` rotate and translate, its
             angles rotate. The generator folds the frame into every policy it emits.
@@ -73,11 +74,13 @@ class DataConfig:
     stride: int = 1
     obs_history: int = 1
     val_fraction: float = 0.1
-    env: str = ''
+    robot: str = ''
     goal_frame: bool = False
     relative_actions: bool = False
     augment: bool = False
     obs_noise: float = 0.0
+
+    RENAMED: ClassVar[dict[str, str]] = {'env': 'robot'}  # old key -> key (config.renamed)
 
     @property
     def snippet_length(self) -> int:
@@ -86,7 +89,7 @@ class DataConfig:
 
     def __post_init__(self):
         self.horizons = tuple(sorted({int(h) for h in self.horizons}))
-        self.dataset = self.dataset or f'datasets/{self.env}_demos'
+        self.dataset = self.dataset or f'datasets/{self.robot}_demos'
         self.extra_datasets = tuple(str(p) for p in self.extra_datasets)
         if min(self.horizons, default=1) < 1:
             raise ValueError(f'{self.horizons=} must be positive step counts')
@@ -260,8 +263,8 @@ class _Experiment:
 
 TrainConfig = _compose('TrainConfig', """The ``train:`` section: the loop's keys and every budget.
 
-    ``LoopConfig`` has the loop's args; each method's ``train`` class (``Method.train``) has
-    its stage budgets'.
+    ``LoopConfig`` has the loop's args, each method's ``train`` class (``Method.train``) those
+    of its stage budgets.
     """, [LoopConfig, *_unique(m.train for m in METHODS.values())], [])
 
 LwdConfig = _compose('LwdConfig', """A whole experiment, as stored (resolved) in a checkpoint.

@@ -33,7 +33,7 @@ TINY_DP = ['method=dp', 'dp.down_dims=[16, 32]', 'dp.diffusion_step_embed_dim=16
            'train.dp_steps=300', 'train.dp_lr=2.0e-3', 'train.val_every=100',
            'train.ckpt_every=100', 'train.num_threads=1']
 # the PushT DP config's data section pointed at the toy (no goal poses in its "dataset")
-TOY_DP_DATA = ['data.dataset=toy', 'data.env=toy', 'data.goal_frame=false']
+TOY_DP_DATA = ['data.dataset=toy', 'data.robot=toy', 'data.goal_frame=false']
 
 
 @pytest.fixture(autouse=True)

@@ -159,3 +159,12 @@ def test_the_experiment_config_is_composed_from_the_registry(monkeypatch):
                                                  ('fit',), '', '', {'vae': OtherVae}))
     with pytest.raises(TypeError, match="section 'vae'"):
         method_sections()
+
+
+def test_data_env_is_the_old_name_of_data_robot():
+    # Every checkpoint and YAML before the rename says data.env; an override may too.
+    assert from_dict(LwdConfig, {'data': {'env': 'toy'}}).data.robot == 'toy'
+    assert toy_config().data.robot == 'toy'
+    assert toy_config(['data.env=""']).data.robot == ''  # the later key wins
+    assert toy_config(['data.robot=pusht']).data.robot == 'pusht'
+    assert 'env' not in to_dict(toy_config(['data.env=toy']))['data']
