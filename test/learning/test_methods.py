@@ -1,8 +1,11 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""A method is one module: a new one trains, saves, resumes and loads with no trainer edit."""
+"""A method is one module: a new one and its config train, save, resume and load, no edit."""
 
+import os
 import re
+import subprocess
+import sys
 
 from conftest import REPO
 import pytest
@@ -64,6 +67,60 @@ class LinearLearner(Learner):
         linear = _linear(meta)
         load_module(linear, tensors, 'linear.', path)
         return {'linear': linear.eval()}
+
+
+class ConfiguredLinearLearner(LinearLearner):
+    """The same method with its own config: ``linear.init_scale`` and ``train.fit_steps/lr``."""
+
+    def __init__(self, cfg, meta, train, val, rng, device):
+        super().__init__(cfg, meta, train, val, rng, device)
+        with torch.no_grad():
+            self.linear.weight.mul_(cfg.linear.init_scale)
+
+    def stage(self, name):
+        tc = self.cfg.train
+        return Stage(name, tc.fit_steps, tc.fit_lr, self.linear, self.loss, self.train,
+                     self.validate)
+
+
+# A registry line with config classes is read when the experiment config is composed (at
+# import), so this registers before lwd_ros.experiment is imported: in a fresh process.
+CONFIGURED = """
+from dataclasses import dataclass
+from lwd_ros.methods import METHODS, Method
+
+@dataclass
+class LinearConfig:
+    init_scale: float = 1.0
+
+@dataclass
+class LinearTrain:
+    fit_steps: int = 300
+    fit_lr: float = 1e-2
+
+    def __post_init__(self):
+        if self.fit_steps < 0:
+            raise ValueError('train.fit_steps must be >= 0')
+
+METHODS['linear'] = Method('linear', 'a linear policy (test)', ('fit',),
+                           'test_methods:ConfiguredLinearLearner', '', {'linear': LinearConfig},
+                           LinearTrain)
+from lwd_ros.evaluation.toy import toy_config, toy_demonstrations
+from lwd_ros.learning.checkpoint_io import load_checkpoint
+from lwd_ros.learning.trainer import Trainer
+
+try:
+    toy_config(['method=linear', 'train.fit_steps=-1'])
+    raise AssertionError('train.fit_steps=-1 was accepted')
+except ValueError as e:
+    assert 'fit_steps' in str(e), e
+cfg = toy_config(['method=linear', 'linear.init_scale=0.0', 'train.fit_steps=120',
+                  'train.num_threads=1'])
+meta = Trainer(cfg, toy_demonstrations(30, seed=0), OUT, progress=False).run()
+assert meta.training['steps'] == {'fit': 120}, meta.training['steps']
+ckpt = load_checkpoint(OUT)
+assert (ckpt.cfg.linear.init_scale, ckpt.cfg.train.fit_steps) == (0.0, 120)
+"""
 
 
 @pytest.fixture
@@ -168,3 +225,11 @@ def test_data_env_is_the_old_name_of_data_robot():
     assert toy_config(['data.env=""']).data.robot == ''  # the later key wins
     assert toy_config(['data.robot=pusht']).data.robot == 'pusht'
     assert 'env' not in to_dict(toy_config(['data.env=toy']))['data']
+
+
+def test_a_new_methods_config_is_validated_trained_with_saved_and_loaded(tmp_path):
+    env = {**os.environ, 'PYTHONPATH': os.pathsep.join(
+        [str(REPO / 'test' / 'learning'), str(REPO / 'test'), str(REPO),
+         os.environ.get('PYTHONPATH', '')])}
+    code = f'OUT = {str(tmp_path / "run")!r}\n' + CONFIGURED
+    subprocess.run([sys.executable, '-c', code], check=True, cwd=REPO, env=env, timeout=300)
