@@ -91,8 +91,29 @@ def _coerce(tp: Any, value: Any, where: str) -> Any:
     return value
 
 
+def renamed(cls: type, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``data`` with the old names of ``cls``'s keys replaced by their new ones.
+
+    Why: files written before a key was renamed (every checkpoint's ``config.yaml``) must
+    load unchanged, and so must old-name overrides. A class lists its renames as ``RENAMED =
+    {'old': 'new'}`` (a ClassVar). Given both names, the later one wins, as YAML's later key
+    and ``apply_overrides`` (which appends a key the file lacks) do.
+    """
+    renames = {o: n for o, n in getattr(cls, 'RENAMED', {}).items() if o in data}
+    if not renames:
+        return data
+    out = dict(data)
+    order = list(data)
+    for old, new in renames.items():
+        value = out.pop(old)
+        if new not in data or order.index(old) > order.index(new):
+            out[new] = value
+    return out
+
+
 def from_dict(cls: type[T], data: Mapping[str, Any], where: str = '') -> T:
     """Build dataclass ``cls`` from a mapping; raise ValueError naming unknown or bad keys."""
+    data = renamed(cls, data)
     hints = typing.get_type_hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - names)

@@ -1,24 +1,30 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""Configuration of an LWD (or baseline) experiment: one dataclass per YAML section.
+"""Configuration of an experiment: one dataclass per YAML section, for any method.
+
+This file declares what every method shares (``data:``, ``policy:``, the training loop's
+keys of ``train:``) and names no method: a method's own sections and its stage budgets in
+``train:`` are declared in its module (``lwd_ros.methods.<name>``) and registered in
+``lwd_ros.methods``; ``TrainConfig`` and ``LwdConfig`` are composed here from every
+registered method's, so one YAML loader (``lwd_ros.config.from_dict``) validates every key
+and a checkpoint's ``config.yaml`` keeps every method's sections, as it always has.
 
 Torch-free, so the ONNX-backed generator can read a checkpoint's ``config.yaml``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+import dataclasses
 from dataclasses import dataclass, field
 import re
+import typing
+from typing import Any, ClassVar
 
-from lwd_ros.methods import METHODS
+from lwd_ros.methods import DEFAULT_METHOD, METHODS
 from lwd_ros.runtime.mlp import ACTIVATIONS
 
 DEVICES = r'auto|cpu|cuda(:\d+)?'  # what a device setting may name (train, eval, generator)
-
-BETA_SCHEDULES = ('squaredcos_cap_v2', 'linear', 'scaled_linear')
-PREDICTION_TYPES = ('epsilon', 'sample', 'v_prediction')
-SAMPLERS = ('ddim', 'ddpm')
-SPACINGS = ('trailing', 'leading', 'linspace')
 
 
 @dataclass
@@ -27,23 +33,25 @@ class DataConfig:
 
     Args:
         dataset: path of a Minari dataset (read with ``lwd_ros.data.minari_io``); empty:
-            ``datasets/<env>_demos``, where ``lwd collect --env <env>`` writes by default.
+            ``datasets/<robot>_demos``, where the ``collect --env <robot>`` command writes by
+            default.
         extra_datasets: more datasets of the same env and goals, trained on together with
-            ``dataset`` (e.g. noise-injected demonstrations, ``lwd collect --action-noise``);
+            ``dataset`` (e.g. noise-injected demonstrations, ``collect --action-noise``);
             validation episodes are drawn from the union.
         horizon: snippet length H in policy steps; 0 = one snippet per whole trajectory.
             Also the action horizon a checkpoint deploys at by default.
-        horizons: train one model for several action horizons: VAE snippets of each of
-            these lengths, and a diffusion model conditioned on the horizon, so a policy
-            generated for H steps was learnt from H-step behaviour. Empty: ``horizon`` only.
+        horizons: train one model for several action horizons: snippets of each of these
+            lengths, and a generator conditioned on the horizon, so a policy generated for
+            H steps was learnt from H-step behaviour. Empty: ``horizon`` only.
         stride: steps between snippet starts.
-        obs_history: observations (current one included) the diffusion model is conditioned on.
+        obs_history: observations (current one included) a generator is conditioned on.
         val_fraction: fraction of episodes per task held out for validation losses.
-        env: the robot contract the demonstrations come from (a shipped robot's name or a
+        robot: the robot contract the demonstrations come from (a shipped robot's name or a
             YAML file, ``lwd_ros.contract``): it names the observation entries, which are
             angles (every model sees their sine and cosine) and which are planar points, and
             their resolution (normalisation's floor); the checkpoint carries it. '' = the
-            contract the dataset stores (every dataset ``lwd`` writes stores one).
+            contract the dataset stores (every dataset this package writes stores one).
+            Configs written before it was renamed call it ``env`` (``RENAMED``).
         goal_frame: learn in each task's frame (its goal pose from the dataset metadata):
             the spec's ``frame_points`` and ``action_points`` rotate and translate, its
             angles rotate. The generator folds the frame into every policy it emits.
@@ -66,11 +74,13 @@ class DataConfig:
     stride: int = 1
     obs_history: int = 1
     val_fraction: float = 0.1
-    env: str = ''
+    robot: str = ''
     goal_frame: bool = False
     relative_actions: bool = False
     augment: bool = False
     obs_noise: float = 0.0
+
+    RENAMED: ClassVar[dict[str, str]] = {'env': 'robot'}  # old key -> key (config.renamed)
 
     @property
     def snippet_length(self) -> int:
@@ -79,7 +89,7 @@ class DataConfig:
 
     def __post_init__(self):
         self.horizons = tuple(sorted({int(h) for h in self.horizons}))
-        self.dataset = self.dataset or f'datasets/{self.env}_demos'
+        self.dataset = self.dataset or f'datasets/{self.robot}_demos'
         self.extra_datasets = tuple(str(p) for p in self.extra_datasets)
         if min(self.horizons, default=1) < 1:
             raise ValueError(f'{self.horizons=} must be positive step counts')
@@ -94,7 +104,7 @@ class DataConfig:
 
 @dataclass
 class PolicyConfig:
-    """The deployed MLP ``obs -> action`` (generated by LWD, or trained directly by BC).
+    """The deployed MLP ``obs -> action`` (generated, or trained directly by a baseline).
 
     Args:
         hidden_sizes: hidden layer widths; obs/action sizes come from the data.
@@ -113,228 +123,36 @@ class PolicyConfig:
 
 
 @dataclass
-class VaeConfig:
-    """Stage 1: snippet encoder and hypernetwork decoder.
+class LoopConfig:
+    """The training loop's keys of ``train:``: how every stage of every method is optimised.
 
-    Args:
-        latent_dim: size of z.
-        task_embed_dim: task embedding size (encoder and decoder).
-        encoder_hidden: width of the per-step and pooled encoder MLPs.
-        decoder_hidden: width of the hypernetwork trunk.
-        chunk_size: generated weights per chunk; the flat weight vector is cut into
-            ``ceil(num_params / chunk_size)`` chunks produced by one shared head.
-        head_hidden: hidden width of the shared chunk head.
-        delta_scale: initial size of the z-dependent part relative to a standard init.
-        beta: KL weight (small: the latent must carry the snippet's behaviour).
-    """
-
-    latent_dim: int = 16
-    task_embed_dim: int = 16
-    encoder_hidden: int = 256
-    decoder_hidden: int = 256
-    chunk_size: int = 256
-    head_hidden: int = 64
-    delta_scale: float = 0.1
-    beta: float = 1e-4
-
-    def __post_init__(self):
-        sizes = (self.latent_dim, self.task_embed_dim, self.encoder_hidden,
-                 self.decoder_hidden, self.chunk_size, self.head_hidden)
-        if min(sizes) < 1:
-            raise ValueError(f'{sizes=} (latent, task embed, widths, chunk) must be positive')
-        if self.beta < 0 or self.delta_scale <= 0:
-            raise ValueError(f'{self.beta=} must be >= 0 and {self.delta_scale=} > 0')
-
-
-@dataclass
-class DiffusionConfig:
-    """Stage 2: latent denoiser, noise schedule and default sampler.
-
-    Args:
-        num_train_timesteps: diffusion chain length (the "full DDPM" sampler runs all of it).
-        beta_schedule: diffusers beta schedule name.
-        prediction_type: what the denoiser predicts (diffusers naming).
-        hidden: denoiser width.
-        num_blocks: residual FiLM blocks.
-        task_embed_dim: task embedding size.
-        time_embed_dim: sinusoidal timestep embedding size.
-        sampler: default sampler, ``ddim`` (fast) or ``ddpm`` (full chain, paper fidelity).
-        num_inference_steps: DDIM steps.
-        timestep_spacing: DDIM timestep spacing; ``trailing`` starts at the last train step.
-        ema_decay: EMA decay of the denoiser weights used for sampling.
-        warm_start: default warm-start strength in (0, 1]: the previous latent is re-noised
-            to this fraction of the DDIM chain; 0 disables warm starts.
-    """
-
-    num_train_timesteps: int = 1000
-    beta_schedule: str = 'squaredcos_cap_v2'
-    prediction_type: str = 'epsilon'
-    hidden: int = 256
-    num_blocks: int = 3
-    task_embed_dim: int = 16
-    time_embed_dim: int = 64
-    sampler: str = 'ddim'
-    num_inference_steps: int = 10
-    timestep_spacing: str = 'trailing'
-    ema_decay: float = 0.999
-    warm_start: float = 0.0
-
-    def __post_init__(self):
-        if self.beta_schedule not in BETA_SCHEDULES:
-            raise ValueError(f'{self.beta_schedule=} must be one of {BETA_SCHEDULES}')
-        if self.prediction_type not in PREDICTION_TYPES:
-            raise ValueError(f'{self.prediction_type=} must be one of {PREDICTION_TYPES}')
-        if self.sampler not in SAMPLERS:
-            raise ValueError(f'{self.sampler=} must be one of {SAMPLERS}')
-        if self.timestep_spacing not in SPACINGS:
-            raise ValueError(f'{self.timestep_spacing=} must be one of {SPACINGS}')
-        if not 1 <= self.num_inference_steps <= self.num_train_timesteps:
-            raise ValueError(f'{self.num_inference_steps=} must be in [1, '
-                             f'{self.num_train_timesteps=}]')
-        if min(self.hidden, self.num_blocks, self.task_embed_dim, self.time_embed_dim) < 1:
-            raise ValueError(f'{self.hidden=}, {self.num_blocks=} and embed sizes must be >= 1')
-        if self.time_embed_dim % 2:
-            raise ValueError(f'{self.time_embed_dim=} must be even (sin and cos halves)')
-        if not 0.0 <= self.ema_decay < 1.0 or not 0.0 <= self.warm_start <= 1.0:
-            raise ValueError(f'{self.ema_decay=} must be in [0, 1), {self.warm_start=} in [0, 1]')
-
-
-@dataclass
-class WorldModelConfig:
-    """WARPD's dynamics model and how it shapes the VAE (``learning.methods.warpd``).
-
-    Args:
-        hidden: width of the dynamics MLP ``(state, action, task) -> next state``.
-        num_layers: its hidden layers.
-        steps: optimiser steps of its own stage (before the VAE's).
-        lr: its peak learning rate.
-        weight: weight of the rollout loss beside the VAE's ELBO: the squared distance of
-            the states a decoded policy reaches in the model from the demonstrated ones.
-    """
-
-    hidden: int = 256
-    num_layers: int = 3
-    steps: int = 4000
-    lr: float = 1e-3
-    weight: float = 0.1
-
-    def __post_init__(self):
-        if min(self.hidden, self.num_layers, self.steps) < 1 or self.lr <= 0 or self.weight < 0:
-            raise ValueError(f'world_model: hidden, num_layers, steps >= 1, lr > 0 and weight '
-                             f'>= 0 (got {self.hidden}, {self.num_layers}, {self.steps}, '
-                             f'{self.lr}, {self.weight})')
-
-
-@dataclass
-class DpConfig:
-    """The Diffusion Policy peer (Chi et al. 2023, state input; ``models.diffusion_policy``).
-
-    Defaults are the paper's settings for its state-based benchmark, except for the task embedding,
-    ``clip_sample_range`` and ``ema_decay`` (DP's power EMA tends to 0.9999 over ~10^5
-    steps; ``lwd_ros.learning.ema.Ema`` warms up to this value instead).
-
-    Args:
-        horizon: predicted action sequence length H (policy steps).
-        n_obs_steps: observations (current one included) in the global condition.
-        n_action_steps: actions executed per sampled sequence, from the current step on.
-        down_dims: UNet width per level; each level after the first halves the time axis.
-        kernel_size: temporal convolution kernel (odd, so convolutions keep the length).
-        n_groups: GroupNorm groups (must divide every width).
-        diffusion_step_embed_dim: sinusoidal diffusion-step embedding size.
-        task_embed_dim: learned task embedding in the global condition (a task's goal need
-            not be part of the observation).
-        num_train_timesteps: DDPM chain length in training.
-        num_inference_steps: DDIM steps when sampling.
-        clip_sample_range: each denoising step clips the predicted clean actions to
-            +-this, in normalised units. DP clips to 1 because it min-max scales actions to
-            [-1, 1]; z-scored actions rarely leave +-3 (a uniformly covered box spans
-            +-1.7), and training warns when demonstrations do.
-        ema_decay: decay of the EMA weights used for sampling.
-        adam_betas: AdamW betas (DP's: 0.95, 0.999).
-    """
-
-    horizon: int = 16
-    n_obs_steps: int = 2
-    n_action_steps: int = 8
-    down_dims: tuple[int, ...] = (256, 512, 1024)
-    kernel_size: int = 5
-    n_groups: int = 8
-    diffusion_step_embed_dim: int = 256
-    task_embed_dim: int = 16
-    num_train_timesteps: int = 100
-    num_inference_steps: int = 10
-    clip_sample_range: float = 3.0
-    ema_decay: float = 0.999
-    adam_betas: tuple[float, float] = (0.95, 0.999)
-
-    def __post_init__(self):
-        self.down_dims = tuple(int(d) for d in self.down_dims)
-        self.adam_betas = tuple(float(b) for b in self.adam_betas)
-        if self.n_groups < 1 or self.kernel_size < 1 or self.kernel_size % 2 == 0:
-            raise ValueError(f'{self.n_groups=} must be >= 1 and {self.kernel_size=} odd')
-        if not self.down_dims or any(d < 1 or d % self.n_groups for d in self.down_dims):
-            raise ValueError(f'{self.down_dims=} must be positive multiples of {self.n_groups=}')
-        if min(self.n_obs_steps, self.n_action_steps, self.task_embed_dim) < 1:
-            raise ValueError(f'{self.n_obs_steps=}, {self.n_action_steps=} and '
-                             f'{self.task_embed_dim=} must be >= 1')
-        if self.horizon < self.n_obs_steps - 1 + self.n_action_steps:
-            raise ValueError(f'{self.horizon=} must cover {self.n_obs_steps=} - 1 past and '
-                             f'{self.n_action_steps=} executed steps')
-        if self.horizon % 2 ** (len(self.down_dims) - 1):
-            raise ValueError(f'{self.horizon=} must divide by 2 ** (levels - 1) for '
-                             f'{self.down_dims=}')
-        if self.diffusion_step_embed_dim < 2 or self.diffusion_step_embed_dim % 2:
-            raise ValueError(f'{self.diffusion_step_embed_dim=} must be even and >= 2')
-        if not 1 <= self.num_inference_steps <= self.num_train_timesteps:
-            raise ValueError(f'{self.num_inference_steps=} must be in [1, '
-                             f'{self.num_train_timesteps=}]')
-        if self.clip_sample_range <= 0 or not 0.0 <= self.ema_decay < 1.0:
-            raise ValueError(f'{self.clip_sample_range=} must be > 0, {self.ema_decay=} '
-                             'in [0, 1)')
-        if len(self.adam_betas) != 2 or not all(0.0 <= b < 1.0 for b in self.adam_betas):
-            raise ValueError(f'{self.adam_betas=} must be two values in [0, 1)')
-
-    @property
-    def current_index(self) -> int:
-        """Index of the current step in a window or sampled sequence (the rest is history)."""
-        return self.n_obs_steps - 1
-
-
-@dataclass
-class TrainConfig:
-    """Optimisation of both stages (and of the BC and DP baselines).
+    Each method adds its stage budgets (``<stage>_steps``, ``<stage>_lr``) to ``train:`` from
+    its own module; ``TrainConfig`` below is the whole section.
 
     Args:
         seed: seeds the data split, initialisation and batch sampling.
-        batch_size: snippets (or transitions, for BC) per step.
-        vae_steps: stage-1 optimiser steps.
-        vae_lr: stage-1 peak learning rate (AdamW, warmup then cosine decay).
-        diffusion_steps: stage-2 optimiser steps.
-        diffusion_lr: stage-2 peak learning rate.
-        bc_steps: optimiser steps of a BC baseline.
-        bc_lr: BC peak learning rate.
-        dp_steps: optimiser steps of the Diffusion Policy peer.
-        dp_lr: its peak learning rate (DP: 1e-4).
+        batch_size: samples (snippets, windows or single steps: the method's cut) per step.
         weight_decay: AdamW weight decay.
         warmup_steps: linear learning-rate warmup.
         grad_clip: max gradient norm.
         val_every: steps between validation losses.
         ckpt_every: steps between checkpoints (always one at the end of a stage).
         snapshot_every: steps between loadable copies kept under ``snapshots/`` (0 = none;
-            never in the VAE stage, which alone cannot generate), for success-vs-compute.
+            never in a stage after which the checkpoint cannot act yet: ``Stage.snapshots``),
+            for success-vs-compute.
         num_threads: torch CPU threads.
         device: where training runs: ``auto`` (this rank's GPU if torch sees CUDA, else the
             CPU), ``cpu``, ``cuda`` (under ``torchrun``: GPU ``LOCAL_RANK``) or ``cuda:N``.
             Checkpoints are written from CPU copies, so any of them loads anywhere.
         amp: bf16 autocast in the training forward passes (no loss scaling: bf16 has fp32's
             range). Off by default: its effect on a GPU has not been measured yet. On a CPU
-            with AVX-512 BF16 it trained the default model 1.7x (VAE) and 2.4x (diffusion) as
-            many steps per second at the same loss (docs/training_on_gpus.md).
+            with AVX-512 BF16 it trained the default model 1.7x (first stage) and 2.4x (second)
+            as many steps per second at the same loss (docs/training_on_gpus.md).
         compile: ``torch.compile`` the training losses. Off by default for the same reason;
             the first steps of every stage pay the compilation. Not with ``amp`` on the CPU
             (NaN gradients there, torch 2.13).
         select_best: end every stage with the weights of its best validation (the stage's
-            selection loss, e.g. the VAE's held-out reconstruction), not its last: on a
+            selection loss, ``Stage.select``), not its last: on a
             small dataset the last ones are often overfit. Needs validation episodes.
         patience: stop a stage after this many validations in a row without a new best
             (0 = run every step); with ``select_best`` the best weights are kept.
@@ -348,14 +166,6 @@ class TrainConfig:
 
     seed: int = 0
     batch_size: int = 256
-    vae_steps: int = 6000
-    vae_lr: float = 1e-3
-    diffusion_steps: int = 8000
-    diffusion_lr: float = 1e-3
-    bc_steps: int = 8000
-    bc_lr: float = 1e-3
-    dp_steps: int = 8000
-    dp_lr: float = 1e-4
     weight_decay: float = 1e-4
     warmup_steps: int = 200
     grad_clip: float = 1.0
@@ -387,41 +197,86 @@ class TrainConfig:
         counts = (self.batch_size, self.val_every, self.ckpt_every, self.num_threads)
         if min(counts) < 1:
             raise ValueError(f'{counts=} (batch, val_every, ckpt_every, threads) must be >= 1')
-        if min(self.vae_steps, self.diffusion_steps, self.bc_steps, self.dp_steps,
-               self.warmup_steps) < 0:
-            raise ValueError(f'{self.vae_steps=}, {self.diffusion_steps=}, {self.bc_steps=}, '
-                             f'{self.dp_steps=} and {self.warmup_steps=} must be >= 0')
-        if min(self.vae_lr, self.diffusion_lr, self.bc_lr, self.dp_lr, self.grad_clip) <= 0:
-            raise ValueError(f'{self.vae_lr=}, {self.diffusion_lr=}, {self.bc_lr=}, '
-                             f'{self.dp_lr=}, {self.grad_clip=} must be positive')
+        if self.warmup_steps < 0 or self.grad_clip <= 0:
+            raise ValueError(f'{self.warmup_steps=} must be >= 0 and {self.grad_clip=} > 0')
+
+
+def _fields(parts: Iterable[type]) -> list[tuple[str, Any, Any]]:
+    """``make_dataclass`` specs of every field of the dataclasses ``parts``, in order."""
+    specs, seen = [], {}
+    for part in parts:
+        hints = typing.get_type_hints(part)
+        for f in dataclasses.fields(part):
+            if seen.setdefault(f.name, part) is not part:
+                raise TypeError(f'{part.__name__} and {seen[f.name].__name__} both declare '
+                                f'{f.name!r}')
+            default = (field(default=f.default) if f.default is not dataclasses.MISSING
+                       else field(default_factory=f.default_factory))
+            specs.append((f.name, hints[f.name], default))
+    return specs
+
+
+def _compose(name: str, doc: str, parts: list[type], extra: list[tuple[str, Any, Any]]) -> type:
+    """A dataclass with every field of ``parts`` and then ``extra``, checked by each part.
+
+    Why composed: each method declares its keys once, in its own module, and the YAML keeps
+    one flat section for them (``train.vae_steps`` beside ``train.seed``), as every shipped
+    config and checkpoint has it.
+    """
+    checks = [p.__post_init__ for p in parts if hasattr(p, '__post_init__')]
+
+    def __post_init__(self):
+        for check in checks:
+            check(self)
+    return dataclasses.make_dataclass(name, _fields(parts) + extra, namespace={
+        '__post_init__': __post_init__, '__doc__': doc, '__module__': __name__,
+        '__qualname__': name})
+
+
+def _unique(items: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(i for i in items if i is not None))
+
+
+def method_sections() -> dict[str, type]:
+    """Every registered method's own YAML sections, by name (shared ones once)."""
+    sections: dict[str, type] = {}
+    for m in METHODS.values():
+        for name, cls in m.sections.items():
+            if sections.setdefault(name, cls) is not cls:
+                raise TypeError(f'section {name!r}: {m.name} declares {cls.__name__}, another '
+                                f'method {sections[name].__name__}')
+    return sections
 
 
 @dataclass
-class LwdConfig:
-    """A whole experiment, as stored (resolved) in every checkpoint's ``config.yaml``.
+class _Experiment:
+    """What every experiment has (``LwdConfig`` has the args)."""
 
-    Args:
-        method: ``lwd`` (VAE + latent diffusion), ``bc`` (single-step MLP baseline, which
-            uses ``policy`` as its architecture and ignores ``vae``/``diffusion``) or ``dp``
-            (the Diffusion Policy peer, configured by ``dp``).
-        data: see ``DataConfig``.
-        policy: see ``PolicyConfig``.
-        vae: see ``VaeConfig``.
-        diffusion: see ``DiffusionConfig``.
-        dp: see ``DpConfig``.
-        world_model: see ``WorldModelConfig`` (method ``warpd``).
-        train: see ``TrainConfig``.
-    """
-
-    method: str = 'lwd'
+    method: str = DEFAULT_METHOD
     data: DataConfig = field(default_factory=DataConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
-    vae: VaeConfig = field(default_factory=VaeConfig)
-    diffusion: DiffusionConfig = field(default_factory=DiffusionConfig)
-    dp: DpConfig = field(default_factory=DpConfig)
-    world_model: WorldModelConfig = field(default_factory=WorldModelConfig)
-    train: TrainConfig = field(default_factory=TrainConfig)
 
     def __post_init__(self):
         if self.method not in METHODS:
             raise ValueError(f'{self.method=} must be one of {sorted(METHODS)}')
+
+
+TrainConfig = _compose('TrainConfig', """The ``train:`` section: the loop's keys and every budget.
+
+    ``LoopConfig`` has the loop's args, each method's ``train`` class (``Method.train``) those
+    of its stage budgets.
+    """, [LoopConfig, *_unique(m.train for m in METHODS.values())], [])
+
+LwdConfig = _compose('LwdConfig', """A whole experiment, as stored (resolved) in a checkpoint.
+
+    Every checkpoint's ``config.yaml`` holds it.
+
+    Args:
+        method: a registered method's name (``lwd_ros.methods.METHODS``).
+        data: see ``DataConfig``.
+        policy: see ``PolicyConfig`` (the MLP every method deploys or generates).
+        <section>: every registered method's own sections, each its config class
+            (``Method.sections``); a method reads its own and the rest keep their defaults.
+        train: see ``TrainConfig``.
+    """, [_Experiment], [(name, cls, field(default_factory=cls))
+                         for name, cls in {**method_sections(), 'train': TrainConfig}.items()])

@@ -15,7 +15,7 @@ HEAVY = ('torch', 'diffusers', 'mujoco', 'gymnasium', 'lwd_ros.learning',
 # checkpoint, gymnasium when making a simulated env.
 SANCTIONED = {'runtime/loader.py': {'lwd_ros.learning.torch_generator'},
               'envs/__init__.py': {'gymnasium'}}
-LIGHT_PACKAGES = ('runtime', 'observations', 'envs/spec.py', 'envs/__init__.py', 'methods.py',
+LIGHT_PACKAGES = ('runtime', 'observations', 'envs/spec.py', 'envs/__init__.py', 'methods',
                   'experiment.py')
 
 
@@ -82,7 +82,7 @@ def test_env_names_live_only_in_their_package(env):
 
 # The robot-neutral layers: a robot is a contract (data); its simulator is a plug-in they find
 # by name (lwd_ros.sims), never import. Nodes other than the sim bridge and teleops included.
-NEUTRAL = ('contract.py', 'observations', 'sims.py', 'config.py', 'experiment.py', 'methods.py',
+NEUTRAL = ('contract.py', 'observations', 'sims.py', 'config.py', 'experiment.py', 'methods',
            'runtime', 'data', 'learning', 'nodes/lwd_controller.py', 'nodes/policy_generator.py',
            'nodes/demo_recorder.py')
 

@@ -18,8 +18,8 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from lwd_ros.experiment import DiffusionConfig
 from lwd_ros.learning.vae import sinusoidal_embedding
+from lwd_ros.methods.lwd import DiffusionConfig
 from lwd_ros.runtime.sampler import SamplerPlan
 
 

@@ -28,8 +28,8 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from lwd_ros.experiment import DpConfig
 from lwd_ros.learning.vae import sinusoidal_embedding
+from lwd_ros.methods.dp import DpConfig
 
 
 class Conv1dBlock(nn.Sequential):

@@ -57,17 +57,17 @@ def fit_model_space(data: DataConfig, spec: RobotContract, episodes: Sequence[Ep
                           feature_floors(spec, features.features))
 
 
-def robot_for(env: str, stored: RobotContract | None) -> RobotContract:
-    """The robot to train for: ``data.env`` checked against the dataset's, else the dataset's."""
-    if not env:
+def robot_for(robot: str, stored: RobotContract | None) -> RobotContract:
+    """The robot to train for: ``data.robot`` checked against the dataset's, else the dataset's."""
+    if not robot:
         if stored is None:
-            raise ValueError('data.env is empty and the dataset stores no robot contract: '
-                             'set data.env to the robot (a contract YAML or a shipped name)')
+            raise ValueError('data.robot is empty and the dataset stores no robot contract: '
+                             'set data.robot (a contract YAML or a shipped name)')
         return stored
-    contract = get_contract(env)
+    contract = get_contract(robot)
     problems = stored.differences(contract) if stored is not None else []
     if problems:
-        raise ValueError(f'data.env {env!r} is not the robot the dataset recorded '
+        raise ValueError(f'data.robot {robot!r} is not the robot the dataset recorded '
                          f'({stored.name}): ' + '; '.join(problems))
     return contract
 
@@ -81,7 +81,7 @@ def augmentations(data: DataConfig, sim: Any | None, episodes: Sequence[Episode]
     if not data.augment:
         return []
     if sim is None or not sim.augment or task_poses is None:
-        raise ValueError(f'data.augment: robot {data.env!r} has no sim declaring an '
+        raise ValueError(f'data.augment: robot {data.robot!r} has no sim declaring an '
                          'augmentation, or the dataset has no goal poses')
     extra = load_ref(sim.augment)(episodes, task_poses)
     log.info('data.augment: %d extra episodes from %d', len(extra), len(episodes))

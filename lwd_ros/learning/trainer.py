@@ -92,7 +92,7 @@ class Trainer:
         dataset_name: recorded in the checkpoint's training record.
         task_poses: task -> frame pose ``(x, y, yaw)``, required with ``data.goal_frame``
             (the train CLI reads the dataset's goal poses).
-        robot: the contract the dataset stores (the train CLI reads it); ``data.env``, where
+        robot: the contract the dataset stores (the train CLI reads it); ``data.robot``, where
             given, must describe the same robot.
     """
 
@@ -114,7 +114,7 @@ class Trainer:
         learner: type[Learner] = method.load_learner()
         self.tasks = task_names(episodes)
         train_eps, val_eps = split_episodes(episodes, cfg.data.val_fraction, cfg.train.seed)
-        self.spec = robot_for(cfg.data.env, robot)
+        self.spec = robot_for(cfg.data.robot, robot)
         train_eps += augmentations(cfg.data, find_sim(self.spec.name), train_eps, task_poses)
         space = fit_model_space(cfg.data, self.spec, train_eps, task_poses)
 

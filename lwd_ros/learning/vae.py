@@ -21,7 +21,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from lwd_ros.experiment import VaeConfig
+from lwd_ros.methods.lwd import VaeConfig
 from lwd_ros.runtime.mlp import check_layer_sizes, num_params
 
 TORCH_ACTIVATIONS = {'relu': F.relu, 'tanh': torch.tanh, 'elu': F.elu, 'silu': F.silu}

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from lwd_ros.config import check
-from lwd_ros.experiment import DiffusionConfig
+from lwd_ros.methods.lwd import DiffusionConfig
 from lwd_ros.runtime.checkpoint import CheckpointMeta
 from lwd_ros.runtime.features import FeatureMap, horizon_feature
 from lwd_ros.runtime.mlp import MlpPolicy, flops_per_step, num_params

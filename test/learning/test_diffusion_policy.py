@@ -19,10 +19,10 @@ from lwd_ros.data.snippets import cut_action_windows
 from lwd_ros.evaluation.dp_source import DpSource
 from lwd_ros.evaluation.rollout import evaluate
 from lwd_ros.evaluation.toy import TOY_ID, toy_config, toy_demonstrations
-from lwd_ros.experiment import DpConfig
 from lwd_ros.learning.checkpoint_io import load_checkpoint
 from lwd_ros.learning.diffusion_policy import ConditionalUnet1D
 from lwd_ros.learning.trainer import Trainer
+from lwd_ros.methods.dp import DpConfig
 from lwd_ros.runtime.checkpoint import CheckpointError, read_meta
 from lwd_ros.runtime.features import FeatureMap, ModelSpace
 from lwd_ros.runtime.normalisation import NormStats
@@ -33,7 +33,7 @@ TINY_DP = ['method=dp', 'dp.down_dims=[16, 32]', 'dp.diffusion_step_embed_dim=16
            'train.dp_steps=300', 'train.dp_lr=2.0e-3', 'train.val_every=100',
            'train.ckpt_every=100', 'train.num_threads=1']
 # the PushT DP config's data section pointed at the toy (no goal poses in its "dataset")
-TOY_DP_DATA = ['data.dataset=toy', 'data.env=toy', 'data.goal_frame=false']
+TOY_DP_DATA = ['data.dataset=toy', 'data.robot=toy', 'data.goal_frame=false']
 
 
 @pytest.fixture(autouse=True)

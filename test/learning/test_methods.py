@@ -1,8 +1,11 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""A method is one module: a new one trains, saves, resumes and loads with no trainer edit."""
+"""A method is one module: a new one and its config train, save, resume and load, no edit."""
 
+import os
 import re
+import subprocess
+import sys
 
 from conftest import REPO
 import pytest
@@ -10,16 +13,24 @@ from safetensors.torch import load_file
 import torch
 from torch import nn
 import torch.nn.functional as F
+import yaml
 
+from lwd_ros.config import from_dict, to_dict
 from lwd_ros.evaluation.toy import toy_config
+from lwd_ros.experiment import LwdConfig, method_sections
 from lwd_ros.learning.checkpoint_io import load_checkpoint, load_module
 from lwd_ros.learning.methods.base import Learner, Stage
 from lwd_ros.learning.trainer import Trainer
-from lwd_ros.methods import METHODS, Method
+from lwd_ros.methods import METHODS, Method, get_method
 from lwd_ros.runtime.checkpoint import read_meta
 
 STEPS = 300
-GENERIC = ('lwd_ros/learning/trainer.py', 'lwd_ros/learning/checkpoint_io.py')
+# Every shipped experiment and checkpoint config: written before methods declared their own
+# sections, each has every method's (``vae:``, ``dp:``, ``train.bc_steps`` ...).
+SHIPPED = sorted([*REPO.glob('config/train/*.yaml'), *REPO.glob('models/*/config.yaml'),
+                  *REPO.glob('models/*/onnx/config.yaml')])
+GENERIC = ('lwd_ros/learning/trainer.py', 'lwd_ros/learning/checkpoint_io.py',
+           'lwd_ros/experiment.py', 'lwd_ros/config.py')
 
 
 def _linear(meta) -> nn.Linear:
@@ -56,6 +67,60 @@ class LinearLearner(Learner):
         linear = _linear(meta)
         load_module(linear, tensors, 'linear.', path)
         return {'linear': linear.eval()}
+
+
+class ConfiguredLinearLearner(LinearLearner):
+    """The same method with its own config: ``linear.init_scale`` and ``train.fit_steps/lr``."""
+
+    def __init__(self, cfg, meta, train, val, rng, device):
+        super().__init__(cfg, meta, train, val, rng, device)
+        with torch.no_grad():
+            self.linear.weight.mul_(cfg.linear.init_scale)
+
+    def stage(self, name):
+        tc = self.cfg.train
+        return Stage(name, tc.fit_steps, tc.fit_lr, self.linear, self.loss, self.train,
+                     self.validate)
+
+
+# A registry line with config classes is read when the experiment config is composed (at
+# import), so this registers before lwd_ros.experiment is imported: in a fresh process.
+CONFIGURED = """
+from dataclasses import dataclass
+from lwd_ros.methods import METHODS, Method
+
+@dataclass
+class LinearConfig:
+    init_scale: float = 1.0
+
+@dataclass
+class LinearTrain:
+    fit_steps: int = 300
+    fit_lr: float = 1e-2
+
+    def __post_init__(self):
+        if self.fit_steps < 0:
+            raise ValueError('train.fit_steps must be >= 0')
+
+METHODS['linear'] = Method('linear', 'a linear policy (test)', ('fit',),
+                           'test_methods:ConfiguredLinearLearner', '', {'linear': LinearConfig},
+                           LinearTrain)
+from lwd_ros.evaluation.toy import toy_config, toy_demonstrations
+from lwd_ros.learning.checkpoint_io import load_checkpoint
+from lwd_ros.learning.trainer import Trainer
+
+try:
+    toy_config(['method=linear', 'train.fit_steps=-1'])
+    raise AssertionError('train.fit_steps=-1 was accepted')
+except ValueError as e:
+    assert 'fit_steps' in str(e), e
+cfg = toy_config(['method=linear', 'linear.init_scale=0.0', 'train.fit_steps=120',
+                  'train.num_threads=1'])
+meta = Trainer(cfg, toy_demonstrations(30, seed=0), OUT, progress=False).run()
+assert meta.training['steps'] == {'fit': 120}, meta.training['steps']
+ckpt = load_checkpoint(OUT)
+assert (ckpt.cfg.linear.init_scale, ckpt.cfg.train.fit_steps) == (0.0, 120)
+"""
 
 
 @pytest.fixture
@@ -117,11 +182,54 @@ def test_every_shipped_method_has_a_learner():
 
 @pytest.mark.parametrize('path', GENERIC)
 def test_generic_code_names_no_method(path):
-    # Adding a method is a module plus a registry line: the loop and the checkpoint I/O
-    # name no method, none of their stages, and dispatch on no name (grep finds callers).
+    # Adding a method is a module plus a registry line: the loop, the checkpoint I/O and the
+    # experiment config name no method, none of their stages, and dispatch on no name (grep
+    # finds callers).
     words = {w for m in METHODS.values() for w in (m.name, *m.stages)}
     text = (REPO / path).read_text()
     found = [f'{path}:{i}: {w}' for i, line in enumerate(text.splitlines(), 1)
              for w in sorted(words) if re.search(rf'\b{w}\b', line, re.IGNORECASE)]
     assert not found, '\n'.join(found)
     assert not re.search(r"getattr\(self, f['\"]", text)
+
+
+@pytest.mark.parametrize('path', SHIPPED, ids=lambda p: str(p.relative_to(REPO)))
+def test_every_shipped_config_loads_into_its_methods_sections(path):
+    raw = yaml.safe_load(path.read_text())
+    cfg = from_dict(LwdConfig, raw)
+    for name, cls in get_method(cfg.method).sections.items():
+        assert isinstance(getattr(cfg, name), cls), name
+    train = get_method(cfg.method).train
+    assert train is None or all(hasattr(cfg.train, k) for k in train.__dataclass_fields__)
+    back = to_dict(cfg)  # what a checkpoint trained on it stores: every key as given
+    for section in set(raw) - {'method', 'data'}:
+        assert raw[section] == {k: back[section][k] for k in raw[section]}, section
+
+
+def test_the_experiment_config_is_composed_from_the_registry(monkeypatch):
+    assert set(method_sections()) == {n for m in METHODS.values() for n in m.sections}
+    assert set(method_sections()) < set(LwdConfig.__dataclass_fields__)
+
+    class OtherVae:
+        pass
+    monkeypatch.setitem(METHODS, 'other', Method('other', 'clashes with a shared section',
+                                                 ('fit',), '', '', {'vae': OtherVae}))
+    with pytest.raises(TypeError, match="section 'vae'"):
+        method_sections()
+
+
+def test_data_env_is_the_old_name_of_data_robot():
+    # Every checkpoint and YAML before the rename says data.env; an override may too.
+    assert from_dict(LwdConfig, {'data': {'env': 'toy'}}).data.robot == 'toy'
+    assert toy_config().data.robot == 'toy'
+    assert toy_config(['data.env=""']).data.robot == ''  # the later key wins
+    assert toy_config(['data.robot=pusht']).data.robot == 'pusht'
+    assert 'env' not in to_dict(toy_config(['data.env=toy']))['data']
+
+
+def test_a_new_methods_config_is_validated_trained_with_saved_and_loaded(tmp_path):
+    env = {**os.environ, 'PYTHONPATH': os.pathsep.join(
+        [str(REPO / 'test' / 'learning'), str(REPO / 'test'), str(REPO),
+         os.environ.get('PYTHONPATH', '')])}
+    code = f'OUT = {str(tmp_path / "run")!r}\n' + CONFIGURED
+    subprocess.run([sys.executable, '-c', code], check=True, cwd=REPO, env=env, timeout=300)

@@ -12,10 +12,11 @@ from lwd_ros.config import load_config
 from lwd_ros.data.episode import Episode
 from lwd_ros.data.snippets import cut_snippets, split_episodes, task_names
 from lwd_ros.evaluation.toy import toy_demonstrations
-from lwd_ros.experiment import DataConfig, DiffusionConfig, LwdConfig, PolicyConfig, VaeConfig
+from lwd_ros.experiment import DataConfig, LwdConfig, PolicyConfig
 from lwd_ros.learning.bc import BcMlp
 from lwd_ros.learning.diffusion import LatentDiffusion
 from lwd_ros.learning.vae import TORCH_ACTIVATIONS, HyperDecoder, TrajectoryVae, batched_mlp
+from lwd_ros.methods.lwd import DiffusionConfig, VaeConfig
 from lwd_ros.runtime.baseline import bc_task_weights
 from lwd_ros.runtime.features import FeatureMap, ModelSpace, default_obs_names
 from lwd_ros.runtime.mlp import MlpPolicy, fold_affine, num_params, split_layers

@@ -3,7 +3,8 @@
 """Behaviour cloning: one task-conditioned MLP fitted to single steps by action MSE.
 
 The baseline deploys on the same numpy MLP as a generated policy. Checkpoint tensors:
-``bc.*``.
+``bc.*``. Hyperparameters: the shared ``policy:`` section and ``train.bc_*``
+(``lwd_ros.methods.bc``).
 """
 
 from __future__ import annotations

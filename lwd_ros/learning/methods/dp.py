@@ -4,7 +4,8 @@
 
 Data: one window per step, aligned as Diffusion Policy trains (``dp.horizon`` actions,
 ``dp.n_obs_steps`` observations). Checkpoint tensors: ``dp.*`` and the EMA model
-``ema.dp.*``, which sampling uses.
+``ema.dp.*``, which sampling uses. Hyperparameters (``dp:``, ``train.dp_*``):
+``lwd_ros.methods.dp``.
 """
 
 from __future__ import annotations

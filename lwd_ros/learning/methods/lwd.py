@@ -8,7 +8,8 @@ conditioned on the state and the task, which generates a policy at run time.
 
 Data: H-step snippets (``data.horizon``, or every length in ``data.horizons``: the
 diffusion model is then told which horizon the policy must run). Checkpoint tensors:
-``vae.*``, ``diffusion.*`` and the EMA denoiser ``ema.denoiser.*``.
+``vae.*``, ``diffusion.*`` and the EMA denoiser ``ema.denoiser.*``. Hyperparameters
+(``vae:``, ``diffusion:``, ``train.vae_*``/``diffusion_*``): ``lwd_ros.methods.lwd``.
 """
 
 from __future__ import annotations

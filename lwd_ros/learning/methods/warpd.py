@@ -22,7 +22,8 @@ Where this may differ from the paper: its text (method section) was not reachabl
 this follows the idea as the issue states it — a learned dynamics model that rolls each
 decoded policy out over its horizon during training and penalises the drift — with a
 deterministic one-step residual MLP, trained first and frozen, and the state error summed
-over the horizon. Checkpoint tensors: LWD's plus ``world_model.*``.
+over the horizon. Checkpoint tensors: LWD's plus ``world_model.*``. Hyperparameters: LWD's
+and the ``world_model:`` section (``lwd_ros.methods.warpd``).
 """
 
 from __future__ import annotations
