@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
 r"""PushT's camera against gym-pusht's pixels on the same states: JSON + a picture.

@@ -50,7 +50,7 @@ def _disc(draw: ImageDraw.ImageDraw, x: int, y: int, r: int, color) -> None:
 
 
 def _fat_segment(draw: ImageDraw.ImageDraw, a, b, color) -> None:
-    """pymunk's rim (its pygame ``draw_fat_segment``): a 4 px line, a band, round ends.
+    """The rim pymunk draws (its pygame ``draw_fat_segment``): a 4 px line, a band, round ends.
 
     pygame's 4 px line spans -1..+2 across it; the band is offset along ``(|dy|, |dx|)``, with
     the absolute values pymunk uses, so it leans on some edges as in gym-pusht's frames.
@@ -89,7 +89,7 @@ def draw_canvas(agent_xy: np.ndarray, block_pose: np.ndarray,
 
 
 def resize_linear(image: np.ndarray, size: int) -> np.ndarray:
-    """OpenCV's ``INTER_LINEAR`` resize of a square image (half-pixel centres, no antialias).
+    """A square image resized as OpenCV's ``INTER_LINEAR`` does (half-pixel centres, no blur).
 
     Why not Pillow's: it averages over the whole footprint when shrinking, which blurs thin
     edges that gym-pusht's frames keep.
