@@ -28,8 +28,8 @@ class _Declared(Exception):
 
 
 @functools.cache
-def _declared_parameters(executable, env=None):
-    """Names a node declares for ``env`` (PushT if None): its __init__ until it reads them."""
+def _declared_parameters(executable, robot=None):
+    """Names a node declares for ``robot`` (PushT if None): its __init__ until it reads them."""
     from rclpy.node import Node
     module = importlib.import_module(f'lwd_ros.nodes.{executable}')
     node_class = next(c for c in vars(module).values()
@@ -39,7 +39,7 @@ def _declared_parameters(executable, env=None):
 
     def declare(self, name, value=None, *args, **kwargs):
         names.add(name)
-        return types.SimpleNamespace(value=(env or 'pusht') if name == 'env' else value)
+        return types.SimpleNamespace(value=(robot or 'pusht') if name == 'robot' else value)
 
     def stop(self, *args):
         raise _Declared
@@ -59,11 +59,11 @@ def test_graph_nodes_params_and_arguments_exist(name):
     graph = graphs()[name]
     executables = {n.executable for n in graph.nodes}
     assert executables <= NODES
-    sections, envs = set(), {}
-    for file in graph.params_files:  # a node's env, from whichever of the files sets it
+    sections, robots = set(), {}
+    for file in graph.params_files:  # a node's robot, from whichever of the files sets it
         for key, section in yaml.safe_load((REPO / 'config' / file).read_text()).items():
-            if 'env' in section['ros__parameters']:
-                envs[key.removeprefix('/**/')] = section['ros__parameters']['env']
+            if 'robot' in section['ros__parameters']:
+                robots[key.removeprefix('/**/')] = section['ros__parameters']['robot']
     for file in graph.params_files:
         params = yaml.safe_load((REPO / 'config' / file).read_text())
         # /**/: the section applies in every namespace (a fleet's /robot_i nodes too)
@@ -72,8 +72,8 @@ def test_graph_nodes_params_and_arguments_exist(name):
         assert set(params) <= NODES, f'{file} has sections for unknown nodes'
         sections |= set(params)
         for node, section in params.items():
-            env = envs.get(node)
-            unknown = set(section['ros__parameters']) - _declared_parameters(node, env)
+            unknown = set(section['ros__parameters']) - _declared_parameters(node,
+                                                                             robots.get(node))
             assert not unknown, f'{file}: {node} does not declare {unknown}'
     assert executables <= sections, 'every node of the graph needs a params section'
     for arg in graph.arguments:

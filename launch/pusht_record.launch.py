@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """Record PushT expert demonstrations: mujoco_bridge + expert_teleop + demo_recorder.
 
-    ros2 launch lwd_ros record_demos.launch.py episodes:=20 output:=demos/pusht_a
+    ros2 launch lwd_ros pusht_record.launch.py episodes:=20 output:=demos/pusht_a
     lwd bag2dataset demos/pusht_a --out datasets/from_bags
 
 The MPC expert commands the sim over the robot's command topic, as a teleoperator would, while
-``demo_recorder`` writes the contract's topics to a rosbag2 bag. ``lwd launch record_demos``
+``demo_recorder`` writes the contract's topics to a rosbag2 bag. ``lwd launch pusht_record``
 runs this same ``GRAPH``.
 """
 
@@ -29,7 +29,7 @@ from lwd_ros.ros.graphs import (
 PUSHT = get_spec('pusht')
 
 GRAPH = Graph(
-    name='record_demos',
+    name='pusht_record',
     env='pusht',
     params_files=('ros/pusht_sim.yaml', 'ros/expert_teleop.yaml', 'ros/demo_recorder.yaml',
                   'ros/pusht_record.yaml'),
