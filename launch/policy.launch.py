@@ -22,7 +22,7 @@ from lwd_ros.ros.graphs import (
 
 GRAPH = Graph(
     name='policy',
-    env='',  # no sim: the robot's own drivers
+    robot='',  # no sim: the robot's own drivers
     params_files=('ros/lwd.yaml', 'ros/hardware.yaml'),
     nodes=(
         NodeSpec('policy_generator', sim_time=False, respawn=True),

@@ -10,40 +10,9 @@ The MPC expert commands the sim over the robot's command topic, as a teleoperato
 runs this same ``GRAPH``.
 """
 
-from lwd_ros.envs import get_spec
-from lwd_ros.ros.graphs import (
-    BRIDGE,
-    EPISODES,
-    OUTPUT,
-    RTF,
-    SIM_TIME,
-    STORAGE,
-    Graph,
-    NodeSpec,
-    action_noise_argument,
-    operator_arguments,
-    seed_argument,
-    task_argument,
-)
+from lwd_ros.ros.graphs import record_graph
 
-PUSHT = get_spec('pusht')
-
-GRAPH = Graph(
-    name='pusht_record',
-    env='pusht',
-    params_files=('ros/pusht_sim.yaml', 'ros/expert_teleop.yaml', 'ros/demo_recorder.yaml',
-                  'ros/pusht_record.yaml'),
-    nodes=(
-        NodeSpec(BRIDGE, ends_graph=True),  # episodes:=N ends the recording
-        NodeSpec('expert_teleop'),
-        NodeSpec('demo_recorder'),
-    ),
-    arguments=(
-        SIM_TIME, RTF, seed_argument('0'), EPISODES,
-        task_argument(PUSHT.contract.tasks[0], (BRIDGE, 'expert_teleop'), 'task of every episode'),
-        OUTPUT, STORAGE, action_noise_argument('m'), *operator_arguments('m'),
-    ),
-)
+GRAPH = record_graph('pusht', unit='m')
 
 
 def generate_launch_description():
