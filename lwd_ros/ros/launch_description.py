@@ -43,7 +43,7 @@ def launch_description(graph: Graph) -> LaunchDescription:
             output='screen', parameters=[*_params_files(graph), GivenParameters(graph, spec)],
             remappings=[(topic, LaunchConfiguration(a.name)) for a in graph.arguments
                         for node, topic in a.remaps if node == spec.executable],
-            condition=fleet and UnlessCondition(fleet), **_supervision(spec)))
+            condition=UnlessCondition(fleet) if fleet else None, **_supervision(spec)))
     if fleet:
         actions.append(OpaqueFunction(function=_fleet_nodes, args=[graph],
                                       condition=IfCondition(fleet)))
