@@ -13,7 +13,7 @@ and records what the output shows::
     python bench/bench_ctrl_c.py --setup /tmp/rosws/env.sh --runs 20 \
         --json results/ctrl_c_real_launch.json
     python bench/bench_ctrl_c.py --setup /tmp/rosws/env.sh --runs 5 \
-        --launch-file record_demos.launch.py --ready 'recording /' \
+        --launch-file pusht_record.launch.py --ready 'recording /' \
         --launch-arg 'output:=/tmp/rosws/demos/run_{run}' \
         --json results/ctrl_c_real_launch.json --merge
     # Ctrl-C at a uniformly random moment 0.3-15 s after the launch starts (imports, model
@@ -350,7 +350,7 @@ def main():
         doc = json.loads(path.read_text()) if args.merge and path.exists() else {}
         doc.update({'system': info, 'target': (
             'issue 32: 20 Ctrl-Cs at random moments per graph (pusht_sim, arm7_sim, mt10_sim, '
-            'record_demos) with both cores busy: 0 tracebacks, 0 non-zero exits, '
+            'pusht_record) with both cores busy: 0 tracebacks, 0 non-zero exits, '
             '0 escalations')})
         doc.setdefault('launches', {})[args.label] = result
         path.parent.mkdir(parents=True, exist_ok=True)

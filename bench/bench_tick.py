@@ -63,7 +63,7 @@ def measure(n, repeats, bounds):
     from lwd_ros.observations.pose2d import quaternion_from_yaw
     from lwd_ros.runtime.controller import ControllerConfig, PolicyController
     from lwd_ros.runtime.rate_monitor import RateMonitor
-    c = PolicyController(ControllerConfig(env='pusht', obs_timeout=1e9))
+    c = PolicyController(ControllerConfig(robot='pusht', obs_timeout=1e9))
     c.obs.update_joints(['gantry_x', 'gantry_y'], [0.1, 0.2], 0.0)
     c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(0.4), 0.0)
     c.offer_policy(_policy_msg(1, bounds), 0.0)

@@ -22,7 +22,7 @@ from lwd_ros.ros.graphs import (
 
 GRAPH = Graph(
     name='policy',
-    env='',  # no sim: the robot's own drivers
+    robot='',  # no sim: the robot's own drivers
     params_files=('ros/lwd.yaml', 'ros/hardware.yaml'),
     nodes=(
         NodeSpec('policy_generator', sim_time=False, respawn=True),
@@ -30,7 +30,7 @@ GRAPH = Graph(
     ),
     arguments=(
         Argument('robot', '', 'robot contract (YAML file, config/robots/<name>.yaml)',
-                 (('lwd_controller', 'env'), ('policy_generator', 'robot')), required=True),
+                 (('lwd_controller', 'robot'), ('policy_generator', 'robot')), required=True),
         Argument('checkpoint', '', 'LWD checkpoint dir (torch) or ONNX export dir',
                  (('policy_generator', 'checkpoint'),), required=True),
         task_argument('', ('policy_generator',), "initial task ('' = the first)"),

@@ -27,7 +27,7 @@ PUSHT = get_spec('pusht')
 
 GRAPH = Graph(
     name='pusht_hardware',
-    env='pusht',
+    robot='pusht',
     params_files=('ros/lwd.yaml', 'ros/hardware.yaml', 'ros/pusht_hardware.yaml'),
     nodes=(
         NodeSpec('policy_generator', sim_time=False, respawn=True),

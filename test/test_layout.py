@@ -44,7 +44,7 @@ def test_light_modules_import_nothing_heavy_even_lazily(path):
 def test_controller_process_loads_no_heavy_module():
     code = ('import sys, lwd_ros.nodes.lwd_controller;'
             'from lwd_ros.runtime.controller import ControllerConfig, PolicyController;'
-            "PolicyController(ControllerConfig(env='pusht'));"
+            "PolicyController(ControllerConfig(robot='pusht'));"
             f'bad = [m for m in {HEAVY[:4]!r} if m in sys.modules];'
             'assert not bad, bad')
     subprocess.run([sys.executable, '-c', code], check=True, cwd=REPO)

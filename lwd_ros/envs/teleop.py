@@ -17,7 +17,6 @@ import numpy as np
 
 from lwd_ros.config import check
 from lwd_ros.data.operator import Operator
-from lwd_ros.envs import DEFAULT_ENV
 
 
 @dataclass
@@ -25,7 +24,8 @@ class TeleopConfig:
     """The ``expert_teleop`` node's parameters (an env's expert driving a sim or robot).
 
     Args:
-        env: the env whose expert drives (its spec's ``teleop``), and whose topics it uses.
+        robot: the sim robot whose expert drives (its spec's ``teleop``), and whose topics
+            it uses. No default: an expert for another robot would command wrong joints.
         env_config: the env's YAML (goal poses, policy period), as the bridge's; '' = the
             env's default.
         expert_config: the expert's YAML; '' = the env's default.
@@ -50,7 +50,7 @@ class TeleopConfig:
             the last command for 3-10 steps. 0: never.
     """
 
-    env: str = DEFAULT_ENV
+    robot: str = ''
     env_config: str = ''
     expert_config: str = ''
     task: str = ''
@@ -64,6 +64,8 @@ class TeleopConfig:
     operator_hesitation: float = 0.0
 
     def __post_init__(self):
+        check(bool(self.robot), 'robot', self.robot, 'must name the sim robot whose expert '
+              'drives (a shipped sim plugin)')
         check(self.operator_drift >= 0, 'operator_drift', self.operator_drift,
               'must be >= 0 (0: off)')
         check(0 <= self.operator_smoothness < 1, 'operator_smoothness',

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """demo_recorder: record demonstration topics into a rosbag2 bag, without a ROS distro.
 
-Subscribes  every topic of the ``env`` robot contract: each observation block's (JointState,
+Subscribes  every topic of the ``robot`` contract: each observation block's (JointState,
             PoseStamped, PointStamped, Float64MultiArray), its command (Float64MultiArray,
             JointTrajectory or TwistStamped + gripper) and episode topics
             (lwd_ros/EpisodeStatus), /lwd/task (lwd_ros/TaskSwitch),
@@ -67,12 +67,12 @@ class DemoRecorder(Node):
         from lwd_ros.data.marks import MARK_TYPE, TOPIC as MARK_TOPIC  # noqa: I001
 
         super().__init__('demo_recorder')
-        env = self.declare_parameter('env', '', _desc(
+        robot = self.declare_parameter('robot', '', _desc(
             'robot contract (YAML file or shipped name): topics and joints; stored in the '
             'bag')).value
-        check(bool(env), 'env', env, "must name the robot's contract (a YAML file or a "
+        check(bool(robot), 'robot', robot, "must name the robot's contract (a YAML file or a "
               'shipped robot name)')
-        spec = get_contract(env)
+        spec = get_contract(robot)
         defaults = DemoTopics.for_contract(spec)
         self.declare_parameter('output', '', _desc('bag directory to create; empty: '
                                                    './demos_YYYY_MM_DD-HH_MM_SS'))
@@ -193,7 +193,7 @@ def _msg_class(msgtype: str):
 
 
 HELP_PARAMETERS = [
-    ('env', '', 'robot contract (YAML file or shipped name): topics and joints; required'),
+    ('robot', '', 'robot contract (YAML file or shipped name): topics and joints; required'),
     ('output', '', 'bag directory to create; empty: ./demos_YYYY_MM_DD-HH_MM_SS'),
     ('storage', 'mcap', 'mcap | sqlite3'), ('compression', 'none', 'none | zstd'),
     ('flush_period', 1.0, 'seconds between flushes to disk; 0: only at exit'),

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """expert_teleop: an env's expert as a teleoperator on the robot's own command topic.
 
-Topics follow the robot contract of the sim plugin named by ``env`` (its expert is
+Topics follow the robot contract of the sim plugin named by ``robot`` (its expert is
 ``EnvSpec.teleop``):
 Subscribes  the contract's observation topics (joint positions and velocities, object poses),
             its episode topic (EpisodeStatus: a new episode resets the expert with its seed
@@ -47,7 +47,7 @@ class ExpertTeleop(Node):
     def __init__(self, **kwargs):
         super().__init__('expert_teleop', **kwargs)
         cfg = declare_config(self, TeleopConfig)
-        sim = get_spec(cfg.env)
+        sim = get_spec(cfg.robot)
         robot = sim.contract
         self.expert = env_hook(sim, 'teleop')(cfg)
         self.obs = ObservationBuilder(robot)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """lwd_controller: run the latest generated MLP at control rate (numpy only, never torch).
 
-Topics follow the robot contract (``env`` parameter: a shipped robot's name or a YAML):
+Topics follow the robot contract (``robot`` parameter: a shipped robot's name or a YAML):
 Subscribes  its observation topics (sensor_msgs/JointState, geometry_msgs/PoseStamped),
             /lwd/policy (lwd_ros/PolicyWeights, latched; taken on a thread of its own)
 Publishes   its command (std_msgs/Float64MultiArray to a ros2_control forward command

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """mujoco_bridge: an env's MuJoCo sim behind the topics its real robot would use.
 
-Parameters  ``env`` (a sim plugin's name, ``lwd_ros.envs.specs()``), then the parameters of
+Parameters  ``robot`` (a sim plugin's name, ``lwd_ros.envs.specs()``), then the parameters of
             its bridge: the shared one (``lwd_ros.ros.gym_bridge``, topics from the robot
             contract, parameters ``lwd_ros.envs.runner.SimBridgeConfig``) or, where the
             plugin names one (``EnvSpec.bridge``), its own.
@@ -28,9 +28,9 @@ class MujocoBridge(Node):
 
     def __init__(self, **node_options):
         super().__init__('mujoco_bridge', **node_options)  # namespace, overrides: fleet_host
-        env = self.declare_parameter('env', DEFAULT_ENV, ParameterDescriptor(
+        robot = self.declare_parameter('robot', DEFAULT_ENV, ParameterDescriptor(
             description='sim plugin of the simulated robot', read_only=True)).value
-        spec = get_spec(env)
+        spec = get_spec(robot)
         # A sim plugin with its own bridge runs it; any other runs the shared one.
         self.sim = env_hook(spec, 'bridge')(self) if spec.bridge else GymBridge(self, spec)
 
@@ -51,7 +51,7 @@ def main(args=None) -> int:
             __doc__ + '\nA sim plugin with a bridge of its own (``EnvSpec.bridge``) has its '
             'own parameters; below, the shared bridge\'s.',
             'mujoco_bridge', [SimBridgeConfig],
-            extra=[('env', DEFAULT_ENV, 'sim plugin of the simulated robot')])
+            extra=[('robot', DEFAULT_ENV, 'sim plugin of the simulated robot')])
     return run_node(MujocoBridge, args)
 
 

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """``lwd launch GRAPH [name:=value ...]``: the launch files' node graph without ``ros2 launch``.
 
-Starts the graph's nodes (``lwd_ros.ros.graphs``) as processes with the same params file and
-the same argument -> parameter mapping as ``launch/*.launch.py``, prefixes their output with
-the node name, watches the sim's episode topic to print episode outcomes, and stops everything on
-Ctrl-C, when a node dies, or after ``episodes:=N`` episodes.
+Starts the processes ``lwd_ros.ros.processes`` resolves for the graph and the given arguments
+(the same ones ``ros2 launch`` starts from the same launch file), prefixes their output with
+the node name, watches the sim's episode topic to print episode outcomes, and stops everything
+on Ctrl-C, when a node dies, or after ``episodes:=N`` episodes: process supervision only.
 """
 
 from __future__ import annotations
@@ -23,78 +23,38 @@ import time
 
 from lwd_ros.config import share_dir
 from lwd_ros.ros.graphs import CONFIG_ERROR, Graph, find_graph, graphs
+from lwd_ros.ros.processes import Process, launch_values, processes
 
 DRAIN_S = 1.0  # s the graph keeps running after its last episode, before the stop
 
 
 def parse_launch_args(graph: Graph, items: list[str]) -> dict[str, str]:
-    """``name:=value`` strings -> the value of every argument.
-
-    Arguments that set parameters are '' unless given: the params files decide (as under
-    ``ros2 launch``); the others take their defaults.
-    """
-    values = {a.name: a.launch_default for a in graph.arguments}
+    """``name:=value`` strings -> the value of every argument (``launch_values``)."""
+    given = {}
     for item in items:
         name, sep, value = item.partition(':=')
-        if not sep or name not in values:
+        if not sep or name not in {a.name for a in graph.arguments}:
             valid = ', '.join(f'{a.name}:={a.default or "..."}' for a in graph.arguments)
             raise ValueError(f'bad launch argument {item!r}; valid: {valid}')
-        values[name] = graph.argument(name).check(value)
-    missing = [a.name for a in graph.arguments if a.required and not values[a.name]]
-    if missing:
-        raise ValueError('missing launch arguments: ' + ' '.join(f'{m}:=...' for m in missing))
-    return values
+        given[name] = value
+    return launch_values(graph, given)
 
 
-def _typed(value: str, default: str) -> str:
-    """Give a value the ROS type of its default, as a params file would (2 -> 2.0 for a double)."""
-    if '.' in default and value.lstrip('-').isdigit():
-        return f'{value}.0'
-    return value
+def command(graph: Graph, process: Process) -> list[str]:
+    """The command line of one process: ``ros2 run``'s, with the params files and overrides."""
+    ros_args = ['--ros-args', '-r', f'__node:={process.spec.executable}']
+    ros_args += [a for f in graph.params_files
+                 for a in ('--params-file', str(share_dir() / 'config' / f))]
+    ros_args += [a for name, value in process.parameters.items()
+                 for a in ('-p', f'{name}:={value}')]
+    ros_args += [a for topic, to in process.remappings for a in ('-r', f'{topic}:={to}')]
+    return [sys.executable, '-m', f'lwd_ros.nodes.{process.executable}', *process.arguments,
+            *ros_args]
 
 
 def node_commands(graph: Graph, values: dict[str, str]) -> dict[str, list[str]]:
-    """The command line of every node of the graph."""
-    params = [a for f in graph.params_files
-              for a in ('--params-file', str(share_dir() / 'config' / f))]
-    commands = {}
-    for spec in graph.nodes:
-        cmd = [sys.executable, '-m', f'lwd_ros.nodes.{spec.executable}', '--ros-args',
-               '-r', f'__node:={spec.executable}', *params]
-        for arg in graph.arguments:
-            value = values[arg.name]
-            for node, param in arg.sets:
-                if node == spec.executable and value != '':
-                    cmd += ['-p', f'{param}:={_typed(value, arg.default)}']
-            for node, topic in arg.remaps:
-                if node == spec.executable and value and value != topic:
-                    cmd += ['-r', f'{topic}:={value}']
-        if spec.sim_time and 'use_sim_time' in values:
-            cmd += ['-p', f'use_sim_time:={values["use_sim_time"]}']
-        commands[spec.executable] = cmd
-    return fleet_commands(graph, commands, int(values.get('robots', '0') or 0),
-                          graph.seed(values.get('seed', '')))
-
-
-def fleet_commands(graph: Graph, commands: dict[str, list[str]], robots: int,
-                   seed: int = 0) -> dict[str, list[str]]:
-    """Each per-robot node as one ``fleet_host`` process of N copies, the generator shared.
-
-    The host gives robot i's copy the namespace ``/robot_i`` and ``Graph.fleet_parameters``
-    (shared with the launch files). Keys are ``executable@fleet`` for the hosts.
-    """
-    if robots <= 0:
-        return commands
-    out, shipped = {}, graphs().get(graph.name) == graph
-    for executable, cmd in commands.items():
-        if graph.fleet_parameters(executable, 0, seed) is None:
-            out[executable] = cmd + ['-p', 'use_sim_time:=false']
-            continue
-        ros_args = cmd[cmd.index('--ros-args'):]
-        host = [sys.executable, '-m', 'lwd_ros.nodes.fleet_host',
-                graph.name if shipped else graph.source]  # a lab's own launch file: its path
-        out[f'{executable}@fleet'] = [*host, executable, str(robots), str(seed), *ros_args]
-    return out
+    """The command line of every process of the graph, by process name."""
+    return {p.name: command(graph, p) for p in processes(graph, values)}
 
 
 def _pump(name: str, stream, lock: threading.Lock) -> None:
@@ -207,9 +167,9 @@ def run(args: argparse.Namespace) -> int:
     env.setdefault('PYTHONUNBUFFERED', '1')
     lock = threading.Lock()
     procs: dict[str, subprocess.Popen] = {}
-    commands = node_commands(graph, values)
-    specs = {name: next(s for s in graph.nodes if s.executable == name.split('@')[0])
-             for name in commands}
+    started = processes(graph, values)
+    commands = {p.name: command(graph, p) for p in started}
+    specs = {p.name: p.spec for p in started}
 
     def start(name: str) -> None:
         procs[name] = subprocess.Popen(commands[name], env=env, stdout=subprocess.PIPE,

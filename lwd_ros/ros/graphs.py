@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 """The pieces node graphs are declared from, and the registry of ``launch/*.launch.py``.
 
-Each launch file states its graph (``GRAPH``: nodes, params files, arguments) from the
-pieces here, and ``generate_launch_description`` turns it into launch_ros ``Node`` actions.
-``lwd launch`` reads the same ``GRAPH`` from the same file (``graphs()``) and starts the same
-executables with the same params files and overrides on machines without ``ros2 launch``:
-one definition, which a ROS user finds where ROS users look.
+Each launch file states its graph (``GRAPH``: nodes, params files, arguments, each argument
+with the node parameters it sets) from the pieces here; a robot's sim and recording graphs
+come from ``sim_graph`` and ``record_graph``, which take only what differs between robots.
+``lwd_ros.ros.processes`` resolves a graph and argument values into the processes to start,
+for ``ros2 launch`` (``launch_description``) and ``lwd launch`` (``bringup``) alike: one
+definition, which a ROS user finds where ROS users look.
 Pure data (no rclpy, no launch imports), so tests can check every graph without ROS.
 """
 
@@ -46,8 +47,11 @@ class Argument:
 
     @property
     def launch_default(self) -> str:
-        """What ``name`` is when not given: '' for an override (the params files decide)."""
-        return '' if self.overrides and not self.shared else self.default
+        """What ``name`` is when not given: '' where it sets parameters (the params files decide).
+
+        A remapping's default is its own topic, which remaps nothing.
+        """
+        return '' if self.sets and not self.shared else self.default
 
     def check(self, value: str) -> str:
         """``value`` if it has the type of the default (an integer for ``seed``).
@@ -67,12 +71,18 @@ class Argument:
         return value
 
     def help(self) -> str:
+        """The description, the parameters it sets (``node.param``) and where its default is."""
+        targets = ', '.join([f'{n}.{p}' for n, p in self.sets]
+                            + [f'{n} topic {t}' for n, t in self.remaps])
         if self.required:
-            return f'{self.description} (required)'
+            return f'{self.description} (required; sets {targets})'
         if self.shared:
-            return f'{self.description} (sets {", ".join(n for n, _ in self.sets)})'
-        if self.overrides:
-            return f'{self.description} (default: the params file, {self.default or "empty"})'
+            return f'{self.description} (sets {targets})'
+        if self.sets:
+            return (f'{self.description} (sets {targets}; default: the params file, '
+                    f'{self.default or "empty"})')
+        if self.remaps:
+            return f'{self.description} (remaps {targets})'
         return self.description
 
 
@@ -114,7 +124,7 @@ class NodeSpec:
 @dataclass(frozen=True)
 class Graph:
     name: str  # its launch file's: launch/<name>.launch.py
-    env: str  # the sim it drives (lwd_ros.envs): where episodes are reported; '' = none
+    robot: str  # the sim robot it drives (lwd_ros.envs): where episodes are reported; '' = none
     params_files: tuple[str, ...]  # under share/lwd_ros/config, applied in order
     nodes: tuple[NodeSpec, ...]
     arguments: tuple[Argument, ...] = field(default=())
@@ -130,7 +140,7 @@ class Graph:
         """Where the sim reports episodes (``lwd launch`` prints them)."""
         from lwd_ros.envs import get_spec
 
-        return get_spec(self.env).contract.episode_topic if self.env else ''
+        return get_spec(self.robot).contract.episode_topic if self.robot else ''
 
     def argument(self, name: str) -> Argument:
         return next(a for a in self.arguments if a.name == name)
@@ -222,6 +232,64 @@ def operator_arguments(unit: str) -> tuple[Argument, ...]:
 OUTPUT = Argument('output', '', "bag directory ('' = ./demos_<date>)",
                   (('demo_recorder', 'output'),))
 STORAGE = Argument('storage', 'mcap', 'mcap | sqlite3', (('demo_recorder', 'storage'),))
+
+
+# The nodes of a robot's sim graph and of its recording graph.
+SIM_NODES = (
+    # The sim: joint states and object poses out, commands in; its exit after episodes:=N
+    # ends the launch, a crash restarts it.
+    NodeSpec(BRIDGE, respawn=True, ends_graph=True),
+    # Samples a latent, decodes an MLP and publishes its weights every action_horizon steps.
+    NodeSpec('policy_generator', respawn=True),
+    # Runs the latest MLP at control_rate on wall time (numpy only).
+    NodeSpec('lwd_controller', sim_time=False),
+)
+RECORD_NODES = (
+    NodeSpec(BRIDGE, ends_graph=True),  # episodes:=N ends the recording
+    NodeSpec('expert_teleop'),  # the robot's expert, on the robot's command topic
+    NodeSpec('demo_recorder'),  # the contract's topics to a rosbag2 bag
+)
+
+
+def sim_graph(robot: str, control_rate: str, seed: str = '100000',
+              task: str = 'initial task', extra: tuple[Argument, ...] = ()) -> Graph:
+    """``<robot>_sim``: the sim bridge, the generator and the controller of ``robot``.
+
+    Params files ``ros/lwd.yaml`` then ``ros/<robot>_sim.yaml``; the checkpoint defaults to
+    the robot's shipped model, the task to its first. ``seed``: of the first episode (sims
+    of a trained robot start at 100000, held out from the demonstrations); ``task``: the
+    task argument's description; ``extra``: arguments only this robot's sim has.
+    """
+    from lwd_ros.envs import get_spec
+
+    spec = get_spec(robot)
+    return Graph(
+        name=f'{robot}_sim', robot=robot,
+        params_files=('ros/lwd.yaml', f'ros/{robot}_sim.yaml'), nodes=SIM_NODES,
+        arguments=(checkpoint_argument(spec.model),
+                   task_argument(spec.contract.tasks[0], (BRIDGE, 'policy_generator'), task),
+                   HORIZON, rate_argument(control_rate), SIM_TIME, RTF, seed_argument(seed),
+                   EPISODES, *extra, ROBOTS))
+
+
+def record_graph(robot: str, unit: str) -> Graph:
+    """``<robot>_record``: the sim bridge, the robot's expert as a teleoperator, the recorder.
+
+    Params files: the robot's sim file, the robot-neutral ``expert_teleop.yaml`` and
+    ``demo_recorder.yaml``, then ``ros/<robot>_record.yaml`` (the robot, its expert's files).
+    ``unit``: of the robot's command (DART noise and the operator's drift are in it).
+    """
+    from lwd_ros.envs import get_spec
+
+    return Graph(
+        name=f'{robot}_record', robot=robot,
+        params_files=(f'ros/{robot}_sim.yaml', 'ros/expert_teleop.yaml',
+                      'ros/demo_recorder.yaml', f'ros/{robot}_record.yaml'),
+        nodes=RECORD_NODES,
+        arguments=(SIM_TIME, RTF, seed_argument('0'), EPISODES,
+                   task_argument(get_spec(robot).contract.tasks[0], (BRIDGE, 'expert_teleop'),
+                                 'task of every episode'),
+                   OUTPUT, STORAGE, action_noise_argument(unit), *operator_arguments(unit)))
 
 
 def load_graph(path: Path) -> Graph:

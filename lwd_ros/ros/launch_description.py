@@ -2,38 +2,107 @@
 # SPDX-License-Identifier: Apache-2.0
 """Build a ROS 2 ``LaunchDescription`` from a launch file's ``GRAPH``.
 
-The nodes are made when the launch runs (an ``OpaqueFunction``), because ``robots:=N``
-decides what runs: one ``fleet_host`` process per per-robot node, holding its N namespaced
-copies, around one generator, exactly as ``lwd launch`` starts them.
+One ``DeclareLaunchArgument`` per argument (its description names the node parameters it
+sets) and one launch_ros ``Node`` per node, as ``ros2 launch --print`` and ``--show-args``
+show them. What a node gets after the graph's params files (the arguments given, the shared
+task, ``use_sim_time``) is resolved when the launch runs, by ``lwd_ros.ros.processes`` as for
+``lwd launch``, so an argument not given leaves the params files' value.
+
+The exception is a fleet (``robots:=N``, N > 0): one ``fleet_host`` per per-robot node, holding
+its N namespaced copies, around one generator. Which processes run then depends on N, so an
+``OpaqueFunction`` makes them from the same resolution when the launch runs.
 """
 
 from __future__ import annotations
 
+import tempfile
+
 from launch.actions import DeclareLaunchArgument, OpaqueFunction, Shutdown
+from launch.conditions import IfCondition, UnlessCondition
+from launch.substitution import Substitution
 from launch.substitutions import LaunchConfiguration, PathJoinSubstitution
 from launch_ros.actions import Node
 from launch_ros.substitutions import FindPackageShare
+import yaml
 
 from launch import LaunchDescription
 from lwd_ros.ros.graphs import CONFIG_ERROR, Graph, NodeSpec
+from lwd_ros.ros.processes import launch_values, node_parameters, processes
 
 
 def launch_description(graph: Graph) -> LaunchDescription:
-    """Declare the graph's arguments and start its nodes with the shared params files."""
+    """Declare the graph's arguments and its nodes with the shared params files."""
     actions = [DeclareLaunchArgument(a.name, description=a.help()) if a.required else
                DeclareLaunchArgument(a.name, default_value=a.launch_default,
                                      description=a.help())
                for a in graph.arguments]
-    actions.append(OpaqueFunction(function=_nodes, args=[graph]))
+    fleet = Fleet(graph) if any(a.name == 'robots' for a in graph.arguments) else None
+    for spec in graph.nodes:
+        actions.append(Node(
+            package='lwd_ros', executable=spec.executable, name=spec.executable,
+            output='screen', parameters=[*_params_files(graph), GivenParameters(graph, spec)],
+            remappings=[(topic, LaunchConfiguration(a.name)) for a in graph.arguments
+                        for node, topic in a.remaps if node == spec.executable],
+            condition=UnlessCondition(fleet) if fleet else None, **_supervision(spec)))
+    if fleet:
+        actions.append(OpaqueFunction(function=_fleet_nodes, args=[graph],
+                                      condition=IfCondition(fleet)))
     return LaunchDescription(actions)
 
 
-def _int_argument(context, name: str) -> int:
-    return int(context.launch_configurations.get(name, '0') or '0')  # checked in _nodes
+def _params_files(graph: Graph) -> list:
+    return [PathJoinSubstitution([FindPackageShare('lwd_ros'), 'config', f])
+            for f in graph.params_files]
 
 
-def _given(context, name: str) -> bool:
-    return bool(context.launch_configurations.get(name, ''))
+def _values(context, graph: Graph) -> dict[str, str]:
+    """The arguments' values; a typo fails here, in one line, before any node starts."""
+    configs = context.launch_configurations
+    return launch_values(graph, {a.name: configs[a.name] for a in graph.arguments
+                                 if configs.get(a.name, '') != ''})
+
+
+class Fleet(Substitution):
+    """'true' when ``robots:=N`` asks for a fleet (N > 0), else 'false'."""
+
+    def __init__(self, graph: Graph):
+        super().__init__()
+        self.graph = graph
+
+    def describe(self) -> str:
+        return 'robots > 0'
+
+    def perform(self, context) -> str:
+        return str(int(_values(context, self.graph)['robots'] or 0) > 0).lower()
+
+
+class GivenParameters(Substitution):
+    """A params file of what one node gets after the graph's: launch_ros reads it last.
+
+    Only arguments that have a value are in it (``lwd_ros.ros.processes.node_parameters``),
+    so the params files decide every parameter whose argument was not given.
+    """
+
+    def __init__(self, graph: Graph, spec: NodeSpec):
+        super().__init__()
+        self.graph, self.spec = graph, spec
+
+    def describe(self) -> str:
+        sets = [f'{a.name}->{param}' for a in self.graph.arguments
+                for node, param in a.sets if node == self.spec.executable]
+        return f"GivenParameters({self.spec.executable}: {', '.join(sets)})"
+
+    def perform(self, context) -> str:
+        params = node_parameters(self.graph, self.spec, _values(context, self.graph))
+        with tempfile.NamedTemporaryFile('w', prefix='launch_params_', suffix='.yaml',
+                                         delete=False) as f:
+            yaml.safe_dump({'/**': {'ros__parameters': _typed(params)}}, f)
+        return f.name
+
+
+def _typed(params: dict[str, str]) -> dict:
+    """Values read as ``-p name:=value`` reads them: '3.0' a double, 'true' a bool."""
+    return {k: yaml.safe_load(v) for k, v in params.items()}
 
 
 def _supervision(spec: NodeSpec) -> dict:
@@ -58,35 +127,10 @@ def _supervision(spec: NodeSpec) -> dict:
     return supervision
 
 
-def _nodes(context, graph: Graph) -> list[Node]:
-    """The graph's ``Node`` actions for the ``robots`` and ``seed`` this launch was given."""
-    params_files = [PathJoinSubstitution([FindPackageShare('lwd_ros'), 'config', f])
-                    for f in graph.params_files]
-    names = {a.name for a in graph.arguments}
-    for a in graph.arguments:  # a typo fails here, in one line, before any node starts
-        a.check(context.launch_configurations.get(a.name, ''))
-    robots = _int_argument(context, 'robots') if 'robots' in names else 0
-    seed = graph.seed(str(_int_argument(context, 'seed')) if _given(context, 'seed') else '')
-    given = [a for a in graph.arguments if _given(context, a.name)]
-    nodes = []
-    for spec in graph.nodes:
-        # Only given arguments override: the params files are the source of truth.
-        overrides = {param: LaunchConfiguration(a.name) for a in given
-                     for node, param in a.sets if node == spec.executable}
-        if spec.sim_time and 'use_sim_time' in names:
-            overrides['use_sim_time'] = LaunchConfiguration('use_sim_time')
-        remaps = [(topic, LaunchConfiguration(a.name)) for a in given
-                  for node, topic in a.remaps if node == spec.executable]
-        common = dict(package='lwd_ros', executable=spec.executable, name=spec.executable,
-                      output='screen', remappings=remaps, **_supervision(spec))
-        per_robot = graph.fleet_parameters(spec.executable, 0, seed)
-        if robots <= 0 or per_robot is None:
-            if robots > 0:  # the shared generator serves robots on wall time
-                overrides['use_sim_time'] = False
-            nodes.append(Node(parameters=[*params_files, overrides], **common))
-            continue
-        # one fleet_host process runs every robot's copy (lwd_ros.nodes.fleet_host)
-        common['executable'] = 'fleet_host'
-        nodes.append(Node(arguments=[graph.name, spec.executable, str(robots), str(seed)],
-                          parameters=[*params_files, overrides], **common))
-    return nodes
+def _fleet_nodes(context, graph: Graph) -> list[Node]:
+    """The fleet's ``Node`` actions: ``fleet_host`` processes and the shared generator."""
+    return [Node(package='lwd_ros', executable=p.executable, name=p.spec.executable,
+                 arguments=list(p.arguments), output='screen',
+                 parameters=[*_params_files(graph), _typed(p.parameters)],
+                 remappings=list(p.remappings), **_supervision(p.spec))
+            for p in processes(graph, _values(context, graph))]

@@ -36,7 +36,7 @@ class ControllerConfig:
     """The fast loop's settings (also the ``lwd_controller`` node's parameters).
 
     Args:
-        env: the robot's contract: a YAML file or a shipped robot's name
+        robot: the robot's contract: a YAML file or a shipped robot's name
             (``config/robots/<name>.yaml``): observation, joints, limits and rates. No
             default: a controller that guessed would command another robot's joints.
         control_rate: loop rate in Hz; 0 = the spec's.
@@ -61,7 +61,7 @@ class ControllerConfig:
     RUNTIME = ('obs_timeout', 'expiry_factor', 'on_expired', 'max_policy_flops',
                'forward_budget', 'max_generation_jump')
 
-    env: str = ''
+    robot: str = ''
     control_rate: float = 0.0
     action_low: tuple[float, ...] = ()
     action_high: tuple[float, ...] = ()
@@ -74,8 +74,8 @@ class ControllerConfig:
     max_generation_jump: int = 1000
 
     def __post_init__(self):
-        if not self.env:
-            check(False, 'env', self.env, "must name the robot's contract (a YAML file or a "
+        if not self.robot:
+            check(False, 'robot', self.robot, "must name the robot's contract (a YAML file or a "
                   'shipped robot: ' + ', '.join(shipped_robots()) + ')')
         self.action_low = tuple(float(v) for v in self.action_low)
         self.action_high = tuple(float(v) for v in self.action_high)
@@ -101,7 +101,7 @@ class ControllerConfig:
 
     @property
     def spec(self) -> RobotContract:
-        return get_contract(self.env)
+        return get_contract(self.robot)
 
     @property
     def low(self) -> tuple[float, ...]:

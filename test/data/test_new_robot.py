@@ -90,7 +90,7 @@ def test_a_new_robot_goes_from_yaml_and_bag_to_a_running_policy(tmp_path, caplog
     from lwd_ros.runtime.policy_msg import fill_policy_msg
 
     gen = load_generator(ckpt)
-    controller = PolicyController(ControllerConfig(env=str(robot)))
+    controller = PolicyController(ControllerConfig(robot=str(robot)))
     q = np.array([0.1, -0.1, 0.05])
     obs = controller.obs
     assert obs.update_joints(list(JOINTS), q, 0.0, 'arm/joint_states', velocities=[0.0] * 3)

@@ -120,7 +120,7 @@ def test_teleop_expert_acts_as_the_expert_on_the_bridges_task():
     from lwd_ros.envs import env_hook
     from lwd_ros.envs.teleop import TeleopConfig
 
-    teleop = env_hook(SPEC, 'teleop')(TeleopConfig(env='planar2'))
+    teleop = env_hook(SPEC, 'teleop')(TeleopConfig(robot='planar2'))
     e = Planar2ReachEnv()
     obs, _ = e.reset(seed=3)
     np.testing.assert_array_equal(teleop.act(obs, obs[2:4]), act(obs, TASKS[0]))

@@ -42,12 +42,12 @@ def test_env_commands_dispatch_on_env(capsys):
 
 def test_every_graph_drives_a_registered_env_on_its_topics():
     for name, graph in graphs().items():
-        if not graph.env:  # the policy graph: any robot, from its contract file
+        if not graph.robot:  # the policy graph: any robot, from its contract file
             assert name == 'policy' and graph.episode_topic == '' and not graph.bridge
             assert {'robot', 'checkpoint'} <= {a.name for a in graph.arguments}
             continue
-        spec = get_spec(graph.env)
-        assert name.split('_')[0] in (spec.name, 'record')
+        spec = get_spec(graph.robot)
+        assert name in (f'{spec.name}_sim', f'{spec.name}_record', f'{spec.name}_hardware')
         assert graph.episode_topic == spec.contract.episode_topic
         model = graph.argument('checkpoint').default if any(
             a.name == 'checkpoint' for a in graph.arguments) else spec.model

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The shared sim bridge: any env keeping the runner's protocol runs behind its contract.
 
-The toy env brings no bridge code: ``mujoco_bridge`` with ``env:=toy`` runs it from the toy
+The toy env brings no bridge code: ``mujoco_bridge`` with ``robot:=toy`` runs it from the toy
 contract alone. The runner's protocol (markers, pause until the first command, hold
 semantics by interface) is checked without ROS, the node as a real process.
 """
@@ -83,7 +83,7 @@ def test_mujoco_bridge_runs_an_env_from_its_contract_alone(rclpy_context, ros_en
     from lwd_ros.msg import EpisodeStatus
     from lwd_ros.ros.qos import EPISODE, SENSOR
 
-    bridge = spawn('mujoco_bridge', ros_env, files=(), params={'env': 'toy'},
+    bridge = spawn('mujoco_bridge', ros_env, files=(), params={'robot': 'toy'},
                    real_time_factor=5.0, max_episodes=1, seed=3)
     node = rclpy.create_node('toy_driver', context=rclpy_context)
     executor = rclpy.executors.SingleThreadedExecutor(context=rclpy_context)

@@ -154,7 +154,7 @@ def test_recorder_keeps_every_message_when_stopped(ros_env, python, tmp_path, si
     bag = tmp_path / 'demos'
     log = open(tmp_path / 'recorder.log', 'w')
     recorder = subprocess.Popen(
-        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', 'env:=pusht',
+        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', 'robot:=pusht',
          '-p', f'output:={bag}', '-p', f'storage:={storage}', '-p', 'flush_period:=0.2'],
         env=ros_env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     peer = subprocess.Popen([python, __file__, 'publish'], cwd=REPO,
@@ -215,7 +215,7 @@ def test_recorder_keeps_every_message_when_stopped(ros_env, python, tmp_path, si
 def test_recorder_refuses_to_overwrite_a_bag(ros_env, python, tmp_path):
     (tmp_path / 'demos').mkdir()
     result = subprocess.run(
-        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', 'env:=pusht',
+        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', 'robot:=pusht',
          '-p', f'output:={tmp_path / "demos"}'],
         env=ros_env, cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
@@ -250,7 +250,7 @@ def test_sim_time_bag_says_when_it_was_recorded_and_converts_by_sim_time(
     started = time.time_ns()
     log = open(tmp_path / 'recorder.log', 'w')
     recorder = subprocess.Popen(
-        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', 'env:=pusht',
+        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', 'robot:=pusht',
          '-p', f'output:={bag}', '-p', f'storage:={storage}', '-p', 'use_sim_time:=true'],
         env=ros_env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     peer = subprocess.Popen([python, __file__, 'publish', '--clock'], cwd=REPO,
@@ -323,7 +323,7 @@ def test_a_late_sigint_cannot_kill_a_recorder_that_has_closed(ros_env, python, t
         'import os, signal, sys, threading\n'
         'from lwd_ros.nodes.demo_recorder import main\n'
         'threading.Timer(2.0, os.kill, (os.getpid(), signal.SIGINT)).start()\n'
-        f"rc = main(['demo_recorder', '--ros-args', '-p', 'env:=pusht', '-p', "
+        f"rc = main(['demo_recorder', '--ros-args', '-p', 'robot:=pusht', '-p', "
         f"'output:={tmp_path / 'bag'}'])\n"
         'print(rc, signal.getsignal(signal.SIGINT) is signal.SIG_IGN,\n'
         '      signal.getsignal(signal.SIGTERM) is signal.SIG_IGN, flush=True)\n'

@@ -26,7 +26,7 @@ DRIFT, HESITATION, SEED, STEPS = 0.02, 0.1, 7, 40
 
 def _teleop(context, obs, **params):
     """An arm7 expert_teleop whose robot always shows ``obs``; its commands, as a list."""
-    params = dict(env='arm7', min_command_listeners=0, obs_timeout=1e9, **params)
+    params = dict(robot='arm7', min_command_listeners=0, obs_timeout=1e9, **params)
     node = ExpertTeleop(context=context, parameter_overrides=[
         Parameter(k, value=v) for k, v in params.items()])
     node.obs.observation = lambda: obs

@@ -28,7 +28,7 @@ def test_each_robot_gets_its_namespace_seed_and_the_params_files(ros_env):
         assert b.get_parameter('env_config').value == 'config/envs/pusht.yaml'  # /**/ file key
         c = controllers[0]
         assert c.get_parameter('control_rate').value == 100
-        assert c.get_parameter('obs_timeout').value == 0.2 and c.get_parameter('env').value
+        assert c.get_parameter('obs_timeout').value == 0.2 and c.get_parameter('robot').value
         with pytest.raises(ValueError, match='shared by the fleet'):
             robot_nodes('pusht_sim', 'policy_generator', 2, 5)
         for n in bridges + controllers:

@@ -47,3 +47,16 @@ def _nodes_left(domain: str) -> list[str]:
         if f'ROS_DOMAIN_ID={domain}'.encode() in environ and 'lwd_ros.nodes' in cmdline:
             left.append(cmdline)
     return left
+
+
+@pytest.mark.parametrize('node', ['lwd_controller', 'expert_teleop', 'demo_recorder'])
+def test_a_node_without_its_robot_refuses_to_start(python, ros_env, node):
+    # No default robot: a controller that guessed one (it once defaulted to the PushT sim)
+    # would command another robot's joints. One FATAL line naming the parameter, exit 2.
+    run = subprocess.run([python, '-m', f'lwd_ros.nodes.{node}'], env=ros_env, cwd=REPO,
+                         capture_output=True, text=True, timeout=120)
+    out = run.stdout + run.stderr
+    assert run.returncode == 2, out[-3000:]
+    fatal = [x for x in out.splitlines() if '[FATAL]' in x]
+    assert len(fatal) == 1 and "robot = ''" in fatal[0], out[-3000:]
+    assert 'must name' in fatal[0] and 'Traceback' not in out, out[-3000:]

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Demonstrations through ROS, end to end: record -> bag -> dataset -> a trained model.
 
-``lwd launch record_demos`` runs the bridge, the MPC expert teleoperator (with DART noise on
+``lwd launch pusht_record`` runs the bridge, the MPC expert teleoperator (with DART noise on
 what it executes) and the recorder as real processes while this test listens to the same
 topics. The bag is read back with the
 independent ``mcap`` reader, converted with ``lwd bag2dataset`` and trained on with the tiny
@@ -91,7 +91,7 @@ def test_recorded_expert_demos_become_a_dataset_and_train(rclpy_context, ros_env
     from lwd_ros.runtime.loader import load_generator
     bag, dataset, run = tmp_path / 'demos', tmp_path / 'dataset', tmp_path / 'run'
     launch = subprocess.Popen(
-        [python, '-m', 'lwd_ros', 'launch', 'record_demos', f'episodes:={EPISODES}',
+        [python, '-m', 'lwd_ros', 'launch', 'pusht_record', f'episodes:={EPISODES}',
          f'seed:={SEED}', 'real_time_factor:=2.0', f'output:={bag}', 'action_noise:=0.02',
          '--timeout', '240'],
         env=ros_env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -70,7 +70,7 @@ def test_controller_drives_sim_swaps_rejects_latches_and_holds(rclpy_context, ro
         assert spin_until(executor, near((0.10, 0.40)), 40, procs), joints
 
         # A controller started now still receives generation 3 (TRANSIENT_LOCAL).
-        late = spawn('lwd_controller', ros_env, name='late_controller', params={'env': 'pusht'},
+        late = spawn('lwd_controller', ros_env, name='late_controller', params={'robot': 'pusht'},
                      control_rate=50.0, diagnostics_period=0.2)
         late_key = 'lwd_ros' + 'late_controller'
         assert spin_until(executor, lambda: diags.get(late_key, {}).get('mode') == 'run', 30,

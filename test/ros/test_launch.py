@@ -9,6 +9,7 @@ last test builds the real LaunchDescription as well.
 
 import functools
 import importlib
+from pathlib import Path
 import sys
 import types
 
@@ -28,8 +29,8 @@ class _Declared(Exception):
 
 
 @functools.cache
-def _declared_parameters(executable, env=None):
-    """Names a node declares for ``env`` (PushT if None): its __init__ until it reads them."""
+def _declared_parameters(executable, robot=None):
+    """Names a node declares for ``robot`` (PushT if None): its __init__ until it reads them."""
     from rclpy.node import Node
     module = importlib.import_module(f'lwd_ros.nodes.{executable}')
     node_class = next(c for c in vars(module).values()
@@ -39,7 +40,7 @@ def _declared_parameters(executable, env=None):
 
     def declare(self, name, value=None, *args, **kwargs):
         names.add(name)
-        return types.SimpleNamespace(value=(env or 'pusht') if name == 'env' else value)
+        return types.SimpleNamespace(value=(robot or 'pusht') if name == 'robot' else value)
 
     def stop(self, *args):
         raise _Declared
@@ -59,11 +60,11 @@ def test_graph_nodes_params_and_arguments_exist(name):
     graph = graphs()[name]
     executables = {n.executable for n in graph.nodes}
     assert executables <= NODES
-    sections, envs = set(), {}
-    for file in graph.params_files:  # a node's env, from whichever of the files sets it
+    sections, robots = set(), {}
+    for file in graph.params_files:  # a node's robot, from whichever of the files sets it
         for key, section in yaml.safe_load((REPO / 'config' / file).read_text()).items():
-            if 'env' in section['ros__parameters']:
-                envs[key.removeprefix('/**/')] = section['ros__parameters']['env']
+            if 'robot' in section['ros__parameters']:
+                robots[key.removeprefix('/**/')] = section['ros__parameters']['robot']
     for file in graph.params_files:
         params = yaml.safe_load((REPO / 'config' / file).read_text())
         # /**/: the section applies in every namespace (a fleet's /robot_i nodes too)
@@ -72,8 +73,8 @@ def test_graph_nodes_params_and_arguments_exist(name):
         assert set(params) <= NODES, f'{file} has sections for unknown nodes'
         sections |= set(params)
         for node, section in params.items():
-            env = envs.get(node)
-            unknown = set(section['ros__parameters']) - _declared_parameters(node, env)
+            unknown = set(section['ros__parameters']) - _declared_parameters(node,
+                                                                             robots.get(node))
             assert not unknown, f'{file}: {node} does not declare {unknown}'
     assert executables <= sections, 'every node of the graph needs a params section'
     for arg in graph.arguments:
@@ -130,6 +131,9 @@ def _install_launch_stand_ins(monkeypatch):
         'launch.actions': {'DeclareLaunchArgument': record('DeclareLaunchArgument'),
                            'OpaqueFunction': record('OpaqueFunction'),
                            'Shutdown': record('Shutdown')},
+        'launch.conditions': {'IfCondition': record('IfCondition'),
+                              'UnlessCondition': record('UnlessCondition')},
+        'launch.substitution': {'Substitution': type('Substitution', (), {})},
         'launch.substitutions': {'LaunchConfiguration': record('LaunchConfiguration'),
                                  'PathJoinSubstitution': record('PathJoinSubstitution')},
         'launch_ros.actions': {'Node': record('Node')},
@@ -150,7 +154,11 @@ def _graph_of(path):
 
 
 def _launch(path, monkeypatch, **configurations):
-    """Run a launch file on the stand-ins as ``ros2 launch`` would with these arguments."""
+    """Run a launch file on the stand-ins as ``ros2 launch`` would with these arguments.
+
+    The ``Node`` actions it runs, their last parameters (what the arguments set after the
+    params files) read back from the file launch_ros would be given.
+    """
     graph = _graph_of(path)
     made = _install_launch_stand_ins(monkeypatch)
     namespace = {}
@@ -158,12 +166,24 @@ def _launch(path, monkeypatch, **configurations):
     namespace['generate_launch_description']()
     declared = [a[0] for kind, a, _ in made if kind == 'DeclareLaunchArgument']
     assert declared == [a.name for a in graph.arguments]
-    (opaque,) = [kw for kind, _, kw in made if kind == 'OpaqueFunction']
     # what ros2 launch holds for arguments not given (required ones are given here)
     defaults = {a.name: 'x' if a.required else a.launch_default for a in graph.arguments}
     context = types.SimpleNamespace(launch_configurations={**defaults, **configurations})
-    opaque['function'](context, *opaque.get('args', []))
-    return graph, [kw for kind, _, kw in made if kind == 'Node']
+    nodes = [kw for kind, _, kw in made if kind == 'Node']
+    assert [n['executable'] for n in nodes] == [s.executable for s in graph.nodes]
+    opaque = [kw for kind, _, kw in made if kind == 'OpaqueFunction']
+    if opaque:  # the fleet: its nodes are made when the launch runs, for robots:=N
+        (fleet,) = opaque
+        ((_, (condition,), _),) = [fleet['condition']]
+        assert all(n['condition'][1] == (condition,) for n in nodes)  # one or the other
+        if condition.perform(context) == 'true':
+            return graph, [kw for _, _, kw in fleet['function'](context, *fleet['args'])]
+    for node in nodes:
+        given = node['parameters'][-1].perform(context)
+        node['parameters'][-1] = yaml.safe_load(Path(given).read_text())['/**'][
+            'ros__parameters']
+        Path(given).unlink()
+    return graph, nodes
 
 
 @pytest.mark.parametrize('path', LAUNCH_FILES, ids=lambda p: p.name)
@@ -221,10 +241,15 @@ def test_launch_file_expands_a_fleet_like_lwd_launch(monkeypatch):
 
 
 def test_launch_files_with_real_launch_ros(monkeypatch):
+    # Where the real launch system is importable (a distro, or its sources beside the venv):
+    # every node is a Node action of the description (`ros2 launch --print` shows it), its
+    # last params file holds what `lwd launch` passes as -p; robots:=N makes the fleet.
     pytest.importorskip('launch_ros')
     from launch_ros.actions import Node
     # not the copy an earlier test built on the stand-ins
     monkeypatch.delitem(sys.modules, 'lwd_ros.ros.launch_description', raising=False)
+
+    from launch.actions import DeclareLaunchArgument, OpaqueFunction
 
     from launch import LaunchContext
     for path in LAUNCH_FILES:
@@ -233,13 +258,32 @@ def test_launch_files_with_real_launch_ros(monkeypatch):
         description = namespace['generate_launch_description']()
         context = LaunchContext()
         graph = _graph_of(path)
-        for a in graph.arguments:  # as `ros2 launch ... robot:=arm7 checkpoint:=models/arm7`
-            if a.required:
-                context.launch_configurations[a.name] = f'given-{a.name}'
-        made = [a for e in description.entities for a in (e.execute(context) or [])]
+        given = [f'{a.name}:=given-{a.name}' for a in graph.arguments if a.required]
+        for item in given:  # as `ros2 launch ... robot:=arm7 checkpoint:=models/arm7`
+            name, _, value = item.partition(':=')
+            context.launch_configurations[name] = value
+        for e in description.entities:
+            if isinstance(e, DeclareLaunchArgument):
+                e.execute(context)
         assert sorted(context.launch_configurations) == sorted(a.name for a in graph.arguments)
-        assert [n.node_executable for n in made if isinstance(n, Node)] == \
-            [s.executable for s in graph.nodes]
+        nodes = [e for e in description.entities if isinstance(e, Node)]
+        assert [n.node_executable for n in nodes] == [s.executable for s in graph.nodes]
+        commands = node_commands(graph, parse_launch_args(graph, given))
+        for node in nodes:
+            assert node.condition is None or node.condition.evaluate(context)
+            last = node._Node__parameters[-1].evaluate(context)  # launch_ros ParameterFile
+            params = yaml.safe_load(Path(last).read_text())['/**']['ros__parameters']
+            cmd = commands[node.node_executable]
+            assert params == {k: yaml.safe_load(v) for k, _, v in (
+                cmd[i + 1].partition(':=') for i, a in enumerate(cmd) if a == '-p')}
+        fleet = [e for e in description.entities if isinstance(e, OpaqueFunction)]
+        if fleet:
+            assert not fleet[0].condition.evaluate(context)
+            context.launch_configurations['robots'] = '2'
+            assert fleet[0].condition.evaluate(context)
+            made = fleet[0].execute(context)
+            assert sorted(n.node_executable for n in made) == \
+                ['fleet_host', 'fleet_host', 'policy_generator']
 
 
 def test_fleet_expands_namespaced_sims_and_controllers_around_one_generator():
@@ -292,7 +336,7 @@ def test_an_argument_not_given_means_what_its_default_says(name):
                 continue
             section = files.get(node, {})
             value = (section[param] if param in section
-                     else _node_default(node, param, graph.env))
+                     else _node_default(node, param, graph.robot))
             assert str(value).lower() == a.default.lower() or \
                 float(value) == float(a.default), (name, a.name, node, param, value)
 

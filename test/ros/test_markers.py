@@ -153,7 +153,7 @@ def test_shared_bridge_publishes_the_status_text_at_most_10_hz(rclpy_context, ro
     from nodes_util import spawn, stop
 
     # 20x real time at 10 Hz policy steps: 200 ticks a wall second, each publishing its state
-    bridge = spawn('mujoco_bridge', ros_env, files=(), params={'env': 'toy'},
+    bridge = spawn('mujoco_bridge', ros_env, files=(), params={'robot': 'toy'},
                    real_time_factor=20.0, seed=3)
     try:
         got = _watch_markers(rclpy_context, bridge, 2.0)

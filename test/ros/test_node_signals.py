@@ -35,7 +35,7 @@ CASES = {
     'mujoco_bridge': ([], 'x real time'),
     'lwd_controller': ([], 'controlling'),
     # its own loop: a signal sets a flag, the bag is closed to the end ({tmp}: the test's)
-    'demo_recorder': (['-p', 'env:=pusht', '-p', 'output:={tmp}/bag'], 'recording ['),
+    'demo_recorder': (['-p', 'robot:=pusht', '-p', 'output:={tmp}/bag'], 'recording ['),
 }
 GRAPH = ('policy_generator', 'mujoco_bridge', 'lwd_controller')
 MOMENTS = (0.3, 1.5, 'ready')

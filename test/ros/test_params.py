@@ -18,8 +18,8 @@ def _node(context, **overrides):
 
 
 def test_defaults_come_from_the_dataclass(rclpy_context):
-    node = _node(rclpy_context, env='pusht')
-    assert declare_config(node, ControllerConfig) == ControllerConfig(env='pusht')
+    node = _node(rclpy_context, robot='pusht')
+    assert declare_config(node, ControllerConfig) == ControllerConfig(robot='pusht')
     described = node.describe_parameter('obs_timeout').description
     assert described.startswith(field_docs(ControllerConfig)['obs_timeout'])
     assert 'hold' in described and described.endswith('(read-only)')
@@ -28,7 +28,7 @@ def test_defaults_come_from_the_dataclass(rclpy_context):
 
 def test_integers_for_floats_and_lists_are_accepted(rclpy_context):
     # What `control_rate:=500` and `action_low:=[0, 0]` give a launch file: integers.
-    node = _node(rclpy_context, env='pusht', control_rate=500, action_low=[0, 0],
+    node = _node(rclpy_context, robot='pusht', control_rate=500, action_low=[0, 0],
                  action_high=[0.5, 0.5], obs_timeout=1)
     cfg = declare_config(node, ControllerConfig)
     assert cfg.control_rate == 500.0 and isinstance(cfg.control_rate, float)
@@ -45,11 +45,11 @@ def test_bad_values_are_refused_naming_the_parameter_value_and_rule(rclpy_contex
              'parameter warm_start = 2.0: must be in [0, 1] (0: cold)'),
             (GeneratorConfig, {}, "parameter checkpoint = '': must name a trained checkpoint "
              'or ONNX export directory (e.g. models/<robot>)'),
-            (ControllerConfig, {}, "parameter env = '': must name the robot's contract (a YAML "
+            (ControllerConfig, {}, "parameter robot = '': must name the robot's contract (a YAML "
              f'file or a shipped robot: {", ".join(shipped_robots())})'),
-            (ControllerConfig, {'env': 'pusht', 'on_expired': 'bogus'},
+            (ControllerConfig, {'robot': 'pusht', 'on_expired': 'bogus'},
              "parameter on_expired = 'bogus': must be one of keep, hold"),
-            (ControllerConfig, {'env': 'pusht', 'obs_timeout': -1.0},
+            (ControllerConfig, {'robot': 'pusht', 'obs_timeout': -1.0},
              'parameter obs_timeout = -1.0: must be > 0 s')):
         node = _node(rclpy_context, **given)
         with pytest.raises(ValueError) as e:
@@ -59,11 +59,11 @@ def test_bad_values_are_refused_naming_the_parameter_value_and_rule(rclpy_contex
 
 
 def test_run_time_parameters_are_validated_and_applied_the_rest_read_only(rclpy_context):
-    node = _node(rclpy_context, env='pusht')
+    node = _node(rclpy_context, robot='pusht')
     seen = []
     cfg = declare_config(node, ControllerConfig, on_change=seen.append)
     ok = node.set_parameters([Parameter('obs_timeout', value=0.5)])[0]
-    assert ok.successful and seen[-1].obs_timeout == 0.5 and seen[-1].env == cfg.env
+    assert ok.successful and seen[-1].obs_timeout == 0.5 and seen[-1].robot == cfg.robot
     bad = node.set_parameters([Parameter('obs_timeout', value=-1.0)])[0]
     assert not bad.successful and len(seen) == 1
     assert bad.reason == 'parameter obs_timeout = -1.0: must be > 0 s'

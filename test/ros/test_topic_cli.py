@@ -75,7 +75,7 @@ def test_lwd_mark_is_recorded_in_the_bag(ros_env, python, tmp_path):
     from lwd_ros.data.bag_reader import open_bag
     bag = tmp_path / 'demos'
     recorder = subprocess.Popen(
-        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', 'env:=pusht', '-p',
+        [python, '-m', 'lwd_ros.nodes.demo_recorder', '--ros-args', '-p', 'robot:=pusht', '-p',
          f'output:={bag}'],
         env=ros_env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -36,7 +36,7 @@ def _feed(c, now):
 
 
 def test_points_fill_the_observation_in_spec_order():
-    c = PolicyController(ControllerConfig(env='mt10'))
+    c = PolicyController(ControllerConfig(robot='mt10'))
     _feed(c, 0.0)
     np.testing.assert_allclose(c.obs.observation(),
                                [0.1, 0.6, 0.2, 0.9, 0.0, 0.7, 0.02, 0.1, 0.8, 0.1], rtol=1e-6)
@@ -44,7 +44,7 @@ def test_points_fill_the_observation_in_spec_order():
 
 
 def test_velocity_interface_runs_without_joint_feedback_and_holds_at_zero():
-    c = PolicyController(ControllerConfig(env='mt10', obs_timeout=0.1))
+    c = PolicyController(ControllerConfig(robot='mt10', obs_timeout=0.1))
     _feed(c, 0.0)
     assert c.tick(0.01) == (None, Mode.NO_POLICY)
     c.offer_policy(_policy([0.5, -2.0, 0.1, 1.0]), 0.01)
@@ -59,7 +59,7 @@ def test_velocity_interface_runs_without_joint_feedback_and_holds_at_zero():
 def test_policy_for_another_robot_is_refused_by_name():
     from lwd_ros.runtime.policy_msg import InvalidPolicy
 
-    c = PolicyController(ControllerConfig(env='mt10'))
+    c = PolicyController(ControllerConfig(robot='mt10'))
     msg = _policy([0, 0, 0, 0])
     msg.action_names = ['gantry_x', 'gantry_y', 'ee_dz', 'gripper_effort']
     with pytest.raises(InvalidPolicy, match='commands'):

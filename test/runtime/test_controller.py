@@ -27,7 +27,7 @@ def _msg(generation, weights=None, gen_id='g1', bias=(0.3, 0.2)):
 
 
 def _fed_controller(now=0.0, yaw=0.5):
-    c = PolicyController(ControllerConfig(env='pusht', obs_timeout=0.1))
+    c = PolicyController(ControllerConfig(robot='pusht', obs_timeout=0.1))
     c.obs.update_joints(['gantry_y', 'gantry_x'], [0.2, 0.1], now)
     c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(yaw), now)
     return c
@@ -83,7 +83,7 @@ def test_stale_pose_holds_position_and_stale_joints_go_silent():
 
 
 def test_no_observation_publishes_nothing():
-    c = PolicyController(ControllerConfig(env='pusht'))
+    c = PolicyController(ControllerConfig(robot='pusht'))
     assert c.tick(0.0) == (None, Mode.NO_OBSERVATION)
 
 
@@ -99,9 +99,9 @@ def test_rate_monitor_reports_rate_and_missed_ticks():
 
 def test_config_validation():
     with pytest.raises(ValueError, match='action_low'):
-        ControllerConfig(env='pusht', action_low=(0.0,))
+        ControllerConfig(robot='pusht', action_low=(0.0,))
     with pytest.raises(ValueError, match="obs_timeout"):
-        ControllerConfig(env='pusht', obs_timeout=0.0)
+        ControllerConfig(robot='pusht', obs_timeout=0.0)
 
 
 def _named(generation, obs_names, action_names, **kw):
@@ -146,7 +146,7 @@ def test_non_finite_policy_output_holds_and_is_counted():
 
 def test_policy_outliving_valid_for_steps_keeps_running_or_holds():
     for on_expired, mode in (('keep', Mode.EXPIRED), ('hold', Mode.STALE)):
-        c = PolicyController(ControllerConfig(env='pusht', obs_timeout=10.0,
+        c = PolicyController(ControllerConfig(robot='pusht', obs_timeout=10.0,
                                               on_expired=on_expired))
         c.obs.update_joints(['gantry_x', 'gantry_y'], [0.1, 0.2], 0.0)
         c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(0.5), 0.0)
@@ -160,16 +160,16 @@ def test_policy_outliving_valid_for_steps_keeps_running_or_holds():
 
 
 def test_limits_default_to_the_env_spec_and_can_be_narrowed():
-    default = ControllerConfig(env='pusht')
+    default = ControllerConfig(robot='pusht')
     assert default.low == (0.0, 0.0) and default.high == (0.512, 0.512)
-    c = PolicyController(ControllerConfig(env='pusht', action_low=(0.01, 0.01),
+    c = PolicyController(ControllerConfig(robot='pusht', action_low=(0.01, 0.01),
                                           action_high=(0.5, 0.5)))
     c.obs.update_joints(['gantry_x', 'gantry_y'], [0.1, 0.2], 0.0)
     c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(0.5), 0.0)
     c.offer_policy(_msg(1, bias=(5.0, -5.0)), 0.0)
     np.testing.assert_allclose(c.tick(0.01)[0], [0.5, 0.01])
     with pytest.raises(ValueError, match='unknown robot'):
-        ControllerConfig(env='nope')
+        ControllerConfig(robot='nope')
 
 
 def test_a_forged_generation_cannot_lock_out_the_generator():
@@ -188,7 +188,7 @@ def test_policies_over_the_compute_budget_are_refused():
                           activation='relu', task='classic', generation=1, generator_id='g')
     with pytest.raises(InvalidPolicy, match='over the budget'):
         c.offer_policy(msg, 0.0)
-    slow = PolicyController(ControllerConfig(env='pusht', control_rate=1e6, forward_budget=0.01))
+    slow = PolicyController(ControllerConfig(robot='pusht', control_rate=1e6, forward_budget=0.01))
     with pytest.raises(InvalidPolicy, match='forward takes'):
         slow.offer_policy(_msg(1), 0.0)  # 10 ns at 1 MHz: no MLP is that fast
     assert c.rejected == 1 and slow.rejected == 1
@@ -222,7 +222,7 @@ def test_hold_is_zero_for_velocity_and_effort_interfaces(tmp_path):
                                low=[-1.0, -1.0], high=[1.0, 1.0])
         path = tmp_path / f'{interface}.yaml'
         path.write_text(yaml.safe_dump(data))
-        c = PolicyController(ControllerConfig(env=str(path), obs_timeout=0.1))
+        c = PolicyController(ControllerConfig(robot=str(path), obs_timeout=0.1))
         c.obs.update_joints(['gantry_x', 'gantry_y'], [0.1, 0.2], 0.0)
         c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(0.5), 0.0)
         c.offer_policy(_msg(1, bias=(0.7, -0.7)), 0.0)
@@ -235,7 +235,7 @@ def test_hold_is_zero_for_velocity_and_effort_interfaces(tmp_path):
 def test_a_refused_joint_state_names_the_bad_entry():
     # arm7 reads positions and velocities of the same joints from one topic: the warning
     # names the bad entry, not each joint once per block.
-    c = PolicyController(ControllerConfig(env='arm7'))
+    c = PolicyController(ControllerConfig(robot='arm7'))
     names = list(c.spec.action_names)
     pos, vel = [0.1] * len(names), [0.0] * len(names)
     assert c.obs.joints_on('joint_states') == tuple(names)

@@ -26,7 +26,7 @@ def controller(monkeypatch):
     monkeypatch.setenv('ROS_DOMAIN_ID', str(150 + os.getpid() % 50))
     from lwd_ros.nodes.lwd_controller import LwdController
     context = rclpy.Context()
-    rclpy.init(context=context, args=['--ros-args', '-p', 'env:=pusht',
+    rclpy.init(context=context, args=['--ros-args', '-p', 'robot:=pusht',
                                       '-p', 'diagnostics_period:=0.2',
                                       '-r', '__node:=threads_ctl'])
     node = LwdController(context=context)

@@ -24,7 +24,7 @@ def _msg(generation, bias=(0.3, 0.2), high=None):
 
 
 def _controller():
-    c = PolicyController(ControllerConfig(env='pusht', obs_timeout=1.0))
+    c = PolicyController(ControllerConfig(robot='pusht', obs_timeout=1.0))
     c.obs.update_joints(['gantry_x', 'gantry_y'], [0.1, 0.2], 0.0)
     c.obs.update_pose((0.25, 0.3, 0.0), quaternion_from_yaw(0.5), 0.0)
     return c
