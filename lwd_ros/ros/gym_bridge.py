@@ -48,6 +48,8 @@ from lwd_ros.ros.sim_bridge import BetweenEpisodes, answer_reset, sim_stamp
 from lwd_ros.runtime.observation import quaternion_from_yaw
 from lwd_ros.srv import ResetEpisode
 
+WAITING_ANNOUNCE_S = 0.5  # wall s between step-0 statuses while waiting for a command
+
 
 def quaternion_from_columns(c: np.ndarray) -> tuple[float, float, float, float]:
     """``(x, y, z, w)`` of the rotation whose first two matrix columns are ``c`` (6,)."""
@@ -116,9 +118,6 @@ class ContractPublisher:
                                           else (0.0, 0.0, 0.0, 1.0))
             msg.header.stamp, msg.header.frame_id = stamp, self.frame_id
             self.pubs[b.topic].publish(msg)
-
-
-WAITING_ANNOUNCE_S = 0.5  # wall s between step-0 statuses while waiting for a command
 
 
 class GymBridge:

@@ -105,3 +105,42 @@ def test_an_episode_ends_on_success_or_at_the_time_limit():
     s = runner.state
     assert s.step == 300 and not s.success and s.max_coverage >= s.coverage
     assert not runner.step()  # nothing moves once done
+
+
+def test_the_bridge_runs_pusht_with_velocities_a_live_goal_switch_and_a_video(
+        rclpy_context, ros_env, tmp_path):
+    # The one bridge with PushT's options, as a process: sub-steps (10 physics steps a
+    # tick), the gantry velocities the expert reads, a goal moved within the episode, and
+    # one video frame per policy step.
+    import imageio.v2 as imageio
+    from nodes_util import spawn, spin_until, stop
+    import rclpy
+    from sensor_msgs.msg import JointState
+
+    from lwd_ros.msg import EpisodeStatus, TaskSwitch
+    from lwd_ros.ros.qos import EPISODE, LATCHED, SENSOR
+
+    video = tmp_path / 'episode.mp4'
+    bridge = spawn('mujoco_bridge', ros_env, real_time_factor=10.0, physics_steps_per_tick=10,
+                   max_episodes=1, wait_for_command=False, seed=0, video_path=str(video),
+                   video_size=32)
+    node = rclpy.create_node('pusht_watcher', context=rclpy_context)
+    executor = rclpy.executors.SingleThreadedExecutor(context=rclpy_context)
+    executor.add_node(node)
+    states, statuses = [], []
+    node.create_subscription(JointState, '/joint_states', states.append, SENSOR)
+    node.create_subscription(EpisodeStatus, '/pusht/episode', statuses.append, EPISODE)
+    task = node.create_publisher(TaskSwitch, '/lwd/task', LATCHED)
+    try:
+        assert spin_until(executor, lambda: statuses and statuses[-1].step >= 20, 60, [bridge])
+        task.publish(TaskSwitch(task='goal_right'))
+        assert spin_until(executor, lambda: statuses[-1].task == 'goal_right', 30, [bridge])
+        assert spin_until(executor, lambda: statuses[-1].done, 120, [bridge])
+        bridge.wait(30)
+    finally:
+        out, = stop(bridge)
+    assert list(states[-1].name) == ['gantry_x', 'gantry_y'] and len(states[-1].velocity) == 2
+    assert {s.episode for s in statuses} == {1}, out  # the goal moved, the episode went on
+    last = statuses[-1]
+    assert last.step == 300 and not last.success  # no commands: the pusher stood still
+    assert imageio.get_reader(video).count_frames() == 300, out
