@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+import dataclasses
+from dataclasses import dataclass
 import logging
 from pathlib import Path
 import sys
 import tempfile
 import time
+import warnings
 
+from lwd_ros.config import load_ref
 from lwd_ros.report import emit_json
 
 
@@ -60,18 +64,17 @@ def add_collect_arguments(parser, out: str, episodes: int, noise_unit: str = '')
     parser.add_argument('--tasks', default='all',
                         help='comma-separated task names, or "all" (split evenly)')
     parser.add_argument('--seed', type=int, default=0, help='first reset seed')
-    if noise_unit:
-        parser.add_argument('--action-noise', type=float, default=0.0, metavar='STD',
-                            help=f'DART: std ({noise_unit}) of correlated noise on the '
-                            'executed commands')
-        parser.add_argument('--noise-correlation', type=float, default=0.7, metavar='RHO',
-                            help='AR(1) coefficient of that noise (0 = white; default 0.7)')
-    if noise_unit:
-        parser.add_argument('--operator-drift', type=float, default=0.0, metavar='STD',
-                            help=f'a human-like operator: slow AR(1) drift ({noise_unit}) on '
-                            'the executed commands, which the dataset records (0 = off)')
-        parser.add_argument('--operator-hesitation', type=float, default=0.0, metavar='P',
-                            help='probability per step that the operator pauses 3-10 steps')
+    noisy = (  # flag, default, metavar, help
+        ('--action-noise', 0.0, 'STD',
+         f'DART: std ({noise_unit}) of correlated noise on the executed commands'),
+        ('--noise-correlation', 0.7, 'RHO',
+         'AR(1) coefficient of that noise (0 = white; default 0.7)'),
+        ('--operator-drift', 0.0, 'STD', f'a human-like operator: slow AR(1) drift '
+         f'({noise_unit}) on the executed commands, which the dataset records (0 = off)'),
+        ('--operator-hesitation', 0.0, 'P',
+         'probability per step that the operator pauses 3-10 steps'))
+    for flag, default, metavar, text in noisy if noise_unit else ():
+        parser.add_argument(flag, type=float, default=default, metavar=metavar, help=text)
     parser.add_argument('--include-failures', action='store_true',
                         help='keep failed attempts too (default: successful only)')
     parser.add_argument('--max-attempts', type=int, default=None,
@@ -126,29 +129,70 @@ def roll_out(env, act: Callable, task: str, seed: int, max_steps: int, noise=Non
                      'pauses': hand.pauses if hand is not None else 0}
 
 
-def collect_noisy(args, *, env_name: str, env, known_tasks: Sequence[str],
-                  run_episode: Callable[..., tuple], description: str,
-                  algorithm_name: str) -> dict:
-    """``collect_by_task`` with the DART noise and operator of ``add_collect_arguments``.
+@dataclass(frozen=True)
+class ExpertCollect:
+    """A scripted expert's ``lwd collect --env <name>``: what one sim's differs by, as data.
 
-    What every scripted expert's ``lwd collect`` does alike (``noise_unit`` given).
-    ``run_episode(env, task, seed, noise=..., operator=...)``; both are stored in the
-    dataset's metadata, and the description says when a simulated human drove.
+    A sim package's ``collect`` module (``EnvSpec.collect``) is then one ``ExpertCollect`` and
+    its ``add_arguments``/``run``; ``collect_by_task`` does the rest. With ``noise_unit`` the
+    DART noise and the simulated operator of ``add_collect_arguments`` are offered, passed to
+    the expert and stored in the dataset's metadata, and the description says when a
+    simulated human drove.
+
+    Args:
+        env_name: the sim plugin (the dataset's env).
+        tasks: the tasks ``--tasks`` picks from.
+        env: ``module:Class`` of the env, built with no arguments when collecting.
+        expert: ``module:function`` ``run_episode(env, task, seed, **kwargs) -> (Episode,
+            stats)``; with ``noise_unit`` it takes ``noise=`` and ``operator=``.
+        out: the default dataset directory.
+        episodes: the default number of episodes.
+        description: the dataset's description.
+        algorithm_name: the dataset's algorithm name.
+        noise_unit: the command's unit, where the expert takes noise and an operator; '' =
+            neither.
+        quiet: ignore warnings while collecting (experts that warn on every clipped action).
     """
-    import dataclasses
 
-    from lwd_ros.data.action_noise import ActionNoise
+    env_name: str
+    tasks: Sequence[str]
+    env: str
+    expert: str
+    out: str
+    episodes: int
+    description: str
+    algorithm_name: str
+    noise_unit: str = ''
+    quiet: bool = False
 
-    tasks = task_list(args.tasks, known_tasks)
-    noise = ActionNoise(args.action_noise, args.noise_correlation) if args.action_noise else None
-    operator = operator_of(args)
-    return collect_by_task(
-        args, env_name=env_name, env=env, tasks=tasks, run_episode=run_episode,
-        description=description + (', through a simulated human operator' if operator else ''),
-        algorithm_name=algorithm_name, noise=noise, operator=operator,
-        extra={'action_noise': {'std': args.action_noise, 'correlation': args.noise_correlation}
-               if noise else None,
-               'operator': dataclasses.asdict(operator) if operator else None})
+    def add_arguments(self, parser) -> None:
+        add_collect_arguments(parser, self.out, self.episodes, noise_unit=self.noise_unit)
+
+    def collect(self, args) -> dict:
+        """Run the expert until every task's quota is filled; write the dataset; the summary."""
+        tasks = task_list(args.tasks, self.tasks)
+        kwargs, extra, description = {}, None, self.description
+        if self.noise_unit:
+            from lwd_ros.data.action_noise import ActionNoise
+
+            noise = (ActionNoise(args.action_noise, args.noise_correlation)
+                     if args.action_noise else None)
+            operator = operator_of(args)
+            kwargs = {'noise': noise, 'operator': operator}
+            extra = {'action_noise': {'std': args.action_noise,
+                                      'correlation': args.noise_correlation} if noise else None,
+                     'operator': dataclasses.asdict(operator) if operator else None}
+            description += ', through a simulated human operator' if operator else ''
+        with warnings.catch_warnings():
+            if self.quiet:
+                warnings.simplefilter('ignore')
+            return collect_by_task(
+                args, env_name=self.env_name, env=load_ref(self.env)(), tasks=tasks,
+                run_episode=load_ref(self.expert), description=description,
+                algorithm_name=self.algorithm_name, extra=extra, **kwargs)
+
+    def run(self, args) -> int:
+        return run_collect(self.collect, args)
 
 
 def task_list(text: str, known: Sequence[str]) -> list[str]:

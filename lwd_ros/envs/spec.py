@@ -4,13 +4,13 @@
 
 The robot itself is its contract (``lwd_ros.contract``, a YAML file): data that travels in
 every checkpoint. A sim package (``lwd_ros/envs/<name>/``) adds what only a simulator has:
-a gymnasium env, an expert and its ``lwd collect``, video rendering, DAgger, the mapping from
-the env to ROS topics the shared ``mujoco_bridge`` runs (its launch files live in ``launch/``,
-where ROS users look for them). ``EnvSpec``
-names that code by ``module:attribute`` references, as gymnasium's ``entry_point`` does: the
-launch files and ``lwd launch`` read a plugin without importing mujoco, and the code loads
-when a hook is used. ``test/test_refs.py`` resolves every one, so a moved target fails CI
-rather than a user's command. None of them ever enters a checkpoint.
+a gymnasium env, an expert and its ``lwd collect``, video rendering, DAgger, what the shared
+``mujoco_bridge`` draws in RViz (the bridge itself is the env behind the contract's topics;
+its launch files live in ``launch/``, where ROS users look for them). ``EnvSpec`` names that
+code by ``module:attribute`` references, as gymnasium's ``entry_point`` does: the launch
+files and ``lwd launch`` read a plugin without importing mujoco, and the code loads when a
+hook is used. ``test/test_refs.py`` resolves every one, so a moved target fails CI rather
+than a user's command. None of them ever enters a checkpoint.
 
 The robot's facts are the contract's (``spec.contract.obs_names``): the plugin does not
 forward them, so grep finds every reader. Pure Python (no numpy).
@@ -40,8 +40,9 @@ class EnvSpec:
         collect: module of the env's ``lwd collect`` (``add_arguments``/``run``).
         render: module of its ``lwd render`` (episodes to video); '' = none.
         dagger: module of its ``lwd dagger`` (expert continuations); '' = none.
-        bridge: ``module:Class`` of its sim behind ROS topics, which the ``mujoco_bridge``
-            node runs (``Class(node)``; ``close()`` at shutdown); '' = no sim bridge.
+        markers: ``module:function`` ``(env, blocks, state) -> [Shape]`` the sim bridge
+            draws on ``viz/markers`` (``lwd_ros.ros.markers``); '' = the contract's points
+            and poses.
         teleop: ``module:function`` ``(TeleopConfig) -> TeleopExpert`` the ``expert_teleop``
             node drives the robot with; '' = no teleoperating expert.
         task_poses: ``module:function`` ``(env config path, overrides) -> {task: pose}`` for
@@ -60,7 +61,7 @@ class EnvSpec:
     collect: str = ''
     render: str = ''
     dagger: str = ''
-    bridge: str = ''
+    markers: str = ''
     teleop: str = ''
     task_poses: str = ''
     model: str = ''

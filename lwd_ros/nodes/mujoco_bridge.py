@@ -2,14 +2,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """mujoco_bridge: an env's MuJoCo sim behind the topics its real robot would use.
 
-Parameters  ``robot`` (a sim plugin's name, ``lwd_ros.envs.specs()``), then the parameters of
-            its bridge: the shared one (``lwd_ros.ros.gym_bridge``, topics from the robot
-            contract, parameters ``lwd_ros.envs.runner.SimBridgeConfig``) or, where the
-            plugin names one (``EnvSpec.bridge``), its own.
+Parameters  ``robot`` (a sim plugin's name, ``lwd_ros.envs.specs()``), then the fields of
+            ``lwd_ros.envs.runner.SimBridgeConfig``
 
-One executable for every sim: the shared bridge reads everything off the contract; a plugin
-only brings a bridge for what the contract cannot say. This node only picks it. Swap the
-node for ros2_control hardware on the same topics and the rest of the graph does not notice.
+One executable and one bridge (``lwd_ros.ros.gym_bridge``) for every sim: topics come from the
+robot contract, what a sim does beyond it (sub-stepping, a live goal switch, video) from its
+env, its RViz drawing from ``EnvSpec.markers``. Swap the node for ros2_control hardware on
+the same topics and the rest of the graph does not notice.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import sys
 from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node
 
-from lwd_ros.envs import DEFAULT_ENV, env_hook, get_spec
+from lwd_ros.envs import DEFAULT_ENV, get_spec
 from lwd_ros.ros.gym_bridge import GymBridge
 from lwd_ros.ros.spin import print_help, run_node, wants_help
 
@@ -30,9 +29,7 @@ class MujocoBridge(Node):
         super().__init__('mujoco_bridge', **node_options)  # namespace, overrides: fleet_host
         robot = self.declare_parameter('robot', DEFAULT_ENV, ParameterDescriptor(
             description='sim plugin of the simulated robot', read_only=True)).value
-        spec = get_spec(robot)
-        # A sim plugin with its own bridge runs it; any other runs the shared one.
-        self.sim = env_hook(spec, 'bridge')(self) if spec.bridge else GymBridge(self, spec)
+        self.sim = GymBridge(self, get_spec(robot))
 
     def finish(self) -> None:
         """The sim ran its ``max_episodes``: end the process (``fleet_host`` waits for all)."""
@@ -48,9 +45,7 @@ def main(args=None) -> int:
     if wants_help(args):
         from lwd_ros.envs.runner import SimBridgeConfig
         return print_help(
-            __doc__ + '\nA sim plugin with a bridge of its own (``EnvSpec.bridge``) has its '
-            'own parameters; below, the shared bridge\'s.',
-            'mujoco_bridge', [SimBridgeConfig],
+            __doc__, 'mujoco_bridge', [SimBridgeConfig],
             extra=[('robot', DEFAULT_ENV, 'sim plugin of the simulated robot')])
     return run_node(MujocoBridge, args)
 

@@ -1,6 +1,6 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""What every sim bridge node shares: sim-time stamps, the reset answer, episode ends."""
+"""The sim bridge's ROS pieces beside its tick: sim-time stamps, the reset answer, episode ends."""
 
 from __future__ import annotations
 

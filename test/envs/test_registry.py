@@ -27,8 +27,8 @@ def test_every_env_package_is_registered_by_its_spec():
 def test_unknown_env_and_missing_hook_are_named():
     with pytest.raises(ValueError, match=r"unknown env 'ur5'.*'mt10'.*'pusht'"):
         get_spec('ur5')
-    with pytest.raises(ValueError, match=r"env 'toy' has no bridge"):
-        env_hook(get_spec('toy'), 'bridge')
+    with pytest.raises(ValueError, match=r"env 'toy' has no markers"):
+        env_hook(get_spec('toy'), 'markers')
     assert callable(env_hook(get_spec('pusht'), 'teleop'))
 
 

@@ -309,9 +309,6 @@ def _node_default(node, param, env):
     from lwd_ros.runtime.generator import GeneratorConfig
     configs = {'lwd_controller': ControllerConfig, 'policy_generator': GeneratorConfig,
                'expert_teleop': TeleopConfig, 'mujoco_bridge': SimBridgeConfig}
-    if node == 'mujoco_bridge' and env == 'pusht':
-        from lwd_ros.envs.pusht.runner import BridgeConfig
-        configs['mujoco_bridge'] = BridgeConfig
     field = {f.name: f for f in dataclasses.fields(configs[node])}[param]
     return field.default if field.default is not dataclasses.MISSING else field.default_factory()
 

@@ -3,8 +3,8 @@
 """viz/markers: shapes from robot contracts, their messages, and the bridges that publish them.
 
 The builder is checked on every contract with points or poses (and a toy contract given a pose
-and a pose2d block); the shared bridge and PushT's own as real node processes, whose markers
-must arrive at most ~10 Hz wall however fast the sim runs.
+and a pose2d block); the bridge with the toy's and PushT's shapes as real node processes,
+whose markers must arrive at most ~10 Hz wall however fast the sim runs.
 """
 
 import math
@@ -110,8 +110,8 @@ def test_unknown_shape_kind_is_refused():
 
 def test_pusht_shapes_outline_the_block_and_goal_and_place_the_pusher():
     from lwd_ros.envs.pusht.geometry import AGENT_RADIUS, T_OUTLINE, to_world
-    from lwd_ros.envs.pusht.ros_bridge import pusht_shapes
-    from lwd_ros.envs.pusht.runner import EpisodeState
+    from lwd_ros.envs.pusht.markers import pusht_shapes
+    from lwd_ros.envs.runner import EpisodeState
 
     block, goal = np.array([0.2, 0.3, 0.5]), np.array([0.256, 0.256, np.pi / 4])
     state = EpisodeState(seed=1, task='classic', episode=2, step=5, coverage=0.5)

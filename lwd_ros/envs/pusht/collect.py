@@ -24,7 +24,14 @@ import signal
 import time
 
 from lwd_ros.data.action_noise import ActionNoise
-from lwd_ros.data.collection import check_json_path, operator_of, quotas, run_collect
+from lwd_ros.data.collection import (
+    add_collect_arguments,
+    check_json_path,
+    operator_of,
+    quotas,
+    run_collect,
+    task_list,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,33 +41,12 @@ WORKER: dict = {}  # per-process env and expert, built once by init_worker
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--out', default=DEFAULT_OUT, help='dataset directory (local path)')
-    parser.add_argument('--episodes', type=int, default=200, help='episodes to keep')
-    parser.add_argument('--tasks', default='all',
-                        help='comma-separated task names, or "all" (split evenly)')
-    parser.add_argument('--seed', type=int, default=0, help='first reset seed')
+    add_collect_arguments(parser, DEFAULT_OUT, 200, noise_unit='m')
     parser.add_argument('--workers', type=int, default=1, help='parallel processes')
-    parser.add_argument('--include-failures', action='store_true',
-                        help='keep failed attempts too (default: successful only)')
-    parser.add_argument('--max-attempts', type=int, default=None,
-                        help='give up after this many attempts (default: 2 x episodes + 10)')
-    parser.add_argument('--overwrite', action='store_true', help='replace an existing dataset')
     add_config_arguments(parser)
-    parser.add_argument('--action-noise', type=float, default=0.0, metavar='STD',
-                        help='DART: std (m) of correlated noise added to the executed pusher '
-                        'targets; the dataset keeps the expert\'s clean targets (default 0)')
-    parser.add_argument('--noise-correlation', type=float, default=0.7, metavar='RHO',
-                        help='AR(1) coefficient of that noise (0 = white; default 0.7)')
-    parser.add_argument('--operator-drift', type=float, default=0.0, metavar='STD',
-                        help='a human-like operator: slow AR(1) drift (m) on the executed '
-                        'pusher targets, which the dataset records (0 = off)')
-    parser.add_argument('--operator-hesitation', type=float, default=0.0, metavar='P',
-                        help='probability per step that the operator pauses 3-10 steps')
     parser.add_argument('--settle-coverage', type=float, default=None, metavar='C',
                         help='after success keep the expert going (noise off) until the '
                         'coverage exceeds C, e.g. 0.97: demos of the last corrections')
-    parser.add_argument('--json', default=None, metavar='PATH', help='write a JSON summary')
-    parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
 
 
 def add_config_arguments(parser: argparse.ArgumentParser) -> None:
@@ -128,10 +114,7 @@ def collect(args) -> dict:
     from lwd_ros.data.minari_io import check_writable, write_episodes
 
     env_cfg, expert_cfg = load_configs(args)
-    tasks = list(env_cfg.tasks) if args.tasks == 'all' else args.tasks.split(',')
-    unknown = [t for t in tasks if t not in env_cfg.tasks]
-    if unknown:
-        raise ValueError(f'unknown task(s) {unknown}; valid tasks: {list(env_cfg.tasks)}')
+    tasks = task_list(args.tasks, list(env_cfg.tasks))
     if args.episodes < 1 or args.workers < 1:
         raise ValueError(f'--episodes ({args.episodes}) and --workers ({args.workers}) '
                          'must be >= 1')

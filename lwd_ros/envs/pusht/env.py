@@ -157,6 +157,32 @@ class PushTEnv(gym.Env):
         terminated = coverage > self.config.success_threshold
         return self._get_obs(), self.reward(coverage), terminated, False, self._get_info(coverage)
 
+    # The sim bridge's sub-stepping (``lwd_ros.envs.runner``): the newest command acts at every
+    # physics step, as the gantry's servo loop takes a controller faster than the policy.
+
+    @property
+    def frame_skip(self) -> int:
+        """Physics steps per policy step."""
+        return self.config.frame_skip
+
+    def physics_step(self, action) -> np.ndarray:
+        """One physics step toward the pusher target ``action``; returns the observation."""
+        self.sim.set_target(np.asarray(action, np.float64))
+        self.sim.step_physics(1)
+        return self._get_obs()
+
+    def step_info(self) -> dict[str, Any]:
+        """``info`` of the policy step the last ``frame_skip`` physics steps made."""
+        return self._get_info(self.sim.coverage())
+
+    def joint_velocities(self) -> np.ndarray:
+        """The gantry joints' velocities (m/s), what ``/joint_states`` carries beside positions."""
+        return self.sim.joint_velocities()
+
+    def render_frame(self, size: int) -> np.ndarray:
+        """An RGB frame ``(size, size, 3)`` from the top camera (the bridge's episode videos)."""
+        return self.sim.render(size, size)
+
     def reward(self, coverage: float) -> float:
         """``clip(coverage / success_threshold, 0, 1)``, the original PushT reward."""
         return float(np.clip(coverage / self.config.success_threshold, 0.0, 1.0))
