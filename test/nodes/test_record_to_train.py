@@ -171,13 +171,17 @@ def test_recorded_expert_demos_become_a_dataset_and_train(rclpy_context, ros_env
         # on a loaded machine): compare the steps from its first sample on.
         audible = [(ns, obs) for ns, obs in zip(stamps[k:], ep.observations)
                    if ns >= heard_from]
+        # Sensor topics are best effort: under load the recorder too may lose the message of
+        # a marker's stamp; the step then holds the newest one before it, within the step.
         matched = 0
         for ns, obs in audible:
             if ns in heard['joints'] and ns in heard['pose']:  # best effort: may miss some
-                x, y, yaw = heard['pose'][ns]
-                np.testing.assert_allclose(obs[:4], (*heard['joints'][ns], x, y), atol=1e-6)
+                joints = _heard_within(heard['joints'], ns, obs[:2])
+                pose = _heard_within(heard['pose'], ns, obs[2:4], columns=slice(0, 2))
+                assert joints is not None and pose is not None, (ns, obs, heard['joints'][ns])
+                yaw = heard['pose'][pose][2]
                 assert abs(np.angle(np.exp(1j * (obs[4] - yaw)))) < 1e-5
-                matched += 1
+                matched += joints == pose == ns
         assert matched >= 0.5 * len(audible), (matched, len(audible), len(ep.observations))
         compared += matched
         # Actions are the clean targets the expert published beside its noisy commands,
@@ -200,3 +204,14 @@ def test_recorded_expert_demos_become_a_dataset_and_train(rclpy_context, ros_env
                                 np.random.default_rng(0))
     action = policy.policy().act(episodes[0].observations[0])
     assert action.shape == (2,) and np.isfinite(action).all()
+
+
+def _heard_within(series, ns, value, columns=slice(None)):
+    """The stamp of the message heard at ``ns`` or in the 0.1 s before it that holds ``value``.
+
+    None when none does: the step holds something that was never published then.
+    """
+    for t in sorted((t for t in series if ns - 100_000_000 < t <= ns), reverse=True):
+        if np.allclose(np.asarray(series[t])[columns], value, atol=1e-6):
+            return t
+    return None
