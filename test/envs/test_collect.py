@@ -14,7 +14,7 @@ def test_collect_writes_the_contracts_width(robot, tmp_path):
     contract = get_contract(robot)
     out = tmp_path / robot
     episodes = len(contract.tasks)
-    assert main(['collect', '--env', robot, '--out', str(out), '--episodes', str(episodes),
+    assert main(['collect', '--robot', robot, '--out', str(out), '--episodes', str(episodes),
                  '--seed', '7', '--no-progress']) == 0
     demos = load_episodes(out)
     assert [e.task for e in demos] == list(contract.tasks)

@@ -256,7 +256,7 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos):
                      'train.batch_size=64', 'train.warmup_steps=10']) == 0
     assert read_meta(out).training['steps'] == {'dp': 50}
     report = tmp_path / 'eval.json'
-    assert lwd_main(['eval', '--checkpoint', str(out), '--env', TOY_ID, '--episodes', '2',
+    assert lwd_main(['eval', '--checkpoint', str(out), '--robot', TOY_ID, '--episodes', '2',
                      '--action-horizon', '5', '--json', str(report), '--no-progress',
                      '--device', 'auto']) == 0
     summary = json.loads(report.read_text())

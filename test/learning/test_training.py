@@ -228,7 +228,7 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos, capsys):
                      'train.diffusion_steps=200']) == 0
     assert read_meta(out).training['steps'] == {'vae': 200, 'diffusion': 200}
     report = tmp_path / 'eval.json'
-    assert lwd_main(['eval', '--checkpoint', str(out), '--env', TOY_ID, '--episodes', '4',
+    assert lwd_main(['eval', '--checkpoint', str(out), '--robot', TOY_ID, '--episodes', '4',
                      '--action-horizon', '4', '--json', str(report), '--no-progress',
                      '--device', 'auto']) == 0
     summary = json.loads(report.read_text())
