@@ -102,7 +102,7 @@ def main(argv=None) -> int:
             env, out / 'logs' / 'train.log'), 1)
     evaluation = out / 'logs' / 'eval.json'
     if not evaluation.exists():
-        run([*lwd, 'eval', '--checkpoint', str(ckpt), '--env', 'arm7', '--episodes',
+        run([*lwd, 'eval', '--checkpoint', str(ckpt), '--robot', 'arm7', '--episodes',
              str(args.eval_episodes), '--seed', '100000', '--no-progress', '--json',
              str(evaluation)], env, out / 'logs' / 'eval.log')
     ev = json.loads(evaluation.read_text())

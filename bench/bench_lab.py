@@ -8,7 +8,7 @@ bench). The bag comes from ``lwd launch <robot>_record`` with the IK expert behi
 human (``operator_drift``/``operator_hesitation``: slow wander and pauses on the executed,
 recorded command; failed episodes left in), converted by ``lwd bag2dataset``. Each method
 trains on that dataset alone (no DART, DAgger or sim in training) and is scored by
-``lwd eval --env <robot>`` on held-out starts (selection seeds 200000+, never 100000). On
+``lwd eval --robot <robot>`` on held-out starts (selection seeds 200000+, never 100000). On
 arm7 (planar2 the same with its own configs, ``config/train/planar2{,_bc,_dp}.yaml``):
 
 - ``lwd``: config/train/arm7.yaml, ``data.extra_datasets=[]`` (whole trajectories);
@@ -113,7 +113,7 @@ def planar2_expert(env, task: str, seed: int, operator) -> tuple[bool, int, floa
 class Robot:
     """What the bench needs of one robot: its recipes, demonstrator and operator noise."""
 
-    env: str  # the sim (lwd eval --env) and its class, ``module:Class``
+    env: str  # the sim (lwd eval --robot) and its class, ``module:Class``
     env_class: str
     expert: object  # (env, task, seed, operator) -> (success, steps, distance m, pauses)
     methods: dict = field(default_factory=dict)
@@ -226,7 +226,7 @@ def train_and_eval(name: str, args, out: Path, record: dict) -> dict:
                                          'selected') if k in t}
     row['policy_layer_sizes'] = meta.get('layer_sizes')
     ev_path = out / f'eval_{name}.json'
-    eval_cmd = [*lwd, 'eval', '--checkpoint', str(ckpt), '--env', robot.env, '--episodes',
+    eval_cmd = [*lwd, 'eval', '--checkpoint', str(ckpt), '--robot', robot.env, '--episodes',
                 str(args.eval_episodes), '--seed', str(args.eval_seed), '--num-threads', '1',
                 '--no-progress', '--json', str(ev_path)]
     if not ev_path.exists():
@@ -283,7 +283,7 @@ def main(argv=None) -> int:
     result.update({'env': robot.env, 'dataset': args.dataset,
                    'route': f'lwd launch {robot.env}_record (IK expert + simulated operator) '
                    '-> rosbag2 -> lwd bag2dataset (failures kept) -> lwd train (no DART, '
-                   f'DAgger or sim) -> lwd eval --env {robot.env}',
+                   f'DAgger or sim) -> lwd eval --robot {robot.env}',
                    'operator': {robot.drift_key: args.operator_drift, 'smoothness': 0.95,
                                 'hesitation': args.operator_hesitation,
                                 'pause_steps': [3, 10]},

@@ -29,25 +29,31 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'task': ('lwd_ros.ros.task_cli', "switch a running graph's task (ros2 topic pub /lwd/task)"),
     'mark': ('lwd_ros.ros.mark_cli', 'label the demonstration being recorded: success | fail'),
 }
-# Commands each env implements itself (EnvSpec.collect/.dagger/.render), chosen by --env.
-ENV_COMMANDS = ('collect', 'dagger', 'render')
+# Commands each sim implements itself (EnvSpec.collect/.dagger/.render), chosen by --robot.
+SIM_COMMANDS = ('collect', 'dagger', 'render')
 
 
 def _usage() -> str:
     width = max(map(len, COMMANDS))
-    rows = '\n'.join(f'  {name:<{width}}  {text}' + (' (--env)' if name in ENV_COMMANDS else '')
+    rows = '\n'.join(f'  {name:<{width}}  {text}' + (' (--robot)' if name in SIM_COMMANDS else '')
                      for name, (_, text) in COMMANDS.items())
     return f'usage: lwd <command> [options]\n\ncommands:\n{rows}\n\n`lwd <command> -h` for help.'
 
 
-def _env_of(rest: list[str]) -> str:
-    """The ``--env`` of an env command's arguments (the default env when absent)."""
+def _robot_of(rest: list[str]) -> str:
+    """The ``--robot`` of a sim command's arguments (the default sim when absent).
+
+    ``--env``, its name before the robot was called ``robot`` everywhere, still works.
+    """
     from lwd_ros.envs import DEFAULT_ENV
 
-    env = next((a.split('=', 1)[1] for a in rest if a.startswith('--env=')), None)
-    if env is None and '--env' in rest[:-1]:
-        env = rest[rest.index('--env') + 1]
-    return env or DEFAULT_ENV
+    for flag in ('--robot', '--env'):
+        given = next((a.split('=', 1)[1] for a in rest if a.startswith(flag + '=')), None)
+        if given is None and flag in rest[:-1]:
+            given = rest[rest.index(flag) + 1]
+        if given:
+            return given
+    return DEFAULT_ENV
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,16 +66,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f'lwd: unknown command {name!r}\n\n{_usage()}', file=sys.stderr)
         return 2
     parser = argparse.ArgumentParser(prog=f'lwd {name}', description=COMMANDS[name][1])
-    if name in ENV_COMMANDS:
+    if name in SIM_COMMANDS:
         from lwd_ros.envs import env_hook, get_spec
 
         try:
-            module = env_hook(get_spec(_env_of(rest)), name)
+            module = env_hook(get_spec(_robot_of(rest)), name)
         except ValueError as e:
             print(f'lwd {name}: error: {e}', file=sys.stderr)
             return 2
-        parser.add_argument('--env', default=_env_of([]),
-                            help='env (lwd_ros.envs.specs(); its own options follow)')
+        parser.add_argument('--robot', '--env', dest='robot', default=_robot_of([]),
+                            help='the simulated robot (lwd_ros.envs.specs(); its own options '
+                                 'follow)')
     else:
         module = importlib.import_module(COMMANDS[name][0])
     module.add_arguments(parser)

@@ -33,7 +33,7 @@ class DataConfig:
 
     Args:
         dataset: path of a Minari dataset (read with ``lwd_ros.data.minari_io``); empty:
-            ``datasets/<robot>_demos``, where the ``collect --env <robot>`` command writes by
+            ``datasets/<robot>_demos``, where the ``collect --robot <robot>`` command writes by
             default.
         extra_datasets: more datasets of the same env and goals, trained on together with
             ``dataset`` (e.g. noise-injected demonstrations, ``collect --action-noise``);

@@ -50,7 +50,7 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/device_check.XXXXXX")
 echo "work directory (logs, checkpoints): $WORK"
 echo "collecting $DEMOS PushT demonstrations"
-timeout "$T_COLLECT" "$PY" -m lwd_ros collect --env pusht --out "$WORK/pusht_demos" \
+timeout "$T_COLLECT" "$PY" -m lwd_ros collect --robot pusht --out "$WORK/pusht_demos" \
   --episodes "$DEMOS" --workers "$(nproc)" --seed 0 --no-progress > "$WORK/collect.log" 2>&1
 echo $? > "$WORK/collect.rc"
 

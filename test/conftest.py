@@ -49,3 +49,24 @@ def demos():
     from lwd_ros.evaluation.toy import toy_demonstrations
 
     return toy_demonstrations(30, seed=0)
+
+
+class Interrupted(Exception):
+    """What ``stopping_trainer`` raises: the run killed right after a checkpoint."""
+
+
+def stopping_trainer(when):
+    """A ``Trainer`` class killed (``Interrupted``) right after saving a state ``when`` accepts.
+
+    Why a class: the resume tests need a run cut where a real kill would leave it, after a
+    checkpoint was written, then resumed by a plain ``Trainer`` from that directory.
+    """
+    from lwd_ros.learning.trainer import Trainer
+
+    class Stopping(Trainer):
+        def save(self, stage, trainer_state=None):
+            super().save(stage, trainer_state)
+            if trainer_state and when(trainer_state):
+                raise Interrupted
+
+    return Stopping

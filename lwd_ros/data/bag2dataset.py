@@ -86,7 +86,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help='policy steps from episode markers, or every 1/rate s (auto: '
                              'markers when the bag has them)')
     parser.add_argument('--task', help='task of episodes with no marker task and no /lwd/task')
-    parser.add_argument('--robot', '--env', dest='env',
+    parser.add_argument('--robot', '--env', dest='robot',
                         help='robot contract the bags recorded: a YAML file or a shipped '
                         "robot's name (default: stored by the recorder, else the default)")
     parser.add_argument('--actions', choices=('command', 'next_positions'),
@@ -130,18 +130,18 @@ def convert_config(args):
 
     base = load_config(ConvertConfig, args.config) if args.config else ConvertConfig()
     data = {f.name: getattr(base, f.name) for f in fields(base)}
-    for key in ('env', 'rate', 'grid', 'task', 'joint_names', 'max_gap', 'reset_jump', 'min_steps',
-                'drop_partial', 'salvage', 'actions'):
+    for key in ('robot', 'rate', 'grid', 'task', 'joint_names', 'max_gap', 'reset_jump',
+                'min_steps', 'drop_partial', 'salvage', 'actions'):
         if getattr(args, key) is not None:
             data[key] = getattr(args, key)
     given = {r: getattr(args, f'{r}_topic') for r in TOPIC_FLAGS
              if getattr(args, f'{r}_topic') is not None}
     if given:  # flags replace the bag's stored topic map; roles not given take the robot's
-        if base.topics is None and not data['env']:
+        if base.topics is None and not data['robot']:
             flag = next(iter(given)).replace('_', '-')
             raise ValueError(f"--{flag}-topic needs --robot: the roles not given take the "
                              "robot's topics")
-        topics = base.topics or DemoTopics.for_contract(get_contract(data['env']))
+        topics = base.topics or DemoTopics.for_contract(get_contract(data['robot']))
         data['topics'] = asdict(topics) | given
     elif base.topics is not None:
         data['topics'] = asdict(base.topics)
@@ -213,7 +213,7 @@ def convert(args) -> dict:
                        'drop_episodes': list(getattr(args, 'drop_episodes', ())),
                        'episodes': table}})
     return {
-        'path': str(out), 'env': contract.name, 'episodes': len(episodes),
+        'path': str(out), 'robot': contract.name, 'episodes': len(episodes),
         'steps': int(sum(map(len, episodes))),
         'step_period_s': round(period, 6),
         'tasks': dict(sorted(Counter(e.task for e in episodes).items())),

@@ -30,7 +30,7 @@ import logging
 import math
 from pathlib import Path
 import sqlite3
-from typing import Any
+from typing import Any, ClassVar
 
 from mcap.records import Channel, Footer, Header, Message, Schema
 from mcap.stream_reader import StreamReader
@@ -82,7 +82,7 @@ class ConvertConfig:
     """How bags become episodes (``lwd bag2dataset`` flags, or a YAML of these keys).
 
     Args:
-        env: the robot contract the bag recorded (a YAML file or a shipped robot's name:
+        robot: the robot contract the bag recorded (a YAML file or a shipped robot's name:
             observation layout, joints, topics); empty: the one the recorder stored in the
             bag, else the default robot.
         topics: topic per role; ``None`` takes the map the recorder stored in the bag, else
@@ -103,7 +103,7 @@ class ConvertConfig:
         salvage: use what a damaged bag still holds instead of failing.
     """
 
-    env: str = ''
+    robot: str = ''
     topics: DemoTopics | None = None
     joint_names: tuple[str, ...] = ()
     rate: float = 10.0
@@ -116,10 +116,12 @@ class ConvertConfig:
     salvage: bool = False
     actions: str = 'command'
 
+    RENAMED: ClassVar[dict[str, str]] = {'env': 'robot'}  # old key -> key (config.renamed)
+
     def __post_init__(self):
         self.joint_names = tuple(self.joint_names)
-        if self.joint_names and self.env:  # else checked against the bag's contract
-            _check_joints(get_contract(self.env), self.joint_names)
+        if self.joint_names and self.robot:  # else checked against the bag's contract
+            _check_joints(get_contract(self.robot), self.joint_names)
         if self.actions not in ACTION_SOURCES:
             raise ValueError(f'{self.actions=} is not one of {ACTION_SOURCES}')
         if not (self.rate > 0 and self.max_gap > 0 and self.reset_jump > 0):
@@ -137,7 +139,7 @@ class BagReport:
     Args:
         path: the bag.
         storage: ``mcap`` or ``sqlite3``.
-        env: the robot contract it was read as (its name).
+        robot: the robot contract it was read as (its name).
         reader: ``rosbags`` (intact bag) or ``scan`` (record-by-record fallback).
         topics: the role -> topic map used.
         messages: messages read per topic (recorded roles only).
@@ -150,7 +152,7 @@ class BagReport:
 
     path: Path
     storage: str = ''
-    env: str = ''
+    robot: str = ''
     reader: str = 'rosbags'
     topics: dict[str, str] = field(default_factory=dict)
     messages: dict[str, int] = field(default_factory=dict)
@@ -565,7 +567,7 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
     metadata = _metadata(path)  # {} for a recording that was never closed
     custom = metadata.get('custom_data') or {}
     try:
-        contract = bag_contract(cfg.env, custom, closed=bool(metadata))
+        contract = bag_contract(cfg.robot, custom, closed=bool(metadata))
         topics = (cfg.topics or _stored(custom, TOPICS_KEY, DemoTopics.from_json)
                   or DemoTopics.for_contract(contract))
         layout = topics.resolve(contract)
@@ -588,7 +590,7 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
                          f'rosbags cannot read it ({e})')
         builder = _StreamBuilder(contract, layout, joints, cfg.actions)
         _, counts, undecodable = _decode(path, raw, layout, builder)
-    report = BagReport(path, raw.storage, env=contract.name, topics=roles,
+    report = BagReport(path, raw.storage, robot=contract.name, topics=roles,
                        undecodable=len(undecodable))
     report.contract = contract
     report.reader = raw.reader

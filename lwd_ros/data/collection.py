@@ -131,7 +131,7 @@ def roll_out(env, act: Callable, task: str, seed: int, max_steps: int, noise=Non
 
 @dataclass(frozen=True)
 class ExpertCollect:
-    """A scripted expert's ``lwd collect --env <name>``: what one sim's differs by, as data.
+    """A scripted expert's ``lwd collect --robot <name>``: what one sim's differs by, as data.
 
     A sim package's ``collect`` module (``EnvSpec.collect``) is then one ``ExpertCollect`` and
     its ``add_arguments``/``run``; ``collect_by_task`` does the rest. With ``noise_unit`` the

@@ -5,7 +5,7 @@
 Examples::
 
     lwd eval --episodes 50 --seed 0 --action-horizon 8 --json out.json   # the shipped model
-    lwd eval --env ENV                                   # another env's shipped model
+    lwd eval --robot ROBOT                               # another sim's shipped model
     lwd eval --checkpoint runs/my_onnx --sampler ddpm --action-horizon 32
     lwd eval --checkpoint runs/bc_small --episodes 50 --video bc.mp4 --video-episodes 2
     lwd eval --checkpoint runs/my_dp --episodes 50 --action-horizon 8
@@ -46,8 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--num-threads', type=int, default=1, help='generator threads')
     parser.add_argument('--device', default='cpu',
                         help='where torch samples: cpu | auto | cuda | cuda:N (LWD, DP)')
-    parser.add_argument('--env', help='sim name or gymnasium id (default: the one the '
-                        'checkpoint was trained on)')
+    parser.add_argument('--robot', '--env', dest='robot',
+                        help="the simulated robot: a sim's name or gymnasium id (default: the "
+                        'one the checkpoint was trained on)')
     parser.add_argument('--max-steps', type=int, help='cap on steps per episode')
     parser.add_argument('--json', metavar='PATH', help='write the full report as JSON')
     parser.add_argument('--video', metavar='PATH', help='write rollouts as .mp4 or .gif')
@@ -98,16 +99,16 @@ def run(args: argparse.Namespace) -> int:
     from lwd_ros.evaluation.rollout import evaluate
     from lwd_ros.runtime.checkpoint import read_meta
 
-    args.checkpoint = args.checkpoint or get_spec(args.env or DEFAULT_ENV).model
+    args.checkpoint = args.checkpoint or get_spec(args.robot or DEFAULT_ENV).model
     source = make_source(args)
     # The registry's spec, not the checkpoint's copy: hooks (its render module) are code.
-    spec = get_spec(args.env or read_meta(resolve_path(args.checkpoint)).robot.name)
-    args.env = args.env or spec.gym_id
-    env = make_env(args.env)
+    spec = get_spec(args.robot or read_meta(resolve_path(args.checkpoint)).robot.name)
+    env_id = args.robot or spec.gym_id
+    env = make_env(env_id)
     record = args.video_episodes if args.video else 0
     report = evaluate(env, source, args.episodes, args.seed, args.task, record,
                       progress=not args.no_progress, max_steps=args.max_steps)
-    summary = {'checkpoint': str(args.checkpoint), 'env': args.env, **report.summary()}
+    summary = {'checkpoint': str(args.checkpoint), 'env': env_id, **report.summary()}
     lat = summary['generation_latency_ms']
     print(f"{source.name}: success {summary['success_rate']:.3f}, mean max coverage "
           f"{summary['mean_max_coverage']:.3f} over {summary['episodes']} episodes"

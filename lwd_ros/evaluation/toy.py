@@ -11,7 +11,7 @@ committing to one mode does not.
 
 Observation ``[x, y]`` (metres); action: target position ``[x, y]``; each step the point
 moves towards the target by at most ``MAX_STEP``. Tasks are goal positions. Importing this
-module registers it as ``lwd_ros/ToyReach-v0`` (e.g. ``lwd eval --env lwd_ros/ToyReach-v0``).
+module registers it as ``lwd_ros/ToyReach-v0`` (e.g. ``lwd eval --robot lwd_ros/ToyReach-v0``).
 """
 
 from __future__ import annotations

@@ -118,14 +118,14 @@ def test_plain_ros2_bag_record_without_markers_and_remapped_pose(tmp_path):
     topics = replace(TOPICS, object_pose='/mocap/tblock/pose', episode='')
     bag = tmp_path / 'rosbag2_2026_11_25-12_00_00'
     write_plain_ros2_bag(scene, bag, topics)
-    episodes, report = bag_to_episodes(bag, ConvertConfig(env='pusht', topics=topics))
+    episodes, report = bag_to_episodes(bag, ConvertConfig(robot='pusht', topics=topics))
     assert report.notes.grid == 'uniform' and report.problem == ''
     assert report.messages['/mocap/tblock/pose'] == sum(
         t == TOPICS.object_pose for t, _, _ in scene.messages)
     assert_episodes_match(episodes, scene.episodes, seeds=False)
     # the bare .mcap file (no metadata.yaml next to it) reads the same
     bare, _ = bag_to_episodes(bag / f'{bag.name}_0.mcap',
-                              ConvertConfig(env='pusht', topics=topics))
+                              ConvertConfig(robot='pusht', topics=topics))
     assert_episodes_match(bare, scene.episodes, seeds=False)
 
 
@@ -154,13 +154,13 @@ def test_recorder_topic_map_and_joint_names_come_from_the_bag(tmp_path):
 def test_the_robot_comes_from_the_bag_and_another_robot_names_what_is_missing(scene, tmp_path):
     record(scene, tmp_path / 'b', 'mcap', **{ENV_KEY: 'pusht'})
     _, report = bag_to_episodes(tmp_path / 'b')
-    assert report.env == 'pusht'
+    assert report.robot == 'pusht'
     record(scene, tmp_path / 'c', 'mcap', **{ENV_KEY: 'mt10'})  # as if the recorder said mt10
     with pytest.raises(BagError, match=r"joint names \['gripper'\] \(position\) not in "
                                        r"/joint_states"):
         bag_to_episodes(tmp_path / 'c')
     with pytest.raises(ValueError, match=r"must name the 2 commanded joints of pusht"):
-        ConvertConfig(env='pusht', joint_names=('x', 'y', 'z'))
+        ConvertConfig(robot='pusht', joint_names=('x', 'y', 'z'))
     record(scene, tmp_path / 'd', 'mcap', **{ENV_KEY: ''})  # a plain recording: no robot named
     with pytest.raises(BagError, match=r'names no robot .* give its contract, --robot'):
         bag_to_episodes(tmp_path / 'd')
@@ -200,8 +200,8 @@ def test_recorder_killed_before_close_leaves_every_flushed_message(scene, tmp_pa
     with pytest.raises(BagError, match='no metadata.yaml: the recording was not closed'):
         bag_to_episodes(bag)  # and the robot's name with it
     with pytest.raises(BagError, match='no metadata.yaml: the recording was not closed'):
-        bag_to_episodes(bag, ConvertConfig(env='pusht'))
-    episodes, report = bag_to_episodes(bag, ConvertConfig(env='pusht', salvage=True))
+        bag_to_episodes(bag, ConvertConfig(robot='pusht'))
+    episodes, report = bag_to_episodes(bag, ConvertConfig(robot='pusht', salvage=True))
     assert sum(report.messages.values()) == cut + 1
     assert_episodes_match(episodes, scene.episodes[:2])
 

@@ -147,7 +147,7 @@ def test_a_servo_arm_bag_converts_twist_and_gripper_into_actions(tmp_path):
                   serialize_message(Float64MultiArray(data=[0.05 * k])))
     rec.close()
     episodes, report = bag_to_episodes(tmp_path / 'bag', ConvertConfig(
-        env='mt10', task='push-v3', grid='uniform', rate=mt10.policy_rate))
+        robot='mt10', task='push-v3', grid='uniform', rate=mt10.policy_rate))
     assert len(episodes) == 1 and report.notes.grid == 'uniform'
     ep = episodes[0]
     assert ep.observations.shape[1] == 10 and ep.actions.shape[1] == 4
@@ -167,7 +167,7 @@ def test_kinesthetic_teaching_learns_the_next_observed_positions(tmp_path):
 
     write_demonstrations(tmp_path / 'bag', episodes_per_task=1)
     (tmp_path / 'arm.yaml').write_text(yaml.safe_dump(CONTRACT))
-    cfg = ConvertConfig(env=str(tmp_path / 'arm.yaml'), actions='next_positions',
+    cfg = ConvertConfig(robot=str(tmp_path / 'arm.yaml'), actions='next_positions',
                         reset_jump=0.4, task='reach_left')
     episodes, _ = bag_to_episodes(tmp_path / 'bag', cfg)
     assert len(episodes) == 2
@@ -178,5 +178,5 @@ def test_kinesthetic_teaching_learns_the_next_observed_positions(tmp_path):
     (tmp_path / 'vel.yaml').write_text(yaml.safe_dump(velocity))
     RobotContract.from_dict(velocity)  # a valid contract, but not one positions can teach
     with pytest.raises(BagError, match='next_positions: lab_arm commands velocity'):
-        bag_to_episodes(tmp_path / 'bag', ConvertConfig(env=str(tmp_path / 'vel.yaml'),
+        bag_to_episodes(tmp_path / 'bag', ConvertConfig(robot=str(tmp_path / 'vel.yaml'),
                                                         actions='next_positions'))

@@ -107,23 +107,6 @@ def test_make_env_and_render():
     e.close()
 
 
-def test_collect_writes_the_contracts_width(tmp_path):
-    from lwd_ros.cli import main
-    from lwd_ros.data.minari_io import load_episodes, read_metadata
-
-    out = tmp_path / 'arm7'
-    rc = main(['collect', '--env', 'arm7', '--out', str(out), '--episodes', '3',
-               '--seed', '7', '--no-progress'])
-    assert rc == 0
-    episodes = load_episodes(out)
-    assert [e.task for e in episodes] == list(TASKS) and [e.seed for e in episodes] == [7, 8, 9]
-    for e in episodes:
-        assert e.success and e.observations.shape[1] == len(ARM7.obs_names)
-        assert e.actions.shape[1] == ARM7.act_dim
-    meta = read_metadata(out)['lwd_ros']
-    assert meta['env'] == 'arm7' and meta['robot']['name'] == 'arm7'
-
-
 @pytest.mark.skipif(not (REPO / SPEC.model / 'model.safetensors').is_file(),
                     reason='models/arm7 is not shipped')
 def test_shipped_model_loads_and_runs():

@@ -73,7 +73,7 @@ def test_collect_writes_a_labelled_dataset(tmp_path):
     from lwd_ros.data.minari_io import load_episodes, read_metadata
 
     out, summary = tmp_path / 'mt10', tmp_path / 'summary.json'
-    rc = main(['collect', '--env', 'mt10', '--out', str(out), '--episodes', '4',
+    rc = main(['collect', '--robot', 'mt10', '--out', str(out), '--episodes', '4',
                '--tasks', 'reach-v3,drawer-close-v3', '--seed', '7', '--json', str(summary),
                '--no-progress'])
     assert rc == 0

@@ -165,18 +165,3 @@ def test_make_env_and_render():
     frame = e.render()
     assert frame.shape == (240, 240, 3) and frame.std() > 0
     e.close()
-
-
-def test_collect_writes_the_contracts_width(tmp_path):
-    from lwd_ros.cli import main
-    from lwd_ros.data.minari_io import load_episodes, read_metadata
-
-    out = tmp_path / 'planar2'
-    rc = main(['collect', '--env', 'planar2', '--out', str(out), '--episodes', '2',
-               '--seed', '7', '--no-progress'])
-    assert rc == 0
-    episodes = load_episodes(out)
-    assert [e.task for e in episodes] == list(TASKS) and [e.seed for e in episodes] == [7, 8]
-    for e in episodes:
-        assert e.success and e.observations.shape[1] == 7 and e.actions.shape[1] == 2
-    assert read_metadata(out)['lwd_ros']['env'] == 'planar2'

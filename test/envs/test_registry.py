@@ -32,12 +32,15 @@ def test_unknown_env_and_missing_hook_are_named():
     assert callable(env_hook(get_spec('pusht'), 'teleop'))
 
 
-def test_env_commands_dispatch_on_env(capsys):
-    assert lwd_main(['dagger', '--env', 'mt10', '--out', 'x']) == 2
+def test_sim_commands_dispatch_on_the_robot(capsys):
+    assert lwd_main(['dagger', '--robot', 'mt10', '--out', 'x']) == 2
     assert "env 'mt10' has no dagger" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        lwd_main(['render', '--env=mt10', '--help'])
+        lwd_main(['render', '--robot=mt10', '--help'])
     assert '--tasks' in capsys.readouterr().out and 'mt10' in get_spec('mt10').render
+    # --env, the flag's name before the robot was `robot` everywhere, still picks it
+    assert lwd_main(['dagger', '--env', 'mt10', '--out', 'x']) == 2
+    assert "env 'mt10' has no dagger" in capsys.readouterr().err
 
 
 def test_every_graph_drives_a_registered_env_on_its_topics():

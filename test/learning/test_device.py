@@ -9,6 +9,7 @@ The toy task and its demonstrations are ``test_training``'s.
 import json
 import math
 
+from conftest import Interrupted, stopping_trainer
 import numpy as np
 import pytest
 from safetensors.torch import load_file
@@ -98,17 +99,8 @@ def test_bad_device_fails_naming_the_key(demos, tmp_path, capsys, monkeypatch):
         distributed.device('cuda:2')
 
 
-class Interrupted(Exception):
-    pass
-
-
-class StopAfterVae(Trainer):
-    """Stop at the resumable point between the two stages."""
-
-    def save(self, stage, trainer_state=None):
-        super().save(stage, trainer_state)
-        if trainer_state and trainer_state['stage'] == 'diffusion':
-            raise Interrupted
+# Stop at the resumable point between the two stages.
+StopAfterVae = stopping_trainer(lambda s: s['stage'] == 'diffusion')
 
 
 @pytest.mark.parametrize('device', DEVICES)

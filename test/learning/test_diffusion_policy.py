@@ -6,6 +6,7 @@ import json
 import sys
 import types
 
+from conftest import Interrupted, stopping_trainer
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -135,17 +136,9 @@ def test_checkpoint_round_trip_samples_the_same_actions(trained):
 def test_resume_reproduces_uninterrupted_run(trained, demos, tmp_path):
     _, reference = trained
 
-    class Interrupted(Exception):
-        pass
-
-    class StopAfterCheckpoint(Trainer):
-        def save(self, stage, trainer_state=None):
-            super().save(stage, trainer_state)
-            if trainer_state and trainer_state['step'] == 200:
-                raise Interrupted
-
     with pytest.raises(Interrupted):
-        StopAfterCheckpoint(toy_config(TINY_DP), demos, tmp_path, progress=False).run()
+        stopping_trainer(lambda s: s['step'] == 200)(toy_config(TINY_DP), demos, tmp_path,
+                                                     progress=False).run()
     Trainer(toy_config(TINY_DP), demos, tmp_path, resume=True, progress=False).run()
     a, b = (load_file(str(d / 'model.safetensors')) for d in (reference, tmp_path))
     assert a.keys() == b.keys()
@@ -263,7 +256,7 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos):
                      'train.batch_size=64', 'train.warmup_steps=10']) == 0
     assert read_meta(out).training['steps'] == {'dp': 50}
     report = tmp_path / 'eval.json'
-    assert lwd_main(['eval', '--checkpoint', str(out), '--env', TOY_ID, '--episodes', '2',
+    assert lwd_main(['eval', '--checkpoint', str(out), '--robot', TOY_ID, '--episodes', '2',
                      '--action-horizon', '5', '--json', str(report), '--no-progress',
                      '--device', 'auto']) == 0
     summary = json.loads(report.read_text())

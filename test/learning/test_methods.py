@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from conftest import REPO
+from conftest import REPO, Interrupted, stopping_trainer
 import pytest
 from safetensors.torch import load_file
 import torch
@@ -153,19 +153,11 @@ def test_a_new_method_trains_through_the_trainer(linear_method, demos, tmp_path)
 
 
 def test_a_new_method_resumes_exactly(linear_method, demos, tmp_path):
-    class Interrupted(Exception):
-        pass
-
-    class StopAfterCheckpoint(Trainer):
-        def save(self, stage, trainer_state=None):
-            super().save(stage, trainer_state)
-            if trainer_state and trainer_state['step'] == 200:
-                raise Interrupted
+    cut = stopping_trainer(lambda s: s['step'] == 200)
 
     Trainer(toy_config(linear_method), demos, tmp_path / 'whole', progress=False).run()
     with pytest.raises(Interrupted):
-        StopAfterCheckpoint(toy_config(linear_method), demos, tmp_path / 'cut',
-                            progress=False).run()
+        cut(toy_config(linear_method), demos, tmp_path / 'cut', progress=False).run()
     Trainer(toy_config(linear_method), demos, tmp_path / 'cut', resume=True,
             progress=False).run()
     a, b = (load_file(str(tmp_path / d / 'model.safetensors')) for d in ('whole', 'cut'))

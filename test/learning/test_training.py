@@ -6,6 +6,7 @@ import json
 import sys
 import types
 
+from conftest import Interrupted, stopping_trainer
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -75,18 +76,9 @@ def test_checkpoint_round_trip(trained):
 def test_resume_reproduces_uninterrupted_run(trained, demos, tmp_path):
     _, reference = trained
 
-    class Interrupted(Exception):
-        pass
-
-    class StopAfterCheckpoint(Trainer):
-        def save(self, stage, trainer_state=None):
-            super().save(stage, trainer_state)
-            if trainer_state and trainer_state['stage'] == 'diffusion' and \
-                    trainer_state['step'] == 400:
-                raise Interrupted
-
+    cut = stopping_trainer(lambda s: s['stage'] == 'diffusion' and s['step'] == 400)
     with pytest.raises(Interrupted):
-        StopAfterCheckpoint(toy_config(), demos, tmp_path, progress=False).run()
+        cut(toy_config(), demos, tmp_path, progress=False).run()
     assert (tmp_path / 'trainer_state.pt').is_file()
     assert read_meta(tmp_path).stage == 'vae'
     Trainer(toy_config(), demos, tmp_path, resume=True, progress=False).run()
@@ -236,7 +228,7 @@ def test_cli_train_eval(monkeypatch, tmp_path, demos, capsys):
                      'train.diffusion_steps=200']) == 0
     assert read_meta(out).training['steps'] == {'vae': 200, 'diffusion': 200}
     report = tmp_path / 'eval.json'
-    assert lwd_main(['eval', '--checkpoint', str(out), '--env', TOY_ID, '--episodes', '4',
+    assert lwd_main(['eval', '--checkpoint', str(out), '--robot', TOY_ID, '--episodes', '4',
                      '--action-horizon', '4', '--json', str(report), '--no-progress',
                      '--device', 'auto']) == 0
     summary = json.loads(report.read_text())

@@ -32,7 +32,7 @@ def test_arm7_graph_episodes_match_in_process_evaluation(ros_env, python, tmp_pa
         env=ros_env, cwd=REPO, capture_output=True, text=True, timeout=240)
     assert graph.returncode == 0, graph.stdout[-3000:] + graph.stderr[-3000:]
     evaluation = subprocess.run(
-        [python, '-m', 'lwd_ros', 'eval', '--checkpoint', 'models/arm7', '--env', 'arm7',
+        [python, '-m', 'lwd_ros', 'eval', '--checkpoint', 'models/arm7', '--robot', 'arm7',
          '--task', 'goal_left', '--episodes', str(EPISODES), '--seed', '100000',
          '--no-progress', '--json', str(tmp_path / 'e.json')],
         env=ros_env, cwd=REPO, capture_output=True, text=True, timeout=240)

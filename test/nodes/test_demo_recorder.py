@@ -183,8 +183,8 @@ def test_recorder_keeps_every_message_when_stopped(ros_env, python, tmp_path, si
             bag_to_episodes(bag)
         with pytest.raises(BagError, match='demos: no metadata.yaml: the recording was not '
                                            r'closed.*; salvaged \d+ messages'):
-            bag_to_episodes(bag, ConvertConfig(env='pusht'))
-        episodes, report = bag_to_episodes(bag, ConvertConfig(env='pusht', salvage=True))
+            bag_to_episodes(bag, ConvertConfig(robot='pusht'))
+        episodes, report = bag_to_episodes(bag, ConvertConfig(robot='pusht', salvage=True))
         assert sum(report.messages.values()) == len(messages)  # all flushed before the kill
     else:
         assert rc == 0, output

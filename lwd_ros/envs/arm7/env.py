@@ -45,11 +45,11 @@ import os
 from typing import Any
 
 import gymnasium as gym
-from gymnasium import spaces
 import mujoco
 import numpy as np
 
 from lwd_ros.envs.arm7.spec import ARM7, GOALS, JOINTS, MAX_EPISODE_STEPS, SUCCESS_RADIUS, TASKS
+from lwd_ros.envs.task_env import TaskEnv, contract_spaces
 
 PUSHER_XML = os.path.join(os.path.dirname(gym.__file__), 'envs', 'mujoco', 'assets',
                           'pusher_v5.xml')
@@ -105,7 +105,7 @@ def build_model(kp: float = 100.0, kv: float = 10.0) -> mujoco.MjModel:
     return spec.compile()
 
 
-class Arm7PushEnv(gym.Env):
+class Arm7PushEnv(TaskEnv):
     """Push the puck to the task's goal with joint position targets (module docstring).
 
     Args:
@@ -118,12 +118,12 @@ class Arm7PushEnv(gym.Env):
     """
 
     metadata = {'render_modes': ['rgb_array'], 'render_fps': int(ARM7.policy_rate)}
+    TASKS, LABEL = TASKS, 'arm7'
 
     def __init__(self, render_mode: str | None = None, task: str | None = None,
                  kp: float = 100.0, kv: float = 10.0, size: int = 240, camera: str = 'top'):
-        if render_mode is not None and render_mode not in self.metadata['render_modes']:
-            raise ValueError(f'{render_mode=} not in {self.metadata["render_modes"]}')
-        self.render_mode, self._size, self._camera = render_mode, size, camera
+        self.render_mode = self.check_render_mode(render_mode)
+        self._size, self._camera = size, camera
         self.model = build_model(kp, kv)
         self.data = mujoco.MjData(self.model)
         self.frame_skip = int(round(1.0 / (ARM7.policy_rate * TIMESTEP)))
@@ -137,31 +137,15 @@ class Arm7PushEnv(gym.Env):
         self._ctrl = np.array([m.actuator(f'{j}_position').id for j in JOINTS])
         self.low = np.asarray(ARM7.command.low, np.float64)
         self.high = np.asarray(ARM7.command.high, np.float64)
-        self.action_space = spaces.Box(self.low.astype(np.float32),
-                                       self.high.astype(np.float32), (len(JOINTS),), np.float32)
-        self.observation_space = spaces.Box(-np.inf, np.inf, (len(ARM7.obs_names),), np.float64)
+        self.action_space, self.observation_space = contract_spaces(ARM7)
         self._task = self.check_task(task or TASKS[0])
         self._steps, self._start_distance = 0, 1.0
         self._renderer = None
 
     @property
-    def tasks(self) -> tuple[str, ...]:
-        return TASKS
-
-    @property
-    def task(self) -> str:
-        return self._task
-
-    @property
     def goal(self) -> np.ndarray:
         """The current task's goal ``(x, y)`` (m)."""
         return np.array(GOALS[self._task])
-
-    def check_task(self, task: str) -> str:
-        """``task`` if this env knows it; ValueError listing the valid tasks otherwise."""
-        if task not in TASKS:
-            raise ValueError(f'unknown arm7 task {task!r}; valid tasks: {list(TASKS)}')
-        return task
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         super().reset(seed=seed)

@@ -1,12 +1,12 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""``lwd collect --env mt10``: MetaWorld's scripted experts on MT10 into a Minari dataset.
+"""``lwd collect --robot mt10``: MetaWorld's scripted experts on MT10 into a Minari dataset.
 
 ``ExpertCollect`` runs them (attempts, quotas, what is kept); a new random scene per seed, and
 each task's expert success rate is reported (the ceiling for what imitation can reach). The
 default dataset (evaluation seeds start at 100000, far from any collection seed)::
 
-    lwd collect --env mt10 --out datasets/mt10_demos --episodes 1000 --seed 0
+    lwd collect --robot mt10 --out datasets/mt10_demos --episodes 1000 --seed 0
 """
 
 from lwd_ros.data.collection import ExpertCollect

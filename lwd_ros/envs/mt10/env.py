@@ -32,11 +32,11 @@ from __future__ import annotations
 from typing import Any
 import warnings
 
-import gymnasium as gym
 from gymnasium import spaces
 import numpy as np
 
 from lwd_ros.envs.mt10.spec import MAX_EPISODE_STEPS, MT10, TASKS
+from lwd_ros.envs.task_env import TaskEnv
 
 # indices of the spec's observation in MetaWorld's 39-D vector
 RAW_INDEX = np.r_[0:3, 3, 4:7, 36:39]
@@ -59,7 +59,7 @@ def make_task_env(task: str, render_mode: str | None = None, camera: str = 'corn
     return env
 
 
-class MT10Env(gym.Env):
+class MT10Env(TaskEnv):
     """The ten MT10 tasks behind one env; see the module docstring for spaces and units.
 
     Args:
@@ -70,31 +70,17 @@ class MT10Env(gym.Env):
     """
 
     metadata = {'render_modes': ['rgb_array'], 'render_fps': int(MT10.policy_rate)}
+    TASKS, LABEL = TASKS, 'MT10'
 
     def __init__(self, render_mode: str | None = None, task: str | None = None,
                  camera: str = 'corner2', size: int = 240):
-        if render_mode is not None and render_mode not in self.metadata['render_modes']:
-            raise ValueError(f'{render_mode=} not in {self.metadata["render_modes"]}')
-        self.render_mode, self._camera, self._size = render_mode, camera, size
+        self.render_mode = self.check_render_mode(render_mode)
+        self._camera, self._size = camera, size
         self._envs: dict[str, Any] = {}
         self._task = self.check_task(task or TASKS[0])
         self._steps = 0
         self.action_space = spaces.Box(-1.0, 1.0, (4,), np.float32)
         self.observation_space = spaces.Box(-np.inf, np.inf, (len(RAW_INDEX),), np.float64)
-
-    @property
-    def tasks(self) -> tuple[str, ...]:
-        return TASKS
-
-    @property
-    def task(self) -> str:
-        return self._task
-
-    def check_task(self, task: str) -> str:
-        """``task`` if this env knows it; ValueError listing the valid tasks otherwise."""
-        if task not in TASKS:
-            raise ValueError(f'unknown MT10 task {task!r}; valid tasks: {list(TASKS)}')
-        return task
 
     @property
     def sawyer(self) -> Any:

@@ -1,11 +1,11 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-r"""``lwd render --env mt10``: one Sawyer switching through MT10 tasks under generated policies.
+r"""``lwd render --robot mt10``: one Sawyer switching through MT10 tasks under generated policies.
 
 What the ROS graph does on a task switch, in one process: the generator samples a policy for
 the new task and scene, the MLP runs it until the task succeeds, then the next task::
 
-    MUJOCO_GL=osmesa PYOPENGL_PLATFORM=osmesa lwd render --env mt10 \\
+    MUJOCO_GL=osmesa PYOPENGL_PLATFORM=osmesa lwd render --robot mt10 \\
         --checkpoint models/mt10 --out docs/mt10_switch.gif
 """
 

@@ -1,12 +1,12 @@
 # Copyright 2026 lwd_ros contributors
 # SPDX-License-Identifier: Apache-2.0
-"""``lwd collect --env planar2``: the IK expert's reaches into a Minari dataset.
+"""``lwd collect --robot planar2``: the IK expert's reaches into a Minari dataset.
 
 ``ExpertCollect`` runs it (attempts, quotas, what is kept); a new target and arm pose per
 seed. ``--operator-drift`` / ``--operator-hesitation`` put a simulated human between the
 expert and the arm. E.g. (evaluation seeds start at 100000, far from any collection seed)::
 
-    lwd collect --env planar2 --out datasets/planar2_demos --episodes 200 --seed 0
+    lwd collect --robot planar2 --out datasets/planar2_demos --episodes 200 --seed 0
 """
 
 from lwd_ros.data.collection import ExpertCollect

@@ -39,8 +39,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import gymnasium as gym
-from gymnasium import spaces
 import mujoco
 import numpy as np
 
@@ -53,6 +51,7 @@ from lwd_ros.envs.planar2.spec import (
     SUCCESS_RADIUS,
     TASKS,
 )
+from lwd_ros.envs.task_env import TaskEnv, contract_spaces
 
 TIMESTEP = 0.01  # s: 10 physics steps per 10 Hz policy step
 LINKS = (0.2, 0.2)  # m
@@ -100,7 +99,7 @@ def fingertip(q: np.ndarray) -> np.ndarray:
                      a * np.sin(q[0]) + b * np.sin(q[0] + q[1])])
 
 
-class Planar2ReachEnv(gym.Env):
+class Planar2ReachEnv(TaskEnv):
     """Stop the fingertip on the target with the task's elbow (module docstring).
 
     Args:
@@ -111,12 +110,11 @@ class Planar2ReachEnv(gym.Env):
     """
 
     metadata = {'render_modes': ['rgb_array'], 'render_fps': int(PLANAR2.policy_rate)}
+    TASKS, LABEL = TASKS, 'planar2'
 
     def __init__(self, render_mode: str | None = None, task: str | None = None,
                  kv: float = KV, size: int = 240):
-        if render_mode is not None and render_mode not in self.metadata['render_modes']:
-            raise ValueError(f'{render_mode=} not in {self.metadata["render_modes"]}')
-        self.render_mode, self._size = render_mode, size
+        self.render_mode, self._size = self.check_render_mode(render_mode), size
         self.model = build_model(kv)
         self.data = mujoco.MjData(self.model)
         self.frame_skip = int(round(1.0 / (PLANAR2.policy_rate * TIMESTEP)))
@@ -128,27 +126,10 @@ class Planar2ReachEnv(gym.Env):
         self._target = m.body('target').id
         self.low = np.asarray(PLANAR2.command.low, np.float64)
         self.high = np.asarray(PLANAR2.command.high, np.float64)
-        self.action_space = spaces.Box(self.low.astype(np.float32),
-                                       self.high.astype(np.float32), (len(JOINTS),), np.float32)
-        self.observation_space = spaces.Box(-np.inf, np.inf, (len(PLANAR2.obs_names),),
-                                            np.float64)
+        self.action_space, self.observation_space = contract_spaces(PLANAR2)
         self._task = self.check_task(task or TASKS[0])
         self._steps, self._start_distance = 0, 1.0
         self._renderer = None
-
-    @property
-    def tasks(self) -> tuple[str, ...]:
-        return TASKS
-
-    @property
-    def task(self) -> str:
-        return self._task
-
-    def check_task(self, task: str) -> str:
-        """``task`` if this env knows it; ValueError listing the valid tasks otherwise."""
-        if task not in TASKS:
-            raise ValueError(f'unknown planar2 task {task!r}; valid tasks: {list(TASKS)}')
-        return task
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         super().reset(seed=seed)

@@ -57,13 +57,13 @@ from collections.abc import Sequence
 import os
 from typing import Any
 
-import gymnasium as gym
 from gymnasium import spaces
 import numpy as np
 
 from lwd_ros.envs.pusht import geometry as geom
 from lwd_ros.envs.pusht.config import DEFAULT_CONFIG, PushTConfig, load_pusht_config
 from lwd_ros.envs.pusht.sim import PushTSim
+from lwd_ros.envs.task_env import TaskEnv
 
 WALL_INNER = (0.007, 0.504)  # inner faces of the original's walls, metres
 
@@ -75,7 +75,7 @@ def placeable(block, agent, clearance: float) -> bool:
     return corners.min() > WALL_INNER[0] and corners.max() < WALL_INNER[1] and gap > clearance
 
 
-class PushTEnv(gym.Env):
+class PushTEnv(TaskEnv):
     """PushT with named goal poses; see the module docstring for spaces, units and rewards.
 
     Args:
@@ -87,12 +87,12 @@ class PushTEnv(gym.Env):
     """
 
     metadata = {'render_modes': ['rgb_array'], 'render_fps': 10}
+    LABEL = 'PushT'
 
     def __init__(self, render_mode: str | None = None,
                  config: PushTConfig | str | os.PathLike | None = None,
                  overrides: Sequence[str] = (), task: str | None = None):
-        if render_mode is not None and render_mode not in self.metadata['render_modes']:
-            raise ValueError(f'{render_mode=} not in {self.metadata["render_modes"]}')
+        self.check_render_mode(render_mode)
         if not isinstance(config, PushTConfig):
             config = load_pusht_config(DEFAULT_CONFIG if config is None else config, overrides)
         self.config = config
@@ -110,17 +110,6 @@ class PushTEnv(gym.Env):
     def tasks(self) -> tuple[str, ...]:
         """Names of the goal poses this env can be reset to."""
         return tuple(self.config.tasks)
-
-    @property
-    def task(self) -> str:
-        """The current task name."""
-        return self._task
-
-    def check_task(self, task: str) -> str:
-        """``task`` if this env knows it; ValueError listing the valid tasks otherwise."""
-        if task not in self.config.tasks:
-            raise ValueError(f'unknown PushT task {task!r}; valid tasks: {list(self.tasks)}')
-        return task
 
     def set_task(self, task: str) -> None:
         """Switch the goal pose mid-episode (a live task switch; ``reset`` keeps it)."""
