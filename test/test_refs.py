@@ -9,15 +9,16 @@ reference loses is the import an IDE or grep would follow and fail on; this test
 check, so a moved or renamed target fails CI rather than a user's command.
 """
 
+from dataclasses import fields
 import importlib
 
 import pytest
 
-from lwd_ros.cli import COMMANDS
-from lwd_ros.envs import env_hook, get_spec, specs
+from lwd_ros.cli import COMMANDS, SIM_COMMANDS
+from lwd_ros.envs import EnvSpec, env_hook, get_spec, specs
 
-CLI_HOOKS = ('collect', 'render', 'dagger')  # modules with add_arguments(parser) and run(args)
-CALLABLE_HOOKS = ('augment', 'step_signals', 'bridge', 'teleop', 'task_poses')
+NOT_HOOKS = ('name', 'gym_id', 'entry_point', 'robot', 'model')  # data, or gymnasium's
+HOOKS = tuple(f.name for f in fields(EnvSpec) if f.type == 'str' and f.name not in NOT_HOOKS)
 
 
 def _is_command(module) -> bool:
@@ -30,12 +31,15 @@ def test_every_hook_of_every_sim_resolves(name):
     spec = get_spec(name)
     module, _, cls = spec.entry_point.partition(':')
     assert isinstance(getattr(importlib.import_module(module), cls), type), spec.entry_point
-    for hook in CLI_HOOKS:
+    for hook in HOOKS:  # a command module (lwd collect/render/dagger) or a callable
         if getattr(spec, hook):
-            assert _is_command(env_hook(spec, hook)), f'{name}.{hook}'
-    for hook in CALLABLE_HOOKS:
-        if getattr(spec, hook):
-            assert callable(env_hook(spec, hook)), f'{name}.{hook}'
+            target = env_hook(spec, hook)
+            ok = _is_command(target) if hook in SIM_COMMANDS else callable(target)
+            assert ok, f'{name}.{hook} = {getattr(spec, hook)!r}'
+
+
+def test_the_hooks_are_what_the_spec_declares():
+    assert set(SIM_COMMANDS) < set(HOOKS) and 'markers' in HOOKS and 'teleop' in HOOKS
 
 
 @pytest.mark.parametrize('command', sorted(n for n, (ref, _) in COMMANDS.items() if ref))
