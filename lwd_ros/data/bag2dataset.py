@@ -202,7 +202,7 @@ def convert(args) -> dict:
     if period and abs(period - dt) > 0.1 * dt:
         log.warning('policy steps are %.3f s apart but the env steps %.3f s: record at the '
                     'env rate (or pass --grid uniform --rate %g)', period, dt, 1 / dt)
-    write_episodes(episodes, out, overwrite=args.overwrite, env=contract,
+    write_episodes(episodes, out, overwrite=args.overwrite, robot=contract,
                    goal_poses=goal_poses,
                    description=f'{contract.name} demonstrations recorded through ROS (rosbag2)',
                    algorithm_name='lwd_ros bag2dataset',

@@ -246,7 +246,7 @@ def collect_by_task(args, *, env_name: str, env, tasks: list[str],
     if len(kept) < args.episodes:
         logging.getLogger(__name__).warning('only %d of %d episodes after %d attempts',
                                             len(kept), args.episodes, attempts)
-    write_episodes(kept, out, overwrite=args.overwrite, env=env_name, description=description,
+    write_episodes(kept, out, overwrite=args.overwrite, robot=env_name, description=description,
                    algorithm_name=algorithm_name,
                    extra_metadata={'collect': {'seed': args.seed, 'tasks': tasks,
                                                'include_failures': args.include_failures,

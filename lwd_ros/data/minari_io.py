@@ -119,7 +119,7 @@ def _episode_buffer(ep: Episode, index: int, task_ids: Mapping[str, int],
 
 
 def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
-                   overwrite: bool = False, env: str | RobotContract,
+                   overwrite: bool = False, robot: str | RobotContract,
                    goal_poses: Mapping[str, Sequence[float]] | None = None,
                    description: str = 'demonstrations',
                    algorithm_name: str = 'lwd_ros',
@@ -128,10 +128,10 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
     """Write episodes as a Minari dataset at ``path`` (see the module docstring for layout).
 
     Args:
-        episodes: the demonstrations; each ``task`` must be one of the env's tasks.
+        episodes: the demonstrations; each ``task`` must be one of the robot's tasks.
         path: dataset directory (created; must be empty unless ``overwrite``).
         overwrite: replace an existing dataset, only after the new one is complete.
-        env: the robot contract the episodes come from (or its name / YAML file). Its sim,
+        robot: the robot contract the episodes come from (or its name / YAML file). Its sim,
             where one is registered, gives the gymnasium spec and step signals; without one
             the dataset's spaces come from the contract (no simulator needed).
         goal_poses: task name -> goal pose, for envs whose tasks are goal poses (the spec's
@@ -149,7 +149,7 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
     import minari
     from minari.dataset.minari_storage import MinariStorage
 
-    contract = env if isinstance(env, RobotContract) else get_contract(env)
+    contract = robot if isinstance(robot, RobotContract) else get_contract(robot)
     sim = find_sim(contract.name)
     if sim is not None and sim.contract.differences(contract):
         sim = None  # same name, another robot: its sim code does not apply

@@ -114,9 +114,9 @@ class Trainer:
         learner: type[Learner] = method.load_learner()
         self.tasks = task_names(episodes)
         train_eps, val_eps = split_episodes(episodes, cfg.data.val_fraction, cfg.train.seed)
-        self.spec = robot_for(cfg.data.robot, robot)
-        train_eps += augmentations(cfg.data, find_sim(self.spec.name), train_eps, task_poses)
-        space = fit_model_space(cfg.data, self.spec, train_eps, task_poses)
+        self.contract = robot_for(cfg.data.robot, robot)
+        train_eps += augmentations(cfg.data, find_sim(self.contract.name), train_eps, task_poses)
+        space = fit_model_space(cfg.data, self.contract, train_eps, task_poses)
 
         def cut(eps: list[Episode]) -> Batch | None:
             return Batch.from_snippets(learner.cut(cfg, eps, space, self.tasks)) if eps else None
@@ -125,7 +125,7 @@ class Trainer:
         layer_sizes = (stats.obs_dim, *cfg.policy.hidden_sizes, stats.act_dim)
         self.meta = CheckpointMeta(
             cfg.method, 'init', self.tasks, stats, layer_sizes, cfg.policy.activation,
-            self.spec, space.features.features,
+            self.contract, space.features.features,
             space.frames.to_dict() if space.frames else None,
             *observation_range(train_eps), **learner.meta_fields(cfg),
             relative_actions=space.relative,

@@ -105,14 +105,14 @@ class LwdController(Node):
         super().__init__('lwd_controller', **node_options)  # namespace, overrides: fleet_host
         cfg = declare_config(self, ControllerConfig, on_change=self.on_config)
         self.core = PolicyController(cfg)
-        spec, rate = self.core.spec, cfg.rate
+        contract, rate = self.core.contract, cfg.rate
         self.bad_inputs = 0
         self.monitor = RateMonitor(1.0 / rate)
         self._mode = None
         self._last_reject = ''
         self._out_of_range = 0  # core.out_of_range at the last diagnostics
 
-        self.commands = CommandPublisher(self, spec.command, period=1.0 / spec.policy_rate)
+        self.commands = CommandPublisher(self, contract.command, period=1.0 / contract.policy_rate)
         self.diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
         subscribe_observation(self, self.core.obs, on_bad=self._bad_input)
 
@@ -137,7 +137,7 @@ class LwdController(Node):
         self._policies = PolicyReceiver(
             self, self.on_policy, self.on_oversized, self.max_bytes,
             services=self._moved_services)
-        self.get_logger().info(f'controlling {spec.name} {list(spec.action_names)} at '
+        self.get_logger().info(f'controlling {contract.name} {list(contract.action_names)} at '
                                f'{rate:g} Hz')
 
     def max_bytes(self) -> int:

@@ -6,7 +6,7 @@ Observation topics follow the checkpoint's robot contract, relative to the node'
 ``robots: N`` one generator serves ``/robot_0`` ... ``/robot_{N-1}`` (each robot's own
 topics, task and schedule) and generates for all robots due at a policy step in one batched
 diffusion call (``PolicyGenerator.generate_batch``):
-Subscribes  the spec's observation topics (/joint_states, object poses), /lwd/task
+Subscribes  the contract's observation topics (/joint_states, object poses), /lwd/task
             (TaskSwitch, latched), its episode topic (EpisodeStatus: a new episode
             triggers a fresh policy)
 Publishes   /lwd/policy (lwd_ros/PolicyWeights, RELIABLE + TRANSIENT_LOCAL depth 1)
@@ -57,7 +57,7 @@ class RobotSlot:
     def __init__(self, node: Node, prefix: str, seed: int):
         g = node.generator
         self.node, self.prefix = node, prefix
-        self.obs = ObservationBuilder(node.spec)
+        self.obs = ObservationBuilder(node.contract)
         self.history: deque = deque(maxlen=max(1, g.obs_history))
         self.schedule = RegenerationSchedule(node.horizon)
         self.task = node.initial_task
@@ -77,8 +77,8 @@ class RobotSlot:
         self.pub = node.create_publisher(PolicyWeights, name('lwd/policy'), LATCHED)
         subscribe_observation(node, self.obs, self.on_observation, name=name)
         node.create_subscription(TaskSwitch, name('lwd/task'), self.on_task, LATCHED)
-        if node.spec.episode_topic:
-            node.create_subscription(EpisodeStatus, name(node.spec.episode_topic),
+        if node.contract.episode_topic:
+            node.create_subscription(EpisodeStatus, name(node.contract.episode_topic),
                                      self.on_episode, RELIABLE)
 
     def on_observation(self, topic: str, msg) -> None:
@@ -140,10 +140,10 @@ class PolicyGeneratorNode(Node):
                                         sampler=cfg.sampler or None,
                                         num_steps=cfg.num_steps or None, seed=cfg.seed,
                                         noise_scale=cfg.noise_scale)
-        self.spec = self.generator.meta.robot
-        check_robot(self.spec, cfg.robot)
+        self.contract = self.generator.meta.robot
+        check_robot(self.contract, cfg.robot)
         meta = self.generator.meta
-        self.bounds = widened(meta.obs_low, meta.obs_high, self.spec.obs_resolution())
+        self.bounds = widened(meta.obs_low, meta.obs_high, self.contract.obs_resolution())
         self.warm_start = cfg.warm_start  # as `lwd eval --warm-start`: 0 = cold
         self.horizon = cfg.action_horizon or self.generator.default_horizon
         self.initial_task = ((self.valid_task(cfg.task) if cfg.task else None)
@@ -152,7 +152,8 @@ class PolicyGeneratorNode(Node):
         # One robot in this node's namespace, or a fleet: /robot_0 ... /robot_{N-1}.
         prefixes = [''] if cfg.robots == 0 else [f'/robot_{i}/' for i in range(cfg.robots)]
         self.slots = [RobotSlot(self, p, cfg.seed + 1000 * i) for i, p in enumerate(prefixes)]
-        self.create_timer(1.0 / (cfg.policy_rate or self.spec.policy_rate), self.on_policy_step)
+        rate = cfg.policy_rate or self.contract.policy_rate
+        self.create_timer(1.0 / rate, self.on_policy_step)
         self.get_logger().info(
             f'{self.generator.backend} generator from {path}: tasks {list(self.generator.tasks)}'
             f', policy {self.generator.deployed_layer_sizes} ({self.generator.num_params} '
@@ -175,7 +176,7 @@ class PolicyGeneratorNode(Node):
 
     def publish_policies(self, slots: list[RobotSlot], observations: list[np.ndarray]) -> None:
         for obs in observations:
-            names = outside(obs, self.bounds, self.spec.obs_names)
+            names = outside(obs, self.bounds, self.contract.obs_names)
             if names:  # generated anyway: nothing better to run, but say what is unusual
                 self.get_logger().warning(
                     f'generating from inputs outside the training range: {" ".join(names)}',
@@ -200,7 +201,7 @@ class PolicyGeneratorNode(Node):
                 PolicyWeights(), layer_sizes=gen.layer_sizes, weights=gen.weights,
                 activation=gen.activation, task=gen.task, generation=slot.generation,
                 generator_id=self.generator_id, obs_names=self.generator.feature_names,
-                action_names=self.spec.action_names, latent=gen.latent,
+                action_names=self.contract.action_names, latent=gen.latent,
                 valid_for_steps=self.horizon, latency_ms=gen.latency_s * 1e3,
                 obs_low=self.generator.meta.obs_low, obs_high=self.generator.meta.obs_high)
             msg.header.stamp = stamp

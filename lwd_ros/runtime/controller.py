@@ -8,7 +8,7 @@ validated policy into a box (one reference assignment, atomic under the GIL), an
 
 What the robot is comes from its contract (``lwd_ros.contract``): the observation entries
 and where they arrive, the commanded joints and their limits, the policy rate. A policy whose
-input or output names do not match that spec is refused with the mismatch named.
+input or output names do not match that contract is refused with the mismatch named.
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ class ControllerConfig:
         robot: the robot's contract: a YAML file or a shipped robot's name
             (``config/robots/<name>.yaml``): observation, joints, limits and rates. No
             default: a controller that guessed would command another robot's joints.
-        control_rate: loop rate in Hz; 0 = the spec's.
-        action_low: per-joint lower command limit; empty = the spec's.
-        action_high: per-joint upper command limit; empty = the spec's.
+        control_rate: loop rate in Hz; 0 = the contract's.
+        action_low: per-joint lower command limit; empty = the contract's.
+        action_high: per-joint upper command limit; empty = the contract's.
         obs_timeout: seconds (wall) after which a silent input triggers a hold.
         expiry_factor: a policy outlives its ``valid_for_steps`` after this many times its
             validity (``valid_for_steps / policy_rate`` seconds).
@@ -79,9 +79,9 @@ class ControllerConfig:
                   'shipped robot: ' + ', '.join(shipped_robots()) + ')')
         self.action_low = tuple(float(v) for v in self.action_low)
         self.action_high = tuple(float(v) for v in self.action_high)
-        spec = self.spec
-        n = spec.act_dim
-        joints = f'one entry per joint {list(spec.action_names)}, or none (the contract\'s)'
+        contract = self.contract
+        n = contract.act_dim
+        joints = f'one entry per joint {list(contract.action_names)}, or none (the contract\'s)'
         check(len(self.low) == n, 'action_low', list(self.action_low), joints)
         check(len(self.high) == n, 'action_high', list(self.action_high), joints)
         check(all(lo < hi for lo, hi in zip(self.low, self.high)), 'action_low',
@@ -100,20 +100,20 @@ class ControllerConfig:
               f'must be one of {", ".join(EXPIRED_ACTIONS)}')
 
     @property
-    def spec(self) -> RobotContract:
+    def contract(self) -> RobotContract:
         return get_contract(self.robot)
 
     @property
     def low(self) -> tuple[float, ...]:
-        return self.action_low or self.spec.command.low
+        return self.action_low or self.contract.command.low
 
     @property
     def high(self) -> tuple[float, ...]:
-        return self.action_high or self.spec.command.high
+        return self.action_high or self.contract.command.high
 
     @property
     def rate(self) -> float:
-        return self.control_rate or self.spec.control_rate
+        return self.control_rate or self.contract.control_rate
 
 
 class Mode(enum.Enum):
@@ -144,15 +144,15 @@ class PolicyController:
 
     def __init__(self, config: ControllerConfig):
         self.config = config
-        self.spec = config.spec
-        self.obs = ObservationBuilder(self.spec)
+        self.contract = config.contract
+        self.obs = ObservationBuilder(self.contract)
         # float64: the command message is float64, and 0.512 as float32 is 0.51200002
         self._low = np.asarray(config.low, np.float64)
         self._high = np.asarray(config.high, np.float64)
         # Position targets hold where the joints are; velocity-like commands hold at zero,
         # so they need no joint feedback.
-        self._position = self.spec.command.interface == 'position'
-        self._resolution = self.spec.obs_resolution()
+        self._position = self.contract.command.interface == 'position'
+        self._resolution = self.contract.obs_resolution()
         self._active: ActivePolicy | None = None
         self.rejected = 0
         self.swaps = 0
@@ -171,7 +171,7 @@ class PolicyController:
         """Validate a PolicyWeights message and make it current, or raise ``InvalidPolicy``."""
         try:
             if msg.action_names:  # empty: a hand-made policy in the robot's own order
-                problem = self.spec.policy_mismatch(msg.obs_names, msg.action_names)
+                problem = self.contract.policy_mismatch(msg.obs_names, msg.action_names)
                 if problem:
                     raise InvalidPolicy(problem)
             sizes = [int(s) for s in msg.layer_sizes]
@@ -187,13 +187,13 @@ class PolicyController:
                     raise InvalidPolicy(f'generation jumps from {current.generation} to '
                                         f'{msg.generation} (more than '
                                         f'{self.config.max_generation_jump}): not the generator')
-            policy = policy_from_msg(msg, self.spec.obs_names, self.spec.act_dim)
+            policy = policy_from_msg(msg, self.contract.obs_names, self.contract.act_dim)
             self._check_forward_time(policy)
         except InvalidPolicy:
             self.rejected += 1
             raise
         valid = int(msg.valid_for_steps)
-        expires = (now + self.config.expiry_factor * valid / self.spec.policy_rate
+        expires = (now + self.config.expiry_factor * valid / self.contract.policy_rate
                    if valid > 0 else float('inf'))
         bounds = widened(np.frombuffer(msg.obs_low, np.float32),
                          np.frombuffer(msg.obs_high, np.float32), self._resolution)
@@ -207,11 +207,11 @@ class PolicyController:
         active = self._active
         if active is None or obs is None:
             return ()
-        return outside(obs, active.bounds, self.spec.obs_names)
+        return outside(obs, active.bounds, self.contract.obs_names)
 
     def _check_forward_time(self, policy: MlpPolicy, runs: int = 5) -> None:
         obs = self.obs.observation()
-        obs = np.zeros(len(self.spec.obs_names), np.float32) if obs is None else obs
+        obs = np.zeros(len(self.contract.obs_names), np.float32) if obs is None else obs
         times = []
         with np.errstate(all='ignore'):
             for _ in range(runs):

@@ -128,7 +128,7 @@ def test_convert_config_from_yaml_and_validation(tmp_path):
     assert layout.roles['command'] == '/forward_position_controller/commands'
     assert layout.roles['episode'] == '/pusht/episode'
     assert cfg.joint_names == ('x', 'y')
-    for bad in ({'rate': 0}, {'grid': 'random'}, {'env': 'pusht', 'joint_names': ['x']},
+    for bad in ({'rate': 0}, {'grid': 'random'}, {'robot': 'pusht', 'joint_names': ['x']},
                 {'actions': 'guess'}):
         with pytest.raises(ValueError):
             ConvertConfig(**bad)

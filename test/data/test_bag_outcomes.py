@@ -136,7 +136,7 @@ def test_datasets_from_before_outcomes_read_from_success(tmp_path):
     eps = [Episode(np.zeros((3, 5)), np.zeros((2, 2)), 'classic', 0, success=s)
            for s in (True, False)]
     eps.append(Episode(np.zeros((3, 5)), np.zeros((2, 2)), 'classic', success_known=False))
-    write_episodes(eps, tmp_path / 'ds', env='pusht')
+    write_episodes(eps, tmp_path / 'ds', robot='pusht')
     assert [o['outcome'] for o in episode_outcomes(tmp_path / 'ds')] == [
         'success', 'fail', 'unknown']
     assert [o['source'] for o in episode_outcomes(tmp_path / 'ds')] == [None] * 3

@@ -108,7 +108,7 @@ def test_crashed_sim_graph_bag_salvages_as_before(scene, tmp_path, storage):
     new.flush()
     old = record(scene, tmp_path / 'old', storage, close=False, flush_every=100)
     old.flush()
-    assert_same_conversion(tmp_path / 'new', tmp_path / 'old', env='pusht', salvage=True)
+    assert_same_conversion(tmp_path / 'new', tmp_path / 'old', robot='pusht', salvage=True)
 
 
 def test_a_sim_time_bag_takes_a_sim_time_for_every_message(tmp_path):

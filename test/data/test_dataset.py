@@ -26,7 +26,7 @@ def _episodes():
 
 def test_round_trip(tmp_path):
     episodes = _episodes()
-    path = write_episodes(episodes, tmp_path / 'ds', env='pusht')
+    path = write_episodes(episodes, tmp_path / 'ds', robot='pusht')
     back = load_episodes(path)
     assert len(back) == len(episodes)
     for a, b in zip(episodes, back):
@@ -38,15 +38,15 @@ def test_round_trip(tmp_path):
 
 def test_training_set_joins_datasets_of_one_env_and_goals(tmp_path):
     poses = {'classic': [0.256, 0.256, 0.785]}
-    a = write_episodes(_episodes()[:2], tmp_path / 'a', goal_poses=poses, env='pusht')
-    b = write_episodes(_episodes()[2:], tmp_path / 'b', goal_poses=poses, env='pusht')
+    a = write_episodes(_episodes()[:2], tmp_path / 'a', goal_poses=poses, robot='pusht')
+    b = write_episodes(_episodes()[2:], tmp_path / 'b', goal_poses=poses, robot='pusht')
     episodes, got = load_training_set([a, b])
     assert [e.seed for e in episodes] == [1, 2, 3] and got == poses
-    moved = write_episodes(_episodes(), tmp_path / 'moved', env='pusht',
+    moved = write_episodes(_episodes(), tmp_path / 'moved', robot='pusht',
                            goal_poses={'classic': [0.3, 0.3, 0]})
     with pytest.raises(ValueError, match="goal 'classic'"):
         load_training_set([a, moved])
-    other = write_episodes(_episodes(), tmp_path / 'other', goal_poses=poses, env='pusht')
+    other = write_episodes(_episodes(), tmp_path / 'other', goal_poses=poses, robot='pusht')
     meta_file = next(other.rglob('metadata.json'))
     meta = json.loads(meta_file.read_text())
     meta['lwd_ros']['env'] = 'mt10'
@@ -57,7 +57,7 @@ def test_training_set_joins_datasets_of_one_env_and_goals(tmp_path):
 
 def test_minari_reads_it_with_task_per_step(tmp_path):
     minari = pytest.importorskip('minari')
-    path = write_episodes(_episodes(), tmp_path / 'ds', env='pusht')
+    path = write_episodes(_episodes(), tmp_path / 'ds', robot='pusht')
     dataset = minari.MinariDataset(path / 'data')
     names = read_metadata(path)['lwd_ros']['task_names']
     assert dataset.total_episodes == 3 and dataset.total_steps == 15
@@ -76,7 +76,7 @@ def test_rewards_follow_coverage(tmp_path):
     goal = np.array(TASKS['classic'])
     obs = np.array([[0.45, 0.45, 0.4, 0.05, 0.0], [0.45, 0.45, *goal]])
     path = write_episodes([Episode(obs, [[0.45, 0.45]], 'classic', 0)], tmp_path / 'ds',
-                          env='pusht')
+                          robot='pusht')
     import minari
 
     ep = minari.MinariDataset(path / 'data')[0]
@@ -85,21 +85,21 @@ def test_rewards_follow_coverage(tmp_path):
 
 
 def test_existing_dataset_is_kept_without_overwrite(tmp_path):
-    path = write_episodes(_episodes(), tmp_path / 'ds', env='pusht')
+    path = write_episodes(_episodes(), tmp_path / 'ds', robot='pusht')
     with pytest.raises(FileExistsError, match='overwrite'):
-        write_episodes(_episodes()[:1], path, env='pusht')
+        write_episodes(_episodes()[:1], path, robot='pusht')
     assert len(load_episodes(path)) == 3
-    write_episodes(_episodes()[:1], path, overwrite=True, env='pusht')
+    write_episodes(_episodes()[:1], path, overwrite=True, robot='pusht')
     assert len(load_episodes(path)) == 1
     assert [p.name for p in tmp_path.iterdir()] == ['ds']  # no temporary leftovers
 
 
 def test_failed_write_loses_nothing(tmp_path):
-    path = write_episodes(_episodes(), tmp_path / 'ds', env='pusht')
+    path = write_episodes(_episodes(), tmp_path / 'ds', robot='pusht')
     bad = _episodes()[:1]
     bad[0].task = 'goal_nowhere'
     with pytest.raises(ValueError, match='unknown task'):
-        write_episodes(bad, path, overwrite=True, env='pusht')
+        write_episodes(bad, path, overwrite=True, robot='pusht')
     assert len(load_episodes(path)) == 3
     assert [p.name for p in tmp_path.iterdir()] == ['ds']
 
@@ -108,9 +108,9 @@ def test_unwritable_path(tmp_path):
     blocker = tmp_path / 'file'
     blocker.write_text('not a directory')
     with pytest.raises(PermissionError, match='cannot write'):
-        write_episodes(_episodes(), blocker / 'ds', env='pusht')
+        write_episodes(_episodes(), blocker / 'ds', robot='pusht')
     with pytest.raises(NotADirectoryError):
-        write_episodes(_episodes(), blocker, env='pusht')
+        write_episodes(_episodes(), blocker, robot='pusht')
 
 
 def test_missing_dataset_is_a_clear_error(tmp_path):
@@ -129,7 +129,7 @@ def test_collect_bad_input_fails_cleanly(tmp_path):
     res = _lwd('collect', '--out', str(tmp_path / 'ds'), '--settle-coverage', '0.9')
     assert res.returncode == 2 and 'success threshold' in res.stderr
     assert not (tmp_path / 'ds').exists()
-    write_episodes(_episodes(), tmp_path / 'ds', env='pusht')
+    write_episodes(_episodes(), tmp_path / 'ds', robot='pusht')
     res = _lwd('collect', '--out', str(tmp_path / 'ds'), '--episodes', '1')
     assert res.returncode == 2 and '--overwrite' in res.stderr
     assert len(load_episodes(tmp_path / 'ds')) == 3

@@ -59,7 +59,7 @@ def test_continuations_start_where_the_learner_was(tmp_path):
 
 def test_an_existing_dataset_is_kept(tmp_path, capsys):
     old = [Episode(np.full((3, 5), 0.2), np.full((2, 2), 0.1), 'classic', 1)]
-    write_episodes(old, tmp_path / 'ds', env='pusht')
+    write_episodes(old, tmp_path / 'ds', robot='pusht')
     assert run(_args('--out', str(tmp_path / 'ds'), '--rollouts', '1')) == 2
     assert '--overwrite' in capsys.readouterr().err
     assert len(load_episodes(tmp_path / 'ds')) == 1

@@ -184,7 +184,7 @@ def test_bench_on_a_tiny_dataset(tmp_path, monkeypatch, capsys):
     eps = [episode(np.concatenate([_far(), _approach(0)]), 'classic'),
            episode(np.concatenate([_far(), _approach(4)]), 'goal_left'),
            episode(_far(6), 'classic')]
-    write_episodes(eps, tmp_path / 'ds', env='pusht')
+    write_episodes(eps, tmp_path / 'ds', robot='pusht')
     spec = importlib.util.spec_from_file_location('bench_diversity',
                                                   REPO / 'bench' / 'bench_diversity.py')
     bench = importlib.util.module_from_spec(spec)

@@ -236,7 +236,7 @@ def test_a_refused_joint_state_names_the_bad_entry():
     # arm7 reads positions and velocities of the same joints from one topic: the warning
     # names the bad entry, not each joint once per block.
     c = PolicyController(ControllerConfig(robot='arm7'))
-    names = list(c.spec.action_names)
+    names = list(c.contract.action_names)
     pos, vel = [0.1] * len(names), [0.0] * len(names)
     assert c.obs.joints_on('joint_states') == tuple(names)
     pos[1] = math.nan

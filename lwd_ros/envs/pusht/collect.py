@@ -175,7 +175,7 @@ def collect(args) -> dict:
                   'env_config': to_dict(env_cfg), 'expert_config': to_dict(expert_cfg)}
     if interrupted and not kept:
         raise KeyboardInterrupt  # nothing worth a dataset directory that blocks a re-run
-    write_episodes(kept, out, overwrite=args.overwrite, env='pusht', goal_poses=env_cfg.tasks,
+    write_episodes(kept, out, overwrite=args.overwrite, robot='pusht', goal_poses=env_cfg.tasks,
                    description='PushT demonstrations by the lwd_ros MPC expert'
                    + (', through a simulated human operator' if operator else ''),
                    algorithm_name='lwd_ros MPC expert (predictive sampling)',

@@ -123,7 +123,7 @@ def dagger(args) -> dict:
                   'learner_success_rate': learner['success_rate'], 'every': args.every,
                   'steps': args.steps, 'expert_seed': '1000 * rollout_seed + step',
                   'env_config': to_dict(env_cfg), 'expert_config': to_dict(expert_cfg)}
-    write_episodes(kept, out, overwrite=args.overwrite, env='pusht', goal_poses=env_cfg.tasks,
+    write_episodes(kept, out, overwrite=args.overwrite, robot='pusht', goal_poses=env_cfg.tasks,
                    description='MPC expert continuations from states an lwd_ros policy reached',
                    algorithm_name='lwd_ros MPC expert (DAgger continuations)',
                    extra_metadata={'dagger': provenance})
