@@ -62,8 +62,28 @@ def run(args: argparse.Namespace) -> int:
     code = _train(args)
     # Not in a finally: a rank that failed must exit, not wait at a barrier, so that
     # torchrun sees it and stops the others.
+    workers = distributed.world_size() > 1
     distributed.shutdown()
+    if workers:  # every rank has left the group and rank 0 has written everything
+        _exit_now(code)
     return code
+
+
+def _exit_now(code: int) -> None:
+    """End a torchrun worker without the interpreter's teardown.
+
+    Why: gloo's worker threads can outlive ``destroy_process_group`` by a moment; tearing
+    the interpreter down under them aborts the process ("terminate called without an active
+    exception", SIGABRT), seen once on a loaded 2-core machine after a finished run, and
+    torchrun then reports the run failed. Output is flushed first; nothing else is pending.
+    """
+    import os
+    import sys
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _train(args: argparse.Namespace) -> int:
