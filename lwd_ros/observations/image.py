@@ -97,8 +97,12 @@ def decode(block: Any, msg: Any) -> Any:
     from PIL import Image as Pil
 
     if hasattr(msg, 'format'):  # CompressedImage
-        frame = Pil.open(io.BytesIO(bytes(msg.data)))
-        frame = frame.convert('RGB' if ENCODINGS[block.encoding] == 3 else 'L')
+        try:
+            frame = Pil.open(io.BytesIO(bytes(msg.data)))
+            frame = frame.convert('RGB' if ENCODINGS[block.encoding] == 3 else 'L')
+        except OSError as e:  # Pillow's "cannot identify image file", truncated data
+            raise ValueError(f'a {msg.format or "compressed"} frame on {block.topic} that '
+                             f'does not decode ({e})') from None
     else:
         if msg.encoding not in RAW:
             raise ValueError(f'image encoding {msg.encoding!r} on {block.topic}: one of '

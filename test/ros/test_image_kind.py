@@ -105,6 +105,9 @@ def test_crop_is_in_camera_pixels_then_resized():
 def test_a_frame_that_cannot_be_read_is_named():
     with pytest.raises(ValueError, match="encoding '16UC1'"):
         decode(_block(), Image(height=2, width=2, encoding='16UC1', step=4, data=bytes(8)))
+    with pytest.raises(ValueError, match='a png frame on camera/image_raw that does not decode'):
+        decode(_block(msg_type='sensor_msgs/msg/CompressedImage'),
+               CompressedImage(format='png', data=b'not a png'))
     short = _raw(_frame())
     short.data = short.data[:100]
     with pytest.raises(ValueError, match='100 bytes for 48 rows'):
