@@ -41,6 +41,7 @@ def our_frames(s: np.ndarray) -> np.ndarray:
 def gym_pusht_frames(s: np.ndarray) -> np.ndarray:
     """The same states drawn by gym-pusht (angle first, so the T's origin lands on x, y)."""
     os.environ.setdefault('PYGAME_HIDE_SUPPORT_PROMPT', '1')
+    from bench_dp_protocol import set_pose_exact  # bench/ is the script's directory
     import gym_pusht  # noqa: F401  (registers gym_pusht/PushT-v0)
     import gymnasium as gym
 
@@ -48,9 +49,7 @@ def gym_pusht_frames(s: np.ndarray) -> np.ndarray:
     env.reset(seed=0)
     u, out = env.unwrapped, []
     for x in s:
-        u.agent.position = tuple(map(float, x[:2] * 1000))
-        u.block.angle = float(x[4])
-        u.block.position = tuple(map(float, x[2:4] * 1000))
+        set_pose_exact(u, x[:2] * 1000, [*(x[2:4] * 1000), x[4]])
         for body in (u.agent, u.block):  # shapes follow their bodies only at a step: now
             u.space.reindex_shapes_for_body(body)
         out.append(u._render())

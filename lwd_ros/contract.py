@@ -22,14 +22,12 @@ import functools
 import re
 from typing import Any
 
-from lwd_ros.observations import get_kind
+from lwd_ros.observations import KINDS, get_kind
 from lwd_ros.observations.kind import VECTOR
 
 TWIST = 'geometry_msgs/msg/TwistStamped'
 TRAJECTORY = 'trajectory_msgs/msg/JointTrajectory'
 COMMAND_TYPES = (VECTOR, TRAJECTORY, TWIST)
-# ObsBlock fields that only some kinds read (ObsKind.fields); others leave them unset.
-KIND_FIELDS = ('joints', 'field', 'image_size', 'crop', 'encoding', 'features')
 INTERFACES = ('position', 'velocity', 'effort')
 # The smallest difference that means something, per unit: normalisation never divides by
 # less, so a feature that was constant in the demonstrations cannot turn a sensor's
@@ -97,9 +95,9 @@ class ObsBlock:
         where = f'observation block on {self.topic!r}'
         try:
             kind = get_kind(self.kind)
-            for f in fields(self):
-                if (f.name in KIND_FIELDS and f.name not in kind.fields
-                        and getattr(self, f.name) != f.default):
+            others = {name for k in KINDS.values() for name in k.fields} - set(kind.fields)
+            for f in fields(self):  # another kind's own field, set here: a user's mistake
+                if f.name in others and getattr(self, f.name) != f.default:
                     raise ValueError(f'{f.name}: a {self.kind} block does not read it')
             types = kind.msg_types
             if not self.msg_type:

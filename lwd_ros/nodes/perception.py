@@ -23,7 +23,7 @@ from std_msgs.msg import Float64MultiArray
 
 from lwd_ros.contract import get_contract
 from lwd_ros.observations import get_kind
-from lwd_ros.observations.image import decode, features_topic
+from lwd_ros.observations.image import ENCODINGS, decode, features_topic
 from lwd_ros.ros.observation_topics import message_class
 from lwd_ros.ros.params import declare_config
 from lwd_ros.ros.qos import SENSOR
@@ -42,8 +42,8 @@ class PerceptionNode(Node):
         if not cameras:
             raise ValueError(f'robot = {cfg.robot!r}: {contract.name} has no image block')
         for block in cameras:
-            if (*block.image_size, 3 if block.encoding == 'rgb8' else 1) != \
-                    self.encoder.frame_shape or block.features != self.encoder.features:
+            shape = (*block.image_size, ENCODINGS[block.encoding])
+            if shape != self.encoder.frame_shape or block.features != self.encoder.features:
                 raise ValueError(f'encoder = {cfg.encoder!r} takes {self.encoder.frame_shape}'
                                  f' frames to {self.encoder.features} features; the block on '
                                  f'{block.topic} gives {block.image_size} {block.encoding} '
