@@ -43,6 +43,9 @@ def test_arm_follows_policies_and_switches_task(rclpy_context, ros_env):
     try:
         assert spin_until(executor, lambda: len(twists) > 50 and grips, 90, procs), \
             'no servo commands'
+        # The controller can run its policy before our own subscription has matched the
+        # generator's latched publisher (discovery on a busy machine); wait for it too.
+        assert spin_until(executor, lambda: policies, 20, procs), 'no policy seen'
         assert policies[0].task == 'reach-v3'
         assert list(policies[0].action_names) == ['ee_dx', 'ee_dy', 'ee_dz', 'gripper_effort']
         assert max(abs(t.twist.linear.x) for t in twists) <= 0.8 + 1e-9  # |action| <= 1
