@@ -25,6 +25,10 @@ class Episode:
             ``lwd mark``); False for a bag episode nobody labelled. A separate flag, not a
             third value of ``success``, so code that only reads ``success`` never counts an
             unlabelled demonstration as a success.
+        frames: camera frames per image block, keyed by ``observations.image.key(block)``:
+            ``(T + 1, height, width, channels)`` uint8 as ``image.decode`` gives them, one per
+            observation row. The rows' own entries for that block (its features) are zeros
+            here: the encoder computes them from these frames while it trains.
     """
 
     observations: np.ndarray
@@ -34,6 +38,7 @@ class Episode:
     success: bool = True
     timestamps: np.ndarray | None = field(default=None, repr=False)
     success_known: bool = True
+    frames: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         self.observations = np.asarray(self.observations, np.float32)
@@ -46,6 +51,10 @@ class Episode:
             raise ValueError(
                 f'need one more observation than actions: {self.observations.shape=} '
                 f'{self.actions.shape=}')
+        for key, f in self.frames.items():
+            if f.dtype != np.uint8 or f.ndim != 4 or len(f) != len(self.observations):
+                raise ValueError(f'frames {key!r}: {f.dtype} {f.shape}, need uint8 '
+                                 f'({len(self.observations)}, height, width, channels)')
 
     def __len__(self) -> int:
         return len(self.actions)

@@ -78,9 +78,14 @@ class Image(ObsKind):
         return f'features on {topic} that are not {block.features} finite values'
 
 
+def key(block: Any) -> str:
+    """The block's name for its frames and its encoder (a dataset key, a checkpoint prefix)."""
+    return block.prefix or block.names[0].rsplit('_', 1)[0]
+
+
 def features_topic(block: Any) -> str:
     """Where the perception node publishes the block's features (relative: per robot)."""
-    return f'features/{block.prefix or block.names[0].rsplit("_", 1)[0]}'
+    return f'features/{key(block)}'
 
 
 def decode(block: Any, msg: Any) -> Any:
