@@ -301,6 +301,10 @@ class RobotContract:
         return tuple(self.resolution.get(n, self.resolution.get(
             u, DEFAULT_RESOLUTION.get(u, 1e-3))) for n, u in zip(self.obs_names, self.obs_units))
 
+    def perceived(self) -> tuple[str, ...]:
+        """Entries a camera's encoder computes from frames (``image`` blocks' features)."""
+        return tuple(n for b in self.observation if get_kind(b.kind).frames for n in b.names)
+
     def position_feedback(self) -> dict[int, str]:
         """``{action index: observation name}`` of observed position-commanded joints.
 

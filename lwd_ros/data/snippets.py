@@ -15,13 +15,19 @@ named features in the task frame, normalised):
   history is missing. The latent diffusion model is conditioned on it.
 - ``task`` ``(N,)`` int64: index into the sorted task names.
 
+A robot with cameras adds ``frames`` (camera -> ``(M, height, width, channels)`` uint8, every
+observation row of every episode, episode after episode) and the rows of each snippet's
+steps ``rows (N, H)`` and of its history ``cond_rows (N, K)``; its feature entries in
+``obs`` and ``cond`` are zeros, which the camera's encoder fills while it trains
+(``lwd_ros.learning.cameras``).
+
 Numpy only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,6 +47,9 @@ class Snippets:
     mask: np.ndarray
     cond: np.ndarray
     task: np.ndarray
+    rows: np.ndarray | None = None
+    cond_rows: np.ndarray | None = None
+    frames: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.obs)
@@ -93,24 +102,34 @@ def cut_snippets(
     full = horizon == 0
     length = max(len(e) for e in episodes) if full else horizon
     F, act_dim = space.stats.obs_dim, space.stats.act_dim
-    obs_l, act_l, mask_l, cond_l, task_l = [], [], [], [], []
+    obs_l, act_l, mask_l, cond_l, task_l, rows_l, cond_rows_l = [], [], [], [], [], [], []
+    offset = 0  # of the episode's first row among every episode's rows (``frames``)
     for ep in episodes:
         obs_n = space.obs_in(ep.observations, ep.task)  # (T + 1, F)
         act_n = space.act_in(ep.actions, ep.task, ep.observations[:-1])  # (T, act_dim)
         starts = [0] if full else range(0, len(ep), stride)
+        rows = offset + np.arange(len(ep) + 1)
         for s in starts:
             n = min(length, len(ep) - s)
             o = np.zeros((length, F), np.float32)
             a = np.zeros((length, act_dim), np.float32)
             m = np.zeros(length, np.float32)
-            o[:n], a[:n], m[:n] = obs_n[s:s + n], act_n[s:s + n], 1.0
+            r = np.zeros(length, np.int64)
+            o[:n], a[:n], m[:n], r[:n] = obs_n[s:s + n], act_n[s:s + n], 1.0, rows[s:s + n]
             obs_l.append(o)
             act_l.append(a)
             mask_l.append(m)
+            rows_l.append(r)
             cond_l.append(history_window(obs_n, s, obs_history))
+            cond_rows_l.append(history_window(rows, s, obs_history))
             task_l.append(index[ep.task])
+        offset += len(ep) + 1
+    frames = {key: np.concatenate([e.frames[key] for e in episodes])
+              for key in episodes[0].frames}
     return Snippets(np.stack(obs_l), np.stack(act_l), np.stack(mask_l), np.stack(cond_l),
-                    np.asarray(task_l, np.int64))
+                    np.asarray(task_l, np.int64),
+                    np.stack(rows_l) if frames else None,
+                    np.stack(cond_rows_l) if frames else None, frames)
 
 
 def split_episodes(episodes: Sequence[Episode], val_fraction: float,

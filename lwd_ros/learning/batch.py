@@ -22,27 +22,48 @@ VAL_LIMIT = 4096  # validation samples evaluated (enough for a stable mean, boun
 
 @dataclass
 class Batch:
-    """Torch views of ``Snippets`` (shapes in ``lwd_ros.data.snippets``)."""
+    """Torch views of ``Snippets`` (shapes in ``lwd_ros.data.snippets``).
+
+    With cameras, ``rows``/``cond_rows`` are indexed with the samples and ``frames`` (every
+    row's frames, per camera) is shared whole by every batch drawn.
+    """
 
     obs: torch.Tensor
     act: torch.Tensor
     mask: torch.Tensor
     cond: torch.Tensor  # (N, K * obs_dim): history flattened for the denoiser
     task: torch.Tensor
+    rows: torch.Tensor | None = None
+    cond_rows: torch.Tensor | None = None
+    frames: dict[str, torch.Tensor] = dataclasses.field(default_factory=dict, repr=False)
 
     @classmethod
     def from_snippets(cls, s: Snippets) -> Batch:
+        def tensor(a):
+            return None if a is None else torch.from_numpy(a)
         return cls(torch.from_numpy(s.obs), torch.from_numpy(s.act), torch.from_numpy(s.mask),
-                   torch.from_numpy(s.cond.reshape(len(s), -1)), torch.from_numpy(s.task))
+                   torch.from_numpy(s.cond.reshape(len(s), -1)), torch.from_numpy(s.task),
+                   tensor(s.rows), tensor(s.cond_rows),
+                   {k: torch.from_numpy(v) for k, v in s.frames.items()})
 
     def __len__(self) -> int:
         return len(self.obs)
 
     def to(self, device: torch.device | str) -> Batch:
-        return Batch(*(getattr(self, f.name).to(device) for f in dataclasses.fields(self)))
+        return Batch(*(None if v is None else v.to(device) for v in self._sampled()),
+                     frames={k: v.to(device) for k, v in self.frames.items()})
 
     def take(self, idx: torch.Tensor) -> Batch:
-        return Batch(self.obs[idx], self.act[idx], self.mask[idx], self.cond[idx], self.task[idx])
+        return Batch(*(None if v is None else v[idx] for v in self._sampled()),
+                     frames=self.frames)
+
+    def replace(self, **changes) -> Batch:
+        """A copy with ``changes`` (the rest shared)."""
+        return dataclasses.replace(self, **changes)
+
+    def _sampled(self) -> list[torch.Tensor | None]:
+        """The per-sample tensors, in field order."""
+        return [getattr(self, f.name) for f in dataclasses.fields(self) if f.name != 'frames']
 
     def head(self, n: int) -> Batch:
         return self.take(torch.arange(min(n, len(self))))

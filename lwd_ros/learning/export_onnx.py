@@ -19,7 +19,9 @@ import torch
 from torch import nn
 
 from lwd_ros.learning.checkpoint_io import LoadedCheckpoint, load_checkpoint
+from lwd_ros.learning.image_encoder import export_encoder
 from lwd_ros.learning.torch_generator import TorchPolicyGenerator
+from lwd_ros.observations import get_kind, image
 from lwd_ros.runtime.checkpoint import CONFIG_FILE, sha256, write_meta
 from lwd_ros.runtime.onnx_generator import DECODER_FILE, DENOISER_FILE, OnnxPolicyGenerator
 
@@ -53,7 +55,11 @@ def _export(module: nn.Module, args: tuple, names: list[str], path: Path, opset:
 
 def export_onnx(checkpoint: str | Path, out_dir: str | Path, opset: int = DEFAULT_OPSET,
                 use_ema: bool = True) -> Path:
-    """Write ``denoiser.onnx``, ``decoder.onnx``, ``config.yaml`` and ``meta.json``."""
+    """Write ``denoiser.onnx``, ``decoder.onnx``, ``config.yaml`` and ``meta.json``.
+
+    A checkpoint of a robot with cameras adds ``encoder_<key>.onnx`` per camera (what the
+    perception node runs: ``lwd_ros.runtime.perception.encoder_file``).
+    """
     ckpt = load_checkpoint(checkpoint, use_ema=use_ema)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -63,9 +69,18 @@ def export_onnx(checkpoint: str | Path, out_dir: str | Path, opset: int = DEFAUL
     _export(ckpt.module('diffusion').denoiser, (u, t, cond, task), ['u', 't', 'cond', 'task'],
             out / DENOISER_FILE, opset)
     _export(DecoderGraph(ckpt), (u, task), ['u', 'task'], out / DECODER_FILE, opset)
+    files = [DENOISER_FILE, DECODER_FILE]
+    if 'cameras' in ckpt.modules:  # each camera's encoder, for the perception node
+        blocks = {image.key(b): b for b in ckpt.meta.robot.observation
+                  if get_kind(b.kind).frames}
+        for key, encoder in ckpt.module('cameras').encoders.items():
+            b = blocks[key]
+            files.append(f'encoder_{key}.onnx')
+            export_encoder(encoder, out / files[-1], tuple(b.image_size),
+                           image.ENCODINGS[b.encoding], opset)
     shutil.copyfile(Path(checkpoint) / CONFIG_FILE, out / CONFIG_FILE)
     meta = ckpt.meta
-    meta.files = {name: sha256(out / name) for name in (DENOISER_FILE, DECODER_FILE)}
+    meta.files = {name: sha256(out / name) for name in files}
     meta.training = {**meta.training, 'exported_from': str(checkpoint), 'opset': opset,
                      'ema': use_ema}
     write_meta(out, meta)

@@ -54,7 +54,7 @@ def fit_model_space(data: DataConfig, spec: RobotContract, episodes: Sequence[Ep
                              f'of {sorted(feedback.values())} only, not every commanded joint')
         relative = tuple((j, features.features.index(n)) for j, n in sorted(feedback.items()))
     return ModelSpace.fit(episodes, features, frames, relative,
-                          feature_floors(spec, features.features))
+                          feature_floors(spec, features.features), spec.perceived())
 
 
 def robot_for(robot: str, stored: RobotContract | None) -> RobotContract:
@@ -88,7 +88,14 @@ def augmentations(data: DataConfig, sim: Any | None, episodes: Sequence[Episode]
     return extra
 
 
-def observation_range(episodes: Sequence[Episode]) -> tuple[tuple[float, ...], ...]:
-    """Per-entry minimum and maximum of the raw observations (the meta's training range)."""
+def observation_range(episodes: Sequence[Episode], contract: RobotContract
+                      ) -> tuple[tuple[float, ...], ...]:
+    """Per-entry minimum and maximum of the raw observations (the meta's training range).
+
+    A camera's features are the spatial softmax's keypoints: their range is ``[-1, 1]``.
+    """
     obs = np.concatenate([e.observations for e in episodes])
-    return tuple(obs.min(0).tolist()), tuple(obs.max(0).tolist())
+    low, high = obs.min(0), obs.max(0)
+    perceived = np.isin(contract.obs_names, contract.perceived())
+    low[perceived], high[perceived] = -1.0, 1.0
+    return tuple(low.tolist()), tuple(high.tolist())

@@ -49,7 +49,7 @@ from lwd_ros.learning.prepare import (
     robot_for,
 )
 from lwd_ros.learning.selection import Selection, advice
-from lwd_ros.methods import get_method
+from lwd_ros.methods import METHODS, get_method
 from lwd_ros.runtime.checkpoint import (
     MODEL_FILE,
     TRAINER_STATE_FILE,
@@ -115,6 +115,11 @@ class Trainer:
         self.tasks = task_names(episodes)
         train_eps, val_eps = split_episodes(episodes, cfg.data.val_fraction, cfg.train.seed)
         self.contract = robot_for(cfg.data.robot, robot)
+        if self.contract.perceived() and not learner.cameras:
+            able = sorted(n for n, m in METHODS.items() if m.load_learner().cameras)
+            raise ValueError(f'method {cfg.method!r} does not train on camera frames yet '
+                             f'({self.contract.name} has image blocks); methods that do: '
+                             f'{able}')
         train_eps += augmentations(cfg.data, find_sim(self.contract.name), train_eps, task_poses)
         space = fit_model_space(cfg.data, self.contract, train_eps, task_poses)
 
@@ -127,7 +132,7 @@ class Trainer:
             cfg.method, 'init', self.tasks, stats, layer_sizes, cfg.policy.activation,
             self.contract, space.features.features,
             space.frames.to_dict() if space.frames else None,
-            *observation_range(train_eps), **learner.meta_fields(cfg),
+            *observation_range(train_eps, self.contract), **learner.meta_fields(cfg),
             relative_actions=space.relative,
             training={'dataset': dataset_name,
                       'episodes': {'train': len(train_eps), 'val': len(val_eps)},

@@ -33,6 +33,8 @@ class VaeConfig:
         head_hidden: hidden width of the shared chunk head.
         delta_scale: initial size of the z-dependent part relative to a standard init.
         beta: KL weight (small: the latent must carry the snippet's behaviour).
+        camera_width: channels of each camera's image encoder (``image`` blocks), trained
+            in this stage through the generated MLP's inputs.
     """
 
     latent_dim: int = 16
@@ -43,10 +45,11 @@ class VaeConfig:
     head_hidden: int = 64
     delta_scale: float = 0.1
     beta: float = 1e-4
+    camera_width: int = 32
 
     def __post_init__(self):
         sizes = (self.latent_dim, self.task_embed_dim, self.encoder_hidden,
-                 self.decoder_hidden, self.chunk_size, self.head_hidden)
+                 self.decoder_hidden, self.chunk_size, self.head_hidden, self.camera_width)
         if min(sizes) < 1:
             raise ValueError(f'{sizes=} (latent, task embed, widths, chunk) must be positive')
         if self.beta < 0 or self.delta_scale <= 0:

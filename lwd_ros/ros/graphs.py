@@ -113,12 +113,15 @@ class NodeSpec:
     (the controller: nothing drives the robot without it). A configuration error (exit
     ``CONFIG_ERROR``: a bad parameter, a missing or wrong checkpoint) is never respawned,
     since the same parameters fail the same way: it ends the graph, whichever node it is.
+    ``cameras``: it runs only for a robot whose contract (the ``robot`` argument) has image
+    blocks (the perception node).
     """
 
     executable: str
     sim_time: bool = True  # follows /clock when use_sim_time; the controller stays on wall time
     respawn: bool = False
     ends_graph: bool = False
+    cameras: bool = False
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import yaml
 
 from launch import LaunchDescription
 from lwd_ros.ros.graphs import CONFIG_ERROR, Graph, NodeSpec
-from lwd_ros.ros.processes import launch_values, node_parameters, processes
+from lwd_ros.ros.processes import launch_values, node_parameters, processes, runs
 
 
 def launch_description(graph: Graph) -> LaunchDescription:
@@ -43,7 +43,8 @@ def launch_description(graph: Graph) -> LaunchDescription:
             output='screen', parameters=[*_params_files(graph), GivenParameters(graph, spec)],
             remappings=[(topic, LaunchConfiguration(a.name)) for a in graph.arguments
                         for node, topic in a.remaps if node == spec.executable],
-            condition=UnlessCondition(fleet) if fleet else None, **_supervision(spec)))
+            condition=(IfCondition(Runs(graph, spec)) if spec.cameras
+                       else UnlessCondition(fleet) if fleet else None), **_supervision(spec)))
     if fleet:
         actions.append(OpaqueFunction(function=_fleet_nodes, args=[graph],
                                       condition=IfCondition(fleet)))
@@ -74,6 +75,20 @@ class Fleet(Substitution):
 
     def perform(self, context) -> str:
         return str(int(_values(context, self.graph)['robots'] or 0) > 0).lower()
+
+
+class Runs(Substitution):
+    """'true' when the node starts for these arguments (``lwd_ros.ros.processes.runs``)."""
+
+    def __init__(self, graph: Graph, spec: NodeSpec):
+        super().__init__()
+        self.graph, self.spec = graph, spec
+
+    def describe(self) -> str:
+        return f'{self.spec.executable} runs for this robot'
+
+    def perform(self, context) -> str:
+        return str(runs(self.spec, _values(context, self.graph))).lower()
 
 
 class GivenParameters(Substitution):

@@ -69,6 +69,15 @@ def node_remappings(graph: Graph, spec: NodeSpec,
                  if node == spec.executable and values[a.name] not in ('', topic))
 
 
+def runs(spec: NodeSpec, values: Mapping[str, str]) -> bool:
+    """Whether ``spec``'s node starts for these argument values (``NodeSpec.cameras``)."""
+    if not spec.cameras:
+        return True
+    from lwd_ros.contract import get_contract
+
+    return bool(values.get('robot')) and bool(get_contract(values['robot']).perceived())
+
+
 def processes(graph: Graph, values: Mapping[str, str]) -> list[Process]:
     """Every process to start for ``values`` (``launch_values``), in the graph's node order.
 
@@ -81,7 +90,7 @@ def processes(graph: Graph, values: Mapping[str, str]) -> list[Process]:
     # fleet_host finds a shipped graph by name, a lab's own launch file by its path
     source = graph.name if graphs().get(graph.name) == graph else graph.source
     out = []
-    for spec in graph.nodes:
+    for spec in filter(lambda spec: runs(spec, values), graph.nodes):
         params = node_parameters(graph, spec, values)
         remaps = node_remappings(graph, spec, values)
         exe = spec.executable

@@ -222,12 +222,15 @@ class ModelSpace:
     @classmethod
     def fit(cls, episodes: Sequence[Episode], features: FeatureMap,
             frames: PlanarFrames | None, relative: Sequence[tuple[int, int]] = (),
-            floors: Sequence[float] | None = None) -> ModelSpace:
+            floors: Sequence[float] | None = None,
+            learned: Sequence[str] = ()) -> ModelSpace:
         """Normalisation statistics of ``episodes`` in their tasks' frames.
 
         ``floors``: per feature, the least std normalisation divides by (``feature_floors``);
         a feature constant in the demonstrations is floored there and named in a warning,
-        since the deployed robot will not hold it exactly constant.
+        since the deployed robot will not hold it exactly constant. ``learned``: features a
+        camera's encoder computes while the model trains (zeros in the episodes); they pass
+        unchanged (mean 0, std 1): the encoder learns their scale.
         """
         if not episodes:
             raise ValueError('cannot compute normalisation statistics from zero episodes')
@@ -238,14 +241,16 @@ class ModelSpace:
                               for e in episodes], 0)
         obs, act = obs.astype(np.float64), act.astype(np.float64)
         floor = np.full(obs.shape[1], STD_FLOOR) if floors is None else np.asarray(floors)
-        std = obs.std(0)
+        std, mean = obs.std(0), obs.mean(0)
+        own = np.isin(features.features, list(learned))
+        std[own], floor[own], mean[own] = 1.0, 1.0, 0.0
         flat = [f'{n} (std {s:.2g}, floored to {f:g})'
                 for n, s, f in zip(features.features, std, floor) if s < f]
         if flat:
             log.warning('features nearly constant in the demonstrations: %s. A deployed value '
                         'off by one floor moves the normalised input by one; vary them in the '
                         'demonstrations or drop them from the contract', ', '.join(flat))
-        return cls(features, NormStats(obs.mean(0), np.maximum(std, floor),
+        return cls(features, NormStats(mean, np.maximum(std, floor),
                                        act.mean(0), np.maximum(act.std(0), STD_FLOOR)), frames,
                    relative)
 

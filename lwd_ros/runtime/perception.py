@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from lwd_ros.config import check
+from lwd_ros.runtime.loader import EXPORT_DIR
 from lwd_ros.runtime.onnx_generator import make_session
 
 
@@ -25,7 +26,9 @@ class PerceptionConfig:
     Args:
         robot: the robot contract whose image blocks it serves (a shipped robot's name or a
             YAML). No default: another robot's cameras are not this one's.
-        encoder: the exported image encoder (``.onnx``) every image block runs through.
+        encoder: the exported image encoder (``.onnx``) every image block runs through, or
+            a checkpoint trained on this robot (its directory, or that of its ONNX export):
+            each camera then runs its own (``encoder_file``).
         num_threads: onnxruntime threads per frame (1: one core, beside the controller).
     """
 
@@ -36,7 +39,7 @@ class PerceptionConfig:
     def __post_init__(self):
         check(bool(self.robot), 'robot', self.robot, "must name the robot's contract")
         check(bool(self.encoder), 'encoder', self.encoder, 'must name an exported image '
-              'encoder (.onnx)')
+              'encoder (.onnx) or a checkpoint with cameras')
         check(self.num_threads >= 1, 'num_threads', self.num_threads, 'must be >= 1')
 
 
@@ -60,3 +63,21 @@ class Perception:
             raise ValueError(f'a frame of {frame.shape} {frame.dtype}; the encoder takes '
                              f'{self.frame_shape} uint8 (the contract block\'s image_size)')
         return self.session.run(None, {'frames': frame[None]})[0][0]
+
+
+def encoder_file(path: str | Path, key: str) -> Path:
+    """The ``.onnx`` a camera's block runs: ``path`` itself, or a checkpoint's for ``key``.
+
+    A checkpoint trained on a robot with cameras holds one encoder per camera, which
+    ``lwd export`` writes as ``encoder_<key>.onnx`` beside the generator's graphs (in the
+    export directory, usually ``<checkpoint>/onnx``). FileNotFoundError says how to make it.
+    """
+    path = Path(path)
+    if path.suffix == '.onnx':
+        return path
+    for folder in (path, path / EXPORT_DIR):
+        if (folder / f'encoder_{key}.onnx').is_file():
+            return folder / f'encoder_{key}.onnx'
+    raise FileNotFoundError(f'no encoder_{key}.onnx in {path} or {path / EXPORT_DIR}: export '
+                            f'the checkpoint with lwd export --checkpoint {path} --onnx '
+                            f'{path / EXPORT_DIR}')

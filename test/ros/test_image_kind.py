@@ -127,16 +127,3 @@ def test_nodes_read_a_camera_as_its_features_not_its_pixels():
     assert not obs.update('features/cam', Float64MultiArray(data=[0.0] * 3), 0.0)
     assert 'not 4 finite values' in obs.refusal('features/cam')
     assert obs.update('features/cam', Float64MultiArray(data=[0.1, 0.2, 0.3, 0.4]), 0.0)
-
-
-def test_bags_of_a_camera_robot_are_refused_naming_the_topic():
-    from lwd_ros.data.bag_reader import _StreamBuilder
-    from lwd_ros.data.bags import DemoTopics
-
-    base = get_contract('pusht').to_dict()
-    base['observation'] = [*base['observation'],
-                           {'kind': 'image', 'topic': 'camera/image_raw', 'prefix': 'cam'}]
-    contract = RobotContract.from_dict(base)
-    with pytest.raises(ValueError, match=r"camera frames on \['camera/image_raw'\].*do not "
-                                         'convert to datasets yet'):
-        _StreamBuilder(contract, DemoTopics().resolve(contract), contract.command.joints)

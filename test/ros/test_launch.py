@@ -17,8 +17,10 @@ from conftest import REPO
 import pytest
 import yaml
 
+from lwd_ros.contract import get_contract
 from lwd_ros.ros.bringup import node_commands, parse_launch_args
 from lwd_ros.ros.graphs import find_graph, graphs, load_graph
+from lwd_ros.ros.processes import runs
 
 NODES = set((REPO / 'resource' / 'nodes.txt').read_text().split())
 LAUNCH_FILES = sorted((REPO / 'launch').glob('*.launch.py'))
@@ -86,15 +88,18 @@ def test_graph_nodes_params_and_arguments_exist(name):
 def test_bringup_commands_use_shared_params_and_overrides(name):
     graph = graphs()[name]
     arg = graph.argument('task')
-    required = [f'{a.name}:=x' for a in graph.arguments if a.required]
+    required = [f'{a.name}:={"toy" if a.name == "robot" else "x"}' for a in graph.arguments
+                if a.required]
     values = parse_launch_args(graph, ['task:=goal_left', *required])
     commands = node_commands(graph, values)
     for a in graph.arguments:  # not given: the params files decide, no -p overrides them
         if a.overrides and not a.required and not a.shared:
             for node, param in a.sets:
                 assert not any(c.startswith(f'{param}:=') for c in commands[node]), (a, node)
-    assert set(commands) == {n.executable for n in graph.nodes}
+    assert set(commands) == {n.executable for n in graph.nodes if runs(n, values)}
     for node, param in arg.sets:
+        if node not in commands:  # perception: toy has no camera
+            continue
         cmd = commands[node]
         files = [cmd[i + 1] for i, a in enumerate(cmd) if a == '--params-file']
         assert [f.split('/config/', 1)[1] for f in files] == list(graph.params_files)
@@ -102,13 +107,27 @@ def test_bringup_commands_use_shared_params_and_overrides(name):
     # Not given, the task is still one value for every node it sets: the sim runs the task
     # the generator makes policies for (arm7_sim and mt10_sim once disagreed by default).
     defaults = node_commands(graph, parse_launch_args(graph, required))
-    assert {c for node, _ in arg.sets for c in defaults[node] if c.startswith('task:=')} \
+    assert {c for node, _ in arg.sets for c in defaults.get(node, ()) if c.startswith('task:=')} \
         == ({f'task:={arg.default}'} if arg.default else set()), name
     with pytest.raises(ValueError, match='valid'):
         parse_launch_args(graph, ['no_such_arg:=1', *required])
     if required:
         with pytest.raises(ValueError, match='missing launch arguments: robot:='):
             parse_launch_args(graph, [])
+
+
+def test_the_policy_graph_runs_perception_only_for_a_robot_with_a_camera(tmp_path):
+    robot = get_contract('toy').to_dict()
+    robot['observation'].append({'kind': 'image', 'topic': 'camera/image_raw', 'prefix': 'cam'})
+    (tmp_path / 'cam.yaml').write_text(yaml.safe_dump(robot))
+    graph = graphs()['policy']
+    blind = node_commands(graph, parse_launch_args(graph, ['robot:=toy', 'checkpoint:=ck']))
+    assert 'perception' not in blind
+    seeing = node_commands(graph, parse_launch_args(
+        graph, [f'robot:={tmp_path / "cam.yaml"}', 'checkpoint:=ck']))
+    assert {'perception', 'policy_generator', 'lwd_controller'} == set(seeing)
+    assert 'encoder:=ck' in seeing['perception']
+    assert f'robot:={tmp_path / "cam.yaml"}' in seeing['perception']
 
 
 def test_bringup_types_values_like_the_defaults():

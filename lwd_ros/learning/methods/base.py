@@ -81,6 +81,8 @@ class Learner:
         device: where the modules train.
     """
 
+    cameras = False  # trains on camera frames (``image`` blocks): ``lwd_ros.learning.cameras``
+
     def __init__(self, cfg: LwdConfig, meta: CheckpointMeta, train: Batch, val: Batch | None,
                  rng: torch.Generator, device: torch.device):
         self.cfg, self.meta, self.train, self.val = cfg, meta, train, val

@@ -24,6 +24,7 @@ from lwd_ros.data.snippets import cut_snippets
 from lwd_ros.experiment import LwdConfig
 from lwd_ros.learning import distributed
 from lwd_ros.learning.batch import VAL_LIMIT, Batch, LatentBatch, spread
+from lwd_ros.learning.cameras import Cameras
 from lwd_ros.learning.checkpoint_io import load_module
 from lwd_ros.learning.diffusion import LatentDiffusion
 from lwd_ros.learning.ema import Ema
@@ -40,6 +41,10 @@ def build_vae(cfg: LwdConfig, meta: CheckpointMeta) -> TrajectoryVae:
                          cfg.policy.hidden_sizes, cfg.policy.activation, cfg.vae)
 
 
+def build_cameras(cfg: LwdConfig, meta: CheckpointMeta) -> Cameras:
+    return Cameras(meta.robot, meta.features, cfg.vae.camera_width)
+
+
 def build_diffusion(cfg: LwdConfig, meta: CheckpointMeta) -> LatentDiffusion:
     return LatentDiffusion(cfg.vae.latent_dim, meta.cond_dim, len(meta.tasks), cfg.diffusion)
 
@@ -49,14 +54,23 @@ def trim_padding(b: Batch) -> Batch:
     steps = int(b.mask.any(0).nonzero().max()) + 1 if b.mask.any() else 1
     if steps == b.mask.shape[1]:
         return b
-    return Batch(b.obs[:, :steps], b.act[:, :steps], b.mask[:, :steps], b.cond, b.task)
+    return b.replace(obs=b.obs[:, :steps], act=b.act[:, :steps], mask=b.mask[:, :steps],
+                     rows=None if b.rows is None else b.rows[:, :steps])
 
 
 class LwdLearner(Learner):
-    """The VAE, the latent diffusion model and its EMA denoiser (``Learner`` has the args)."""
+    """The VAE, the latent diffusion model and its EMA denoiser (``Learner`` has the args).
+
+    A robot's cameras (``image`` blocks) have encoders (``lwd_ros.learning.cameras``) trained
+    with the VAE, whose loss reaches them through the generated MLP's inputs; stage 2 and
+    the run-time generator see their frozen features.
+    """
+
+    cameras = True
 
     def __init__(self, cfg, meta, train, val, rng, device):
         super().__init__(cfg, meta, train, val, rng, device)
+        self.camera = build_cameras(cfg, meta).to(device)
         self.vae = build_vae(cfg, meta).to(device)
         self.diffusion = build_diffusion(cfg, meta).to(device)
         self.ema = Ema(self.diffusion.denoiser, cfg.diffusion.ema_decay)
@@ -73,7 +87,8 @@ class LwdLearner(Learner):
                 'horizon': d.horizon, 'horizons': d.horizons}
 
     def modules(self) -> dict[str, nn.Module]:
-        return {'vae.': self.vae, 'diffusion.': self.diffusion,
+        cameras = {'cameras.': self.camera} if self.camera else {}
+        return {**cameras, 'vae.': self.vae, 'diffusion.': self.diffusion,
                 'ema.denoiser.': self.ema.module}
 
     def stage(self, name: str) -> Stage:
@@ -86,17 +101,22 @@ class LwdLearner(Learner):
         vae = build_vae(cfg, meta)
         load_module(vae, tensors, 'vae.', path)
         vae.eval()
+        found = {'vae': vae}
+        camera = build_cameras(cfg, meta)
+        if camera:
+            load_module(camera, tensors, 'cameras.', path)
+            found['cameras'] = camera.eval()
         if meta.stage == 'vae':
             if require_diffusion:
                 raise CheckpointError(path.parent / META_FILE, 'only stage 1 (VAE) is trained; '
                                       'finish with lwd train --resume')
-            return {'vae': vae}
+            return found
         diffusion = build_diffusion(cfg, meta)
         load_module(diffusion, tensors, 'diffusion.', path)
         if use_ema:
             load_module(diffusion.denoiser, tensors, 'ema.denoiser.', path)
         diffusion.eval()
-        return {'vae': vae, 'diffusion': diffusion}
+        return {**found, 'diffusion': diffusion}
 
     # -- stage 1 -------------------------------------------------------------------------
     def horizon_views(self, data: Batch) -> Batch:
@@ -109,12 +129,33 @@ class LwdLearner(Learner):
         if not hs:
             return data
         steps = torch.arange(data.mask.shape[1], device=data.mask.device)
-        views = [Batch(data.obs, data.act, data.mask * (steps < h),
-                       torch.cat([data.cond, torch.full((len(data), 1), horizon_feature(h),
-                                                        device=data.cond.device)], 1),
-                       data.task) for h in hs]
-        return Batch(*(torch.cat([getattr(v, f.name) for v in views])
-                       for f in dataclasses.fields(Batch)))
+        views = [data.replace(mask=data.mask * (steps < h),
+                              cond=torch.cat([data.cond, torch.full(
+                                  (len(data), 1), horizon_feature(h),
+                                  device=data.cond.device)], 1)) for h in hs]
+        return Batch(*(None if getattr(data, f.name) is None
+                       else torch.cat([getattr(v, f.name) for v in views])
+                       for f in dataclasses.fields(Batch) if f.name != 'frames'),
+                     frames=data.frames)
+
+    def seen(self, b: Batch) -> Batch:
+        """``b`` with its cameras' features in ``obs`` (as the encoders now see them)."""
+        if not self.camera:
+            return b
+        return b.replace(obs=self.camera.fill(b.obs, b.rows, b.frames))
+
+    def seen_all(self, data: Batch) -> Batch:
+        """``data`` with the frozen encoders' features in ``obs`` and ``cond`` (stage 2)."""
+        if not self.camera:
+            return data
+        self.camera.eval()
+        with placed(self.device):
+            f = data.frames
+            k = data.cond_rows.shape[1]
+            cond = data.cond[:, :k * self.meta.num_features].reshape(len(data), k, -1)
+            cond = self.camera.fill_all(cond, data.cond_rows, f).reshape(len(data), -1)
+            return data.replace(obs=self.camera.fill_all(data.obs, data.rows, f),
+                                cond=torch.cat([cond, data.cond[:, cond.shape[1]:]], 1))
 
     def vae_loss(self, b: Batch) -> tuple[torch.Tensor, dict]:
         """The ELBO; with several trained horizons each snippet is cut to one drawn at random.
@@ -122,7 +163,7 @@ class LwdLearner(Learner):
         Steps masked out in every snippet of the batch are cut first: whole trajectories are
         padded to the longest episode, often several times a typical one.
         """
-        b = trim_padding(b)
+        b = self.seen(trim_padding(b))
         mask, hs = b.mask, self.cfg.data.horizons
         if hs:
             # Drawn for the global batch, so every rank's share and one process agree.
@@ -135,8 +176,8 @@ class LwdLearner(Learner):
     def vae_val(self) -> dict:
         if self.val is None:
             return {}
-        v = spread(self.horizon_views(self.val), VAL_LIMIT)
         with torch.no_grad():
+            v = self.seen(spread(self.horizon_views(self.val), VAL_LIMIT))
             mu, logvar = self.vae.encode(v.obs, v.act, v.mask, v.task)
             recon = self.vae.action_mse(self.vae.decode(mu, v.task), v.obs, v.act, v.mask)
             kl = 0.5 * (mu.square() + logvar.exp() - 1.0 - logvar).sum(-1).mean()
@@ -145,7 +186,9 @@ class LwdLearner(Learner):
     def vae_stage(self) -> Stage:
         tc = self.cfg.train
         # No snapshots: a checkpoint without its diffusion model generates nothing.
-        return Stage('vae', tc.vae_steps, tc.vae_lr, self.vae, self.vae_loss, self.train,
+        module = nn.ModuleDict({'vae': self.vae, 'cameras': self.camera}) if self.camera \
+            else self.vae
+        return Stage('vae', tc.vae_steps, tc.vae_lr, module, self.vae_loss, self.train,
                      self.vae_val, snapshots=False, select='val_recon')
 
     # -- stage 2 -------------------------------------------------------------------------
@@ -194,9 +237,10 @@ class LwdLearner(Learner):
 
     def diffusion_stage(self) -> Stage:
         """Encode every snippet with the (now frozen) VAE and fit the standardisation."""
-        train = self.horizon_views(self.train)
+        train = self.seen_all(self.horizon_views(self.train))
         latents = self.encode_latents(train)
-        val = spread(self.horizon_views(self.val), VAL_LIMIT) if self.val else None
+        val = (self.seen_all(spread(self.horizon_views(self.val), VAL_LIMIT)) if self.val
+               else None)
         val_latents = self.encode_latents(val) if val is not None else None
         self.diffusion.set_latent_stats(latents)
         data = LatentBatch(self.diffusion.standardize(latents), train.cond, train.task)

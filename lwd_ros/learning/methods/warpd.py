@@ -77,6 +77,8 @@ def transitions(b: Batch) -> tuple[torch.Tensor, ...]:
 class WarpdLearner(LwdLearner):
     """LWD's modules plus the world model (``Learner`` has the args)."""
 
+    cameras = False  # its world model predicts the next observation, features included
+
     def __init__(self, cfg, meta, train, val, rng, device):
         super().__init__(cfg, meta, train, val, rng, device)
         w = cfg.world_model

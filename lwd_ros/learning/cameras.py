@@ -1,0 +1,83 @@
+# Copyright 2026 lwd_ros contributors
+# SPDX-License-Identifier: Apache-2.0
+"""A robot's cameras as a method trains them: one image encoder per ``image`` block.
+
+Why jointly (docs/cameras.md): the features a policy needs (where the T is) are not what a
+picture shows most of, so each encoder learns from the loss of the model that reads its
+features; the VAE's reconstruction of the demonstrated actions, through the generated MLP,
+for LWD. Features enter the model space unchanged (``ModelSpace.fit``'s ``learned``), so the
+deployed MLP reads exactly what the perception node publishes.
+
+A batch holds frame rows, not frames (``Batch.rows``): each distinct row of a batch is
+encoded once and its features are written into the rows' feature entries of ``obs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from lwd_ros.contract import RobotContract
+from lwd_ros.learning.image_encoder import ImageEncoder
+from lwd_ros.observations import get_kind, image
+
+
+class Cameras(nn.Module):
+    """The encoders of a robot's image blocks, and where their features go.
+
+    Args:
+        contract: the robot.
+        features: the model's feature names (``CheckpointMeta.obs_names``).
+        width: channels of each encoder's conv stack.
+    """
+
+    def __init__(self, contract: RobotContract, features: Sequence[str], width: int):
+        super().__init__()
+        blocks = [b for b in contract.observation if get_kind(b.kind).frames]
+        self.encoders = nn.ModuleDict({
+            image.key(b): ImageEncoder(tuple(b.image_size), image.ENCODINGS[b.encoding],
+                                       b.features, width) for b in blocks})
+        features = list(features)
+        for b in blocks:
+            self.register_buffer(f'columns_{image.key(b)}',
+                                 torch.tensor([features.index(n) for n in b.names]),
+                                 persistent=False)
+
+    def __bool__(self) -> bool:
+        return len(self.encoders) > 0
+
+    def fill(self, obs: torch.Tensor, rows: torch.Tensor,
+             frames: dict[str, torch.Tensor]) -> torch.Tensor:
+        """``obs (..., F)`` with every camera's features of the frames at ``rows (...)``."""
+        if not self:
+            return obs
+        unique, inverse = torch.unique(rows, return_inverse=True)
+        obs = obs.clone()
+        for key, encoder in self.encoders.items():
+            features = encoder(frames[key][unique])[inverse]  # (..., features)
+            obs[..., getattr(self, f'columns_{key}')] = features.to(obs.dtype)
+        return obs
+
+    def fill_cond(self, cond: torch.Tensor, cond_rows: torch.Tensor,
+                  frames: dict[str, torch.Tensor]) -> torch.Tensor:
+        """The flattened history ``cond (N, K * F)`` with the features of ``cond_rows (N, K)``."""
+        n, k = cond_rows.shape
+        return self.fill(cond.reshape(n, k, -1), cond_rows, frames).reshape(n, -1)
+
+    @torch.no_grad()
+    def fill_all(self, obs: torch.Tensor, rows: torch.Tensor, frames: dict[str, torch.Tensor],
+                 chunk: int = 2048) -> torch.Tensor:
+        """``fill`` for a whole set (frozen encoders): every frame row encoded once."""
+        if not self:
+            return obs
+        total = len(next(iter(frames.values())))
+        table = torch.zeros(total, obs.shape[-1], dtype=obs.dtype, device=obs.device)
+        every = torch.arange(total, device=obs.device)
+        for i in range(0, total, chunk):
+            table[i:i + chunk] = self.fill(table[i:i + chunk], every[i:i + chunk], frames)
+        columns = torch.cat([getattr(self, f'columns_{k}') for k in self.encoders])
+        obs = obs.clone()
+        obs[..., columns] = table[rows][..., columns]
+        return obs
