@@ -105,6 +105,12 @@ def run(args: argparse.Namespace) -> int:
     spec = get_spec(args.robot or read_meta(resolve_path(args.checkpoint)).robot.name)
     env_id = args.robot or spec.gym_id
     env = make_env(env_id)
+    robot = read_meta(resolve_path(args.checkpoint)).robot
+    if robot.perceived():  # its policies read camera features: compute them as the graph does
+        from lwd_ros.evaluation.cameras import Perceived, encoders
+
+        env = Perceived(env, robot, encoders(resolve_path(args.checkpoint), robot,
+                                             args.num_threads))
     record = args.video_episodes if args.video else 0
     report = evaluate(env, source, args.episodes, args.seed, args.task, record,
                       progress=not args.no_progress, max_steps=args.max_steps)
