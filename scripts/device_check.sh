@@ -9,6 +9,7 @@
 # own clean demonstrations with the scripted expert. Bounded by `timeout`s to 8 minutes.
 #
 #   scripts/device_check.sh                    # OUT=outputs
+#   CHECK=image scripts/device_check.sh        # image PushT instead: $OUT/device_check_image.json
 #   OUT=/tmp/out PYTHON=/opt/cuda-venv/bin/python scripts/device_check.sh
 #
 # Without CUDA (e.g. a CPU-only torch in .venv) it prints so, writes {"cuda": false, ...}
@@ -49,6 +50,52 @@ fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/device_check.XXXXXX")
 echo "work directory (logs, checkpoints): $WORK"
+
+if [[ "${CHECK:-state}" == image ]]; then
+  # Image PushT (issue 35): config/train/pusht_image.yaml at the GPU's batch size. The camera
+  # encoder trains with the VAE, so stage 1 is where a GPU pays; 8 minutes in all.
+  IMAGE_DEMOS=${IMAGE_DEMOS:-200}; T_IMAGE=${T_IMAGE:-300}; IMAGE_BATCH=${IMAGE_BATCH:-256}
+  echo "collecting $IMAGE_DEMOS image PushT demonstrations"
+  timeout "$T_COLLECT" "$PY" -m lwd_ros collect --robot pusht_image --out "$WORK/image_demos" \
+    --episodes "$IMAGE_DEMOS" --workers "$(nproc)" --seed 0 --no-progress > "$WORK/collect.log" 2>&1
+  echo "collect rc $?"
+  start=$(date +%s%N)
+  # shellcheck disable=SC2086
+  timeout "$T_IMAGE" "$PY" -m lwd_ros train --config config/train/pusht_image.yaml \
+    --out "$WORK/image" --dataset "$WORK/image_demos" --no-progress \
+    --json "$WORK/image.train.json" "train.device=$DEVICE" "train.batch_size=$IMAGE_BATCH" \
+    train.amp=true $EXTRA > "$WORK/image.train.log" 2>&1
+  rc=$?
+  wall=$(( ($(date +%s%N) - start) / 1000000 ))
+  timeout "$T_EVAL" "$PY" -m lwd_ros eval --checkpoint "$WORK/image" --robot pusht_image \
+    --episodes "$EPISODES" --device "$DEVICE" --no-progress --json "$WORK/image.eval.json" \
+    > "$WORK/image.eval.log" 2>&1
+  "$PY" - "$WORK" "$OUT/device_check_image.json" "$rc" "$wall" "$IMAGE_BATCH" <<'EOF'
+"""The image run's record: throughput from its train_log.jsonl, the eval's summary."""
+import json
+from pathlib import Path
+import sys
+
+import torch
+
+work, out, rc, wall_ms, batch = Path(sys.argv[1]), Path(sys.argv[2]), *map(int, sys.argv[3:])
+log_file = work / 'image' / 'train_log.jsonl'
+log = [json.loads(x) for x in log_file.read_text().splitlines()] if log_file.is_file() else []
+last = {r['stage']: r for r in log if 'time_s' in r}
+ev = work / 'image.eval.json'
+record = {'cuda': torch.cuda.is_available(),
+          'gpu': torch.cuda.get_device_name() if torch.cuda.is_available() else None,
+          'config': 'config/train/pusht_image.yaml', 'batch_size': batch, 'train_rc': rc,
+          'timed_out': rc == 124, 'train_wall_s': wall_ms / 1000,
+          'steps_per_s': {s: round(r['step'] / r['time_s'], 2) for s, r in last.items()
+                          if r['time_s'] > 0},
+          'eval': json.loads(ev.read_text()) if ev.is_file() else None,
+          'train_log_tail': (work / 'image.train.log').read_text()[-1500:]}
+out.write_text(json.dumps(record, indent=1) + '\n')
+print(json.dumps({k: v for k, v in record.items() if k != 'train_log_tail'}, indent=1))
+EOF
+  exit 0
+fi
 echo "collecting $DEMOS PushT demonstrations"
 timeout "$T_COLLECT" "$PY" -m lwd_ros collect --robot pusht --out "$WORK/pusht_demos" \
   --episodes "$DEMOS" --workers "$(nproc)" --seed 0 --no-progress > "$WORK/collect.log" 2>&1
