@@ -31,10 +31,15 @@ class Cameras(nn.Module):
         contract: the robot.
         features: the model's feature names (``CheckpointMeta.obs_names``).
         width: channels of each encoder's conv stack.
+        shift: while training, each frame moves by up to this many pixels (DrQ's random
+            shift; Diffusion Policy's random crop): a few hundred demonstrations do not
+            teach an encoder that a picture one pixel off means the same state.
     """
 
-    def __init__(self, contract: RobotContract, features: Sequence[str], width: int):
+    def __init__(self, contract: RobotContract, features: Sequence[str], width: int,
+                 shift: int = 0):
         super().__init__()
+        self.shift = shift
         blocks = [b for b in contract.observation if get_kind(b.kind).frames]
         self.encoders = nn.ModuleDict({
             image.key(b): ImageEncoder(tuple(b.image_size), image.ENCODINGS[b.encoding],
@@ -56,7 +61,10 @@ class Cameras(nn.Module):
         unique, inverse = torch.unique(rows, return_inverse=True)
         obs = obs.clone()
         for key, encoder in self.encoders.items():
-            features = encoder(frames[key][unique])[inverse]  # (..., features)
+            seen = frames[key][unique]
+            if self.training and self.shift:
+                seen = random_shift(seen, self.shift)
+            features = encoder(seen)[inverse]  # (..., features)
             obs[..., getattr(self, f'columns_{key}')] = features.to(obs.dtype)
         return obs
 
@@ -81,3 +89,15 @@ class Cameras(nn.Module):
         obs = obs.clone()
         obs[..., columns] = table[rows][..., columns]
         return obs
+
+
+def random_shift(frames: torch.Tensor, pad: int) -> torch.Tensor:
+    """``(B, H, W, C)`` frames each moved by up to ``pad`` pixels (edges repeated)."""
+    b, h, w, _ = frames.shape
+    padded = torch.nn.functional.pad(frames.permute(0, 3, 1, 2).float(), (pad,) * 4,
+                                     mode='replicate')
+    dx, dy = torch.randint(0, 2 * pad + 1, (2, b), device=frames.device)
+    rows = (dy[:, None] + torch.arange(h, device=frames.device))[:, :, None]  # (B, H, 1)
+    cols = (dx[:, None] + torch.arange(w, device=frames.device))[:, None, :]  # (B, 1, W)
+    out = padded[torch.arange(b, device=frames.device)[:, None, None], :, rows, cols]
+    return out.to(frames.dtype)  # (B, H, W, C): advanced indexing puts channels last

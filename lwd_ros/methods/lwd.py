@@ -35,6 +35,7 @@ class VaeConfig:
         beta: KL weight (small: the latent must carry the snippet's behaviour).
         camera_width: channels of each camera's image encoder (``image`` blocks), trained
             in this stage through the generated MLP's inputs.
+        camera_shift: pixels a training frame is randomly moved by (0: off).
     """
 
     latent_dim: int = 16
@@ -46,12 +47,15 @@ class VaeConfig:
     delta_scale: float = 0.1
     beta: float = 1e-4
     camera_width: int = 32
+    camera_shift: int = 4
 
     def __post_init__(self):
         sizes = (self.latent_dim, self.task_embed_dim, self.encoder_hidden,
                  self.decoder_hidden, self.chunk_size, self.head_hidden, self.camera_width)
         if min(sizes) < 1:
             raise ValueError(f'{sizes=} (latent, task embed, widths, chunk) must be positive')
+        if self.camera_shift < 0:
+            raise ValueError(f'{self.camera_shift=} must be >= 0')
         if self.beta < 0 or self.delta_scale <= 0:
             raise ValueError(f'{self.beta=} must be >= 0 and {self.delta_scale=} > 0')
 

@@ -42,7 +42,7 @@ def build_vae(cfg: LwdConfig, meta: CheckpointMeta) -> TrajectoryVae:
 
 
 def build_cameras(cfg: LwdConfig, meta: CheckpointMeta) -> Cameras:
-    return Cameras(meta.robot, meta.features, cfg.vae.camera_width)
+    return Cameras(meta.robot, meta.features, cfg.vae.camera_width, cfg.vae.camera_shift)
 
 
 def build_diffusion(cfg: LwdConfig, meta: CheckpointMeta) -> LatentDiffusion:
