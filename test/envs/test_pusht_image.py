@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Image PushT: PushT's gantry with a camera in place of the T's pose (issue 35, item 5)."""
 
+import numpy as np
+
 from lwd_ros.contract import get_contract
 from lwd_ros.observations import get_kind
 from lwd_ros.observations.image import features_topic, key
@@ -21,3 +23,85 @@ def test_the_image_robot_is_pushts_gantry_with_a_camera_for_the_t():
     for same in ('command', 'tasks', 'policy_rate', 'control_rate', 'action_points',
                  'episode_topic', 'reset_service', 'success'):
         assert getattr(robot, same) == getattr(pusht, same), same
+
+
+def _block(**changes):
+    from dataclasses import replace
+
+    return replace(get_contract('pusht_image').observation[1], **changes)
+
+
+def test_the_sim_is_pushts_env_without_the_t_in_its_vector():
+    from lwd_ros.envs import make_env
+    from lwd_ros.envs.pusht.env import PushTEnv
+    from lwd_ros.sims import find_sim
+
+    spec = find_sim('pusht_image')
+    assert spec.name == 'pusht_image' and spec.contract is get_contract('pusht_image')
+    env, pusht = make_env(spec), PushTEnv()
+    obs, info = env.reset(seed=3, options={'task': 'goal_left'})
+    full, _ = pusht.reset(seed=3, options={'task': 'goal_left'})  # the same start state
+    assert obs.shape == (2,) and env.observation_space.contains(obs)
+    np.testing.assert_array_equal(obs, full[:2])
+    np.testing.assert_array_equal(env.unwrapped.state(), full)
+    target = np.array([0.3, 0.2], np.float32)
+    obs, reward, terminated, truncated, info = env.step(target)
+    full, reward_full, *_, info_full = pusht.step(target)  # the same physics and reward
+    np.testing.assert_array_equal(obs, full[:2])
+    assert reward == reward_full and info['coverage'] == info_full['coverage']
+    assert env.unwrapped.physics_step(target).shape == (2,)
+    env.close()
+    pusht.close()
+
+
+def test_the_camera_draws_the_current_state_and_the_tasks_goal():
+    from lwd_ros.envs import make_env
+    from lwd_ros.envs.pusht import camera
+
+    env = make_env('pusht_image')
+    env.reset(seed=0, options={'task': 'classic'})
+    u, block = env.unwrapped, _block()
+    frame = u.camera_frame(block)
+    state = u.state()
+    assert frame.shape == (96, 96, 3) and frame.dtype == np.uint8
+    np.testing.assert_array_equal(frame, camera.render(state[:2], state[2:], u.sim.goal_pose))
+    u.set_task('goal_right')  # the goal moves, and with it the green T
+    assert not np.array_equal(u.camera_frame(block), frame)
+    np.testing.assert_array_equal(
+        u.camera_frame(block), camera.render(state[:2], state[2:],
+                                             u.config.tasks['goal_right']))
+    for _ in range(5):
+        env.step(np.array([0.45, 0.45], np.float32))  # the pusher moves, the frame follows
+    moved = u.state()
+    assert np.abs(moved[:2] - state[:2]).max() > 0.01
+    np.testing.assert_array_equal(u.camera_frame(block),
+                                  camera.render(moved[:2], moved[2:], u.sim.goal_pose))
+    env.close()
+
+
+def test_the_camera_honours_the_blocks_size_and_encoding():
+    from PIL import Image
+
+    from lwd_ros.envs.pusht_image.frames import camera_frame
+
+    state, goal = np.array([0.1, 0.2, 0.3, 0.3, 1.0]), np.array([0.256, 0.256, np.pi / 4])
+    rgb = camera_frame(_block(image_size=(48, 80)), state, goal)
+    assert rgb.shape == (48, 80, 3) and rgb.dtype == np.uint8
+    mono = camera_frame(_block(encoding='mono8'), state, goal)
+    assert mono.shape == (96, 96, 1) and mono.dtype == np.uint8
+    colour = camera_frame(_block(), state, goal)  # mono8 is the luma decode() would make
+    np.testing.assert_array_equal(mono[..., 0], np.asarray(Image.fromarray(colour).convert('L')))
+
+
+def test_the_markers_draw_the_t_from_the_sims_state():
+    from lwd_ros.envs import env_hook, find_spec, make_env
+    from lwd_ros.envs.pusht.markers import pusht_shapes
+    from lwd_ros.envs.runner import EpisodeState
+
+    env = make_env('pusht_image')
+    env.reset(seed=1)
+    u, state = env.unwrapped, EpisodeState(1, 1, 'classic')
+    full = u.state()
+    shapes = env_hook(find_spec('pusht_image'), 'markers')(env, [full[:2], None], state)
+    assert shapes == pusht_shapes(full[2:], u.sim.goal_pose, full[:2], state)
+    env.close()
