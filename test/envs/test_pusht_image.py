@@ -105,3 +105,18 @@ def test_the_markers_draw_the_t_from_the_sims_state():
     shapes = env_hook(find_spec('pusht_image'), 'markers')(env, [full[:2], None], state)
     assert shapes == pusht_shapes(full[2:], u.sim.goal_pose, full[:2], state)
     env.close()
+
+
+def test_the_runner_splits_only_the_vector_blocks():
+    from lwd_ros.envs import find_spec, make_env
+    from lwd_ros.envs.runner import SimBridgeConfig, SimRunner
+
+    spec = find_spec('pusht_image')
+    runner = SimRunner(SimBridgeConfig(seed=2), spec.contract, make_env(spec))
+    runner.reset()
+    agent, cam = runner.blocks()  # the camera's entries are perception's, not the env's
+    np.testing.assert_array_equal(agent, runner.env.unwrapped.state()[:2])
+    assert cam.shape == (0,) and runner.vector_names == ('agent_x', 'agent_y')
+    np.testing.assert_array_equal(runner.joint_positions(), agent)  # hold where it is
+    np.testing.assert_array_equal(runner.action, agent.astype(runner.action.dtype))
+    runner.env.close()
