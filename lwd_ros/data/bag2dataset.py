@@ -149,7 +149,7 @@ def convert_config(args):
 
 
 def _report_json(report) -> dict:
-    out = {k: v for k, v in asdict(report).items() if k != 'notes'}
+    out = {k: v for k, v in asdict(report).items() if k not in ('notes', 'frame_times')}
     out['path'] = str(report.path)
     out['notes'] = asdict(report.notes) if report.notes else None
     return out
@@ -220,6 +220,7 @@ def convert(args) -> dict:
         'successes': int(sum(e.success for e in episodes)),
         'outcomes': _outcome_counts(episodes),
         'converted': converted,
+        'frames': {k: sum(r.frames.get(k, 0) for r in reports) for k in ('decoded', 'replaced')},
         'dropped': _dropped_counts(table),
         'wall_time_s': round(time.perf_counter() - t0, 2),
         'bags': [_report_json(r) for r in reports],

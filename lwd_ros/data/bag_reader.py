@@ -53,6 +53,7 @@ from lwd_ros.data.bag_episodes import (
     Stream,
     streams_to_episodes,
 )
+from lwd_ros.data.bag_frames import attach_frames
 from lwd_ros.data.bag_writer import SIM_TIME_KEY
 from lwd_ros.data.bags import (
     ENV_KEY,
@@ -148,6 +149,11 @@ class BagReport:
         episodes: episodes made from it.
         steps: policy steps (actions) in them.
         notes: what the episode cutting dropped.
+        contract: the robot contract it was read as.
+        frame_times: per image block (its index), the log time of each of its frames in the
+            order read: what ``attach_frames`` finds them by in its second pass.
+        frames: what ``attach_frames`` did: frames ``decoded`` and ``replaced`` (a frame
+            that did not decode, replaced by the one before it).
     """
 
     path: Path
@@ -162,6 +168,8 @@ class BagReport:
     steps: int = 0
     notes: EpisodeNotes | None = None
     contract: RobotContract | None = None
+    frame_times: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    frames: dict[str, int] = field(default_factory=dict)
 
     def salvaged(self) -> str:
         """``'N messages (...), E episodes (S steps)'``."""
@@ -406,10 +414,10 @@ class _StreamBuilder:
                  joint_names: tuple[str, ...], actions: str = 'command'):
         self.contract, self.actions = contract, actions
         self.kinds = [get_kind(b.kind) for b in contract.observation]
-        frames = [b.topic for k, b in zip(self.kinds, contract.observation) if k.frames]
-        if frames:  # the frames would need a store of their own, which datasets lack yet
-            raise ValueError(f'{contract.name} observes camera frames on {frames}: bags with '
-                             'image blocks do not convert to datasets yet (docs/cameras.md)')
+        # A camera's frames are not decoded here: each step keeps the ordinal of the frame it
+        # holds, and ``bag_frames.attach_frames`` decodes just those in a second pass.
+        self.frame_times: dict[int, list[int]] = {
+            i: [] for i, k in enumerate(self.kinds) if k.frames}
         rename = dict(zip(contract.command.joints, joint_names))
         self.block_joints = [tuple(rename.get(j, j) for j in b.joints)
                              for b in contract.observation]
@@ -441,8 +449,11 @@ class _StreamBuilder:
             return None
         return [values[i] for i in index]
 
-    def _block_values(self, i: int, msg):
+    def _block_values(self, i: int, msg, t: int):
         b = self.contract.observation[i]
+        if i in self.frame_times:  # the frame's ordinal on its topic, then the features' zeros
+            self.frame_times[i].append(t)
+            return [float(len(self.frame_times[i]) - 1)] + [0.0] * (len(b.names) - 1)
         if b.kind == 'joints':
             array = {'position': msg.position, 'velocity': msg.velocity,
                      'effort': msg.effort}[b.field]
@@ -465,7 +476,7 @@ class _StreamBuilder:
         stamp = _ns(msg.header.stamp) if hasattr(msg, 'header') else 0
         if role == 'obs':
             for i in self.blocks_on[topic]:
-                values = self._block_values(i, msg)
+                values = self._block_values(i, msg, t)
                 if values is None or not all(map(math.isfinite, values)):
                     self.skipped[f'obs{i}'] += 1
                     continue
@@ -608,7 +619,17 @@ def read_bag(path: str | Path, config: ConvertConfig | None = None
                                  f'not in {topic} (names seen: '
                                  f'{sorted(map(list, builder.seen_names))})')
     report.problem = '; '.join(problems)
+    report.frame_times = {i: np.asarray(t, np.int64) for i, t in builder.frame_times.items()}
     return builder.streams(), report
+
+
+def _attach_frames(path: Path, report: BagReport, episodes: list[Episode]) -> dict[str, int]:
+    """The second pass over a bag with cameras: the frames its episodes hold."""
+    topics = {i: report.topics[f'observation[{i}]'] for i in report.frame_times}
+    raw = open_bag(path, set(topics.values()))
+    decoder = _Decoder(raw.msgdefs)
+    return attach_frames(report.contract, topics, report.frame_times, episodes, raw.messages,
+                         lambda data, topic: decoder(data, raw.types[topic]))
 
 
 def bag_contract(env: str, custom: dict[str, str], closed: bool = True) -> RobotContract:
@@ -678,6 +699,8 @@ def bag_to_episodes(path: str | Path, config: ConvertConfig | None = None
         if not report.problem:
             raise BagError(path, str(e)) from None
         episodes, report.problem = [], f'{report.problem}; {e}'
+    if report.frame_times and episodes:
+        report.frames = _attach_frames(path, report, episodes)
     report.episodes, report.steps = len(episodes), sum(map(len, episodes))
     if report.problem:
         if not cfg.salvage or not episodes:

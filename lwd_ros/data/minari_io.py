@@ -11,7 +11,12 @@ the on-disk format. Layout (Minari's own, HDF5 backend)::
 Open it with Minari directly as ``minari.MinariDataset(PATH / 'data')``. Per episode:
 
 * ``observations (T + 1, obs_dim)`` float64 in the order of the robot contract's observation
-  names, ``actions (T, act_dim)`` float32 in the order of its commanded joints;
+  names, ``actions (T, act_dim)`` float32 in the order of its commanded joints. A robot with
+  cameras (``image`` blocks) observes a Minari ``Dict`` instead: ``state`` as above (each
+  camera's feature entries zero: the encoder computes them while it trains) and, per camera
+  (``image.key(block)``), its frames ``(T + 1, height, width, channels)`` uint8 as
+  ``image.decode`` gives them, stored lossless (not Minari's JPEG: it moves the keypoints
+  the encoder learns at 96 x 96; 27.6 kB per 96 x 96 RGB frame);
 * ``rewards (T,)`` and per-state ``infos`` from the spec's ``step_signals`` hook (e.g.
   ``clip(coverage / 0.95, 0, 1)`` and the coverage); without one, 1 on the final step of a
   successful episode; ``terminations`` true on the last step of a successful episode,
@@ -36,7 +41,8 @@ a model learns from.
 
 Writing goes to a temporary sibling directory that is renamed into place at the end, so an
 interrupted or failed write never leaves half a dataset, and an existing dataset is only
-replaced (``overwrite=True``) once the new one is complete.
+replaced (``overwrite=True``) once the new one is complete. Episodes are written one at a
+time as they come from the iterable, so a conversion need not hold every frame at once.
 """
 
 from __future__ import annotations
@@ -54,9 +60,11 @@ import numpy as np
 from lwd_ros.config import load_ref
 from lwd_ros.contract import RobotContract, get_contract
 from lwd_ros.data.episode import Episode
+from lwd_ros.observations import get_kind, image
 from lwd_ros.sims import find_sim
 
 FORMAT_VERSION = 1
+STATE_KEY = 'state'  # the named entries, beside the frames, of a robot with cameras
 OUTCOMES = ('success', 'fail', 'unknown')
 
 
@@ -96,11 +104,14 @@ def success_signals(ep: Episode, goal_pose: Any = None) -> dict[str, np.ndarray]
 
 
 def _episode_buffer(ep: Episode, index: int, task_ids: Mapping[str, int],
-                    goal_poses: Mapping[str, Any], signals: Any):
+                    goal_poses: Mapping[str, Any], signals: Any, frame_keys: Sequence[str]):
     from minari.data_collector import EpisodeBuffer
 
     if ep.task not in task_ids:
         raise ValueError(f'episode {index}: unknown task {ep.task!r}; known: {list(task_ids)}')
+    if set(ep.frames) != set(frame_keys):
+        raise ValueError(f'episode {index}: frames of {sorted(ep.frames)}, the robot\'s '
+                         f'cameras are {sorted(frame_keys)}')
     infos = dict(signals(ep, goal_poses.get(ep.task)))
     rewards = infos.pop('rewards')
     T = len(ep)
@@ -111,7 +122,9 @@ def _episode_buffer(ep: Episode, index: int, task_ids: Mapping[str, int],
         truncations[-1] = not ep.success
     return EpisodeBuffer(
         id=index, seed=ep.seed, options={'task': ep.task},
-        observations=ep.observations.astype(np.float64),
+        observations=(ep.observations.astype(np.float64) if not frame_keys else
+                      {STATE_KEY: ep.observations.astype(np.float64),
+                       **{k: ep.frames[k] for k in frame_keys}}),
         actions=ep.actions.astype(np.float32),
         rewards=np.asarray(rewards, np.float64).tolist(),
         terminations=terminations.tolist(), truncations=truncations.tolist(),
@@ -154,32 +167,36 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
     if sim is not None and sim.contract.differences(contract):
         sim = None  # same name, another robot: its sim code does not apply
     path = check_writable(path, overwrite)
-    episodes = list(episodes)
-    if outcome_sources is not None and len(outcome_sources) != len(episodes):
-        raise ValueError(f'{len(outcome_sources)} outcome sources for {len(episodes)} episodes')
     goal_poses = dict(goal_poses or {})
     task_names = sorted(set(goal_poses) | set(contract.tasks))
     task_ids = {name: i for i, name in enumerate(task_names)}
     signals = load_ref(sim.step_signals) if sim and sim.step_signals else success_signals
-    buffers = [_episode_buffer(ep, i, task_ids, goal_poses, signals)
-               for i, ep in enumerate(episodes)]
+    cameras = camera_blocks(contract)
 
+    # A sim's spaces are its env's, unless cameras make them a Dict the env does not have.
+    spaces = contract_spaces(contract) if cameras or sim is None else {}
     if sim is not None:
         load_ref(sim.entry_point)  # importing the env module registers its gymnasium id
-        spaces = {'env_spec': gym.spec(sim.gym_id)}
-    else:
-        spaces = contract_spaces(contract)
+        spaces['env_spec'] = gym.spec(sim.gym_id)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.partial-', dir=path.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a dataset is an ordinary directory
     try:
-        storage = MinariStorage.new(tmp / 'data', data_format='hdf5', **spaces)
-        if buffers:
-            storage.update_episodes(buffers)
-            outcomes = [{'success': bool(ep.success), 'outcome': ep.outcome}
-                        for ep in episodes]
-            for meta, source in zip(outcomes, outcome_sources or ()):
-                meta['outcome_source'] = str(source)
-            storage.update_episode_metadata(outcomes, range(len(episodes)))
+        # Frames lossless: a JPEG'd 96 x 96 frame moves the encoder's keypoints, and live
+        # frames from a sim camera are raw.
+        storage = MinariStorage.new(tmp / 'data', data_format='hdf5', jpeg_encoding=False,
+                                    **spaces)
+        outcomes = []
+        for i, ep in enumerate(episodes):  # one at a time: frames are never all in memory
+            storage.update_episodes([_episode_buffer(ep, i, task_ids, goal_poses, signals,
+                                                     list(cameras))])
+            outcomes.append({'success': bool(ep.success), 'outcome': ep.outcome})
+        if outcome_sources is not None and len(outcome_sources) != len(outcomes):
+            raise ValueError(f'{len(outcome_sources)} outcome sources for {len(outcomes)} '
+                             'episodes')
+        for meta, source in zip(outcomes, outcome_sources or ()):
+            meta['outcome_source'] = str(source)
+        if outcomes:
+            storage.update_episode_metadata(outcomes, range(len(outcomes)))
         storage.update_metadata({
             'dataset_id': f'lwd_ros/{path.name}-v0',
             'minari_version': minari.__version__,
@@ -198,11 +215,24 @@ def write_episodes(episodes: Iterable[Episode], path: str | os.PathLike, *,
     return path
 
 
-def contract_spaces(contract: RobotContract) -> dict[str, Any]:
-    """Observation and action spaces of a robot without a simulator, from its contract."""
-    from gymnasium.spaces import Box
+def camera_blocks(contract: RobotContract) -> dict[str, Any]:
+    """``{image.key(block): block}`` of the contract's image blocks, in contract order."""
+    return {image.key(b): b for b in contract.observation if get_kind(b.kind).frames}
 
-    return {'observation_space': Box(-np.inf, np.inf, (len(contract.obs_names),), np.float64),
+
+def contract_spaces(contract: RobotContract) -> dict[str, Any]:
+    """Observation and action spaces of the contract's robot (the dataset's layout).
+
+    A robot with cameras observes a ``Dict``: ``state`` (every named entry, the cameras'
+    features zero) and each camera's frames, ``uint8 (height, width, channels)``.
+    """
+    from gymnasium.spaces import Box, Dict
+
+    state = Box(-np.inf, np.inf, (len(contract.obs_names),), np.float64)
+    cameras = camera_blocks(contract)
+    frames = {key: Box(0, 255, (*b.image_size, image.ENCODINGS[b.encoding]), np.uint8)
+              for key, b in cameras.items()}
+    return {'observation_space': Dict({STATE_KEY: state, **frames}) if frames else state,
             'action_space': Box(np.asarray(contract.command.low, np.float32),
                                 np.asarray(contract.command.high, np.float32))}
 
@@ -282,7 +312,12 @@ def load_episodes(path: str | os.PathLike) -> list[Episode]:
             raise ValueError(f'episode {ep_meta.get("id")} of {path} has no task label')
         outcome = _outcome(ep_meta, np.asarray(data['terminations'], bool))
         seed = ep_meta.get('seed')
-        episodes.append(Episode(observations=np.asarray(data['observations']),
+        obs = data['observations']
+        frames = {}
+        if isinstance(obs, dict):  # a robot with cameras
+            frames = {k: np.asarray(v, np.uint8) for k, v in obs.items() if k != STATE_KEY}
+            obs = obs[STATE_KEY]
+        episodes.append(Episode(observations=np.asarray(obs), frames=frames,
                                 actions=np.asarray(data['actions']), task=str(task),
                                 seed=None if seed is None else int(seed),
                                 success=outcome == 'success',
