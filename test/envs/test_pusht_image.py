@@ -120,3 +120,54 @@ def test_the_runner_splits_only_the_vector_blocks():
     np.testing.assert_array_equal(runner.joint_positions(), agent)  # hold where it is
     np.testing.assert_array_equal(runner.action, agent.astype(runner.action.dtype))
     runner.env.close()
+
+
+def test_image_demonstrations_are_pushts_expert_rows_as_the_camera_sees_them():
+    from lwd_ros.envs.pusht import camera
+    from lwd_ros.envs.pusht.config import load_pusht_config
+    from lwd_ros.envs.pusht.env import PushTEnv
+    from lwd_ros.envs.pusht.expert import MPCExpert, load_expert_config, run_episode
+    from lwd_ros.envs.pusht_image.collect import observe
+
+    cfg = load_pusht_config('config/envs/pusht.yaml')
+    env = PushTEnv(config=cfg)
+    expert = MPCExpert(cfg, load_expert_config('config/envs/pusht_expert.yaml'))
+    for task, seed in (('goal_left', 4), ('classic', 5)):
+        state, _ = run_episode(env, expert, task, seed, max_steps=3)
+        demo = observe(state, cfg.tasks[task])
+        assert demo.observations.shape == (4, 66) and set(demo.frames) == {'cam'}
+        np.testing.assert_array_equal(demo.observations[:, :2], state.observations[:, :2])
+        assert not demo.observations[:, 2:].any()  # the encoder's features, computed later
+        np.testing.assert_array_equal(demo.actions, state.actions)
+        assert (demo.task, demo.seed, demo.success) == (task, seed, state.success)
+        frames = demo.frames['cam']
+        assert frames.shape == (4, 96, 96, 3) and frames.dtype == np.uint8
+        for row, frame in zip(state.observations, frames):  # each row's own state
+            np.testing.assert_array_equal(frame, camera.render(row[:2], row[2:],
+                                                               cfg.tasks[task]))
+        assert not np.array_equal(frames[0], frames[-1])  # the pusher moved
+    env.close()
+
+
+def test_lwd_collect_writes_the_image_robots_dataset(tmp_path):
+    from lwd_ros.cli import main
+    from lwd_ros.data.minari_io import load_episodes, read_metadata
+    from lwd_ros.envs.pusht import camera
+    from lwd_ros.envs.pusht.config import TASKS
+
+    args = ['--episodes', '2', '--seed', '0', '--tasks', 'classic,goal_left', '--no-progress']
+    assert main(['collect', '--robot', 'pusht_image', '--out', str(tmp_path / 'image'),
+                 *args]) == 0
+    assert main(['collect', '--robot', 'pusht', '--out', str(tmp_path / 'state'), *args]) == 0
+    images, states = load_episodes(tmp_path / 'image'), load_episodes(tmp_path / 'state')
+    assert read_metadata(tmp_path / 'image')['lwd_ros']['robot']['name'] == 'pusht_image'
+    assert [(e.task, e.seed) for e in images] == [('classic', 0), ('goal_left', 1)]
+    for image, state in zip(images, states):  # the same expert episodes, seen by the camera
+        assert image.success and image.observations.shape == (len(state) + 1, 66)
+        np.testing.assert_array_equal(image.observations[:, :2], state.observations[:, :2])
+        np.testing.assert_array_equal(image.actions, state.actions)
+        goal = TASKS[state.task]
+        for t in (0, len(state) // 2, len(state)):
+            row = state.observations[t]
+            np.testing.assert_array_equal(image.frames['cam'][t],
+                                          camera.render(row[:2], row[2:], goal))
