@@ -171,3 +171,14 @@ def test_lwd_collect_writes_the_image_robots_dataset(tmp_path):
             row = state.observations[t]
             np.testing.assert_array_equal(image.frames['cam'][t],
                                           camera.render(row[:2], row[2:], goal))
+
+
+def test_the_image_sim_graph_runs_perception_between_camera_and_policy():
+    from lwd_ros.ros.graphs import graphs
+
+    image, state = graphs()['pusht_image_sim'], graphs()['pusht_sim']
+    assert [n.executable for n in image.nodes] == ['mujoco_bridge', 'perception',
+                                                   'policy_generator', 'lwd_controller']
+    assert image.argument('encoder').sets == (('perception', 'encoder'),)
+    assert 'perception' not in [n.executable for n in state.nodes]  # no camera, no node
+    assert 'encoder' not in [a.name for a in state.arguments]

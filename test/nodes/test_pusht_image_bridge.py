@@ -5,13 +5,28 @@
 ``mujoco_bridge`` with robot ``pusht_image`` as a process: ``sensor_msgs/Image`` frames on
 the contract's camera topic, 96 x 96 rgb8, stamped as the joint states of the same sim
 instant; the paused start's frame is exactly PushT's camera drawing of the seed's start, and
-after a command the frame follows the pusher.
+after a command the frame follows the pusher. With the perception node beside it (an
+untrained encoder exported by the test), the frames become the features the controller reads.
 """
 
 from nodes_util import spawn, spin_until, stop
 import numpy as np
+import pytest
 
 SEED = 3
+
+
+@pytest.fixture(scope='module')
+def encoder(tmp_path_factory):
+    pytest.importorskip('onnxruntime')
+    import torch
+
+    from lwd_ros.learning.image_encoder import ImageEncoder, export_encoder
+
+    torch.manual_seed(0)
+    path = tmp_path_factory.mktemp('encoder') / 'encoder.onnx'
+    export_encoder(ImageEncoder((96, 96), channels=3, features=64, width=4), path, (96, 96), 3)
+    return path
 
 
 def _stamp(msg):
@@ -72,3 +87,35 @@ def test_the_bridge_publishes_the_camera_frames_of_the_sim_state(rclpy_context, 
         x, y = joints[s]
         np.testing.assert_array_equal(decode(block, frames[s])[round(y * px), round(x * px)],
                                       camera.light(camera.PUSHER))
+
+
+def test_perception_turns_the_sim_camera_into_features(encoder, rclpy_context, ros_env):
+    import rclpy
+    from std_msgs.msg import Float64MultiArray
+
+    from lwd_ros.contract import get_contract
+    from lwd_ros.envs import make_env
+    from lwd_ros.ros.qos import SENSOR
+    from lwd_ros.runtime.perception import Perception
+
+    env = make_env('pusht_image')
+    env.reset(seed=SEED, options={'task': 'classic'})
+    start = env.unwrapped.camera_frame(get_contract('pusht_image').observation[1])
+    env.close()
+    expected = Perception(encoder)(start)  # the paused start's frame, through the encoder
+
+    node = rclpy.create_node('features_test', context=rclpy_context)
+    executor = rclpy.executors.SingleThreadedExecutor(context=rclpy_context)
+    executor.add_node(node)
+    heard = []
+    node.create_subscription(Float64MultiArray, '/features/cam', heard.append, SENSOR)
+    files = ('pusht_image_sim.yaml',)  # the image sim graph's own parameters
+    procs = [spawn('mujoco_bridge', ros_env, files=files, seed=SEED, task='classic',
+                   auto_reset=False),
+             spawn('perception', ros_env, files=files, encoder=str(encoder))]
+    try:
+        assert spin_until(executor, lambda: len(heard) >= 3, 60, procs)
+    finally:
+        outputs = stop(*procs)
+    assert len(heard[-1].data) == 64, outputs
+    np.testing.assert_allclose(heard[-1].data, expected, atol=1e-6)
