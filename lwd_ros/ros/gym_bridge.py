@@ -27,7 +27,9 @@ semantics, sub-stepping) is written once, in ``lwd_ros.envs.runner``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import time
+from typing import Any
 
 import numpy as np
 from rclpy.clock import Clock as RclpyClock
@@ -62,7 +64,7 @@ class ContractPublisher:
     """
 
     def __init__(self, node: Node, contract: RobotContract, frame_id: str = 'world',
-                 camera=None):
+                 camera: Callable[[Any], np.ndarray] | None = None):
         self.contract, self.frame_id, self.camera = contract, frame_id, camera
         self.topics: dict[str, list[int]] = {}
         for i, b in enumerate(contract.observation):
