@@ -8,7 +8,8 @@ code of its own (``lwd_ros.ros.gym_bridge``); this part is ROS-free, so what a u
 
 The env protocol:
 
-- observations are the robot contract's observation vector, in its order;
+- observations are the robot contract's observation vector, in its order, without the
+  entries of frame blocks (a camera's features, which perception computes from pictures);
 - actions are its command vector (one value per commanded joint, contract limits);
 - ``reset(seed=..., options={'task': name})`` picks a task (kept otherwise);
   ``env.unwrapped.tasks`` lists them and ``env.unwrapped.task`` is the current one;
@@ -29,7 +30,10 @@ Optional, on ``env.unwrapped``, for what only some sims do:
   ``max_episode_steps``. Without it one env ``step`` is one physics step;
 - ``joint_velocities()``: the commanded joints' velocities, sent in ``JointState`` beside the
   contract's positions (a ``joint_state_broadcaster`` sends both; an expert may read them);
-- ``render_frame(size)``: an RGB frame ``(size, size, 3)`` for ``video_path``.
+- ``render_frame(size)``: an RGB frame ``(size, size, 3)`` for ``video_path``;
+- ``camera_frame(block)``: the picture of a frame block (``kind: image``) in the current
+  state, ``(height, width, channels)`` uint8 at the block's ``image_size`` and
+  ``encoding``: what the bridge publishes on the block's topic (required for such blocks).
 
 Episodes and markers, the protocol every bridge keeps (``EpisodeStatus``): one status per
 policy step, ``episode`` counting resets from 1, ``step`` from 0 at the reset, ``done`` true
@@ -55,6 +59,7 @@ import numpy as np
 
 from lwd_ros.config import check
 from lwd_ros.contract import RobotContract
+from lwd_ros.observations import get_kind
 
 
 @dataclass
@@ -158,7 +163,10 @@ class SimRunner:
         self._physics_steps = 0
         self.commanded = False
         self.policy_ready = not config.wait_for_policy
-        self.obs = np.zeros(len(contract.obs_names))
+        self.vector_blocks = [not get_kind(b.kind).frames for b in contract.observation]
+        self.vector_names = tuple(n for b, v in zip(contract.observation, self.vector_blocks)
+                                  if v for n in b.names)  # the env's observation vector
+        self.obs = np.zeros(len(self.vector_names))
 
     def _check_task(self, task: str) -> None:
         tasks = list(self.env.unwrapped.tasks)
@@ -266,14 +274,18 @@ class SimRunner:
     def joint_positions(self) -> np.ndarray:
         """The commanded joints' observed positions (NaN where the contract has none)."""
         feedback = self.contract.position_feedback()
-        names = self.contract.obs_names
+        names = self.vector_names
         return np.array([self.obs[names.index(feedback[i])] if i in feedback else np.nan
                          for i in range(self.contract.act_dim)])
 
     def blocks(self) -> list[np.ndarray]:
-        """The observation, split into one array per contract block: what each topic carries."""
+        """The observation, split into one array per contract block: what each topic carries.
+
+        A frame block's array is empty: its topic carries the env's ``camera_frame``.
+        """
         out, start = [], 0
-        for b in self.contract.observation:
-            out.append(np.asarray(self.obs[start:start + len(b.names)], np.float64))
-            start += len(b.names)
+        for b, vector in zip(self.contract.observation, self.vector_blocks):
+            n = len(b.names) if vector else 0
+            out.append(np.asarray(self.obs[start:start + n], np.float64))
+            start += n
         return out

@@ -8,7 +8,8 @@ controller: a perception node decodes each frame (``decode``: crop, resize to
 ``image_size``, ``encoding``), runs the checkpoint's image encoder on it and publishes
 ``features`` numbers on ``features/<prefix>``; the controller's MLP and the generator read
 those as the block's entries (``<prefix>_f0``, ...), like a ``vector``. The bag converter
-keeps the decoded frames, which is what the encoder trains on (docs/cameras.md).
+keeps the decoded frames, which is what the encoder trains on (docs/cameras.md). A sim
+bridge publishes its env's frames through ``encode``, which ``decode`` reads back unchanged.
 """
 
 from __future__ import annotations
@@ -134,6 +135,32 @@ def decode(block: Any, msg: Any) -> Any:
         frame = frame.resize((width, height), Pil.Resampling.BILINEAR, reducing_gap=2.0)
     out = np.asarray(frame, np.uint8)
     return out if out.ndim == 3 else out[..., None]
+
+
+def encode(block: Any, frame: Any, msg: Any) -> None:
+    """Fill the empty ``msg`` with ``frame``: what a sim camera publishes for ``block``.
+
+    ``frame``: ``(height, width, channels)`` uint8 in the block's ``encoding``. An ``Image``
+    takes it raw (unpadded rows); a ``CompressedImage`` as PNG, lossless, so ``decode`` gives
+    the frame back either way. ValueError names a frame of the wrong channels.
+    """
+    import io
+
+    import numpy as np
+    from PIL import Image as Pil
+
+    frame = np.ascontiguousarray(frame, np.uint8)
+    if frame.ndim != 3 or frame.shape[2] != ENCODINGS[block.encoding]:
+        raise ValueError(f'a {frame.shape} frame for the {block.encoding} block on '
+                         f'{block.topic}: need (height, width, {ENCODINGS[block.encoding]})')
+    height, width, channels = frame.shape
+    if hasattr(msg, 'format'):  # CompressedImage
+        out = io.BytesIO()
+        Pil.fromarray(frame[..., 0] if channels == 1 else frame).save(out, 'PNG')
+        msg.format, msg.data = 'png', out.getvalue()
+        return
+    msg.height, msg.width, msg.encoding = height, width, block.encoding
+    msg.is_bigendian, msg.step, msg.data = 0, width * channels, frame.tobytes()
 
 
 KIND = Image()

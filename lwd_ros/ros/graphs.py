@@ -247,6 +247,10 @@ SIM_NODES = (
     # Runs the latest MLP at control_rate on wall time (numpy only).
     NodeSpec('lwd_controller', sim_time=False),
 )
+# A robot with cameras (image blocks) adds it to its sim graph: frames -> features/<prefix>.
+PERCEPTION = NodeSpec('perception', respawn=True)
+ENCODER = Argument('encoder', '', 'exported image encoder (.onnx) the perception node runs',
+                   (('perception', 'encoder'),))
 RECORD_NODES = (
     NodeSpec(BRIDGE, ends_graph=True),  # episodes:=N ends the recording
     NodeSpec('expert_teleop'),  # the robot's expert, on the robot's command topic
@@ -261,15 +265,19 @@ def sim_graph(robot: str, control_rate: str, seed: str = '100000',
     Params files ``ros/lwd.yaml`` then ``ros/<robot>_sim.yaml``; the checkpoint defaults to
     the robot's shipped model, the task to its first. ``seed``: of the first episode (sims
     of a trained robot start at 100000, held out from the demonstrations); ``task``: the
-    task argument's description; ``extra``: arguments only this robot's sim has.
+    task argument's description; ``extra``: arguments only this robot's sim has. A robot
+    whose contract has cameras gets the perception node (and ``encoder:=``) as well.
     """
     from lwd_ros.envs import get_spec
+    from lwd_ros.observations import get_kind
 
     spec = get_spec(robot)
+    cameras = any(get_kind(b.kind).frames for b in spec.contract.observation)
     return Graph(
         name=f'{robot}_sim', robot=robot,
-        params_files=('ros/lwd.yaml', f'ros/{robot}_sim.yaml'), nodes=SIM_NODES,
-        arguments=(checkpoint_argument(spec.model),
+        params_files=('ros/lwd.yaml', f'ros/{robot}_sim.yaml'),
+        nodes=(SIM_NODES[0], PERCEPTION, *SIM_NODES[1:]) if cameras else SIM_NODES,
+        arguments=(checkpoint_argument(spec.model), *((ENCODER,) if cameras else ()),
                    task_argument(spec.contract.tasks[0], (BRIDGE, 'policy_generator'), task),
                    HORIZON, rate_argument(control_rate), SIM_TIME, RTF, seed_argument(seed),
                    EPISODES, *extra, ROBOTS))

@@ -8,9 +8,11 @@ the contract, so it is exactly what the robot's drivers would publish and take:
 Publishes   each observation block's topic: ``sensor_msgs/JointState`` (every joints block
             of a topic in one message: positions, velocities, efforts), ``PoseStamped``
             (pose2d: yaw about z; pose: position + rotation), ``PointStamped`` or a pose's
-            position, ``std_msgs/Float64MultiArray``, every timer tick; the contract's
-            episode topic (``lwd_ros/EpisodeStatus``, one per policy step); ``/clock`` (if
-            enabled); ``viz/markers`` (``visualization_msgs/MarkerArray``,
+            position, ``std_msgs/Float64MultiArray``, every timer tick; each image block's
+            topic: ``sensor_msgs/Image`` (or ``CompressedImage``, PNG) of the env's
+            ``camera_frame``, stamped as the joint states, every tick while someone listens;
+            the contract's episode topic (``lwd_ros/EpisodeStatus``, one per policy step);
+            ``/clock`` (if enabled); ``viz/markers`` (``visualization_msgs/MarkerArray``,
             ``lwd_ros.ros.markers``: the plugin's ``EnvSpec.markers`` or the contract's
             points and poses, and the episode in words, <= 10 Hz wall)
 Subscribes  the contract's command topic(s) (``lwd_ros.ros.commands``), ``lwd/task``
@@ -25,7 +27,9 @@ semantics, sub-stepping) is written once, in ``lwd_ros.envs.runner``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import time
+from typing import Any
 
 import numpy as np
 from rclpy.clock import Clock as RclpyClock
@@ -38,6 +42,7 @@ from lwd_ros.envs.runner import SimBridgeConfig, SimRunner
 from lwd_ros.envs.video import EpisodeVideo
 from lwd_ros.msg import EpisodeStatus, PolicyWeights, TaskSwitch
 from lwd_ros.observations import get_kind
+from lwd_ros.observations.image import encode
 from lwd_ros.ros.commands import subscribe_commands
 from lwd_ros.ros.markers import MarkerPublisher, episode_shapes
 from lwd_ros.ros.observation_topics import message_class
@@ -53,17 +58,24 @@ class ContractPublisher:
     """Publishes an observation vector as the contract's messages (what drivers would send).
 
     One message per topic, filled by the kind of the blocks on it (``lwd_ros.observations``),
-    in the order the contract first names each topic.
+    in the order the contract first names each topic. A frame block's topic (a camera)
+    carries ``camera(block)``, the env's picture of the state, encoded as the block says;
+    rendered only while someone subscribes, as a driver's frames cost nothing unread.
     """
 
-    def __init__(self, node: Node, contract: RobotContract, frame_id: str = 'world'):
-        self.contract, self.frame_id = contract, frame_id
+    def __init__(self, node: Node, contract: RobotContract, frame_id: str = 'world',
+                 camera: Callable[[Any], np.ndarray] | None = None):
+        self.contract, self.frame_id, self.camera = contract, frame_id, camera
         self.topics: dict[str, list[int]] = {}
         for i, b in enumerate(contract.observation):
             self.topics.setdefault(b.topic, []).append(i)
         self.pubs = {topic: node.create_publisher(
             message_class(contract.observation[indices[0]].msg_type), topic, SENSOR)
             for topic, indices in self.topics.items()}
+        cameras = [b.topic for b in contract.observation if get_kind(b.kind).frames]
+        if cameras and camera is None:
+            raise ValueError(f'{contract.name} has image blocks on {cameras}: its env must '
+                             'render them (camera_frame)')
 
     def publish(self, blocks: list[np.ndarray], stamp, velocities=None) -> None:
         """Publish ``blocks`` (``SimRunner.blocks``) stamped ``stamp``.
@@ -75,8 +87,13 @@ class ContractPublisher:
         for topic, indices in self.topics.items():
             pub, first = self.pubs[topic], observation[indices[0]]
             msg = pub.msg_type()
-            get_kind(first.kind).fill([observation[i] for i in indices],
-                                      [blocks[i] for i in indices], msg)
+            if get_kind(first.kind).frames:
+                if not pub.get_subscription_count():
+                    continue
+                encode(first, self.camera(first), msg)
+            else:
+                get_kind(first.kind).fill([observation[i] for i in indices],
+                                          [blocks[i] for i in indices], msg)
             if velocities is not None and hasattr(msg, 'velocity') and not len(msg.velocity):
                 given = dict(zip(self.contract.command.joints, velocities))
                 msg.velocity = [float(given.get(j, 0.0)) for j in msg.name]
@@ -107,7 +124,8 @@ class GymBridge:
         if self.video and not callable(getattr(env.unwrapped, 'render_frame', None)):
             raise ValueError(f'video_path: env {spec.name!r} renders no frames '
                              '(its env has no render_frame)')
-        self.observation = ContractPublisher(node, contract, cfg.frame_id)
+        self.observation = ContractPublisher(node, contract, cfg.frame_id,
+                                             getattr(env.unwrapped, 'camera_frame', None))
         self.markers = MarkerPublisher(node, cfg.frame_id)
         self.status_pub = (node.create_publisher(EpisodeStatus, contract.episode_topic, EPISODE)
                            if contract.episode_topic else None)

@@ -15,7 +15,7 @@ import pytest
 from sensor_msgs.msg import CompressedImage, Image
 
 from lwd_ros.contract import ContractError, ObsBlock, RobotContract, get_contract
-from lwd_ros.observations.image import decode
+from lwd_ros.observations.image import decode, encode
 from lwd_ros.runtime.observation import ObservationBuilder
 
 H, W = 48, 64
@@ -90,6 +90,22 @@ def test_compressed_frames_decode_to_the_raw_picture(fmt, tolerance):
     block = _block(image_size=(H, W), msg_type='sensor_msgs/msg/CompressedImage')
     out = decode(block, _compressed(_frame(), fmt)).astype(int)
     assert np.abs(out - _frame()).mean() <= tolerance / 4 and out.shape == (H, W, 3)
+
+
+@pytest.mark.parametrize('msg_type', ['sensor_msgs/msg/Image',
+                                      'sensor_msgs/msg/CompressedImage'])
+@pytest.mark.parametrize('encoding', ['rgb8', 'mono8'])
+def test_a_sim_cameras_frame_decodes_back_to_itself(msg_type, encoding):
+    block = _block(image_size=(H, W), encoding=encoding, msg_type=msg_type)
+    frame = _frame() if encoding == 'rgb8' else _frame()[..., 1:2]
+    msg = (Image if msg_type.endswith('/Image') else CompressedImage)()
+    encode(block, frame, msg)  # what a sim bridge publishes
+    np.testing.assert_array_equal(decode(block, msg), frame)
+    if msg_type.endswith('/Image'):
+        assert (msg.height, msg.width, msg.encoding, msg.step) == (H, W, encoding,
+                                                                   W * frame.shape[2])
+    with pytest.raises(ValueError, match=r'a \(48, 64, 4\) frame for the .* camera/image_raw'):
+        encode(block, np.zeros((H, W, 4), np.uint8), msg)
 
 
 def test_crop_is_in_camera_pixels_then_resized():

@@ -88,23 +88,32 @@ def draw_canvas(agent_xy: np.ndarray, block_pose: np.ndarray,
     return np.asarray(image)
 
 
-def resize_linear(image: np.ndarray, size: int) -> np.ndarray:
-    """A square image resized as OpenCV's ``INTER_LINEAR`` does (half-pixel centres, no blur).
-
-    Why not Pillow's: it averages over the whole footprint when shrinking, which blurs thin
-    edges that gym-pusht's frames keep.
-    """
-    n = image.shape[0]
+def _taps(n: int, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Taps of OpenCV's ``INTER_LINEAR`` along one axis: low, high source index, weight of high."""
     src = np.clip((np.arange(size) + 0.5) * n / size - 0.5, 0, n - 1)
     lo = np.floor(src).astype(int)
-    hi = np.minimum(lo + 1, n - 1)
-    w = (src - lo)[:, None]
-    rows = image[lo].astype(np.float32) * (1 - w[..., None]) + image[hi] * w[..., None]
-    out = rows[:, lo] * (1 - w.T[..., None]) + rows[:, hi] * w.T[..., None]
+    return lo, np.minimum(lo + 1, n - 1), src - lo
+
+
+def resize_linear(image: np.ndarray, size: int | tuple[int, int]) -> np.ndarray:
+    """An image resized as OpenCV's ``INTER_LINEAR`` does (half-pixel centres, no blur).
+
+    ``size``: pixels of a square, or ``(height, width)``. Why not Pillow's: it averages over
+    the whole footprint when shrinking, which blurs thin edges that gym-pusht's frames keep.
+    """
+    height, width = (size, size) if isinstance(size, int) else size
+    lo, hi, w = _taps(image.shape[0], height)
+    rows = (image[lo].astype(np.float32) * (1 - w[:, None, None])
+            + image[hi] * w[:, None, None])
+    lo, hi, w = _taps(image.shape[1], width)
+    out = rows[:, lo] * (1 - w[None, :, None]) + rows[:, hi] * w[None, :, None]
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
 def render(agent_xy: np.ndarray, block_pose: np.ndarray, goal_pose: np.ndarray,
-           size: int = SIZE) -> np.ndarray:
-    """The ``(size, size, 3)`` uint8 frame gym-pusht would observe in this state."""
+           size: int | tuple[int, int] = SIZE) -> np.ndarray:
+    """The ``(height, width, 3)`` uint8 frame gym-pusht would observe in this state.
+
+    ``size``: pixels of a square (gym-pusht's ``SIZE``), or ``(height, width)``.
+    """
     return resize_linear(draw_canvas(agent_xy, block_pose, goal_pose), size)

@@ -107,8 +107,13 @@ def _attempt(job: tuple[int, str, int]):
     return episode, stats, time.perf_counter() - t0
 
 
-def collect(args) -> dict:
-    """Run the expert until every task's quota is filled; write the dataset; return a summary."""
+def collect(args, robot: str = 'pusht', observe=None) -> dict:
+    """Run the expert until every task's quota is filled; write the dataset; return a summary.
+
+    ``robot``: the contract the dataset is of; ``observe(episode, goal_pose) -> Episode``
+    turns each kept PushT state episode into that robot's observations (``pusht_image``: its
+    camera frames, rendered from the full state), at the end: the expert reads PushT's state.
+    """
     from tqdm import tqdm
 
     from lwd_ros.data.minari_io import check_writable, write_episodes
@@ -175,7 +180,9 @@ def collect(args) -> dict:
                   'env_config': to_dict(env_cfg), 'expert_config': to_dict(expert_cfg)}
     if interrupted and not kept:
         raise KeyboardInterrupt  # nothing worth a dataset directory that blocks a re-run
-    write_episodes(kept, out, overwrite=args.overwrite, robot='pusht', goal_poses=env_cfg.tasks,
+    observed = (kept if observe is None else  # one at a time: a camera's frames are large
+                (observe(e, env_cfg.tasks[e.task]) for e in kept))
+    write_episodes(observed, out, overwrite=args.overwrite, robot=robot, goal_poses=env_cfg.tasks,
                    description='PushT demonstrations by the lwd_ros MPC expert'
                    + (', through a simulated human operator' if operator else ''),
                    algorithm_name='lwd_ros MPC expert (predictive sampling)',
