@@ -191,10 +191,14 @@ ROBOTS = Argument('robots', '0', 'a fleet: N namespaced sims + controllers (/rob
                   (('policy_generator', 'robots'),))
 
 
-def checkpoint_argument(model: str) -> Argument:
-    """``checkpoint:=`` defaulting to an env's shipped model."""
+def checkpoint_argument(model: str, cameras: bool = False) -> Argument:
+    """``checkpoint:=`` defaulting to an env's shipped model.
+
+    With ``cameras`` its encoders are the perception node's too (``encoder_file``).
+    """
     return Argument('checkpoint', model, 'LWD checkpoint dir (torch) or ONNX export dir',
-                    (('policy_generator', 'checkpoint'),))
+                    (('policy_generator', 'checkpoint'),
+                     *((('perception', 'encoder'),) if cameras else ())))
 
 
 def task_argument(default: str, nodes: tuple[str, ...], what: str = 'initial task') -> Argument:
@@ -249,8 +253,6 @@ SIM_NODES = (
 )
 # A robot with cameras (image blocks) adds it to its sim graph: frames -> features/<prefix>.
 PERCEPTION = NodeSpec('perception', respawn=True)
-ENCODER = Argument('encoder', '', 'exported image encoder (.onnx) the perception node runs',
-                   (('perception', 'encoder'),))
 RECORD_NODES = (
     NodeSpec(BRIDGE, ends_graph=True),  # episodes:=N ends the recording
     NodeSpec('expert_teleop'),  # the robot's expert, on the robot's command topic
@@ -266,7 +268,8 @@ def sim_graph(robot: str, control_rate: str, seed: str = '100000',
     the robot's shipped model, the task to its first. ``seed``: of the first episode (sims
     of a trained robot start at 100000, held out from the demonstrations); ``task``: the
     task argument's description; ``extra``: arguments only this robot's sim has. A robot
-    whose contract has cameras gets the perception node (and ``encoder:=``) as well.
+    whose contract has cameras gets the perception node as well, running the checkpoint's
+    encoders.
     """
     from lwd_ros.envs import get_spec
     from lwd_ros.observations import get_kind
@@ -277,7 +280,7 @@ def sim_graph(robot: str, control_rate: str, seed: str = '100000',
         name=f'{robot}_sim', robot=robot,
         params_files=('ros/lwd.yaml', f'ros/{robot}_sim.yaml'),
         nodes=(SIM_NODES[0], PERCEPTION, *SIM_NODES[1:]) if cameras else SIM_NODES,
-        arguments=(checkpoint_argument(spec.model), *((ENCODER,) if cameras else ()),
+        arguments=(checkpoint_argument(spec.model, cameras),
                    task_argument(spec.contract.tasks[0], (BRIDGE, 'policy_generator'), task),
                    HORIZON, rate_argument(control_rate), SIM_TIME, RTF, seed_argument(seed),
                    EPISODES, *extra, ROBOTS))

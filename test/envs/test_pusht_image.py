@@ -179,6 +179,8 @@ def test_the_image_sim_graph_runs_perception_between_camera_and_policy():
     image, state = graphs()['pusht_image_sim'], graphs()['pusht_sim']
     assert [n.executable for n in image.nodes] == ['mujoco_bridge', 'perception',
                                                    'policy_generator', 'lwd_controller']
-    assert image.argument('encoder').sets == (('perception', 'encoder'),)
+    # the checkpoint's encoders are the perception node's (lwd export writes them)
+    assert image.argument('checkpoint').sets == (('policy_generator', 'checkpoint'),
+                                                 ('perception', 'encoder'))
     assert 'perception' not in [n.executable for n in state.nodes]  # no camera, no node
-    assert 'encoder' not in [a.name for a in state.arguments]
+    assert state.argument('checkpoint').sets == (('policy_generator', 'checkpoint'),)
