@@ -88,6 +88,8 @@ class SimBridgeConfig:
         video_path: write episode videos here (``.mp4``/``.gif``; '' = none; needs the env's
             ``render_frame``).
         video_size: video frame size in pixels (square).
+        camera_rate: Hz (sim time) a camera block's frames are published at, as a real
+            camera runs (0: every tick; a 200 Hz camera would cost a core in rendering).
     """
 
     env_config: str = ''
@@ -105,6 +107,7 @@ class SimBridgeConfig:
     frame_id: str = 'world'
     video_path: str = ''
     video_size: int = 256
+    camera_rate: float = 30.0
 
     def __post_init__(self):
         check(self.command_timeout > 0, 'command_timeout', self.command_timeout,
@@ -118,6 +121,7 @@ class SimBridgeConfig:
         check(self.physics_steps_per_tick >= 1, 'physics_steps_per_tick',
               self.physics_steps_per_tick, 'must be >= 1')
         check(self.video_size >= 16, 'video_size', self.video_size, 'must be >= 16 px')
+        check(self.camera_rate >= 0, 'camera_rate', self.camera_rate, 'must be >= 0 Hz')
 
 
 @dataclass

@@ -10,7 +10,8 @@ Publishes   each observation block's topic: ``sensor_msgs/JointState`` (every jo
             (pose2d: yaw about z; pose: position + rotation), ``PointStamped`` or a pose's
             position, ``std_msgs/Float64MultiArray``, every timer tick; each image block's
             topic: ``sensor_msgs/Image`` (or ``CompressedImage``, PNG) of the env's
-            ``camera_frame``, stamped as the joint states, every tick while someone listens;
+            ``camera_frame``, stamped as the joint states, at ``camera_rate`` (sim time, or
+            wall time while the sim waits) while someone listens;
             the contract's episode topic (``lwd_ros/EpisodeStatus``, one per policy step);
             ``/clock`` (if enabled); ``viz/markers`` (``visualization_msgs/MarkerArray``,
             ``lwd_ros.ros.markers``: the plugin's ``EnvSpec.markers`` or the contract's
@@ -64,8 +65,10 @@ class ContractPublisher:
     """
 
     def __init__(self, node: Node, contract: RobotContract, frame_id: str = 'world',
-                 camera: Callable[[Any], np.ndarray] | None = None):
+                 camera: Callable[[Any], np.ndarray] | None = None, camera_rate: float = 0.0):
         self.contract, self.frame_id, self.camera = contract, frame_id, camera
+        self.camera_period_ns = int(1e9 / camera_rate) if camera_rate > 0 else 0
+        self.camera_last: dict[str, tuple[int, int]] = {}  # topic -> (sim ns, wall ns)
         self.topics: dict[str, list[int]] = {}
         for i, b in enumerate(contract.observation):
             self.topics.setdefault(b.topic, []).append(i)
@@ -88,8 +91,14 @@ class ContractPublisher:
             pub, first = self.pubs[topic], observation[indices[0]]
             msg = pub.msg_type()
             if get_kind(first.kind).frames:
-                if not pub.get_subscription_count():
+                # One frame per camera period of sim time, or of wall time while the sim
+                # waits (a paused robot's camera still streams)
+                now = (stamp.sec * 1_000_000_000 + stamp.nanosec, time.monotonic_ns())
+                last = self.camera_last.get(topic)
+                if not pub.get_subscription_count() or (last is not None and all(
+                        0 <= t - t0 < self.camera_period_ns for t, t0 in zip(now, last))):
                     continue
+                self.camera_last[topic] = now
                 encode(first, self.camera(first), msg)
             else:
                 get_kind(first.kind).fill([observation[i] for i in indices],
@@ -125,7 +134,8 @@ class GymBridge:
             raise ValueError(f'video_path: env {spec.name!r} renders no frames '
                              '(its env has no render_frame)')
         self.observation = ContractPublisher(node, contract, cfg.frame_id,
-                                             getattr(env.unwrapped, 'camera_frame', None))
+                                             getattr(env.unwrapped, 'camera_frame', None),
+                                             cfg.camera_rate)
         self.markers = MarkerPublisher(node, cfg.frame_id)
         self.status_pub = (node.create_publisher(EpisodeStatus, contract.episode_topic, EPISODE)
                            if contract.episode_topic else None)
