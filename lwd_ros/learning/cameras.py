@@ -34,17 +34,24 @@ class Cameras(nn.Module):
         shift: while training, each frame moves by up to this many pixels (DrQ's random
             shift; Diffusion Policy's random crop): a few hundred demonstrations do not
             teach an encoder that a picture one pixel off means the same state.
+        act_dim, horizon: the action head's output, ``horizon`` steps of ``act_dim``
+            actions (no head if either is 0).
+        hidden: the action head's width.
     """
 
     def __init__(self, contract: RobotContract, features: Sequence[str], width: int,
-                 shift: int = 0):
+                 shift: int = 0, act_dim: int = 0, horizon: int = 0, hidden: int = 256):
         super().__init__()
-        self.shift = shift
+        self.shift, self.horizon, self.act_dim = shift, horizon, act_dim
         blocks = [b for b in contract.observation if get_kind(b.kind).frames]
         self.encoders = nn.ModuleDict({
             image.key(b): ImageEncoder(tuple(b.image_size), image.ENCODINGS[b.encoding],
                                        b.features, width) for b in blocks})
         features = list(features)
+        # The action head (``action_loss``): features of the first state -> its snippet's actions
+        self.head = (nn.Sequential(nn.Linear(len(features), hidden), nn.ReLU(),
+                                   nn.Linear(hidden, horizon * act_dim))
+                     if blocks and act_dim and horizon else None)
         for b in blocks:
             self.register_buffer(f'columns_{image.key(b)}',
                                  torch.tensor([features.index(n) for n in b.names]),
@@ -67,6 +74,21 @@ class Cameras(nn.Module):
             features = encoder(seen)[inverse]  # (..., features)
             obs[..., getattr(self, f'columns_{key}')] = features.to(obs.dtype)
         return obs
+
+    def action_loss(self, obs: torch.Tensor, act: torch.Tensor,
+                    mask: torch.Tensor) -> torch.Tensor:
+        """MSE of the snippets' actions predicted from their first state ``obs (B, F)``.
+
+        Why: LWD's VAE reconstructs a snippet's actions from a latent that has seen them, so
+        its loss does not need the picture, and an encoder trained by it alone collapses to
+        features that never move. The generator's condition does need it: it must tell
+        which latent fits the state. This head asks the features for what acting needs, from
+        the demonstrations alone (no privileged state).
+        """
+        steps = min(self.horizon, act.shape[1])
+        pred = self.head(obs).reshape(len(obs), self.horizon, self.act_dim)[:, :steps]
+        m = mask[:, :steps, None]
+        return ((pred - act[:, :steps]).square() * m).sum() / (m.sum() * self.act_dim).clamp(min=1)
 
     def fill_cond(self, cond: torch.Tensor, cond_rows: torch.Tensor,
                   frames: dict[str, torch.Tensor]) -> torch.Tensor:

@@ -36,6 +36,9 @@ class VaeConfig:
         camera_width: channels of each camera's image encoder (``image`` blocks), trained
             in this stage through the generated MLP's inputs.
         camera_shift: pixels a training frame is randomly moved by (0: off).
+        camera_action_weight: weight of the cameras' action head in this stage's loss
+            (``lwd_ros.learning.cameras.Cameras.action_loss``: the features must tell what
+            to do, which the generator's condition needs); 0: off.
     """
 
     latent_dim: int = 16
@@ -48,14 +51,16 @@ class VaeConfig:
     beta: float = 1e-4
     camera_width: int = 32
     camera_shift: int = 4
+    camera_action_weight: float = 1.0
 
     def __post_init__(self):
         sizes = (self.latent_dim, self.task_embed_dim, self.encoder_hidden,
                  self.decoder_hidden, self.chunk_size, self.head_hidden, self.camera_width)
         if min(sizes) < 1:
             raise ValueError(f'{sizes=} (latent, task embed, widths, chunk) must be positive')
-        if self.camera_shift < 0:
-            raise ValueError(f'{self.camera_shift=} must be >= 0')
+        if self.camera_shift < 0 or self.camera_action_weight < 0:
+            raise ValueError(f'{self.camera_shift=} and {self.camera_action_weight=} must be '
+                             '>= 0')
         if self.beta < 0 or self.delta_scale <= 0:
             raise ValueError(f'{self.beta=} must be >= 0 and {self.delta_scale=} > 0')
 

@@ -42,7 +42,9 @@ def build_vae(cfg: LwdConfig, meta: CheckpointMeta) -> TrajectoryVae:
 
 
 def build_cameras(cfg: LwdConfig, meta: CheckpointMeta) -> Cameras:
-    return Cameras(meta.robot, meta.features, cfg.vae.camera_width, cfg.vae.camera_shift)
+    return Cameras(meta.robot, meta.features, cfg.vae.camera_width, cfg.vae.camera_shift,
+                   meta.act_dim if cfg.vae.camera_action_weight > 0 else 0,
+                   max(meta.horizon or 0, 1))
 
 
 def build_diffusion(cfg: LwdConfig, meta: CheckpointMeta) -> LatentDiffusion:
@@ -171,7 +173,12 @@ class LwdLearner(Learner):
                                                    generator=self.rng, device='cpu'))
             cut = torch.tensor(hs, device=mask.device)[pick.to(mask.device), None]
             mask = mask * (torch.arange(mask.shape[1], device=mask.device) < cut)
-        return self.vae(b.obs, b.act, mask, b.task)
+        loss, parts = self.vae(b.obs, b.act, mask, b.task)
+        if self.camera.head is not None:
+            acting = self.camera.action_loss(b.obs[:, 0], b.act, mask)
+            loss = loss + self.cfg.vae.camera_action_weight * acting
+            parts = {**parts, 'camera_act': acting.detach()}
+        return loss, parts
 
     def vae_val(self) -> dict:
         if self.val is None:
