@@ -52,3 +52,19 @@ def test_a_random_shift_moves_each_frame_within_the_pad():
         assert any(torch.equal(w.to(torch.uint8), out) for w in windows)
     assert not all(torch.equal(a, b) for a, b in zip(frames, shifted))  # some moved (p=1-25^-6)
     np.testing.assert_array_equal(random_shift(frames, 0).numpy(), frames.numpy())
+
+
+def test_the_action_head_trains_the_encoder_on_what_acting_needs(robot):
+    names = robot.obs_names
+    cameras = Cameras(robot, names, width=4, act_dim=2, horizon=3).train()
+    frames = {'cam': torch.randint(0, 255, (5, 16, 16, 3), dtype=torch.uint8)}
+    obs = cameras.fill(torch.zeros(5, len(names)), torch.arange(5), frames)
+    act, mask = torch.randn(5, 2, 2), torch.tensor([[1.0, 1.0]] * 4 + [[1.0, 0.0]])
+    loss = cameras.action_loss(obs, act, mask)  # 2 recorded steps of the head's 3
+    pred = cameras.head(obs).reshape(5, 3, 2)[:, :2]
+    expected = ((pred - act).square() * mask[..., None]).sum() / (mask.sum() * 2)
+    torch.testing.assert_close(loss, expected)
+    loss.backward()
+    assert cameras.encoders['cam'].convs[0].weight.grad.abs().sum() > 0
+    assert Cameras(get_contract('toy'), get_contract('toy').obs_names, 4, act_dim=2,
+                   horizon=3).head is None  # no camera, no head
