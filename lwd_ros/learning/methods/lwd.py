@@ -177,7 +177,7 @@ class LwdLearner(Learner):
         if self.camera.head is not None:
             acting = self.camera.action_loss(b.obs[:, 0], b.act, mask)
             loss = loss + self.cfg.vae.camera_action_weight * acting
-            parts = {**parts, 'camera_act': acting.detach()}
+            parts = {**parts, 'loss': loss.detach(), 'camera_act': acting.detach()}
         return loss, parts
 
     def vae_val(self) -> dict:
