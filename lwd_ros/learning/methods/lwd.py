@@ -41,9 +41,10 @@ def build_vae(cfg: LwdConfig, meta: CheckpointMeta) -> TrajectoryVae:
                          cfg.policy.hidden_sizes, cfg.policy.activation, cfg.vae)
 
 
-def build_cameras(cfg: LwdConfig, meta: CheckpointMeta) -> Cameras:
+def build_cameras(cfg: LwdConfig, meta: CheckpointMeta, head: bool = True) -> Cameras:
+    """The cameras' encoders; ``head``: with the action head training uses (when weighted)."""
     return Cameras(meta.robot, meta.features, cfg.vae.camera_width, cfg.vae.camera_shift,
-                   meta.act_dim if cfg.vae.camera_action_weight > 0 else 0,
+                   meta.act_dim if head and cfg.vae.camera_action_weight > 0 else 0,
                    max(meta.horizon or 0, 1))
 
 
@@ -104,7 +105,9 @@ class LwdLearner(Learner):
         load_module(vae, tensors, 'vae.', path)
         vae.eval()
         found = {'vae': vae}
-        camera = build_cameras(cfg, meta)
+        # The action head only trains the encoders: a checkpoint may go without it
+        camera = build_cameras(cfg, meta, head=any(k.startswith('cameras.head.')
+                                                   for k in tensors))
         if camera:
             load_module(camera, tensors, 'cameras.', path)
             found['cameras'] = camera.eval()
