@@ -61,7 +61,6 @@ class Perceived(gym.ObservationWrapper):
     def __init__(self, env: gym.Env, contract: RobotContract, encoders: dict[str, Encoder]):
         super().__init__(env)
         self.contract, self.encoders = contract, encoders
-        self.cameras = [b for b in contract.observation if get_kind(b.kind).frames]
         n = len(contract.obs_names)
         self.observation_space = gym.spaces.Box(-np.inf, np.inf, (n,), np.float64)
 
