@@ -3,10 +3,12 @@
 """A robot's cameras as a method trains them: one image encoder per ``image`` block.
 
 Why jointly (docs/cameras.md): the features a policy needs (where the T is) are not what a
-picture shows most of, so each encoder learns from the loss of the model that reads its
-features; the VAE's reconstruction of the demonstrated actions, through the generated MLP,
-for LWD. Features enter the model space unchanged (``ModelSpace.fit``'s ``learned``), so the
-deployed MLP reads exactly what the perception node publishes.
+picture shows most of, so each encoder learns from the losses of the models that read its
+features: for LWD, the VAE's reconstruction of the demonstrated actions through the
+generated MLP, and an action head (``action_loss``) standing in for the generator's
+condition, which the VAE's loss alone leaves untrained. Features enter the model space
+unchanged (``ModelSpace.fit``'s ``learned``), so the deployed MLP reads exactly what the
+perception node publishes.
 
 A batch holds frame rows, not frames (``Batch.rows``): each distinct row of a batch is
 encoded once and its features are written into the rows' feature entries of ``obs``.
@@ -29,7 +31,7 @@ class Cameras(nn.Module):
 
     Args:
         contract: the robot.
-        features: the model's feature names (``CheckpointMeta.obs_names``).
+        features: the model's feature names (``CheckpointMeta.features``).
         width: channels of each encoder's conv stack.
         shift: while training, each frame moves by up to this many pixels (DrQ's random
             shift; Diffusion Policy's random crop): a few hundred demonstrations do not
