@@ -61,13 +61,14 @@ class Perceived(gym.ObservationWrapper):
     def __init__(self, env: gym.Env, contract: RobotContract, encoders: dict[str, Encoder]):
         super().__init__(env)
         self.contract, self.encoders = contract, encoders
+        self.frames = [get_kind(b.kind).frames for b in contract.observation]
         n = len(contract.obs_names)
         self.observation_space = gym.spaces.Box(-np.inf, np.inf, (n,), np.float64)
 
     def observation(self, obs: np.ndarray) -> np.ndarray:
         out, start = [], 0
-        for b in self.contract.observation:
-            if get_kind(b.kind).frames:
+        for b, frames in zip(self.contract.observation, self.frames):
+            if frames:
                 frame = self.env.unwrapped.camera_frame(b)
                 out.append(np.asarray(self.encoders[image.key(b)](frame), np.float64))
             else:

@@ -57,10 +57,6 @@ class Batch:
         return Batch(*(None if v is None else v[idx] for v in self._sampled()),
                      frames=self.frames)
 
-    def replace(self, **changes) -> Batch:
-        """A copy with ``changes`` (the rest shared)."""
-        return dataclasses.replace(self, **changes)
-
     def _sampled(self) -> list[torch.Tensor | None]:
         """The per-sample tensors, in field order."""
         return [getattr(self, f.name) for f in dataclasses.fields(self) if f.name != 'frames']

@@ -92,12 +92,6 @@ class Cameras(nn.Module):
         m = mask[:, :steps, None]
         return ((pred - act[:, :steps]).square() * m).sum() / (m.sum() * self.act_dim).clamp(min=1)
 
-    def fill_cond(self, cond: torch.Tensor, cond_rows: torch.Tensor,
-                  frames: dict[str, torch.Tensor]) -> torch.Tensor:
-        """The flattened history ``cond (N, K * F)`` with the features of ``cond_rows (N, K)``."""
-        n, k = cond_rows.shape
-        return self.fill(cond.reshape(n, k, -1), cond_rows, frames).reshape(n, -1)
-
     @torch.no_grad()
     def fill_all(self, obs: torch.Tensor, rows: torch.Tensor, frames: dict[str, torch.Tensor],
                  chunk: int = 2048) -> torch.Tensor:

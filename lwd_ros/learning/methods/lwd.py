@@ -57,8 +57,9 @@ def trim_padding(b: Batch) -> Batch:
     steps = int(b.mask.any(0).nonzero().max()) + 1 if b.mask.any() else 1
     if steps == b.mask.shape[1]:
         return b
-    return b.replace(obs=b.obs[:, :steps], act=b.act[:, :steps], mask=b.mask[:, :steps],
-                     rows=None if b.rows is None else b.rows[:, :steps])
+    return dataclasses.replace(b, obs=b.obs[:, :steps], act=b.act[:, :steps],
+                               mask=b.mask[:, :steps],
+                               rows=None if b.rows is None else b.rows[:, :steps])
 
 
 class LwdLearner(Learner):
@@ -134,10 +135,10 @@ class LwdLearner(Learner):
         if not hs:
             return data
         steps = torch.arange(data.mask.shape[1], device=data.mask.device)
-        views = [data.replace(mask=data.mask * (steps < h),
-                              cond=torch.cat([data.cond, torch.full(
-                                  (len(data), 1), horizon_feature(h),
-                                  device=data.cond.device)], 1)) for h in hs]
+        views = [dataclasses.replace(data, mask=data.mask * (steps < h),
+                                     cond=torch.cat([data.cond, torch.full(
+                                         (len(data), 1), horizon_feature(h),
+                                         device=data.cond.device)], 1)) for h in hs]
         return Batch(*(None if getattr(data, f.name) is None
                        else torch.cat([getattr(v, f.name) for v in views])
                        for f in dataclasses.fields(Batch) if f.name != 'frames'),
@@ -147,7 +148,7 @@ class LwdLearner(Learner):
         """``b`` with its cameras' features in ``obs`` (as the encoders now see them)."""
         if not self.camera:
             return b
-        return b.replace(obs=self.camera.fill(b.obs, b.rows, b.frames))
+        return dataclasses.replace(b, obs=self.camera.fill(b.obs, b.rows, b.frames))
 
     def seen_all(self, data: Batch) -> Batch:
         """``data`` with the frozen encoders' features in ``obs`` and ``cond`` (stage 2)."""
@@ -159,8 +160,8 @@ class LwdLearner(Learner):
             k = data.cond_rows.shape[1]
             cond = data.cond[:, :k * self.meta.num_features].reshape(len(data), k, -1)
             cond = self.camera.fill_all(cond, data.cond_rows, f).reshape(len(data), -1)
-            return data.replace(obs=self.camera.fill_all(data.obs, data.rows, f),
-                                cond=torch.cat([cond, data.cond[:, cond.shape[1]:]], 1))
+            return dataclasses.replace(data, obs=self.camera.fill_all(data.obs, data.rows, f),
+                                       cond=torch.cat([cond, data.cond[:, cond.shape[1]:]], 1))
 
     def vae_loss(self, b: Batch) -> tuple[torch.Tensor, dict]:
         """The ELBO; with several trained horizons each snippet is cut to one drawn at random.
