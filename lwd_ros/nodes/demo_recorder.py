@@ -44,6 +44,7 @@ from lwd_ros.config import check
 from lwd_ros.contract import get_contract
 from lwd_ros.data.bag_writer import BagRecorder, adapted_qos, bag_qos, default_bag_path
 from lwd_ros.data.bags import ENV_KEY, JOINTS_KEY, ROBOT_KEY, TOPICS_KEY, DemoTopics
+from lwd_ros.data.sim_arrival import ArrivalClock
 from lwd_ros.ros.spin import (
     ignore_late_signals,
     install_start_up_handlers,
@@ -111,6 +112,7 @@ class DemoRecorder(Node):
                                     sim_time=p('use_sim_time').value)
         self.qos_by_topic: dict[str, tuple[int, int]] = {}  # (reliability, durability)
         self.warned: set[str] = set()
+        self.arrival = ArrivalClock()  # one sim time base for every topic
         wall = Clock(clock_type=ClockType.STEADY_TIME)  # /clock may not run yet
         self.create_timer(0.1, self.discover, clock=wall)
         if p('flush_period').value > 0:
@@ -153,15 +155,16 @@ class DemoRecorder(Node):
         Log time is the wall-clock time the middleware received the message, not when the
         executor got to it: callbacks run in subscription order, so a command taken after a
         marker could otherwise look older than it. With ``use_sim_time`` the sim time of
-        arrival (the sim clock now, less the queueing delay) is written beside it: that is
-        the time base of the sim's header stamps, which episodes are cut by.
+        arrival (``self.arrival``: the sim clock as it read at the receive time, not at the
+        callback) is written beside it: that is the time base of the sim's header stamps,
+        which episodes are cut by.
 
         Both never go back within a topic: on a busy machine the middleware's receive stamps
         of one topic came out of order (one 0.1 s before its predecessor), which tools that
         play a bag in log-time order would reorder. Such a message takes its predecessor's
         time instead.
         """
-        clock, write = self.get_clock(), self.recorder.write
+        clock, write, arrival = self.get_clock(), self.recorder.write, self.arrival
         sim = self.get_parameter('use_sim_time').value
         last = [0, 0]  # this topic's latest log time and sim time
 
@@ -172,11 +175,9 @@ class DemoRecorder(Node):
             if not sim:
                 write(topic, received, data)
                 return
-            # A paused sim (clock still 0, or waiting for its first command) minus the
-            # queueing delay would be negative: such messages are stamped at the clock.
-            sim_received = max(clock.now().nanoseconds - max(0, now - received), 0, last[1])
-            last[1] = sim_received
-            write(topic, received, data, sim_ns=sim_received)
+            arrival.note(now, clock.now().nanoseconds)
+            last[1] = max(arrival.at(received), last[1])
+            write(topic, received, data, sim_ns=last[1])
         return on_message
 
     def close(self) -> None:
