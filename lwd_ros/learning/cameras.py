@@ -39,19 +39,24 @@ class Cameras(nn.Module):
         act_dim, horizon: the action head's output, ``horizon`` steps of ``act_dim``
             actions (no head if either is 0).
         hidden: the action head's width.
+        tasks: the number of tasks, an input of the action head: one picture may ask for
+            different actions under different goals.
     """
 
     def __init__(self, contract: RobotContract, features: Sequence[str], width: int,
-                 shift: int = 0, act_dim: int = 0, horizon: int = 0, hidden: int = 256):
+                 shift: int = 0, act_dim: int = 0, horizon: int = 0, hidden: int = 256,
+                 tasks: int = 1):
         super().__init__()
-        self.shift, self.horizon, self.act_dim = shift, horizon, act_dim
+        self.shift, self.horizon, self.act_dim, self.tasks = shift, horizon, act_dim, tasks
         blocks = [b for b in contract.observation if get_kind(b.kind).frames]
         self.encoders = nn.ModuleDict({
             image.key(b): ImageEncoder(tuple(b.image_size), image.ENCODINGS[b.encoding],
                                        b.features, width) for b in blocks})
         features = list(features)
-        # The action head (``action_loss``): features of the first state -> its snippet's actions
-        self.head = (nn.Sequential(nn.Linear(len(features), hidden), nn.ReLU(),
+        # The action head (``action_loss``): the first state and the task -> the snippet's
+        # actions
+        self.head = (nn.Sequential(nn.Linear(len(features) + tasks, hidden), nn.ReLU(),
+                                   nn.Linear(hidden, hidden), nn.ReLU(),
                                    nn.Linear(hidden, horizon * act_dim))
                      if blocks and act_dim and horizon else None)
         for b in blocks:
@@ -77,8 +82,8 @@ class Cameras(nn.Module):
             obs[..., getattr(self, f'columns_{key}')] = features.to(obs.dtype)
         return obs
 
-    def action_loss(self, obs: torch.Tensor, act: torch.Tensor,
-                    mask: torch.Tensor) -> torch.Tensor:
+    def action_loss(self, obs: torch.Tensor, act: torch.Tensor, mask: torch.Tensor,
+                    task: torch.Tensor) -> torch.Tensor:
         """MSE of the snippets' actions predicted from their first state ``obs (B, F)``.
 
         Why: LWD's VAE reconstructs a snippet's actions from a latent that has seen them, so
@@ -88,7 +93,9 @@ class Cameras(nn.Module):
         the demonstrations alone (no privileged state).
         """
         steps = min(self.horizon, act.shape[1])
-        pred = self.head(obs).reshape(len(obs), self.horizon, self.act_dim)[:, :steps]
+        goal = nn.functional.one_hot(task.long(), self.tasks).to(obs.dtype)
+        pred = self.head(torch.cat([obs, goal], -1))
+        pred = pred.reshape(len(obs), self.horizon, self.act_dim)[:, :steps]
         m = mask[:, :steps, None]
         return ((pred - act[:, :steps]).square() * m).sum() / (m.sum() * self.act_dim).clamp(min=1)
 

@@ -117,7 +117,7 @@ class Trainer:
         self.contract = robot_for(cfg.data.robot, robot)
         if self.contract.perceived() and not learner.cameras:
             able = sorted(n for n, m in METHODS.items() if m.load_learner().cameras)
-            raise ValueError(f'method {cfg.method!r} does not train on camera frames yet '
+            raise ValueError(f'method {cfg.method!r} does not train on image frames yet '
                              f'({self.contract.name} has image blocks); methods that do: '
                              f'{able}')
         train_eps += augmentations(cfg.data, find_sim(self.contract.name), train_eps, task_poses)
@@ -254,22 +254,24 @@ class Trainer:
     # -- the shared optimisation loop ----------------------------------------------------
     def stage_steps(self, stage: Stage) -> int:
         """The stage's steps: its own count, or ``train.epochs`` of its data under that cap."""
-        tc = self.cfg.train
+        tc, batch = self.cfg.train, stage.batch_size or self.cfg.train.batch_size
         if tc.epochs <= 0:
             return stage.steps
-        wanted = math.ceil(tc.epochs * len(stage.data) / tc.batch_size)
+        wanted = math.ceil(tc.epochs * len(stage.data) / batch)
         steps = min(stage.steps, max(tc.min_steps, wanted))
         self.meta.training.setdefault('sized', {})[stage.name] = {
             'samples': len(stage.data), 'epochs': tc.epochs, 'cap': stage.steps,
             'steps': steps}
         log.info('%s: %d steps (%g epochs of %d samples at batch %d = %d; at least %d, at most '
-                 '%d)', stage.name, steps, tc.epochs, len(stage.data), tc.batch_size, wanted,
+                 '%d)', stage.name, steps, tc.epochs, len(stage.data), batch, wanted,
                  tc.min_steps, stage.steps)
         return steps
 
     def train_stage(self, stage: Stage) -> dict:
         """Optimise ``stage`` to its last step (from the resume point); its last validation."""
         tc, module, total = self.cfg.train, stage.module, self.stage_steps(stage)
+        batch_size = stage.batch_size or tc.batch_size
+        distributed.local_batch(batch_size)
         params = [p for p in module.parameters() if p.requires_grad]
         opt = torch.optim.AdamW(params, lr=stage.lr, betas=stage.betas,
                                 weight_decay=tc.weight_decay)
@@ -300,7 +302,7 @@ class Trainer:
         lines = not self.progress
         if lines:
             log.info('%s: starting at step %d of %d (%s, batch %d)', stage.name, start, total,
-                     self.device, tc.batch_size)
+                     self.device, batch_size)
         beat = resumed_at = time.perf_counter()
         parts: dict = {}
         done = start
@@ -309,7 +311,7 @@ class Trainer:
         noise = self.cfg.data.obs_noise
         for step in bar:
             # Every rank draws the same global indices and trains on its share of them.
-            idx = torch.randint(len(stage.data), (tc.batch_size,), generator=self.batch_rng)
+            idx = torch.randint(len(stage.data), (batch_size,), generator=self.batch_rng)
             batch = stage.data.take(distributed.shard(idx).to(self.device, non_blocking=True))
             if noise and isinstance(batch, Batch):  # data.obs_noise: inputs only, not actions
                 batch = dataclasses.replace(batch,
@@ -392,8 +394,8 @@ class Trainer:
         stage = (self.resume_state or {}).get('stage', stages[0])
         t0 = time.perf_counter()
         for i, name in enumerate(stages):
-            if stage not in stages[:i + 1]:
-                continue  # finished before the resume
+            if stage not in stages[:i + 1] or self.method.skips(name):
+                continue  # finished before the resume, or nothing to do for this robot
             self.train_stage(self.method.stage(name))
             if i + 1 < len(stages):  # a resumable point between stages
                 self.save(name, self._state(stages[i + 1], 0))

@@ -61,7 +61,7 @@ LWD_SECTIONS = {'vae': lwd.VaeConfig, 'diffusion': lwd.DiffusionConfig}
 
 METHODS: dict[str, Method] = {m.name: m for m in (
     Method('lwd', 'Latent Weight Diffusion: a VAE over MLP weights, latent diffusion on it',
-           ('vae', 'diffusion'), 'lwd_ros.learning.methods.lwd:LwdLearner',
+           ('camera', 'vae', 'diffusion'), 'lwd_ros.learning.methods.lwd:LwdLearner',
            'lwd_ros.evaluation.rollout:lwd_source', LWD_SECTIONS, lwd.LwdTrain),
     Method('warpd', 'LWD whose VAE learns with a world model: decoded policies rolled out in it',
            ('world_model', 'vae', 'diffusion'), 'lwd_ros.learning.methods.warpd:WarpdLearner',

@@ -34,11 +34,13 @@ class VaeConfig:
         delta_scale: initial size of the z-dependent part relative to a standard init.
         beta: KL weight (small: the latent must carry the snippet's behaviour).
         camera_width: channels of each camera's image encoder (``image`` blocks), trained
-            in this stage through the generated MLP's inputs.
+            in this stage through the generated MLP's inputs (or before it, frozen here:
+            ``train.camera_steps``).
         camera_shift: pixels a training frame is randomly moved by (0: off).
         camera_action_weight: weight of the cameras' action head in this stage's loss
             (``lwd_ros.learning.cameras.Cameras.action_loss``: the features must tell what
-            to do, which the generator's condition needs); 0: off.
+            to do, which the generator's condition needs); 0: off. Unused with
+            ``train.camera_steps``, which trains the encoders on the head alone.
     """
 
     latent_dim: int = 16
@@ -127,15 +129,27 @@ class LwdTrain:
         vae_lr: stage-1 peak learning rate (AdamW, warmup then cosine decay).
         diffusion_steps: stage-2 optimiser steps.
         diffusion_lr: stage-2 peak learning rate.
+        camera_steps: a robot with cameras only: steps of a first stage that trains the
+            image encoders with the action head alone, then freezes them for the VAE
+            (``lwd_ros.learning.cameras``); 0: the encoders train with the VAE instead.
+        camera_lr: that stage's peak learning rate.
+        camera_batch_size: that stage's batch (0: ``train.batch_size``); a step encodes
+            one frame per sample, not a snippet's, so it affords a larger one.
     """
 
     vae_steps: int = 6000
     vae_lr: float = 1e-3
     diffusion_steps: int = 8000
     diffusion_lr: float = 1e-3
+    camera_steps: int = 0
+    camera_lr: float = 1e-3
+    camera_batch_size: int = 0
 
     def __post_init__(self):
         for stage, steps, lr in (('vae', self.vae_steps, self.vae_lr),
-                                 ('diffusion', self.diffusion_steps, self.diffusion_lr)):
+                                 ('diffusion', self.diffusion_steps, self.diffusion_lr),
+                                 ('camera', self.camera_steps, self.camera_lr)):
             check(steps >= 0, f'train.{stage}_steps', steps, 'must be >= 0')
             check(lr > 0, f'train.{stage}_lr', lr, 'must be > 0')
+        check(self.camera_batch_size >= 0, 'train.camera_batch_size', self.camera_batch_size,
+              'must be >= 0')

@@ -49,6 +49,7 @@ class Stage:
             checkpoint cannot run yet (a generator whose second stage has not started).
         select: the key of ``validate()``'s result that ``train.select_best`` and
             ``train.patience`` minimise ('' = the stage is not selected on validation).
+        batch_size: samples per global batch (0: ``train.batch_size``).
     """
 
     name: str
@@ -62,6 +63,7 @@ class Stage:
     betas: tuple[float, float] = (0.9, 0.999)
     snapshots: bool = True
     select: str = ''
+    batch_size: int = 0
 
 
 class Learner:
@@ -107,6 +109,10 @@ class Learner:
     def stage(self, name: str) -> Stage:
         """Prepare stage ``name`` (one of the registry's ``stages``) when it starts."""
         raise NotImplementedError
+
+    def skips(self, name: str) -> bool:
+        """Whether stage ``name`` has nothing to do for this robot and config (not run)."""
+        return False
 
     @classmethod
     def load(cls, cfg: LwdConfig, meta: CheckpointMeta, tensors: dict[str, torch.Tensor],

@@ -42,10 +42,11 @@ def build_vae(cfg: LwdConfig, meta: CheckpointMeta) -> TrajectoryVae:
 
 
 def build_cameras(cfg: LwdConfig, meta: CheckpointMeta, head: bool = True) -> Cameras:
-    """The cameras' encoders; ``head``: with the action head training uses (when weighted)."""
+    """The cameras' encoders; ``head``: with the action head training uses (where used)."""
+    used = cfg.vae.camera_action_weight > 0 or cfg.train.camera_steps > 0
     return Cameras(meta.robot, meta.features, cfg.vae.camera_width, cfg.vae.camera_shift,
-                   meta.act_dim if head and cfg.vae.camera_action_weight > 0 else 0,
-                   max(meta.horizon or 0, 1))
+                   meta.act_dim if head and used else 0, max(meta.horizon or 0, 1),
+                   tasks=len(meta.tasks))
 
 
 def build_diffusion(cfg: LwdConfig, meta: CheckpointMeta) -> LatentDiffusion:
@@ -66,8 +67,9 @@ class LwdLearner(Learner):
     """The VAE, the latent diffusion model and its EMA denoiser (``Learner`` has the args).
 
     A robot's cameras (``image`` blocks) have encoders (``lwd_ros.learning.cameras``) trained
-    with the VAE, whose loss reaches them through the generated MLP's inputs; stage 2 and
-    the run-time generator see their frozen features.
+    with the VAE, whose loss reaches them through the generated MLP's inputs, or before it
+    on the action head alone (``train.camera_steps``: stage ``camera``), then frozen; stage 2
+    and the run-time generator see their frozen features.
     """
 
     cameras = True
@@ -78,6 +80,8 @@ class LwdLearner(Learner):
         self.vae = build_vae(cfg, meta).to(device)
         self.diffusion = build_diffusion(cfg, meta).to(device)
         self.ema = Ema(self.diffusion.denoiser, cfg.diffusion.ema_decay)
+        # Encoders trained first (stage ``camera``) are frozen: the VAE reads their features
+        self.pretrained = bool(self.camera) and cfg.train.camera_steps > 0
 
     @classmethod
     def cut(cls, cfg, episodes, space, tasks):
@@ -96,7 +100,11 @@ class LwdLearner(Learner):
                 'ema.denoiser.': self.ema.module}
 
     def stage(self, name: str) -> Stage:
-        return {'vae': self.vae_stage, 'diffusion': self.diffusion_stage}[name]()
+        return {'camera': self.camera_stage, 'vae': self.vae_stage,
+                'diffusion': self.diffusion_stage}[name]()
+
+    def skips(self, name: str) -> bool:
+        return name == 'camera' and not self.pretrained
 
     @classmethod
     def load(cls, cfg, meta, tensors, path: Path, use_ema: bool = True,
@@ -123,6 +131,33 @@ class LwdLearner(Learner):
             load_module(diffusion.denoiser, tensors, 'ema.denoiser.', path)
         diffusion.eval()
         return {**found, 'diffusion': diffusion}
+
+    # -- stage 0 (cameras only) ------------------------------------------------------------
+    def camera_loss(self, b: Batch) -> tuple[torch.Tensor, dict]:
+        """The action head's loss on each snippet's first frame: one frame per sample."""
+        b = trim_padding(b)
+        obs = self.camera.fill(b.obs[:, 0], b.rows[:, 0], b.frames)
+        loss = self.camera.action_loss(obs, b.act, b.mask, b.task)
+        return loss, {'loss': loss.detach()}
+
+    def camera_val(self) -> dict:
+        if self.val is None:
+            return {}
+        with torch.no_grad():
+            return {'val_camera_act': float(self.camera_loss(spread(self.val, VAL_LIMIT))[0])}
+
+    def camera_stage(self) -> Stage:
+        """Train the encoders and the action head on the demonstrations' actions.
+
+        Why apart from the VAE (docs/cameras.md): inside the VAE's loss the encoders share
+        its gradient clip and learning rate and a step encodes every frame of a snippet;
+        here a step encodes one frame per sample, so the same time sees several times the
+        frames. Frozen afterwards, the features are computed once for the VAE.
+        """
+        tc = self.cfg.train
+        return Stage('camera', tc.camera_steps, tc.camera_lr, self.camera, self.camera_loss,
+                     self.train, self.camera_val, snapshots=False, select='val_camera_act',
+                     batch_size=tc.camera_batch_size)
 
     # -- stage 1 -------------------------------------------------------------------------
     def horizon_views(self, data: Batch) -> Batch:
@@ -169,7 +204,7 @@ class LwdLearner(Learner):
         Steps masked out in every snippet of the batch are cut first: whole trajectories are
         padded to the longest episode, often several times a typical one.
         """
-        b = self.seen(trim_padding(b))
+        b = trim_padding(b) if self.pretrained else self.seen(trim_padding(b))
         mask, hs = b.mask, self.cfg.data.horizons
         if hs:
             # Drawn for the global batch, so every rank's share and one process agree.
@@ -178,7 +213,7 @@ class LwdLearner(Learner):
             cut = torch.tensor(hs, device=mask.device)[pick.to(mask.device), None]
             mask = mask * (torch.arange(mask.shape[1], device=mask.device) < cut)
         loss, parts = self.vae(b.obs, b.act, mask, b.task)
-        if self.camera.head is not None:
+        if self.camera.head is not None and not self.pretrained:
             acting = self.camera.action_loss(b.obs[:, 0], b.act, mask)
             loss = loss + self.cfg.vae.camera_action_weight * acting
             parts = {**parts, 'loss': loss.detach(), 'camera_act': acting.detach()}
@@ -188,7 +223,8 @@ class LwdLearner(Learner):
         if self.val is None:
             return {}
         with torch.no_grad():
-            v = self.seen(spread(self.horizon_views(self.val), VAL_LIMIT))
+            v = spread(self.horizon_views(self.val), VAL_LIMIT)
+            v = v if self.pretrained else self.seen(v)
             mu, logvar = self.vae.encode(v.obs, v.act, v.mask, v.task)
             recon = self.vae.action_mse(self.vae.decode(mu, v.task), v.obs, v.act, v.mask)
             kl = 0.5 * (mu.square() + logvar.exp() - 1.0 - logvar).sum(-1).mean()
@@ -196,10 +232,15 @@ class LwdLearner(Learner):
 
     def vae_stage(self) -> Stage:
         tc = self.cfg.train
+        train = self.train
+        if self.pretrained:  # frozen encoders: every frame's features once, here
+            self.camera.requires_grad_(False)
+            train = self.seen_all(train)
+            self.val = self.seen_all(self.val) if self.val is not None else None
         # No snapshots: a checkpoint without its diffusion model generates nothing.
-        module = nn.ModuleDict({'vae': self.vae, 'cameras': self.camera}) if self.camera \
-            else self.vae
-        return Stage('vae', tc.vae_steps, tc.vae_lr, module, self.vae_loss, self.train,
+        module = (nn.ModuleDict({'vae': self.vae, 'cameras': self.camera})
+                  if self.camera and not self.pretrained else self.vae)
+        return Stage('vae', tc.vae_steps, tc.vae_lr, module, self.vae_loss, train,
                      self.vae_val, snapshots=False, select='val_recon')
 
     # -- stage 2 -------------------------------------------------------------------------
