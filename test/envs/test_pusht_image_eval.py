@@ -54,3 +54,37 @@ def test_lwd_eval_runs_an_image_checkpoint(checkpoint, tmp_path):
                      '--json', str(tmp_path / 'e.json')]) == 0
     summary = json.loads((tmp_path / 'e.json').read_text())
     assert summary['episodes'] == 2 and summary['env'] == 'pusht_image'
+
+
+def test_dagger_continues_from_the_full_states_an_image_learner_reached(checkpoint, tmp_path):
+    from lwd_ros.data.minari_io import load_episodes, read_metadata
+    from lwd_ros.envs import make_env
+    from lwd_ros.envs.pusht.config import task_poses
+    from lwd_ros.envs.pusht.dagger import StateLog
+    from lwd_ros.envs.pusht_image.frames import camera_frame
+    from lwd_ros.evaluation.cameras import Perceived, encoders
+    from lwd_ros.evaluation.cli import load_source
+    from lwd_ros.evaluation.rollout import evaluate
+    from lwd_ros.runtime.checkpoint import read_meta
+
+    assert lwd_main(['dagger', '--robot', 'pusht_image', '--checkpoint', str(checkpoint),
+                     '--out', str(tmp_path / 'ds'), '--rollouts', '1', '--seed', '40000',
+                     '--every', '60', '--steps', '2', '--no-progress']) == 0
+    episodes = load_episodes(tmp_path / 'ds')
+    assert read_metadata(tmp_path / 'ds')['lwd_ros']['robot']['name'] == 'pusht_image'
+    # The same rollout again, its full states kept: each continuation starts at one of
+    # them, seen by the camera (the T's pose only in the frame), not the learner's vector.
+    robot = read_meta(checkpoint).robot
+    log = StateLog(make_env('pusht_image'))
+    env = Perceived(log, robot, encoders(checkpoint, robot))
+    report = evaluate(env, load_source(checkpoint), 1, 40000, record_episodes=1)
+    visited = log.episodes[0][60:-1:60]
+    assert len(log.episodes[0]) == report.episodes[0].steps + 1  # every state, reset's too
+    assert len(episodes) == len(visited) > 0
+    goal = task_poses()[report.episodes[0].task]
+    for episode, state in zip(episodes, visited):
+        assert episode.observations.shape[1] == 66 and not episode.observations[:, 2:].any()
+        np.testing.assert_allclose(episode.observations[0, :2], state[:2], atol=1e-6)
+        np.testing.assert_array_equal(episode.frames['cam'][0],
+                                      camera_frame(robot.observation[1], state, goal))
+    env.close()

@@ -26,6 +26,7 @@ import argparse
 import logging
 import time
 
+import gymnasium as gym
 import numpy as np
 
 from lwd_ros.data.collection import check_json_path, run_collect
@@ -52,13 +53,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bars')
 
 
-def start_states(report, every: int) -> list[tuple[str, int, int, np.ndarray]]:
-    """``(task, rollout_seed, step, observation)`` of every ``every``-th non-initial state.
+def start_states(report, every: int,
+                 states: list[list[np.ndarray]] | None = None,
+                 ) -> list[tuple[str, int, int, np.ndarray]]:
+    """``(task, rollout_seed, step, state)`` of every ``every``-th non-initial state.
 
-    The last observation is left out: the episode ended there (solved or out of time).
+    The state is the episode's observation, or ``states[episode][step]`` where the learner
+    observes less than the expert needs (``StateLog``). The last is left out: the episode
+    ended there (solved or out of time).
     """
-    return [(ep.task, ep.seed, t, ep.observations[t])
-            for ep in report.episodes for t in range(every, len(ep.observations) - 1, every)]
+    return [(ep.task, ep.seed, t, ep.observations[t] if states is None else states[i][t])
+            for i, ep in enumerate(report.episodes)
+            for t in range(every, len(ep.observations) - 1, every)]
+
+
+class StateLog(gym.Wrapper):
+    """Keeps every episode's full states (``env.unwrapped.state()``), one list per reset.
+
+    Why: a learner that sees PushT through a camera observes the pusher only, and the expert
+    continues from the T's pose too.
+    """
+
+    def __init__(self, env: gym.Env):
+        super().__init__(env)
+        self.episodes: list[list[np.ndarray]] = []
+
+    def reset(self, **kwargs):
+        out = self.env.reset(**kwargs)
+        self.episodes.append([self.env.unwrapped.state()])
+        return out
+
+    def step(self, action):
+        out = self.env.step(action)
+        self.episodes[-1].append(self.env.unwrapped.state())
+        return out
 
 
 def _continue(job: tuple[str, int, int, np.ndarray, int]):
@@ -71,16 +99,22 @@ def _continue(job: tuple[str, int, int, np.ndarray, int]):
     return episode, stats
 
 
-def dagger(args) -> dict:
-    """Roll out the learner, let the expert continue from its states, write the dataset."""
-    import gymnasium as gym
+def dagger(args, robot: str = 'pusht', observe=None) -> dict:
+    """Roll out the learner, let the expert continue from its states, write the dataset.
+
+    ``robot``: the sim the learner runs in and the contract the dataset is of; ``observe``
+    as in ``collect``: turns each PushT continuation into that robot's observations. A
+    learner with cameras sees the sim through ``Perceived`` (as ``lwd eval``), and the
+    expert continues from the full states ``StateLog`` kept.
+    """
     from tqdm import tqdm
 
-    from lwd_ros.config import to_dict
+    from lwd_ros.config import resolve_path, to_dict
     from lwd_ros.data.minari_io import check_writable, write_episodes
-    from lwd_ros.envs.pusht.env import PUSHT_ID
+    from lwd_ros.envs import get_spec, make_env
     from lwd_ros.evaluation.cli import load_source
     from lwd_ros.evaluation.rollout import evaluate
+    from lwd_ros.runtime.checkpoint import read_meta
 
     if args.rollouts < 1 or args.every < 1 or args.steps < 1 or args.workers < 1:
         raise ValueError('--rollouts, --every, --steps and --workers must be >= 1')
@@ -90,12 +124,18 @@ def dagger(args) -> dict:
         check_json_path(args.json)
     t_start = time.perf_counter()
     source = load_source(args.checkpoint, args.action_horizon)
-    env = gym.make(PUSHT_ID, config=env_cfg)
+    env, states = make_env(get_spec(robot), config=env_cfg), None
+    contract = read_meta(resolve_path(args.checkpoint)).robot
+    if contract.perceived():
+        from lwd_ros.evaluation.cameras import Perceived, encoders
+
+        states = StateLog(env)
+        env = Perceived(states, contract, encoders(resolve_path(args.checkpoint), contract))
     report = evaluate(env, source, args.rollouts, args.seed, record_episodes=args.rollouts,
                       progress=not args.no_progress)
     env.close()
     learner = report.summary()
-    starts = start_states(report, args.every)
+    starts = start_states(report, args.every, states.episodes if states else None)
     log.info('learner %s: success %.3f over %d rollouts; %d start states', source.name,
              learner['success_rate'], args.rollouts, len(starts))
     jobs = [(*s, args.steps) for s in starts]
@@ -123,7 +163,10 @@ def dagger(args) -> dict:
                   'learner_success_rate': learner['success_rate'], 'every': args.every,
                   'steps': args.steps, 'expert_seed': '1000 * rollout_seed + step',
                   'env_config': to_dict(env_cfg), 'expert_config': to_dict(expert_cfg)}
-    write_episodes(kept, out, overwrite=args.overwrite, robot='pusht', goal_poses=env_cfg.tasks,
+    observed = (kept if observe is None else  # one at a time: a camera's frames are large
+                (observe(e, env_cfg.tasks[e.task]) for e in kept))
+    write_episodes(observed, out, overwrite=args.overwrite, robot=robot,
+                   goal_poses=env_cfg.tasks,
                    description='MPC expert continuations from states an lwd_ros policy reached',
                    algorithm_name='lwd_ros MPC expert (DAgger continuations)',
                    extra_metadata={'dagger': provenance})

@@ -214,7 +214,7 @@ class LwdLearner(Learner):
             mask = mask * (torch.arange(mask.shape[1], device=mask.device) < cut)
         loss, parts = self.vae(b.obs, b.act, mask, b.task)
         if self.camera.head is not None and not self.pretrained:
-            acting = self.camera.action_loss(b.obs[:, 0], b.act, mask)
+            acting = self.camera.action_loss(b.obs[:, 0], b.act, mask, b.task)
             loss = loss + self.cfg.vae.camera_action_weight * acting
             parts = {**parts, 'loss': loss.detach(), 'camera_act': acting.detach()}
         return loss, parts
