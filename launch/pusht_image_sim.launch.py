@@ -5,9 +5,11 @@
 The bridge publishes the camera (``camera/image_raw``, 96 x 96 rgb8) and the pusher's joint
 states; the perception node turns each frame into ``features/cam``, which the controller
 and the generator read beside the joints (no T pose anywhere), with the checkpoint's
-encoder (``lwd export`` writes it beside the generator's graphs)::
+encoder (``lwd export`` writes it beside the generator's graphs). The shipped
+``models/pusht_image`` pushes the T but seldom places it (docs/cameras.md)::
 
-    ros2 launch lwd_ros pusht_image_sim.launch.py checkpoint:=runs/pusht_image task:=goal_left
+    ros2 launch lwd_ros pusht_image_sim.launch.py task:=goal_left
+    ros2 launch lwd_ros pusht_image_sim.launch.py checkpoint:=runs/pusht_image
 
 Parameters come from ``config/ros/lwd.yaml`` then ``config/ros/pusht_image_sim.yaml``; an
 argument overrides them only when given. ``lwd launch pusht_image_sim`` runs this ``GRAPH``.

@@ -52,8 +52,9 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/device_check.XXXXXX")
 echo "work directory (logs, checkpoints): $WORK"
 
 if [[ "${CHECK:-state}" == image ]]; then
-  # Image PushT (issue 35): config/train/pusht_image.yaml at the GPU's batch size. The camera
-  # encoder trains with the VAE, so stage 1 is where a GPU pays; 8 minutes in all.
+  # Image PushT (issue 35): config/train/pusht_image.yaml on clean demonstrations only (no
+  # DART or DAgger here) at the GPU's batch size. The camera encoder's own first stage is
+  # where a GPU pays; 8 minutes in all.
   IMAGE_DEMOS=${IMAGE_DEMOS:-200}; T_IMAGE=${T_IMAGE:-300}; IMAGE_BATCH=${IMAGE_BATCH:-256}
   echo "collecting $IMAGE_DEMOS image PushT demonstrations"
   timeout "$T_COLLECT" "$PY" -m lwd_ros collect --robot pusht_image --out "$WORK/image_demos" \
@@ -64,6 +65,7 @@ if [[ "${CHECK:-state}" == image ]]; then
   timeout "$T_IMAGE" "$PY" -m lwd_ros train --config config/train/pusht_image.yaml \
     --out "$WORK/image" --dataset "$WORK/image_demos" --no-progress \
     --json "$WORK/image.train.json" "train.device=$DEVICE" "train.batch_size=$IMAGE_BATCH" \
+    "data.extra_datasets=[]" "train.camera_batch_size=$IMAGE_BATCH" \
     train.amp=true $EXTRA > "$WORK/image.train.log" 2>&1
   rc=$?
   wall=$(( ($(date +%s%N) - start) / 1000000 ))

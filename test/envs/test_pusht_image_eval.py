@@ -18,8 +18,10 @@ def checkpoint(tmp_path_factory):
                      '--episodes', '3', '--seed', '0', '--no-progress']) == 0
     assert lwd_main(['train', '--config', 'config/train/pusht_image.yaml', '--dataset',
                      str(root / 'ds'), '--out', str(root / 'ckpt'), '--no-progress',
-                     'train.vae_steps=20', 'train.diffusion_steps=20', 'train.val_every=20',
-                     'train.ckpt_every=20', 'train.batch_size=8', 'data.val_fraction=0']) == 0
+                     'data.extra_datasets=[]', 'train.camera_steps=20',
+                     'train.camera_batch_size=8', 'train.vae_steps=20',
+                     'train.diffusion_steps=20', 'train.val_every=20', 'train.ckpt_every=20',
+                     'train.batch_size=8', 'data.val_fraction=0']) == 0
     return root / 'ckpt'
 
 

@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def dagger(args) -> dict:
-    """PushT's ``dagger`` for the image robot (module docstring)."""
+    """Run the ``dagger`` of PushT for the image robot (module docstring)."""
     return pusht_dagger.dagger(args, robot=ROBOT, observe=observe)
 
 

@@ -18,5 +18,6 @@ SPEC = EnvSpec(  # what lwd_ros.envs finds
     dagger='lwd_ros.envs.pusht_image.dagger',
     markers='lwd_ros.envs.pusht_image.markers:pusht_image_markers',
     task_poses='lwd_ros.envs.pusht.config:task_poses',
+    model='models/pusht_image',
     max_episode_steps=PushTConfig.max_episode_steps,
 )
