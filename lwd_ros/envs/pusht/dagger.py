@@ -123,14 +123,15 @@ def dagger(args, robot: str = 'pusht', observe=None) -> dict:
     if args.json:
         check_json_path(args.json)
     t_start = time.perf_counter()
-    source = load_source(args.checkpoint, args.action_horizon)
+    checkpoint = resolve_path(args.checkpoint)
+    source = load_source(checkpoint, args.action_horizon)
     env, states = make_env(get_spec(robot), config=env_cfg), None
-    contract = read_meta(resolve_path(args.checkpoint)).robot
+    contract = read_meta(checkpoint).robot
     if contract.perceived():
         from lwd_ros.evaluation.cameras import Perceived, encoders
 
         states = StateLog(env)
-        env = Perceived(states, contract, encoders(resolve_path(args.checkpoint), contract))
+        env = Perceived(states, contract, encoders(checkpoint, contract))
     report = evaluate(env, source, args.rollouts, args.seed, record_episodes=args.rollouts,
                       progress=not args.no_progress)
     env.close()

@@ -82,6 +82,7 @@ class LwdLearner(Learner):
         self.ema = Ema(self.diffusion.denoiser, cfg.diffusion.ema_decay)
         # Encoders trained first (stage ``camera``) are frozen: the VAE reads their features
         self.pretrained = bool(self.camera) and cfg.train.camera_steps > 0
+        self.filled = False  # train and val hold the frozen encoders' features already
 
     @classmethod
     def cut(cls, cfg, episodes, space, tasks):
@@ -181,13 +182,13 @@ class LwdLearner(Learner):
 
     def seen(self, b: Batch) -> Batch:
         """``b`` with its cameras' features in ``obs`` (as the encoders now see them)."""
-        if not self.camera:
+        if not self.camera or self.filled:
             return b
         return dataclasses.replace(b, obs=self.camera.fill(b.obs, b.rows, b.frames))
 
     def seen_all(self, data: Batch) -> Batch:
         """``data`` with the frozen encoders' features in ``obs`` and ``cond`` (stage 2)."""
-        if not self.camera:
+        if not self.camera or self.filled:
             return data
         self.camera.eval()
         with placed(self.device):
@@ -204,7 +205,7 @@ class LwdLearner(Learner):
         Steps masked out in every snippet of the batch are cut first: whole trajectories are
         padded to the longest episode, often several times a typical one.
         """
-        b = trim_padding(b) if self.pretrained else self.seen(trim_padding(b))
+        b = self.seen(trim_padding(b))
         mask, hs = b.mask, self.cfg.data.horizons
         if hs:
             # Drawn for the global batch, so every rank's share and one process agree.
@@ -223,8 +224,7 @@ class LwdLearner(Learner):
         if self.val is None:
             return {}
         with torch.no_grad():
-            v = spread(self.horizon_views(self.val), VAL_LIMIT)
-            v = v if self.pretrained else self.seen(v)
+            v = self.seen(spread(self.horizon_views(self.val), VAL_LIMIT))
             mu, logvar = self.vae.encode(v.obs, v.act, v.mask, v.task)
             recon = self.vae.action_mse(self.vae.decode(mu, v.task), v.obs, v.act, v.mask)
             kl = 0.5 * (mu.square() + logvar.exp() - 1.0 - logvar).sum(-1).mean()
@@ -232,15 +232,15 @@ class LwdLearner(Learner):
 
     def vae_stage(self) -> Stage:
         tc = self.cfg.train
-        train = self.train
-        if self.pretrained:  # frozen encoders: every frame's features once, here
+        if self.pretrained:  # frozen encoders: every frame's features once, for both stages
             self.camera.requires_grad_(False)
-            train = self.seen_all(train)
+            self.train = self.seen_all(self.train)
             self.val = self.seen_all(self.val) if self.val is not None else None
+            self.filled = True
         # No snapshots: a checkpoint without its diffusion model generates nothing.
         module = (nn.ModuleDict({'vae': self.vae, 'cameras': self.camera})
                   if self.camera and not self.pretrained else self.vae)
-        return Stage('vae', tc.vae_steps, tc.vae_lr, module, self.vae_loss, train,
+        return Stage('vae', tc.vae_steps, tc.vae_lr, module, self.vae_loss, self.train,
                      self.vae_val, snapshots=False, select='val_recon')
 
     # -- stage 2 -------------------------------------------------------------------------
